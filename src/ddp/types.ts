@@ -1,0 +1,104 @@
+// Public types of the DDP client. Everything here is part of the library's API.
+
+export type DdpVersion = '1' | 'pre2' | 'pre1';
+
+export type ClientStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
+
+/** EJSON-decoded top-level fields of a document. */
+export type Fields = Record<string, unknown>;
+
+export interface DdpClientOptions {
+  /** Reconnect when the socket drops (default true). */
+  autoReconnect?: boolean;
+  /** First retry delay in ms (default 500, as in python-ddp). */
+  autoReconnectTimeout?: number;
+  /** Backoff cap in ms (default 30000). */
+  maxReconnectTimeout?: number;
+  /** Silence in ms before we ping (default 17500; 0 disables the heartbeat). */
+  heartbeatInterval?: number;
+  /** Time in ms to wait for any frame after our ping (default 15000). */
+  heartbeatTimeout?: number;
+  /** Time in ms for the socket to open and the server to answer `connect` (default 10000). */
+  connectTimeout?: number;
+  /** Versions to offer, preferred first (default ['1', 'pre2', 'pre1']). */
+  versions?: DdpVersion[];
+  /** true logs every frame to the console; a function receives every frame line instead. */
+  debug?: boolean | ((line: string) => void);
+  /** Extra HTTP headers for the WebSocket upgrade (cookies, auth). */
+  headers?: Record<string, string>;
+  /** TLS: verify the server certificate (default true). */
+  rejectUnauthorized?: boolean;
+  /** TLS: extra CA certificates (PEM). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Largest frame accepted, in bytes (default 64 MiB). A larger one closes the socket. */
+  maxPayload?: number;
+}
+
+export interface CallOptions {
+  /** Resend the call after a reconnect if it was sent but not answered (Meteor's behaviour). */
+  retry?: boolean;
+  /** Hold every later call and subscription back until this one completes (Meteor's "wait" methods). */
+  wait?: boolean;
+}
+
+/** The shape of a DDP error object as servers send it. */
+export interface DdpErrorObject {
+  error: string | number;
+  reason?: string;
+  message?: string;
+  details?: unknown;
+  errorType?: string;
+}
+
+export interface ReconnectInfo {
+  /** 1 for the first retry after a drop. */
+  attempt: number;
+  /** Delay before this attempt, in ms. */
+  delay: number;
+  /** Epoch ms at which the attempt starts. */
+  at: number;
+}
+
+export interface LoginResult {
+  id: string;
+  token: string;
+  tokenExpires?: Date;
+  type?: string;
+}
+
+export type LoginUser = { username: string } | { email: string } | { id: string };
+
+export interface PasswordLogin {
+  username?: string;
+  email?: string;
+  id?: string;
+  password: string;
+}
+
+/** Event name -> listener arguments. The names follow python-ddp. */
+export interface DdpClientEvents {
+  connected: [];
+  reconnected: [];
+  socket_closed: [code: number, reason: string];
+  failed: [data: { version?: string }];
+  version_mismatch: [versions: string[]];
+  added: [collection: string, id: string, fields: Fields];
+  changed: [collection: string, id: string, fields: Fields, cleared: string[]];
+  removed: [collection: string, id: string];
+  addedBefore: [collection: string, id: string, fields: Fields, before: string | null];
+  movedBefore: [collection: string, id: string, before: string | null];
+  ready: [subIds: string[]];
+  nosub: [id: string, error: Error | undefined];
+  updated: [methodIds: string[]];
+  protocol_error: [problem: string, frame: string];
+  /** Every change of `status`. */
+  status: [status: ClientStatus];
+  /** A reconnect attempt has been scheduled. */
+  reconnecting: [info: ReconnectInfo];
+  /** A socket is being opened (url). */
+  connecting: [url: string];
+  login: [userId: string];
+  logout: [reason?: string];
+}
+
+export type DdpEventName = keyof DdpClientEvents;
