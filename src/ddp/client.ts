@@ -1,0 +1,429 @@
+import { EventEmitter } from 'events';
+import { passwordLoginParams, toLoginResult } from './accounts';
+import { Connection } from './connection';
+import { toEJSON } from './ejson';
+import { DdpConnectionError, DdpError } from './errors';
+import type { ServerMessage } from './messages';
+import { Methods, type MethodCall } from './methods';
+import { Store } from './store';
+import { Subscriptions, type Subscription, type SubscriptionInfo } from './subscriptions';
+import type {
+  CallOptions,
+  ClientStatus,
+  DdpClientEvents,
+  DdpClientOptions,
+  Fields,
+  LoginResult,
+  PasswordLogin,
+  ReconnectInfo,
+} from './types';
+import { normalizeUrl } from './url';
+
+type Outgoing = { kind: 'method'; call: MethodCall } | { kind: 'sub'; sub: Subscription };
+type Callback = (error: Error | undefined, result?: unknown) => void;
+type Listener<E extends keyof DdpClientEvents> = (...args: DdpClientEvents[E]) => void;
+
+export declare interface DdpClient {
+  on<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
+  once<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
+  off<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
+  addListener<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
+  removeListener<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
+  emit<E extends keyof DdpClientEvents>(event: E, ...args: DdpClientEvents[E]): boolean;
+}
+
+/**
+ * An event-driven DDP client in the manner of python-ddp's DDPClient: connect, call, subscribe, and a live
+ * copy of the published documents, kept across reconnects.
+ */
+export class DdpClient extends EventEmitter {
+  readonly url: string;
+  private readonly conn: Connection;
+  private readonly store = new Store();
+  private readonly methods = new Methods();
+  private readonly subs = new Subscriptions();
+  private outbox: Outgoing[] = [];
+  /** A "wait" method on the wire: nothing else goes out until it is answered. */
+  private blocking?: MethodCall;
+  /** After a reconnect: the new data set, filled until every re-sent subscription is ready again. */
+  private shadow?: Store;
+  private reviving = new Set<string>();
+  private deferredReady: string[] = [];
+  private pendingConnect?: { resolve(): void; reject(error: Error): void };
+  private resumeToken?: string;
+  private _userId?: string;
+
+  constructor(url: string, options: DdpClientOptions = {}) {
+    super();
+    this.url = normalizeUrl(url);
+    const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
+    this.conn = new Connection(
+      this.url,
+      {
+        autoReconnect: options.autoReconnect ?? true,
+        autoReconnectTimeout: options.autoReconnectTimeout ?? 500,
+        maxReconnectTimeout: options.maxReconnectTimeout ?? 30000,
+        heartbeatInterval: options.heartbeatInterval ?? 17500,
+        heartbeatTimeout: options.heartbeatTimeout ?? 15000,
+        connectTimeout: options.connectTimeout ?? 10000,
+        versions: options.versions?.length ? [...options.versions] : ['1', 'pre2', 'pre1'],
+        headers: options.headers,
+        rejectUnauthorized: options.rejectUnauthorized,
+        ca: options.ca,
+        maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+        debug,
+      },
+      {
+        status: (s) => this.emit('status', s),
+        connecting: (u) => this.emit('connecting', u),
+        connected: (first) => this.onConnected(first),
+        message: (m) => this.onMessage(m),
+        protocolError: (problem, frame) => this.emit('protocol_error', problem, frame),
+        socketClosed: (code, reason, wasConnected) => this.onSocketClosed(code, reason, wasConnected),
+        reconnecting: (info) => this.emit('reconnecting', info),
+        failed: (data) => this.emit('failed', data),
+        versionMismatch: (versions) => this.onVersionMismatch(versions),
+        gaveUp: (reason) => {
+          this.settleConnect(new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${reason}`));
+          this.failUnsent();
+        },
+      },
+    );
+  }
+
+  get status(): ClientStatus {
+    return this.conn.status;
+  }
+  /** The DDP version agreed with the server. */
+  get version(): string | undefined {
+    return this.conn.version;
+  }
+  get session(): string | undefined {
+    return this.conn.session;
+  }
+  get nextReconnect(): ReconnectInfo | undefined {
+    return this.conn.nextReconnect;
+  }
+  get userId(): string | undefined {
+    return this._userId;
+  }
+  /** collection -> id -> fields, EJSON-decoded, in server order. Read it; never write it. */
+  get collections(): Map<string, Map<string, Fields>> {
+    return this.store.collections;
+  }
+  get subscriptions(): ReadonlyMap<string, SubscriptionInfo> {
+    return this.subs.all;
+  }
+
+  /** Resolves on the first DDP `connected`. */
+  connect(): Promise<void> {
+    if (this.status === 'connected') return Promise.resolve();
+    const promise = new Promise<void>((resolve, reject) => {
+      const previous = this.pendingConnect;
+      this.pendingConnect = {
+        resolve: () => (previous?.resolve(), resolve()),
+        reject: (e) => (previous?.reject(e), reject(e)),
+      };
+    });
+    this.conn.open();
+    return promise;
+  }
+
+  /** Stops everything, reconnects included. Unanswered calls are rejected; subscriptions are kept for a later connect(). */
+  close(): void {
+    const closed = new DdpConnectionError('CLOSED', 'The DDP client was closed');
+    this.settleConnect(closed);
+    this.blocking = undefined;
+    this.outbox = this.outbox.filter((o) => o.kind === 'sub');
+    this.methods.rejectAll(closed);
+    this.shadow = undefined;
+    this.conn.close();
+  }
+
+  reconnectNow(): void {
+    this.conn.reconnectNow();
+  }
+
+  call(method: string, params?: unknown[], callback?: Callback | CallOptions, options?: CallOptions): Promise<unknown> {
+    if (typeof callback === 'object') {
+      options = callback;
+      callback = undefined;
+    }
+    const promise = this.startCall(method, params ?? [], options ?? {});
+    if (callback) {
+      const cb = callback;
+      // With a callback the caller handles errors there; the returned promise must not count as unhandled.
+      promise.then(
+        (result) => cb(undefined, result),
+        (error: Error) => cb(error),
+      );
+      promise.catch(() => undefined);
+    }
+    return promise;
+  }
+
+  private startCall(method: string, params: unknown[], options: CallOptions): Promise<unknown> {
+    if (this.status === 'closed' || this.status === 'failed') {
+      return Promise.reject(new DdpConnectionError('CLOSED', `Cannot call '${method}': the client is ${this.status}; connect() first`));
+    }
+    let wire: unknown[];
+    try {
+      wire = toEJSON(params) as unknown[];
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { call, promise } = this.methods.create(method, wire, { retry: !!options.retry, wait: !!options.wait });
+    this.outbox.push({ kind: 'method', call });
+    this.flush();
+    return promise;
+  }
+
+  subscribe(name: string, params?: unknown[], callback?: (error?: Error) => void): string {
+    const list = params ?? [];
+    const sub = this.subs.create(name, list, toEJSON(list) as unknown[], callback);
+    this.outbox.push({ kind: 'sub', sub });
+    this.flush();
+    return sub.id;
+  }
+
+  unsubscribe(id: string): void {
+    const sub = this.subs.get(id);
+    if (!sub || !sub.live) return;
+    sub.markStopped(undefined);
+    this.outbox = this.outbox.filter((o) => o.kind !== 'sub' || o.sub !== sub);
+    if (sub.sentOnce && this.status === 'connected') this.conn.send({ msg: 'unsub', id });
+    this.doneReviving(id);
+  }
+
+  async login(login: PasswordLogin): Promise<LoginResult> {
+    const params = passwordLoginParams(login);
+    return this.applyLogin(await this.call('login', [params], { wait: true }));
+  }
+
+  async loginWithToken(token: string): Promise<LoginResult> {
+    try {
+      return this.applyLogin(await this.call('login', [{ resume: token }], { wait: true }));
+    } catch (err) {
+      if (err instanceof DdpError) this.forgetUser(err.reason ?? err.message);
+      throw err;
+    }
+  }
+
+  async logout(): Promise<void> {
+    await this.call('logout', [], { wait: true });
+    this.forgetUser();
+  }
+
+  private applyLogin(result: unknown): LoginResult {
+    const login = toLoginResult(result);
+    this.resumeToken = login.token;
+    const changed = this._userId !== login.id;
+    this._userId = login.id;
+    if (changed) this.emit('login', login.id);
+    return login;
+  }
+
+  private forgetUser(reason?: string): void {
+    const had = this._userId !== undefined || this.resumeToken !== undefined;
+    this.resumeToken = undefined;
+    this._userId = undefined;
+    if (had) this.emit('logout', reason);
+  }
+
+  /** Sends what can go now, in order; a "wait" method holds back everything after it until it is answered. */
+  private flush(): void {
+    if (this.status !== 'connected') return;
+    while (this.outbox.length > 0 && !this.blocking) {
+      const next = this.outbox[0];
+      if (next.kind === 'sub') {
+        this.outbox.shift();
+        if (!next.sub.live) continue;
+        next.sub.sentOnce = true;
+        this.conn.send({ msg: 'sub', id: next.sub.id, name: next.sub.name, params: next.sub.wireParams });
+        continue;
+      }
+      const call = next.call;
+      if (call.settled) {
+        this.outbox.shift();
+        continue;
+      }
+      if (call.wait && this.methods.hasInFlight()) break;
+      this.outbox.shift();
+      call.sent = true;
+      if (call.wait) this.blocking = call;
+      this.conn.send({ msg: 'method', id: call.id, method: call.method, params: call.params });
+    }
+  }
+
+  private onConnected(first: boolean): void {
+    const front: Outgoing[] = [];
+    if (this.resumeToken) front.push({ kind: 'method', call: this.resumeCall(this.resumeToken) });
+    for (const call of this.retryCalls) front.push({ kind: 'method', call });
+    this.retryCalls = [];
+    const resubscribe = this.subs.toResend();
+    for (const sub of resubscribe) front.push({ kind: 'sub', sub });
+    this.outbox = [...front, ...this.outbox];
+    if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
+      // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
+      this.shadow = new Store();
+      this.reviving = new Set(resubscribe.map((s) => s.id));
+      this.deferredReady = [];
+    }
+    this.flush();
+    this.emit('connected');
+    if (!first) this.emit('reconnected');
+    this.settleConnect();
+    if (this.shadow && this.reviving.size === 0) this.finishReviving();
+  }
+
+  private retryCalls: MethodCall[] = [];
+
+  private resumeCall(token: string): MethodCall {
+    const { call, promise } = this.methods.create('login', [{ resume: token }], { retry: false, wait: true });
+    promise.then(
+      (result) => {
+        try {
+          this.applyLogin(result);
+        } catch (err) {
+          this.forgetUser((err as Error).message);
+        }
+      },
+      (err: Error) => {
+        // A dropped socket is not a refusal: the next connection tries the token again.
+        if (err instanceof DdpError) this.forgetUser(err.reason ?? err.message);
+      },
+    );
+    return call;
+  }
+
+  private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
+    this.blocking = undefined;
+    this.shadow = undefined;
+    this.reviving.clear();
+    if (wasConnected) this.retryCalls.push(...this.methods.connectionLost());
+    this.emit('socket_closed', code, reason);
+  }
+
+  private onVersionMismatch(versions: string[]): void {
+    this.emit('version_mismatch', versions);
+    const error = new DdpConnectionError('VERSION_MISMATCH', `The server speaks none of the DDP versions ${versions.join(', ')}`);
+    this.settleConnect(error);
+    this.failUnsent();
+  }
+
+  /** The client will not connect again on its own: queued calls would wait forever, so fail them. */
+  private failUnsent(): void {
+    const error = new DdpConnectionError('CLOSED', `Not connected to ${this.url}`);
+    this.methods.rejectAll(error);
+    this.retryCalls = [];
+    this.outbox = this.outbox.filter((o) => o.kind === 'sub');
+  }
+
+  private settleConnect(error?: Error): void {
+    const pending = this.pendingConnect;
+    this.pendingConnect = undefined;
+    if (!pending) return;
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  private onMessage(m: ServerMessage): void {
+    switch (m.msg) {
+      case 'added':
+        if (this.shadow) return this.shadow.added(m.collection, m.id, m.fields);
+        this.store.added(m.collection, m.id, m.fields);
+        this.emit('added', m.collection, m.id, m.fields);
+        return;
+      case 'changed':
+        if (this.shadow) {
+          if (this.shadow.changed(m.collection, m.id, m.fields, m.cleared)) return;
+          if (this.store.get(m.collection, m.id)) return; // re-sent as `added` before the subscription is ready
+        }
+        // Unknown documents (Rocket.Chat stream events) still reach listeners.
+        this.store.changed(m.collection, m.id, m.fields, m.cleared);
+        this.emit('changed', m.collection, m.id, m.fields, m.cleared);
+        return;
+      case 'removed':
+        if (this.shadow && this.shadow.removed(m.collection, m.id)) return;
+        if (this.shadow && this.store.get(m.collection, m.id)) return;
+        this.store.removed(m.collection, m.id);
+        this.emit('removed', m.collection, m.id);
+        return;
+      case 'addedBefore':
+        if (this.shadow) return this.shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+        this.store.addedBefore(m.collection, m.id, m.fields, m.before);
+        this.emit('addedBefore', m.collection, m.id, m.fields, m.before);
+        return;
+      case 'movedBefore':
+        if (this.shadow) {
+          this.shadow.movedBefore(m.collection, m.id, m.before);
+          return;
+        }
+        this.store.movedBefore(m.collection, m.id, m.before);
+        this.emit('movedBefore', m.collection, m.id, m.before);
+        return;
+      case 'ready':
+        return this.onReady(m.subs);
+      case 'nosub':
+        return this.onNosub(m.id, m.error ? new DdpError(m.error) : undefined);
+      case 'result':
+        return this.onResult(m);
+      case 'updated':
+        this.emit('updated', m.methods);
+        return;
+      case 'error':
+        this.emit('protocol_error', `the server refused a message: ${m.reason}`, JSON.stringify(m.offendingMessage ?? null));
+        return;
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  private onResult(m: Extract<ServerMessage, { msg: 'result' }>): void {
+    const call = this.methods.settle(m.id, m.error, m.result);
+    if (!call) {
+      this.emit('protocol_error', `"result" for unknown method id ${m.id}`, JSON.stringify({ msg: 'result', id: m.id }));
+      return;
+    }
+    if (this.blocking === call) this.blocking = undefined;
+    if (this.outbox.length > 0) this.flush();
+  }
+
+  private onReady(ids: string[]): void {
+    if (this.shadow) {
+      this.deferredReady.push(...ids);
+      for (const id of ids) this.reviving.delete(id);
+      if (this.reviving.size === 0) this.finishReviving();
+      return;
+    }
+    for (const id of ids) this.subs.get(id)?.markReady();
+    this.emit('ready', ids);
+  }
+
+  private onNosub(id: string, error: Error | undefined): void {
+    const sub = this.subs.get(id);
+    if (sub?.live) sub.markStopped(error);
+    this.emit('nosub', id, error);
+    this.doneReviving(id);
+  }
+
+  private doneReviving(id: string): void {
+    if (this.shadow && this.reviving.delete(id) && this.reviving.size === 0) this.finishReviving();
+  }
+
+  private finishReviving(): void {
+    const shadow = this.shadow;
+    if (!shadow) return;
+    this.shadow = undefined;
+    for (const c of this.store.replaceWith(shadow)) {
+      if (c.type === 'added') this.emit('added', c.collection, c.id, c.fields);
+      else if (c.type === 'changed') this.emit('changed', c.collection, c.id, c.fields, c.cleared);
+      else this.emit('removed', c.collection, c.id);
+    }
+    const ready = this.deferredReady;
+    this.deferredReady = [];
+    if (ready.length > 0) this.onReady(ready);
+  }
+}

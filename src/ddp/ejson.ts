@@ -1,0 +1,118 @@
+import EJSON from 'ejson';
+
+/** Mongo's ObjectID as Meteor sends it (`{"$type":"oid","$value":"<24 hex>"}`). */
+export class ObjectID {
+  constructor(readonly hexString: string) {}
+  typeName(): string {
+    return 'oid';
+  }
+  toJSONValue(): string {
+    return this.hexString;
+  }
+  equals(other: unknown): boolean {
+    return other instanceof ObjectID && other.hexString === this.hexString;
+  }
+  clone(): ObjectID {
+    return new ObjectID(this.hexString);
+  }
+  toString(): string {
+    return `ObjectID("${this.hexString}")`;
+  }
+}
+
+let registered = false;
+function registerTypes(): void {
+  if (registered) return;
+  registered = true;
+  try {
+    EJSON.addType('oid', (hex: unknown) => new ObjectID(String(hex)) as unknown as EJSON.CustomType);
+  } catch {
+    // Another copy of this module already registered it in the same ejson instance.
+  }
+}
+registerTypes();
+
+/** Only objects of at most two keys, all starting with `$`, can be EJSON wire forms. */
+function isCandidate(obj: Record<string, unknown>): boolean {
+  const keys = Object.keys(obj);
+  if (keys.length === 0 || keys.length > 2) return false;
+  for (const k of keys) if (k.charCodeAt(0) !== 36 /* $ */) return false;
+  return true;
+}
+
+/** Sets a key without ever touching a prototype, even for `__proto__`. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * Decodes EJSON wire forms inside a parsed JSON value. Unlike `EJSON.fromJSONValue`, an unknown or broken
+ * `$type` does not throw: the raw value is kept so the document stays visible. Recursion depth is bounded by
+ * the caller's try/catch (a RangeError on absurd nesting becomes a protocol error there).
+ */
+export function fromEJSON(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const d = fromEJSON(v);
+      if (d !== v) {
+        out ??= value.slice();
+        out[i] = d;
+      }
+    }
+    return out ?? value;
+  }
+  const obj = value as Record<string, unknown>;
+  if (isCandidate(obj)) {
+    try {
+      return EJSON.fromJSONValue(obj as EJSON.JSONValue);
+    } catch {
+      return obj;
+    }
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    const d = fromEJSON(v);
+    if (d !== v) {
+      out ??= copyObject(obj);
+      setOwn(out, key, d);
+    }
+  }
+  return out ?? obj;
+}
+
+function copyObject(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) setOwn(out, key, obj[key]);
+  return out;
+}
+
+/** Encodes a value (Date, Uint8Array, ObjectID, ...) into its JSON wire form. */
+export function toEJSON(value: unknown): unknown {
+  return EJSON.toJSONValue(value as EJSON.JSONValue);
+}
+
+/** Parses EJSON text as users type it (`[{"$date": 0}, 2]`). Throws SyntaxError with the parser's message. */
+export function parseEJSON(text: string): unknown {
+  return fromEJSON(JSON.parse(text));
+}
+
+/** Pretty EJSON text of a value, for humans. */
+export function stringifyEJSON(value: unknown, indent: number | string = 2): string {
+  return JSON.stringify(toEJSON(value), null, indent);
+}
+
+export function ejsonEquals(a: unknown, b: unknown): boolean {
+  try {
+    return EJSON.equals(a as EJSON.JSONValue, b as EJSON.JSONValue);
+  } catch {
+    return false;
+  }
+}

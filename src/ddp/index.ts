@@ -1,0 +1,9 @@
+export { DdpClient } from './client';
+export { DdpError, DdpConnectionError, type ConnectionErrorCode } from './errors';
+export { normalizeUrl } from './url';
+export { maskSecrets } from './mask';
+export { ObjectID, fromEJSON, toEJSON, parseEJSON, stringifyEJSON, ejsonEquals } from './ejson';
+export { passwordLoginParams } from './accounts';
+export type { SubscriptionInfo, SubscriptionState } from './subscriptions';
+export type { ServerMessage, ClientMessage } from './messages';
+export type * from './types';

@@ -1,0 +1,80 @@
+import { randomId } from './ids';
+
+export type SubscriptionState = 'pending' | 'ready' | 'error' | 'stopped';
+
+/** What the client knows about one subscription; read-only for users. */
+export interface SubscriptionInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly params: unknown[];
+  readonly state: SubscriptionState;
+  readonly error?: Error;
+  readonly startedAt: number;
+  readonly readyAt?: number;
+}
+
+export class Subscription implements SubscriptionInfo {
+  state: SubscriptionState = 'pending';
+  error?: Error;
+  readyAt?: number;
+  readonly startedAt = Date.now();
+  /** Has a `sub` for it gone out on some connection (then it is resent after a reconnect)? */
+  sentOnce = false;
+  private callback?: (error?: Error) => void;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly params: unknown[],
+    /** EJSON wire form of params. */
+    readonly wireParams: unknown[],
+    callback?: (error?: Error) => void,
+  ) {
+    this.callback = callback;
+  }
+
+  get live(): boolean {
+    return this.state === 'pending' || this.state === 'ready';
+  }
+
+  markReady(): void {
+    if (this.state !== 'pending') return;
+    this.state = 'ready';
+    this.readyAt = Date.now();
+    this.notify(undefined);
+  }
+
+  markStopped(error: Error | undefined): void {
+    this.state = error ? 'error' : 'stopped';
+    this.error = error;
+    this.notify(error);
+  }
+
+  /** The callback runs once: on the first `ready` or on `nosub`. */
+  private notify(error: Error | undefined): void {
+    const cb = this.callback;
+    this.callback = undefined;
+    cb?.(error);
+  }
+}
+
+export class Subscriptions {
+  readonly all = new Map<string, Subscription>();
+
+  create(name: string, params: unknown[], wireParams: unknown[], callback?: (error?: Error) => void): Subscription {
+    let id = randomId();
+    while (this.all.has(id)) id = randomId();
+    const sub = new Subscription(id, name, params, wireParams, callback);
+    this.all.set(id, sub);
+    return sub;
+  }
+
+  get(id: string): Subscription | undefined {
+    return this.all.get(id);
+  }
+
+  /** Subscriptions to send again after a reconnect, in the order they were made. */
+  toResend(): Subscription[] {
+    return [...this.all.values()].filter((s) => s.live && s.sentOnce);
+  }
+}
