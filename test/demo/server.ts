@@ -194,6 +194,8 @@ export class DemoServer {
   private sockets = new Set<Socket>();
   private timers: NodeJS.Timeout[] = [];
   private tokens = new Map<string, string>();
+  /** Every method call received (login params masked), oldest first. */
+  readonly calls: Array<{ method: string; params: unknown[]; at: number }> = [];
 
   constructor(private options: DemoServerOptions = {}) {
     this.data = options.data ?? new DemoData(options.bigCount ?? 20000);
@@ -351,7 +353,16 @@ export class DemoServer {
         this.setUserId(null);
       },
     };
-    ddp.methods(methods);
+    // Record every call (tests assert what was, or was not, sent).
+    const calls = this.calls;
+    const logged: typeof methods = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      logged[name] = function (this: any, ...args: any[]) {
+        calls.push({ method: name, params: name === 'login' ? ['***'] : args, at: Date.now() });
+        return fn.apply(this, args);
+      };
+    }
+    ddp.methods(logged);
   }
 
   private startTimers(): void {

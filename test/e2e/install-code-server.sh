@@ -79,7 +79,7 @@ cat > "$LAUNCHER" <<LAUNCH
 exec "$NODE_PKG/bin/node" "$CS_BIN" "\$@"
 LAUNCH
 chmod +x "$LAUNCHER"
-"$LAUNCHER" --version >&2
+"$LAUNCHER" --config /dev/null --version >&2
 touch "$CS_DIR/.complete"
 log "done in $(( $(date +%s) - start ))s"
 echo "$LAUNCHER"
