@@ -1,0 +1,209 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DdpClient, normalizeUrl } from '../../src/ddp';
+import { startRealServer, type RealServer } from '../support/realServer';
+import { startScriptServer } from '../support/scriptServer';
+import { waitFor, waitUntil, record, expectNoEvent, settle } from '../support/wait';
+import { newClient, connectedClient, refusedPort, trapUnhandled } from '../support/clients';
+
+const T = { timeout: 5000 };
+
+describe('client-connect: against the real server', () => {
+  let server: RealServer;
+  before(async () => {
+    server = await startRealServer();
+  });
+  after(() => server.close());
+
+  test('connect() resolves on the DDP `connected` and sets session and version', T, async (t) => {
+    const c = newClient(t, server.url);
+    assert.equal(c.status, 'idle');
+    const connected = record(c as any, 'connected');
+    const reconnected = record(c as any, 'reconnected');
+    const before = server.connectionCount;
+    await c.connect();
+    assert.equal(c.status, 'connected');
+    assert.equal(connected.events.length, 1, '`connected` emitted once');
+    assert.equal(reconnected.events.length, 0, 'no `reconnected` on the first connection');
+    assert.equal(typeof c.session, 'string');
+    assert.ok(c.session!.length > 0);
+    assert.equal(c.version, '1');
+    assert.equal(server.connectionCount, before + 1);
+    // The session really works.
+    assert.equal(await c.call('math.add', [20, 22]), 42);
+  });
+
+  test('status goes idle -> connecting -> connected, then closed on close()', T, async (t) => {
+    const c = newClient(t, server.url);
+    const statuses = record<[string]>(c as any, 'status');
+    const connecting = record<[string]>(c as any, 'connecting');
+    await c.connect();
+    assert.deepEqual(
+      statuses.events.map((e) => e[0]),
+      ['connecting', 'connected'],
+    );
+    assert.equal(connecting.events.length, 1);
+    assert.equal(connecting.events[0][0], server.url, '`connecting` carries the url');
+    c.close();
+    assert.equal(c.status, 'closed');
+    assert.deepEqual(
+      statuses.events.map((e) => e[0]),
+      ['connecting', 'connected', 'closed'],
+    );
+  });
+
+  for (const form of ['ws://H/websocket', 'ws://H', 'ws://H/', 'http://H', 'http://H/', 'http://H/websocket', 'H']) {
+    test(`URL form ${form} is normalised to ws://.../websocket and connects`, T, async (t) => {
+      const input = form.replace('H', `127.0.0.1:${server.port}`);
+      const c = newClient(t, input);
+      assert.equal(c.url, `ws://127.0.0.1:${server.port}/websocket`);
+      await c.connect();
+      assert.equal(c.status, 'connected');
+    });
+  }
+
+  test('https:// and wss:// map to wss, paths keep /websocket once', () => {
+    assert.equal(normalizeUrl('https://example.com'), 'wss://example.com/websocket');
+    assert.equal(normalizeUrl('https://example.com:8443/app'), 'wss://example.com:8443/app/websocket');
+    assert.equal(normalizeUrl('wss://example.com/websocket'), 'wss://example.com/websocket');
+    assert.equal(normalizeUrl('http://localhost:3000/websocket/'), 'ws://localhost:3000/websocket');
+    assert.equal(normalizeUrl('localhost:3000'), 'ws://localhost:3000/websocket');
+    assert.equal(new DdpClient('https://example.com', { autoReconnect: false }).url, 'wss://example.com/websocket');
+  });
+
+  test('normalizeUrl throws a TypeError with a readable message on nonsense', () => {
+    assert.throws(() => normalizeUrl(''), TypeError);
+    assert.throws(() => normalizeUrl('ftp://example.com'), TypeError);
+    assert.throws(() => normalizeUrl('http://'), TypeError);
+  });
+
+  test('close() closes the socket and stops everything: no reconnect afterwards', T, async (t) => {
+    const c = await connectedClient(t, server.url, { autoReconnectTimeout: 10 });
+    const before = server.connectionCount;
+    const closed = record(c as any, 'socket_closed');
+    const connecting = record(c as any, 'connecting');
+    c.close();
+    assert.equal(c.status, 'closed');
+    await expectNoEvent(c as any, 'connecting', 300);
+    assert.equal(connecting.events.length, 0);
+    assert.equal(server.connectionCount, before, 'no new session after close()');
+    assert.ok(closed.events.length <= 1);
+  });
+
+  test('a call pending when close() is called is rejected, not left hanging', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    const slowStarted = waitFor(server.events, 'slow', { filter: (k: string) => k === 'close-pending' });
+    const p = c.call('slow', ['close-pending']);
+    await slowStarted;
+    c.close();
+    const outcome = await settle(p, 1000);
+    assert.equal(outcome.status, 'rejected');
+    assert.ok((outcome as { reason: unknown }).reason instanceof Error);
+    server.release('close-pending');
+  });
+
+  test('a call made after close() rejects promptly', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    c.close();
+    const outcome = await settle(c.call('echo', [1]), 1000);
+    assert.equal(outcome.status, 'rejected');
+  });
+
+  test('close() while reconnecting cancels the pending retry', T, async (t) => {
+    const port = await refusedPort();
+    const c = newClient(t, `127.0.0.1:${port}`, { autoReconnectTimeout: 50 });
+    const p = c.connect();
+    p.catch(() => {});
+    await waitFor(c as any, 'reconnecting');
+    c.close();
+    assert.equal(c.status, 'closed');
+    await expectNoEvent(c as any, 'connecting', 300);
+  });
+
+  test('debug callback receives every frame in (<) and out (>)', T, async (t) => {
+    const lines: string[] = [];
+    const c = await connectedClient(t, server.url, { debug: (line: string) => lines.push(line) });
+    await c.call('echo', ['dbg']);
+    const out = lines.filter((l) => l.startsWith('> ')).map((l) => JSON.parse(l.slice(2)));
+    const inn = lines.filter((l) => l.startsWith('< ')).map((l) => JSON.parse(l.slice(2)));
+    assert.ok(out.some((m) => m.msg === 'connect'), 'connect frame logged');
+    assert.ok(out.some((m) => m.msg === 'method' && m.method === 'echo'), 'method frame logged');
+    assert.ok(inn.some((m) => m.msg === 'connected'), 'connected frame logged');
+    assert.ok(inn.some((m) => m.msg === 'result' && m.result === 'dbg'), 'result frame logged');
+  });
+});
+
+describe('client-connect: socket level', () => {
+  test('with autoReconnect false, connect() rejects on connection refused (reported, not thrown)', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const port = await refusedPort();
+    const c = newClient(t, `127.0.0.1:${port}`, { autoReconnect: false });
+    const closed = record(c as any, 'socket_closed');
+    const outcome = await settle(c.connect(), 2000);
+    assert.equal(outcome.status, 'rejected');
+    assert.ok((outcome as { reason: unknown }).reason instanceof Error);
+    assert.ok(closed.events.length >= 1, 'socket_closed reported');
+    assert.notEqual(c.status, 'connected');
+    await expectNoEvent(c as any, 'connecting', 200);
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('sends the upgrade to /websocket, with the configured headers', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, `http://127.0.0.1:${s.port}`, { headers: { 'x-ddp-test': 'yes' } });
+    await c.connect();
+    assert.deepEqual(s.paths, ['/websocket']);
+    assert.equal(s.requestHeaders[0]['x-ddp-test'], 'yes');
+  });
+
+  test('first frame is connect with version and full support list, no session', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const first = s.frames.find((f) => f.dir === 'in')!;
+    assert.deepEqual(first.msg, { msg: 'connect', version: '1', support: ['1', 'pre2', 'pre1'] });
+  });
+
+  test('a server that never answers connect: dropped after connectTimeout, then retried', T, async (t) => {
+    const s = await startScriptServer({ silent: true });
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { connectTimeout: 200, autoReconnectTimeout: 30 });
+    const p = c.connect();
+    p.catch(() => {});
+    const first = await s.nextConnection();
+    const start = Date.now();
+    await first.waitClosed(1500);
+    const elapsed = Date.now() - start;
+    assert.ok(elapsed >= 150, `dropped after ${elapsed} ms, before connectTimeout`);
+    await s.nextConnection(1500);
+    assert.notEqual(c.status, 'connected');
+  });
+
+  test('with autoReconnect false, connect() rejects after connectTimeout on a silent server', T, async (t) => {
+    const s = await startScriptServer({ silent: true });
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { connectTimeout: 200, autoReconnect: false });
+    const start = Date.now();
+    const outcome = await settle(c.connect(), 2000);
+    assert.equal(outcome.status, 'rejected');
+    assert.ok(Date.now() - start >= 150);
+    await waitUntil(() => s.connections[0]?.closed, 1000, { message: 'socket closed by client' });
+  });
+
+  test('reconnected is emitted after connected on every connection but the first', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    const log: string[] = [];
+    c.on('connected', () => log.push('connected'));
+    c.on('reconnected', () => log.push('reconnected'));
+    await c.connect();
+    (await s.nextConnection()).terminate();
+    await waitFor(c as any, 'reconnected');
+    (await s.nextConnection()).terminate();
+    await waitFor(c as any, 'reconnected');
+    assert.deepEqual(log, ['connected', 'connected', 'reconnected', 'connected', 'reconnected']);
+  });
+});
