@@ -1,0 +1,286 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ReconnectInfo } from '../../src/ddp/types';
+import { startRealServer } from '../support/realServer';
+import { startScriptServer } from '../support/scriptServer';
+import { waitFor, waitUntil, record, recordAll, expectNoEvent } from '../support/wait';
+import { newClient, refusedPort, trapUnhandled } from '../support/clients';
+
+const T = { timeout: 5000 };
+
+function subscribeReady(c: any, name: string, params: unknown[] = []): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const id: string = c.subscribe(name, params, (err?: Error) => (err ? reject(err) : resolve(id)));
+  });
+}
+
+describe('client-reconnect: backoff', () => {
+  test('connection refused: retried with growing delays up to the cap, reported via socket_closed', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const port = await refusedPort();
+    const initial = 20;
+    const max = 120;
+    const c = newClient(t, `127.0.0.1:${port}`, { autoReconnectTimeout: initial, maxReconnectTimeout: max });
+    const reconnecting = record<[ReconnectInfo]>(c as any, 'reconnecting');
+    const connecting = record<[string]>(c as any, 'connecting');
+    const closed = record<[number, string]>(c as any, 'socket_closed');
+    const p = c.connect();
+    p.catch(() => {});
+    await reconnecting.waitCount(7, 4000);
+    const infos = reconnecting.events.map((e) => e[0]);
+    assert.deepEqual(
+      infos.map((i) => i.attempt),
+      infos.map((_, k) => k + 1),
+      'attempts count 1, 2, 3, ...',
+    );
+    for (const i of infos) {
+      assert.ok(i.delay <= max + 1, `delay ${i.delay} above the cap ${max}`);
+      assert.ok(i.delay > 0);
+      assert.ok(Math.abs(i.at - Date.now()) < 5000, '`at` is an epoch time');
+    }
+    // First delay: initial +-25%.
+    assert.ok(infos[0].delay >= initial * 0.75 - 1 && infos[0].delay <= initial * 1.25 + 1, `first delay ${infos[0].delay}`);
+    // About x2 per attempt: attempt 3 is at least 4 * 0.75 / 1.25 = 2.4 times attempt 1.
+    assert.ok(infos[2].delay >= infos[0].delay * 2.3, `no growth: ${infos.map((i) => i.delay)}`);
+    assert.ok(infos[1].delay >= initial * 2 * 0.75 - 1, `second delay ${infos[1].delay}`);
+    // Once the uncapped base is far above the cap, delays sit at (or just under, with jitter) the cap.
+    for (const i of infos.slice(5)) assert.ok(i.delay >= max * 0.75 - 1, `late delay ${i.delay} far below the cap`);
+    // The delays are real: each new socket opens no earlier than the delay announced before it.
+    for (let k = 0; k < 5; k++) {
+      const announced = reconnecting.times[k];
+      const opened = connecting.times[k + 1];
+      assert.ok(opened !== undefined);
+      assert.ok(opened - announced >= infos[k].delay - 3, `attempt ${k + 1} opened after ${opened - announced} ms, announced ${infos[k].delay}`);
+    }
+    assert.ok(closed.events.length >= 7, 'every refused socket reported through socket_closed');
+    assert.equal(c.status, 'reconnecting');
+    assert.ok(c.nextReconnect, 'nextReconnect set while reconnecting');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('backoff resets after a successful connect', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    await server.stop();
+    const c = newClient(t, server.url, { autoReconnectTimeout: 20, maxReconnectTimeout: 2000 });
+    const reconnecting = record<[ReconnectInfo]>(c as any, 'reconnecting');
+    const p = c.connect();
+    p.catch(() => {});
+    await reconnecting.waitCount(4, 3000);
+    await server.start();
+    await p;
+    const before = reconnecting.events.length;
+    server.dropConnections();
+    await reconnecting.waitCount(before + 1, 2000);
+    const info = reconnecting.events[before][0];
+    assert.equal(info.attempt, 1);
+    assert.ok(info.delay <= 20 * 1.25 + 1, `delay ${info.delay} not reset`);
+    await waitFor(c as any, 'connected', { timeout: 2000 });
+  });
+
+  test('reconnectNow() skips the backoff wait', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = newClient(t, server.url, { autoReconnectTimeout: 3000, maxReconnectTimeout: 3000 });
+    await c.connect();
+    const scheduled = waitFor<[ReconnectInfo]>(c as any, 'reconnecting');
+    server.dropConnections();
+    const [info] = await scheduled;
+    assert.ok(info.delay >= 2000);
+    assert.equal(c.status, 'reconnecting');
+    const start = Date.now();
+    c.reconnectNow();
+    await waitFor(c as any, 'connected', { timeout: 1500 });
+    assert.ok(Date.now() - start < 1500);
+  });
+});
+
+describe('client-reconnect: after reconnecting', () => {
+  test('connected then reconnected events, and a new session', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = newClient(t, server.url);
+    await c.connect();
+    const firstSession = c.session;
+    const statuses = record<[string]>(c as any, 'status');
+    const reconnected = waitFor(c as any, 'reconnected');
+    const closed = waitFor<[number, string]>(c as any, 'socket_closed');
+    server.dropConnections();
+    const [code] = await closed;
+    assert.equal(typeof code, 'number');
+    await reconnected;
+    assert.equal(c.status, 'connected');
+    assert.notEqual(c.session, firstSession);
+    assert.equal(statuses.events[0][0], 'reconnecting');
+    assert.equal(statuses.events.at(-1)![0], 'connected');
+  });
+
+  test('resubscribes every live subscription with the same id, name and params', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = newClient(t, server.url);
+    await c.connect();
+    const params = ['x', 1, { deep: [true, null] }];
+    const a = await subscribeReady(c, 'params', params);
+    const b = await subscribeReady(c, 'empty');
+    const pending = c.subscribe('pending', []);
+    const gone = await subscribeReady(c, 'params', ['gone']);
+    c.unsubscribe(gone);
+    await waitFor(c as any, 'nosub', { filter: (id: string) => id === gone });
+    const firstConn = server.connectionCount - 1;
+    server.dropConnections();
+    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    const subs = () => server.received.filter((m) => m.connection > firstConn && m.msg.msg === 'sub').map((m) => m.msg);
+    await waitUntil(() => subs().length >= 3, 2000, { message: 'three subs resent' });
+    const resent = subs();
+    const byId = new Map(resent.map((m) => [m.id, m]));
+    assert.deepEqual(byId.get(a), { msg: 'sub', id: a, name: 'params', params });
+    assert.deepEqual(byId.get(b)?.name, 'empty');
+    assert.deepEqual(byId.get(b)?.params ?? [], []);
+    assert.equal(byId.get(pending)?.name, 'pending', 'a not-yet-ready subscription is resent too');
+    assert.ok(!byId.has(gone), 'a stopped subscription is not resent');
+    assert.equal(resent.length, 3);
+    assert.equal(c.subscriptions.get(a)?.state, 'ready');
+  });
+
+  test('reconcile: no added for unchanged docs, changed for differing, removed for vanished, added for new', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'same', { n: 1, when: new Date(1000) });
+    server.store.set('items', 'diff', { n: 2, keep: 'k', drop: 'x' });
+    server.store.set('items', 'gone', { n: 3 });
+    server.store.set('other', 'o1', { v: 1 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    await subscribeReady(c, 'docs', ['items']);
+    await subscribeReady(c, 'docs', ['other']);
+    const itemsMap = c.collections.get('items')!;
+    assert.equal(itemsMap.size, 3);
+
+    await server.stop();
+    server.store.set('items', 'diff', { n: 20, keep: 'k', added: true });
+    server.store.remove('items', 'gone');
+    server.store.set('items', 'new', { n: 4 });
+    const log = recordAll(c as any, ['added', 'changed', 'removed', 'ready', 'reconnected']);
+    let seenAtReconnected: string[] | undefined;
+    c.once('reconnected', () => {
+      seenAtReconnected = [...(c.collections.get('items')?.keys() ?? [])].sort();
+    });
+    await server.start();
+    await waitFor(c as any, 'ready', { timeout: 3000 });
+    // Both resubscriptions must be ready before the diff is applied; wait for the data to settle.
+    await waitUntil(() => c.collections.get('items')?.has('new'), 2000);
+
+    assert.deepEqual(seenAtReconnected, ['diff', 'gone', 'same'], 'old documents kept until the subscriptions are ready');
+    const data = log.log.filter((e) => e[0] !== 'ready' && e[0] !== 'reconnected');
+    const about = (id: string) => data.filter((e) => e[2] === id);
+    assert.deepEqual(about('same'), [], 'no event at all for an unchanged document');
+    assert.deepEqual(about('o1'), [], 'no event for an unchanged document of another collection');
+    assert.deepEqual(about('gone'), [['removed', 'items', 'gone']]);
+    assert.deepEqual(about('new'), [['added', 'items', 'new', { n: 4 }]]);
+    const diff = about('diff');
+    assert.equal(diff.length, 1, `one change for 'diff': ${JSON.stringify(diff)}`);
+    assert.equal(diff[0][0], 'changed');
+    assert.deepEqual(diff[0][3], { n: 20, added: true });
+    assert.deepEqual(diff[0][4], ['drop']);
+    // The store now equals the server.
+    assert.deepEqual(c.collections.get('items')?.get('diff'), { n: 20, keep: 'k', added: true });
+    assert.equal(c.collections.get('items')?.has('gone'), false);
+    assert.ok((c.collections.get('items')?.get('same')?.when as Date).getTime() === 1000);
+    assert.equal(c.collections.get('items'), itemsMap, 'the collection Map object survives the reconnect');
+  });
+
+  test('reconnect with no data change emits no data events at all', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'a', { n: 1, d: new Date(5), bin: new Uint8Array([1, 2]) });
+    server.store.set('items', 'b', { n: 2, nested: { x: [1, 2, { y: 'z' }] } });
+    const c = newClient(t, server.url);
+    await c.connect();
+    const subId = await subscribeReady(c, 'docs', ['items']);
+    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    server.dropConnections();
+    await ready;
+    assert.deepEqual(log.log, []);
+    assert.equal(c.collections.get('items')?.size, 2);
+  });
+
+  test('a document that vanished while the last subscription of its collection was dropped is removed', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('solo', 'only', { v: 1 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    const subId = await subscribeReady(c, 'docs', ['solo']);
+    await server.stop();
+    server.store.remove('solo', 'only');
+    const removed = waitFor(c as any, 'removed', { timeout: 3000 });
+    await server.start();
+    const [coll, id] = await removed;
+    assert.deepEqual([coll, id], ['solo', 'only']);
+    assert.equal(c.collections.get('solo')?.size ?? 0, 0);
+    assert.equal(c.subscriptions.get(subId)?.state, 'ready');
+  });
+
+  test('live changes after the reconnect reach the store again', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'a', { n: 1 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    const subId = await subscribeReady(c, 'docs', ['items']);
+    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    server.dropConnections();
+    await ready;
+    const changed = waitFor(c as any, 'changed', { timeout: 1000 });
+    server.store.change('items', 'a', { n: 2 });
+    const [, id, fields] = await changed;
+    assert.equal(id, 'a');
+    assert.deepEqual(fields, { n: 2 });
+    assert.equal(c.collections.get('items')?.get('a')?.n, 2);
+  });
+
+  test('after a reconnect, connect is the first frame, then the resent subscriptions', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const first = await s.nextConnection();
+    const subId = c.subscribe('things', ['p']);
+    await first.next('sub');
+    first.terminate();
+    const second = await s.nextConnection(2000);
+    const sub = await second.next('sub');
+    assert.deepEqual(sub, { msg: 'sub', id: subId, name: 'things', params: ['p'] });
+    assert.equal(second.messages[0].msg, 'connect');
+    assert.equal(second.messages.filter((m) => m.msg === 'sub').length, 1, 'sent once');
+  });
+
+  test('a subscription ready callback runs once, not again after a reconnect', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = newClient(t, server.url);
+    await c.connect();
+    let calls = 0;
+    const id = c.subscribe('empty', [], () => calls++);
+    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id) });
+    const again = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id), timeout: 2000 });
+    server.dropConnections();
+    await again;
+    assert.equal(calls, 1);
+  });
+
+  test('server restart on the same port: the client comes back by itself', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = newClient(t, server.url);
+    await c.connect();
+    await server.stop();
+    await waitFor(c as any, 'socket_closed');
+    await expectNoEvent(c as any, 'connected', 100);
+    await server.start();
+    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    assert.equal(await c.call('math.add', [2, 2]), 4);
+  });
+});
