@@ -191,7 +191,7 @@ export class DdpClient extends EventEmitter {
     if (!sub || !sub.live) return;
     sub.markStopped(undefined);
     this.outbox = this.outbox.filter((o) => o.kind !== 'sub' || o.sub !== sub);
-    if (sub.sentOnce && this.status === 'connected') this.conn.send({ msg: 'unsub', id });
+    if (sub.sentOnce && this.conn.sessionOpen) this.conn.send({ msg: 'unsub', id });
     this.doneReviving(id);
   }
 
@@ -232,7 +232,7 @@ export class DdpClient extends EventEmitter {
 
   /** Sends what can go now, in order; a "wait" method holds back everything after it until it is answered. */
   private flush(): void {
-    if (this.status !== 'connected') return;
+    if (!this.conn.sessionOpen) return;
     while (this.outbox.length > 0 && !this.blocking) {
       const next = this.outbox[0];
       if (next.kind === 'sub') {

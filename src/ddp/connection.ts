@@ -41,6 +41,8 @@ export interface ConnectionHandlers {
  */
 export class Connection {
   status: ClientStatus = 'idle';
+  /** A DDP session is up on an open socket: messages sent now reach the server. */
+  sessionOpen = false;
   version?: string;
   session?: string;
   nextReconnect?: ReconnectInfo;
@@ -83,6 +85,7 @@ export class Connection {
   /** Stops for good: no socket, no timer, no reconnect. */
   close(): void {
     this.stopped = true;
+    this.sessionOpen = false;
     this.clearTimers();
     clearTimeout(this.reconnectTimer);
     this.nextReconnect = undefined;
@@ -206,6 +209,8 @@ export class Connection {
     this.everConnected = true;
     this.setStatus('connected');
     if (this.options.heartbeatInterval > 0 && this.version !== 'pre1') this.scheduleHeartbeat(this.options.heartbeatInterval);
+    // Opened only now, so that calls made by status listeners queue behind the client's own reconnect work.
+    this.sessionOpen = true;
     this.on.connected(first);
   }
 
@@ -254,8 +259,11 @@ export class Connection {
     // A socket replaced by reconnectNow() or a new open() after close() must not disturb the new one.
     if (this.ws) return;
     this.clearTimers();
+    this.sessionOpen = false;
     const wasConnected = this.status === 'connected';
     const why = reason || this.dropReason || this.lastError || '';
+    // Listeners of socket_closed must not see 'connected' any more.
+    if (!this.stopped && !this.mismatch && (this.retryAtOnce || this.options.autoReconnect)) this.setStatus('reconnecting');
     this.on.socketClosed(code, why, wasConnected);
     if (this.stopped) return;
     if (this.mismatch) {

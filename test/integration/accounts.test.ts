@@ -109,7 +109,7 @@ test('after a reconnect the resume login goes first and holds back resubscriptio
   const release = s.holdLogins();
   c.once('socket_closed', () => {
     // Made while disconnected: must wait for the resume login too.
-    void c.call('whoami').then((who) => queued.push(who));
+    c.call('whoami').then((who) => queued.push(who), (err) => queued.push(err));
   });
   const queued: unknown[] = [];
   const sessionBefore = c.session;
