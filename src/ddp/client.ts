@@ -3,7 +3,7 @@ import { passwordLoginParams, toLoginResult } from './accounts';
 import { Connection } from './connection';
 import { toEJSON } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
-import type { ServerMessage } from './messages';
+import type { DataMessage } from './messages';
 import { Methods, type MethodCall } from './methods';
 import { Store } from './store';
 import { Subscriptions, type Subscription, type SubscriptionInfo } from './subscriptions';
@@ -327,7 +327,7 @@ export class DdpClient extends EventEmitter {
     else pending.resolve();
   }
 
-  private onMessage(m: ServerMessage): void {
+  private onMessage(m: DataMessage): void {
     switch (m.msg) {
       case 'added':
         if (this.shadow) return this.shadow.added(m.collection, m.id, m.fields);
@@ -381,7 +381,7 @@ export class DdpClient extends EventEmitter {
     }
   }
 
-  private onResult(m: Extract<ServerMessage, { msg: 'result' }>): void {
+  private onResult(m: Extract<DataMessage, { msg: 'result' }>): void {
     const call = this.methods.settle(m.id, m.error, m.result);
     if (!call) {
       this.emit('protocol_error', `"result" for unknown method id ${m.id}`, JSON.stringify({ msg: 'result', id: m.id }));

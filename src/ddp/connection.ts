@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff';
 import { maskSecrets } from './mask';
-import { parseFrame, type ClientMessage, type ServerMessage } from './messages';
+import { parseFrame, type ClientMessage, type DataMessage } from './messages';
 import type { ClientStatus, ReconnectInfo } from './types';
 
 export interface ConnectionOptions {
@@ -24,7 +24,7 @@ export interface ConnectionHandlers {
   status(status: ClientStatus): void;
   connecting(url: string): void;
   connected(first: boolean): void;
-  message(message: ServerMessage): void;
+  message(message: DataMessage): void;
   protocolError(problem: string, frame: string): void;
   /** The socket is gone (wasConnected: a DDP session had been established on it). */
   socketClosed(code: number, reason: string, wasConnected: boolean): void;

@@ -18,6 +18,9 @@ export type ServerMessage =
   | { msg: 'updated'; methods: string[] }
   | { msg: 'error'; reason: string; offendingMessage?: unknown };
 
+/** What the client handles once the connection has taken care of the handshake and heartbeats. */
+export type DataMessage = Exclude<ServerMessage, { msg: 'connected' | 'failed' | 'ping' | 'pong' }>;
+
 export type ParseOutcome =
   | { ok: true; message: ServerMessage }
   | { ok: false; ignored: true }
