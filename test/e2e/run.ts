@@ -1,0 +1,333 @@
+// End-to-end tests: DDP Explorer packaged as a .vsix, installed into a fresh code-server (VS Code 1.139 in the
+// browser), driven through Debian's Chromium with playwright-core, against the demo DDP server started here.
+//
+//   npm run test:e2e            (packages the .vsix first, then runs this)
+//   E2E_ONLY=1,3 npm run test:e2e   run some scenarios only (1 always runs: it connects)
+//   E2E_HEADFUL=1 / E2E_KEEP=1  keep code-server and the demo server running at the end (prints the URL)
+//
+// Screenshots of every step go to test-results/e2e/. Waits are bounded; nothing sleeps to synchronise.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DemoServer, startDemoServer } from '../demo/server';
+import {
+  REPO,
+  ensureCodeServer,
+  freePort,
+  installVsix,
+  makeProfile,
+  packageVsix,
+  startCodeServer,
+  vsixPath,
+  RunningCodeServer,
+} from './codeserver';
+import { Workbench, escapeRe, until } from './workbench';
+
+const RESULTS = path.join(REPO, 'test-results', 'e2e');
+const DDP_STATUS = /DDP/;
+const CONNECTED = /(^|[^a-z])connected/i; // not "disconnected"
+const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean).map(Number);
+const want = (n: number) => only.length === 0 || n === 1 || only.includes(n);
+
+interface StepResult {
+  scenario: number;
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+  screenshot?: string;
+  note?: string;
+}
+const results: StepResult[] = [];
+const failedScenarios = new Set<number>();
+
+let wb: Workbench;
+let demo: DemoServer;
+let cs: RunningCodeServer | undefined;
+let connLabel: RegExp;
+
+function log(msg: string): void {
+  console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+/** Runs one step; after a failure the rest of that scenario is skipped. Screenshots every step. */
+async function step(scenario: number, name: string, fn: () => Promise<string | void>): Promise<boolean> {
+  if (failedScenarios.has(scenario)) {
+    results.push({ scenario, name, ok: false, ms: 0, error: 'skipped (earlier step failed)' });
+    return false;
+  }
+  const t = Date.now();
+  try {
+    const note = (await fn()) ?? undefined;
+    const shot = await wb.screenshot(`s${scenario}-${slug(name)}`);
+    results.push({ scenario, name, ok: true, ms: Date.now() - t, screenshot: rel(shot), note });
+    log(`ok   ${scenario}. ${name} (${Date.now() - t} ms)${note ? ` — ${note}` : ''}`);
+    return true;
+  } catch (err) {
+    const shot = await wb.screenshot(`s${scenario}-${slug(name)}-FAILED`);
+    const msg = err instanceof Error ? err.message : String(err);
+    failedScenarios.add(scenario);
+    results.push({ scenario, name, ok: false, ms: Date.now() - t, error: msg, screenshot: rel(shot) });
+    log(`FAIL ${scenario}. ${name}: ${msg}`);
+    log(`     tree: ${JSON.stringify(await wb.rowLabels().catch(() => []))}`);
+    log(`     status: ${JSON.stringify(await wb.statusText(DDP_STATUS).catch(() => undefined))}`);
+    log(`     notifications: ${JSON.stringify(await wb.notifications().catch(() => []))}`);
+    return false;
+  }
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
+const rel = (p: string) => path.relative(REPO, p);
+
+/** Level (aria-level) of the first rendered row matching. */
+async function levelOf(match: RegExp): Promise<number | undefined> {
+  return (await wb.rowInfo()).find((r) => match.test(r.label))?.level;
+}
+
+/** Rendered rows that are children of the first row matching `parent` (until the next row at its level or above). */
+async function childrenOf(parent: RegExp): Promise<string[]> {
+  const rows = await wb.rowInfo();
+  const i = rows.findIndex((r) => parent.test(r.label));
+  if (i < 0) return [];
+  const out: string[] = [];
+  for (let j = i + 1; j < rows.length && rows[j].level > rows[i].level; j++) {
+    if (rows[j].level === rows[i].level + 1) out.push(rows[j].label);
+  }
+  return out;
+}
+
+/** Answers the params input box (if the command asks for params) with `params`. */
+async function answerParams(params: string): Promise<void> {
+  await wb.waitForInputBox(undefined, 5000);
+  await wb.submit(params);
+}
+
+async function subscribe(name: string, params = ''): Promise<void> {
+  await wb.runCommand('DDP: Subscribe...');
+  await wb.waitForInputBox(undefined, 5000);
+  await wb.submit(name);
+  await answerParams(params);
+}
+
+async function callMethod(name: string, params: string): Promise<void> {
+  await wb.runCommand('DDP: Call Method...');
+  await until(() => wb.quickInputVisible(), 'the method picker', 5000);
+  await wb.waitForInputBox(undefined, 5000);
+  await wb.submit(name);
+  await answerParams(params);
+}
+
+async function scenario1(): Promise<void> {
+  await step(1, 'DDP view shows the welcome content', async () => {
+    await wb.showViewContainer('DDP', 30_000);
+    const text = await until(async () => {
+      const t = await wb.welcomeText();
+      return /Connect to a DDP Server/i.test(t) ? t : undefined;
+    }, 'the welcome content with "Connect to a DDP Server"', 20_000);
+    return text.replace(/\s+/g, ' ').slice(0, 120);
+  });
+  await step(1, 'Connect to Server... connects; status bar says connected', async () => {
+    await wb.runCommand('DDP: Connect to Server...');
+    await wb.waitForInputBox(undefined, 5000);
+    await wb.submit(demo.url);
+    const status = await wb.waitForStatus(DDP_STATUS, CONNECTED, 15_000);
+    await wb.waitForRow(new RegExp(`^${connLabel.source}.*connected`, 'i'), 5000).catch(async () => {
+      await wb.waitForRow(connLabel, 5000);
+    });
+    return `status bar: "${status}"`;
+  });
+}
+
+async function scenario2(): Promise<void> {
+  const count = () => demo.data.tasks.docs.size;
+  await step(2, 'Subscribe to tasks shows the collection, its count and documents', async () => {
+    await subscribe('tasks');
+    await wb.expand(connLabel);
+    await wb.expand(/^Collections/);
+    const tasksRow = new RegExp(`^tasks\\b.*\\b${count()} documents?`);
+    await wb.waitForRow(tasksRow, 10_000);
+    await wb.expand(tasksRow);
+    await wb.waitForRow(/^task-1\b/, 5000);
+    const docs = await childrenOf(/^tasks\b/);
+    if (docs.length !== count()) throw new Error(`expected ${count()} document rows under tasks, saw ${docs.length}: ${docs}`);
+    return `${docs.length} document rows`;
+  });
+  let latency = -1;
+  await step(2, 'A server change appears within 2 s; the expanded document stays expanded', async () => {
+    await wb.expand(/^task-1\b/);
+    const before = await childrenOf(/^task-1\b/);
+    if (before.length === 0) throw new Error('task-1 shows no field rows when expanded');
+    const title = `Changed on the server ${Date.now() % 100000}`;
+    const t0 = Date.now();
+    demo.data.tasks.update('task-1', { title });
+    await wb.waitForRow(new RegExp(escapeRe(title)), 2000);
+    latency = Date.now() - t0;
+    const row = wb.row((await wb.rowInfo()).find((r) => /^task-1\b/.test(r.label))!.label);
+    if ((await row.getAttribute('aria-expanded')) !== 'true') throw new Error('task-1 collapsed after the change');
+    return `change visible after ${latency} ms; task-1 still expanded (${before.length} field rows)`;
+  });
+}
+
+async function scenario3(): Promise<void> {
+  await step(3, 'Call Method math.add [2, 3] writes 5 to the DDP output channel', async () => {
+    await callMethod('math.add', '[2, 3]');
+    await until(() => demo.calls.some((c) => c.method === 'math.add'), 'math.add to reach the server', 5000);
+    // Show the channel (the extension may already have); read the visible lines.
+    await wb.runCommand('DDP: Show Log').catch(() => wb.showOutputChannel('DDP'));
+    const text = await wb.waitForOutput(/math\.add\b.*?(→|->|=>|result).*?\b5\b/, 10_000).catch(async () => {
+      await wb.showOutputChannel('DDP');
+      return wb.waitForOutput(/math\.add\b.*?(→|->|=>|result).*?\b5\b/, 5000);
+    });
+    const line = text.match(/[^\n]{0,40}math\.add[^\n]{0,60}/)?.[0];
+    return `output: ${line?.trim()}`;
+  });
+  await step(3, 'fail shows its error reason in a notification', async () => {
+    await callMethod('fail', '[]');
+    const n = await wb.waitForNotification(/always fails/i, 10_000);
+    return `notification: "${n}"`;
+  });
+  await step(3, 'Invalid EJSON shows a validation message and sends nothing', async () => {
+    const sent = demo.calls.length;
+    await wb.runCommand('DDP: Call Method...');
+    await wb.waitForInputBox(undefined, 5000);
+    await wb.submit('math.add');
+    await wb.waitForInputBox(undefined, 5000);
+    const prompt = await wb.quickInputMessage();
+    await wb.answer('[2, ', false);
+    const message = await until(async () => {
+      const m = await wb.quickInputMessage();
+      return m && m !== prompt ? m : undefined;
+    }, 'a validation message for "[2, "', 5000);
+    await wb.screenshot('s3-invalid-ejson-message');
+    await wb.page.keyboard.press('Enter');
+    // The box must stay open with the invalid value (Enter is refused).
+    if (!(await wb.quickInputVisible())) throw new Error('the input box closed on Enter with invalid EJSON');
+    const value = await wb.quickInputBox().inputValue();
+    if (value !== '[2, ') throw new Error(`input value changed to ${JSON.stringify(value)}`);
+    await wb.escape();
+    // Nothing reached the server: DDP keeps a connection's method calls in order, so once a marker call sent after
+    // this arrives, anything the invalid input had sent would have arrived before it.
+    const marker = `marker-${Date.now()}`;
+    await callMethod('echo', JSON.stringify([marker]));
+    await until(() => demo.calls.some((c) => c.method === 'echo' && c.params[0] === marker), 'the marker call', 5000);
+    const extra = demo.calls.slice(sent).filter((c) => !(c.method === 'echo' && c.params[0] === marker));
+    if (extra.length) throw new Error(`sent ${JSON.stringify(extra)} despite invalid params`);
+    return `validation message: "${message}"`;
+  });
+}
+
+async function scenario4(): Promise<void> {
+  const count = () => demo.data.tasks.docs.size;
+  await step(4, 'Stopping the server turns the status bar to reconnecting', async () => {
+    await demo.stop();
+    const s = await wb.waitForStatus(DDP_STATUS, /reconnecting/i, 15_000);
+    return `status bar: "${s}"`;
+  });
+  await step(4, 'Starting it again on the same port reconnects; same subscription and documents, no duplicates', async () => {
+    await demo.start();
+    const s = await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+    await wb.expand(connLabel);
+    await wb.expand(/^Subscriptions/);
+    const subs = await until(async () => {
+      const c = await childrenOf(/^Subscriptions/);
+      return c.length ? c : undefined;
+    }, 'subscription rows', 5000);
+    const taskSubs = subs.filter((l) => /^tasks\b/.test(l));
+    if (taskSubs.length !== 1) throw new Error(`expected one tasks subscription row, saw ${JSON.stringify(subs)}`);
+    await wb.expand(/^Collections/);
+    const tasksRow = new RegExp(`^tasks\\b.*\\b${count()} documents?`);
+    await wb.waitForRow(tasksRow, 10_000);
+    await wb.expand(tasksRow);
+    const docs = await until(async () => {
+      const d = await childrenOf(/^tasks\b.*documents?/);
+      return d.length ? d : undefined;
+    }, 'task document rows', 5000);
+    const ids = docs.map((l) => l.split(/\s/)[0]);
+    const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (dupes.length) throw new Error(`duplicate document rows: ${dupes}`);
+    if (ids.length !== count()) throw new Error(`expected ${count()} documents, saw ${ids.length}`);
+    return `status bar: "${s}"; subscriptions: ${JSON.stringify(subs)}; ${ids.length} documents, no duplicates`;
+  });
+}
+
+async function scenario5(): Promise<void> {
+  await step(5, 'big shows the first page and a "Load more" item', async () => {
+    // Collapse the others so big's rows are easy to reach.
+    await wb.collapse(/^tasks\b.*documents?/, 3000).catch(() => undefined);
+    await wb.collapse(/^Subscriptions/, 3000).catch(() => undefined);
+    await subscribe('big');
+    const bigRow = /^big\b.*\b20,?000 documents?/;
+    await wb.expand(/^Collections/);
+    await wb.waitForRow(bigRow, 90_000);
+    await wb.expand(bigRow);
+    await wb.waitForRow(/^big-0*1\b/, 10_000);
+    const more = await wb.scrollToRow(/Load more/i, 20_000);
+    const docs = (await childrenOf(bigRow)).filter((l) => /^big-/.test(l));
+    return `"${more}" (first rows rendered: ${docs.length})`;
+  });
+}
+
+async function main(): Promise<void> {
+  const tStart = Date.now();
+  fs.rmSync(RESULTS, { recursive: true, force: true });
+  fs.mkdirSync(RESULTS, { recursive: true });
+
+  const tInstall = Date.now();
+  const launcher = ensureCodeServer();
+  log(`code-server ready (${Date.now() - tInstall} ms)`);
+  const vsix = fs.existsSync(vsixPath()) && process.env.npm_lifecycle_event === 'test:e2e' ? vsixPath() : packageVsix();
+  log(`extension: ${rel(vsix)} (${fs.statSync(vsix).size} bytes)`);
+
+  demo = await startDemoServer({ port: await freePort(0) });
+  connLabel = new RegExp(escapeRe(`127.0.0.1:${demo.port}`));
+  log(`demo server: ${demo.url}`);
+
+  const workspace = path.join(REPO, 'test-results', 'e2e-workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
+  const profile = makeProfile(path.join(REPO, 'test-results', 'e2e-profile'), {
+    '[log]': { 'editor.wordWrap': 'off' },
+  });
+  installVsix(launcher, profile, vsix);
+  cs = await startCodeServer(launcher, profile, await freePort(0));
+  log(`code-server: ${cs.url}`);
+
+  wb = await Workbench.launch(RESULTS);
+  let exitCode = 0;
+  try {
+    const tOpen = Date.now();
+    await wb.open(cs.folderUrl(workspace));
+    log(`workbench open (${Date.now() - tOpen} ms)`);
+    await scenario1();
+    if (want(2) || want(4)) await scenario2();
+    if (want(3)) await scenario3();
+    if (want(4)) await scenario4();
+    if (want(5)) await scenario5();
+  } catch (err) {
+    log(`harness error: ${err instanceof Error ? err.stack : err}`);
+    await wb.screenshot('harness-error');
+    exitCode = 2;
+  } finally {
+    fs.writeFileSync(path.join(RESULTS, 'results.json'), JSON.stringify(results, null, 2));
+    fs.writeFileSync(path.join(RESULTS, 'code-server.log'), cs.log());
+    fs.writeFileSync(path.join(RESULTS, 'browser-console-errors.txt'), wb.consoleErrors.join('\n'));
+    if (process.env.E2E_KEEP) {
+      log(`E2E_KEEP: code-server stays at ${cs.folderUrl(workspace)} — Ctrl+C to stop`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+    await wb.close();
+    await cs.stop();
+    await demo.stop();
+  }
+  const failed = results.filter((r) => !r.ok);
+  console.log('\n' + results.map((r) => `${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario}. ${r.name}${r.ok ? '' : `\n        ${r.error}`}`).join('\n'));
+  console.log(`\n${results.length - failed.length}/${results.length} steps passed in ${((Date.now() - tStart) / 1000).toFixed(1)} s; screenshots in ${rel(RESULTS)}/`);
+  if (failed.length && !exitCode) exitCode = 1;
+  process.exit(exitCode);
+}
+
+main().catch(async (err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  await cs?.stop().catch(() => undefined);
+  await demo?.stop().catch(() => undefined);
+  process.exit(2);
+});
