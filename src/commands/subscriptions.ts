@@ -1,0 +1,58 @@
+// Subscribe... and Unsubscribe.
+import * as vscode from 'vscode';
+import { validateName, validateParams, parseParams } from '../params';
+import { formatParams } from '../views/logFormat';
+import { subscriptionStateText } from '../tree/model';
+import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
+
+const RECENT_PUBS = 'ddpExplorer.recentPublications';
+
+export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
+  return [
+    reg('ddpExplorer.subscribe', async (arg?: unknown) => {
+      const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Subscribe on which connection?' });
+      if (!session) return;
+      const pubs = recent(ctx, RECENT_PUBS);
+      const name = await vscode.window.showInputBox({
+        title: `DDP: Subscribe on ${session.name} (1/2)`,
+        prompt: 'Publication name' + (pubs.length ? `. Recent: ${pubs.slice(0, 5).join(', ')}` : ''),
+        placeHolder: pubs[0] ?? 'publication name',
+        ignoreFocusOut: true,
+        validateInput: (t) => (!t.trim() && pubs[0] ? undefined : validateName(t, 'publication')),
+      });
+      if (name === undefined) return;
+      const pub = name.trim() || pubs[0];
+      if (!pub) return;
+      const text = await vscode.window.showInputBox({
+        title: `DDP: Subscribe to ${pub} (2/2)`,
+        prompt: 'Params as an EJSON array, e.g. ["abc", {"$date": 0}] (empty for none)',
+        placeHolder: '[]',
+        ignoreFocusOut: true,
+        validateInput: (t) => validateParams(t),
+      });
+      if (text === undefined) return;
+      const parsed = parseParams(text);
+      if (!parsed.ok) return;
+      await remember(ctx, RECENT_PUBS, pub);
+      ctx.status.setCurrent(session);
+      return session.subscribe(pub, parsed.params);
+    }),
+
+    reg('ddpExplorer.unsubscribe', async (arg?: unknown) => {
+      if (isNode(arg) && arg.kind === 'subscription') {
+        ctx.manager.get(arg.sessionId)?.unsubscribe(arg.subId);
+        return;
+      }
+      const session = await pickSession(ctx, arg, { filter: (s) => s.subscriptions().length > 0, adjective: 'subscribed' });
+      if (!session) return;
+      const items = session.subscriptions().map((s) => ({
+        label: s.name,
+        description: `${formatParams(s.params).trim()} ${subscriptionStateText(s)}`.trim(),
+        id: s.id,
+      }));
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Subscription to stop' });
+      if (picked) session.unsubscribe(picked.id);
+    }),
+  ];
+}

@@ -1,0 +1,163 @@
+// Settings of the extension (`ddpExplorer.*`), validated. Plain module: no VS Code API.
+import type { DdpClientOptions, DdpVersion } from './ddp/types';
+
+export type TraceSetting = 'off' | 'messages';
+
+export interface Settings {
+  autoReconnect: boolean;
+  reconnectDelay: number;
+  maxReconnectDelay: number;
+  heartbeatInterval: number;
+  pageSize: number;
+  trace: TraceSetting;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoReconnect: true,
+  reconnectDelay: 500,
+  maxReconnectDelay: 30000,
+  heartbeatInterval: 17500,
+  pageSize: 100,
+  trace: 'off',
+};
+
+/** Per-connection options in the `ddpExplorer.connections` setting. No secrets belong here. */
+export interface ConnectionOptions {
+  autoReconnect?: boolean;
+  reconnectDelay?: number;
+  maxReconnectDelay?: number;
+  heartbeatInterval?: number;
+  connectTimeout?: number;
+  versions?: DdpVersion[];
+  headers?: Record<string, string>;
+  rejectUnauthorized?: boolean;
+}
+
+export interface SubscriptionSpec {
+  name: string;
+  params: unknown[];
+}
+
+export interface ConnectionConfig {
+  name: string;
+  url: string;
+  options?: ConnectionOptions;
+  /** Publications to subscribe to on every connect. */
+  subscriptions?: SubscriptionSpec[];
+}
+
+function num(v: unknown, fallback: number, min: number, max: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+}
+
+/** Reads the settings through `get(key)`, falling back to defaults for missing or invalid values. */
+export function readSettings(get: (key: string) => unknown): Settings {
+  const d = DEFAULT_SETTINGS;
+  const trace = get('trace');
+  return {
+    autoReconnect: typeof get('autoReconnect') === 'boolean' ? (get('autoReconnect') as boolean) : d.autoReconnect,
+    reconnectDelay: num(get('reconnectDelay'), d.reconnectDelay, 0, 3_600_000),
+    maxReconnectDelay: num(get('maxReconnectDelay'), d.maxReconnectDelay, 0, 3_600_000),
+    heartbeatInterval: num(get('heartbeatInterval'), d.heartbeatInterval, 0, 3_600_000),
+    pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
+    trace: trace === 'messages' ? 'messages' : 'off',
+  };
+}
+
+const VERSIONS: DdpVersion[] = ['1', 'pre2', 'pre1'];
+
+function parseOptions(raw: unknown): ConnectionOptions | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const o = raw as Record<string, unknown>;
+  const out: ConnectionOptions = {};
+  if (typeof o.autoReconnect === 'boolean') out.autoReconnect = o.autoReconnect;
+  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout'] as const) {
+    if (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= 0) out[k] = o[k] as number;
+  }
+  if (Array.isArray(o.versions)) {
+    const v = o.versions.filter((x): x is DdpVersion => VERSIONS.includes(x as DdpVersion));
+    if (v.length) out.versions = v;
+  }
+  if (o.headers && typeof o.headers === 'object' && !Array.isArray(o.headers)) {
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.headers as Record<string, unknown>)) if (typeof v === 'string') h[k] = v;
+    out.headers = h;
+  }
+  if (typeof o.rejectUnauthorized === 'boolean') out.rejectUnauthorized = o.rejectUnauthorized;
+  return out;
+}
+
+export interface ParsedConnections {
+  connections: ConnectionConfig[];
+  /** Human-readable problems with entries that were skipped. */
+  problems: string[];
+}
+
+/** Validates the `ddpExplorer.connections` setting: entries need a name and a url; duplicate names are skipped. */
+export function parseConnections(raw: unknown, validateUrl: (url: string) => void): ParsedConnections {
+  const connections: ConnectionConfig[] = [];
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { connections, problems };
+  if (!Array.isArray(raw)) return { connections, problems: ['ddpExplorer.connections must be an array'] };
+  const names = new Set<string>();
+  raw.forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object') {
+      problems.push(`ddpExplorer.connections[${i}] is not an object`);
+      return;
+    }
+    const e = entry as Record<string, unknown>;
+    const url = typeof e.url === 'string' ? e.url.trim() : '';
+    if (!url) {
+      problems.push(`ddpExplorer.connections[${i}] has no url`);
+      return;
+    }
+    try {
+      validateUrl(url);
+    } catch (err) {
+      problems.push(`ddpExplorer.connections[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const name = typeof e.name === 'string' && e.name.trim() ? e.name.trim() : url;
+    if (names.has(name)) {
+      problems.push(`ddpExplorer.connections[${i}]: duplicate name "${name}"`);
+      return;
+    }
+    names.add(name);
+    const cfg: ConnectionConfig = { name, url };
+    const options = parseOptions(e.options);
+    if (options) cfg.options = options;
+    if (Array.isArray(e.subscriptions)) {
+      cfg.subscriptions = e.subscriptions
+        .filter((s): s is Record<string, unknown> => !!s && typeof s === 'object' && typeof (s as { name?: unknown }).name === 'string')
+        .map((s) => ({ name: String(s.name), params: Array.isArray(s.params) ? s.params : [] }));
+    }
+    connections.push(cfg);
+  });
+  return { connections, problems };
+}
+
+/** Client options for a connection: its own options over the global settings. */
+export function clientOptions(settings: Settings, options: ConnectionOptions | undefined): DdpClientOptions {
+  const o = options ?? {};
+  const out: DdpClientOptions = {
+    autoReconnect: o.autoReconnect ?? settings.autoReconnect,
+    autoReconnectTimeout: o.reconnectDelay ?? settings.reconnectDelay,
+    maxReconnectTimeout: o.maxReconnectDelay ?? settings.maxReconnectDelay,
+    heartbeatInterval: o.heartbeatInterval ?? settings.heartbeatInterval,
+  };
+  if (o.connectTimeout !== undefined) out.connectTimeout = o.connectTimeout;
+  if (o.versions) out.versions = o.versions;
+  if (o.headers) out.headers = o.headers;
+  if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
+  return out;
+}
+
+/** A name for an ad-hoc connection: host:port of its URL. */
+export function adHocName(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.port ? `${u.hostname}:${u.port}` : u.hostname;
+  } catch {
+    return url;
+  }
+}

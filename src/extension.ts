@@ -1,0 +1,111 @@
+// Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
+import * as vscode from 'vscode';
+import { normalizeUrl } from './ddp';
+import { parseConnections, readSettings } from './config';
+import { SessionManager, type TokenStore } from './sessions';
+import { TreeModel, type TreeNode } from './tree/model';
+import { DdpTreeProvider } from './tree/provider';
+import { DdpLog } from './views/log';
+import { StatusBar } from './views/statusBar';
+import { DocumentProvider, SCHEME } from './views/documentProvider';
+import type { Ctx } from './commands/context';
+import { registerConnectionCommands } from './commands/connection';
+import { registerSubscriptionCommands } from './commands/subscriptions';
+import { registerMethodCommands } from './commands/methods';
+import { registerDocumentCommands } from './commands/documents';
+import { registerAccountCommands } from './commands/accounts';
+
+let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new DdpLog();
+  const config = () => vscode.workspace.getConfiguration('ddpExplorer');
+  const tokens: TokenStore = {
+    get: (key) => context.secrets.get(key),
+    store: (key, token) => context.secrets.store(key, token),
+    delete: (key) => context.secrets.delete(key),
+  };
+  const manager = new SessionManager({ log, tokens });
+  const settings = () => readSettings((key) => config().get(key));
+  manager.updateSettings(settings());
+  log.trace = manager.current.trace;
+
+  let lastProblems = '';
+  const reloadSaved = () => {
+    const parsed = parseConnections(config().get('connections'), normalizeUrl);
+    const problems = parsed.problems.join('; ');
+    if (problems && problems !== lastProblems) {
+      log.warn(`Settings: ${problems}`);
+      void vscode.window.showWarningMessage(`DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
+    }
+    lastProblems = problems;
+    manager.setSaved(parsed.connections);
+  };
+
+  const model = new TreeModel(manager, () => manager.current.pageSize);
+  const tree = new DdpTreeProvider(model, manager);
+  const status = new StatusBar(manager);
+  const docs = new DocumentProvider(manager);
+  const view = vscode.window.createTreeView<TreeNode>('ddpExplorer.connections', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+  tree.onFlush = () => status.schedule();
+
+  const ctx: Ctx = { ext: context, manager, model, tree, log, status, docs, reloadSaved };
+  reloadSaved();
+
+  const disposables: vscode.Disposable[] = [
+    log,
+    tree,
+    view,
+    status,
+    docs,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
+    view.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      const s = node ? manager.get(node.sessionId) : undefined;
+      if (s) status.setCurrent(s);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('ddpExplorer')) return;
+      const before = manager.current;
+      const next = settings();
+      log.trace = next.trace;
+      manager.updateSettings(next);
+      if (next.pageSize !== before.pageSize) {
+        model.resetPaging();
+        tree.refreshAll();
+      }
+      if (e.affectsConfiguration('ddpExplorer.connections')) reloadSaved();
+      status.update();
+    }),
+    { dispose: manager.onChange(() => status.schedule()) },
+    ...registerConnectionCommands(ctx),
+    ...registerSubscriptionCommands(ctx),
+    ...registerMethodCommands(ctx),
+    ...registerDocumentCommands(ctx),
+    ...registerAccountCommands(ctx),
+  ];
+  active = { manager, disposables };
+  // Deactivation order: clients first (they log while closing), then the views.
+  context.subscriptions.push({ dispose: () => shutdown() });
+}
+
+function shutdown(): void {
+  const a = active;
+  active = undefined;
+  if (!a) return;
+  a.manager.dispose();
+  for (const d of a.disposables.reverse()) {
+    try {
+      d.dispose();
+    } catch {
+      /* keep disposing the rest */
+    }
+  }
+}
+
+export function deactivate(): void {
+  shutdown();
+}

@@ -1,0 +1,63 @@
+// The one status bar item: `$(plug) DDP: <name>` and the state of the current connection.
+import * as vscode from 'vscode';
+import type { Session, SessionManager } from '../sessions';
+import { snapshot, statusBarView } from './statusText';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private currentId: string | undefined;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(private readonly manager: SessionManager) {
+    this.item = vscode.window.createStatusBarItem('ddpExplorer.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'DDP Explorer';
+    this.item.command = 'ddpExplorer.statusActions';
+    this.update();
+  }
+
+  /** The connection the item shows: the chosen one if it still exists, else the first active, else the first. */
+  get current(): Session | undefined {
+    const chosen = this.currentId ? this.manager.get(this.currentId) : undefined;
+    if (chosen) return chosen;
+    const list = this.manager.list();
+    return list.find((s) => s.isActive) ?? list[0];
+  }
+
+  setCurrent(session: Session | undefined): void {
+    this.currentId = session?.id;
+    this.update();
+  }
+
+  /** Updates soon (several changes in a burst give one update). */
+  schedule(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.update();
+    }, 100);
+  }
+
+  update(): void {
+    const s = this.current;
+    if (!s) {
+      this.item.hide();
+      return;
+    }
+    const view = statusBarView(snapshot(s), Date.now(), this.manager.list().length - 1);
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip; // plain text: server strings are never markdown here
+    this.item.backgroundColor =
+      view.tone === 'warning'
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : view.tone === 'error'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    this.item.dispose();
+  }
+}

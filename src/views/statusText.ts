@@ -1,0 +1,130 @@
+// Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
+import type { Session, SessionState } from '../sessions';
+import { plural } from './format';
+
+export interface ConnectionSnapshot {
+  name: string;
+  url: string;
+  saved: boolean;
+  state: SessionState;
+  /** Epoch ms of the next reconnect attempt, while reconnecting. */
+  reconnectAt?: number;
+  attempt?: number;
+  version?: string;
+  session?: string;
+  userId?: string;
+  subscriptions: number;
+  readySubscriptions: number;
+  collections: number;
+  documents: number;
+  lastError?: string;
+  failure?: string;
+}
+
+export function snapshot(s: Session): ConnectionSnapshot {
+  const c = s.client;
+  const subs = s.subscriptions().filter((x) => x.state !== 'stopped');
+  let collections = 0;
+  let documents = 0;
+  if (c) {
+    for (const coll of c.collections.values()) {
+      collections++;
+      documents += coll.size;
+    }
+  }
+  const state = s.state;
+  return {
+    name: s.name,
+    url: s.url,
+    saved: s.saved,
+    state,
+    reconnectAt: state === 'reconnecting' ? c?.nextReconnect?.at : undefined,
+    attempt: state === 'reconnecting' ? c?.nextReconnect?.attempt : undefined,
+    version: state === 'connected' ? c?.version : undefined,
+    session: state === 'connected' ? c?.session : undefined,
+    userId: c?.userId,
+    subscriptions: subs.length,
+    readySubscriptions: subs.filter((x) => x.state === 'ready').length,
+    collections,
+    documents,
+    lastError: s.lastError,
+    failure: s.failure,
+  };
+}
+
+/** "connected", "connecting", "reconnecting in 3s", "failed", "disconnected". */
+export function stateText(s: Pick<ConnectionSnapshot, 'state' | 'reconnectAt'>, now: number): string {
+  if (s.state === 'reconnecting') {
+    if (s.reconnectAt === undefined) return 'reconnecting';
+    const secs = Math.max(0, Math.ceil((s.reconnectAt - now) / 1000));
+    return secs > 0 ? `reconnecting in ${secs}s` : 'reconnecting';
+  }
+  return s.state;
+}
+
+/** Description of the connection row: the state, plus the user when logged in. */
+export function connectionDescription(s: ConnectionSnapshot, now: number): string {
+  const parts = [stateText(s, now)];
+  if (s.userId) parts.push(`user ${s.userId}`);
+  return parts.join(' · ');
+}
+
+export type StatusTone = 'normal' | 'warning' | 'error';
+
+export interface StatusBarView {
+  text: string;
+  tooltip: string;
+  tone: StatusTone;
+}
+
+/** The status bar item: `$(plug) DDP: <name>` and the state (spinning icon while connecting). */
+export function statusBarView(s: ConnectionSnapshot | undefined, now: number, others = 0): StatusBarView {
+  if (!s) return { text: '$(plug) DDP', tooltip: 'DDP Explorer: no connection', tone: 'normal' };
+  const state = stateText(s, now);
+  const icon = s.state === 'connecting' || s.state === 'reconnecting' ? ' $(sync~spin)' : '';
+  const text = `$(plug) DDP: ${s.name}${icon} ${state}`;
+  const tone: StatusTone = s.state === 'reconnecting' ? 'warning' : s.state === 'failed' ? 'error' : 'normal';
+  let tooltip = connectionTooltip(s, now);
+  if (others > 0) tooltip += `\n\n${plural(others, 'other connection')}`;
+  tooltip += '\n\nClick for actions';
+  return { text, tooltip, tone };
+}
+
+/** Plain-text tooltip: URL, state, DDP version, session, user, counts, last error. */
+export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
+  const lines = [`${s.name}${s.saved ? '' : ' (not saved)'}`, s.url, `State: ${stateText(s, now)}`];
+  if (s.state === 'reconnecting' && s.attempt !== undefined) lines.push(`Reconnect attempt: ${s.attempt}`);
+  if (s.version) lines.push(`DDP version: ${s.version}`);
+  if (s.session) lines.push(`Session: ${s.session}`);
+  lines.push(`User: ${s.userId ?? 'not logged in'}`);
+  lines.push(
+    `Subscriptions: ${s.subscriptions}${s.subscriptions ? ` (${s.readySubscriptions} ready)` : ''}`,
+    `Collections: ${s.collections}`,
+    `Documents: ${s.documents}`,
+  );
+  if (s.failure) lines.push(`Failed: ${s.failure}`);
+  else if (s.lastError && s.state !== 'connected') lines.push(`Last error: ${s.lastError}`);
+  return lines.join('\n');
+}
+
+/** Actions offered by the status bar's quick pick for a state (command ids). */
+export function actionsFor(state: SessionState, loggedIn: boolean): string[] {
+  const actions: string[] = [];
+  switch (state) {
+    case 'connected':
+      actions.push('ddpExplorer.callMethod', 'ddpExplorer.subscribe', loggedIn ? 'ddpExplorer.logout' : 'ddpExplorer.login', 'ddpExplorer.reconnect', 'ddpExplorer.disconnect');
+      break;
+    case 'connecting':
+      actions.push('ddpExplorer.disconnect');
+      break;
+    case 'reconnecting':
+      actions.push('ddpExplorer.reconnect', 'ddpExplorer.disconnect');
+      break;
+    case 'failed':
+    case 'disconnected':
+      actions.push('ddpExplorer.connect');
+      break;
+  }
+  actions.push('ddpExplorer.showLog');
+  return actions;
+}
