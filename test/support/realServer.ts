@@ -24,6 +24,23 @@ const { ClientSafeError } =
 
 export { ClientSafeError };
 
+// The fixture's deliberate crashes make the server log stack traces; keep test output readable by
+// dropping exactly those lines (their messages carry FIXTURE_MARK), and nothing else.
+const FIXTURE_MARK = '(server-side only)';
+let consoleFiltered = false;
+function filterFixtureNoise(): void {
+  if (consoleFiltered) return;
+  consoleFiltered = true;
+  for (const level of ['log', 'error', 'warn'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      const text = args.map((a) => (a instanceof Error ? `${a.message}` : String(a))).join(' ');
+      if (text.includes(FIXTURE_MARK)) return;
+      original(...args);
+    };
+  }
+}
+
 type Doc = Record<string, unknown>;
 
 /** What a live publication of the fixture store is told about. */
@@ -155,6 +172,7 @@ export interface RealServer {
 
 /** Starts a mongodb-livedata-server with the fixture methods and publications. */
 export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
+  filterFixtureNoise();
   const store = new FixtureStore();
   store.setMaxListeners(0);
   const events = new EventEmitter();

@@ -1,0 +1,268 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DdpClient } from '../../src/ddp';
+import { startRealServer, type RealServer } from '../support/realServer';
+import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
+import { waitFor, recordAll } from '../support/wait';
+import { newClient, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
+
+const T = { timeout: 5000 };
+
+function subscribeReady(c: DdpClient, name: string, params: unknown[] = []): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const id: string = c.subscribe(name, params, (err?: Error) => (err ? reject(err) : resolve(id)));
+  });
+}
+
+describe('client-data: real server', () => {
+  let server: RealServer;
+  before(async () => {
+    server = await startRealServer();
+  });
+  after(() => server.close());
+
+  test('collections is a Map of Maps of fields; added carries (collection, id, fields)', T, async (t) => {
+    server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+    server.store.set('data-a', 'y', { name: 'Y' });
+    const c = await connectedClient(t, server.url);
+    const log = recordAll(c as any, ['added']);
+    await subscribeReady(c, 'docs', ['data-a']);
+    assert.ok(c.collections instanceof Map);
+    const coll = c.collections.get('data-a');
+    assert.ok(coll instanceof Map);
+    assert.deepEqual([...coll!.keys()].sort(), ['x', 'y']);
+    assert.deepEqual(coll!.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+    assert.deepEqual(
+      log.log.map((e) => e.slice(1, 3)).sort(),
+      [
+        ['data-a', 'x'],
+        ['data-a', 'y'],
+      ],
+    );
+    const x = log.log.find((e) => e[2] === 'x')!;
+    assert.deepEqual(x[3], { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+  });
+
+  test('EJSON values in documents are decoded: Date, Uint8Array, nested Dates', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    const added = waitFor(c as any, 'added', { filter: (coll: string) => coll === 'ejson' });
+    await subscribeReady(c, 'ejson');
+    const doc = c.collections.get('ejson')!.get('e1') as any;
+    assert.ok(doc.when instanceof Date, `when is ${typeof doc.when}`);
+    assert.equal(doc.when.getTime(), Date.UTC(2021, 5, 7, 8, 9, 10, 11));
+    assert.ok(doc.bytes instanceof Uint8Array, 'bytes is a Uint8Array');
+    assert.deepEqual([...doc.bytes], [1, 2, 3, 250, 255]);
+    assert.ok(doc.nested.at instanceof Date);
+    assert.equal(doc.nested.at.getTime(), Date.UTC(2000, 0, 1));
+    assert.ok(doc.nested.list[0] instanceof Date);
+    assert.equal(doc.plain, 'text');
+    assert.equal(doc.n, 42);
+    const [, , fields] = await added;
+    assert.ok((fields as any).when instanceof Date, 'the added event carries decoded values too');
+  });
+
+  test('changed applies fields and deletes cleared ones; the event carries both', T, async (t) => {
+    server.store.set('data-c', 'doc', { a: 1, b: 'keep', c: new Date(1), gone: true });
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['data-c']);
+    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    server.store.change('data-c', 'doc', { a: 2, c: new Date(2), gone: undefined, fresh: 'new' });
+    const [coll, id, fields, cleared] = await changed;
+    assert.equal(coll, 'data-c');
+    assert.equal(id, 'doc');
+    assert.equal(fields.a, 2);
+    assert.ok(fields.c instanceof Date);
+    assert.equal((fields.c as Date).getTime(), 2);
+    assert.equal(fields.fresh, 'new');
+    assert.deepEqual(cleared, ['gone']);
+    const doc = c.collections.get('data-c')!.get('doc')!;
+    assert.equal(doc.a, 2);
+    assert.equal(doc.b, 'keep', 'fields not in the message are left alone');
+    assert.equal((doc.c as Date).getTime(), 2);
+    assert.equal(doc.fresh, 'new');
+    assert.ok(!('gone' in doc), 'cleared field deleted');
+  });
+
+  test('removed deletes the document and emits (collection, id)', T, async (t) => {
+    server.store.set('data-r', 'r1', { v: 1 });
+    server.store.set('data-r', 'r2', { v: 2 });
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['data-r']);
+    const removed = waitFor<[string, string]>(c as any, 'removed');
+    server.store.remove('data-r', 'r1');
+    assert.deepEqual(await removed, ['data-r', 'r1']);
+    assert.equal(c.collections.get('data-r')!.has('r1'), false);
+    assert.equal(c.collections.get('data-r')!.has('r2'), true);
+  });
+
+  test('a method that writes: the writes arrive (added) by the time `updated` comes', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['data-m']);
+    const order: string[] = [];
+    c.on('added', (coll, id) => coll === 'data-m' && order.push(`added ${id}`));
+    c.on('updated', (ids) => order.push(`updated ${ids.join(',')}`));
+    const updated = waitFor(c as any, 'updated');
+    await c.call('data.set', ['data-m', 'w1', { by: 'method' }]);
+    await updated;
+    assert.deepEqual(order.slice(0, 2), ['added w1', 'updated 1']);
+    assert.deepEqual(c.collections.get('data-m')?.get('w1'), { by: 'method' });
+  });
+});
+
+describe('client-data: scripted frames', () => {
+  let s: ScriptServer;
+  before(async () => {
+    s = await startScriptServer();
+  });
+  after(() => s.close());
+
+  async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
+    const c = newClient(t, s.url);
+    // The server is shared by the tests of this file: take the connection this client opens.
+    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    await c.connect();
+    return { c, conn: (await connP)[0] };
+  }
+
+  test('added with no fields gives an empty document', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'bare', id: 'b1' });
+    const [, , fields] = await added;
+    assert.deepEqual(fields, {});
+    assert.deepEqual(c.collections.get('bare')?.get('b1'), {});
+  });
+
+  test('changed with only cleared, and with neither fields nor cleared', T, async (t) => {
+    const { c, conn } = await setup(t);
+    conn.send({ msg: 'added', collection: 'cc', id: 'd', fields: { a: 1, b: 2 } });
+    const first = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    conn.send({ msg: 'changed', collection: 'cc', id: 'd', cleared: ['a'] });
+    const [, , fields, cleared] = await first;
+    assert.deepEqual(fields, {});
+    assert.deepEqual(cleared, ['a']);
+    assert.deepEqual(c.collections.get('cc')?.get('d'), { b: 2 });
+    const second = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    conn.send({ msg: 'changed', collection: 'cc', id: 'd' });
+    const [, , f2, c2] = await second;
+    assert.deepEqual(f2, {});
+    assert.deepEqual(c2, []);
+    assert.deepEqual(c.collections.get('cc')?.get('d'), { b: 2 });
+  });
+
+  test('Rocket.Chat style changed for a never-added document is emitted, not thrown', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const { c, conn } = await setup(t);
+    const errors = protocolErrors(c);
+    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    conn.send({
+      msg: 'changed',
+      collection: 'stream-room-messages',
+      id: 'id',
+      fields: { eventName: 'GENERAL', args: [{ _id: 'm1', msg: 'hello', ts: { $date: 1700000000000 } }] },
+    });
+    const [coll, id, fields, cleared] = await changed;
+    assert.equal(coll, 'stream-room-messages');
+    assert.equal(id, 'id');
+    assert.equal(fields.eventName, 'GENERAL');
+    const args = fields.args as Array<{ msg: string; ts: unknown }>;
+    assert.equal(args[0].msg, 'hello');
+    assert.ok(args[0].ts instanceof Date, 'EJSON inside the stream event is decoded');
+    assert.deepEqual(cleared, []);
+    // A second event for the same never-added id works too, and later normal data still applies.
+    const again = waitFor(c as any, 'changed');
+    conn.send({ msg: 'changed', collection: 'stream-room-messages', id: 'id', fields: { eventName: 'GENERAL', args: [2] } });
+    await again;
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
+    await added;
+    assert.deepEqual(c.collections.get('normal')?.get('n1'), { ok: true });
+    assert.equal(c.status, 'connected');
+    assert.deepEqual(errors.events, []);
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('removed for an unknown document is emitted, not thrown', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const { c, conn } = await setup(t);
+    const removed = waitFor<[string, string]>(c as any, 'removed');
+    conn.send({ msg: 'removed', collection: 'nowhere', id: 'ghost' });
+    assert.deepEqual(await removed, ['nowhere', 'ghost']);
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'nowhere', id: 'real', fields: {} });
+    await added;
+    assert.equal(c.status, 'connected');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('addedBefore / movedBefore keep the server order', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const log = recordAll(c as any, ['addedBefore', 'movedBefore']);
+    const keys = () => [...(c.collections.get('ordered')?.keys() ?? [])];
+    const step = async (frame: object) => {
+      const ev = (frame as { msg: string }).msg;
+      const seen = waitFor(c as any, ev);
+      conn.send(frame);
+      await seen;
+    };
+    await step({ msg: 'addedBefore', collection: 'ordered', id: 'a', fields: { n: 1 }, before: null });
+    await step({ msg: 'addedBefore', collection: 'ordered', id: 'b', fields: { n: 2 }, before: null });
+    await step({ msg: 'addedBefore', collection: 'ordered', id: 'c', fields: { n: 3 }, before: 'a' });
+    assert.deepEqual(keys(), ['c', 'a', 'b']);
+    await step({ msg: 'addedBefore', collection: 'ordered', id: 'd', fields: { n: 4 }, before: 'b' });
+    assert.deepEqual(keys(), ['c', 'a', 'd', 'b']);
+    await step({ msg: 'movedBefore', collection: 'ordered', id: 'b', before: 'c' });
+    assert.deepEqual(keys(), ['b', 'c', 'a', 'd']);
+    await step({ msg: 'movedBefore', collection: 'ordered', id: 'c', before: null });
+    assert.deepEqual(keys(), ['b', 'a', 'd', 'c']);
+    await step({ msg: 'movedBefore', collection: 'ordered', id: 'd', before: 'a' });
+    assert.deepEqual(keys(), ['b', 'd', 'a', 'c']);
+    assert.deepEqual(c.collections.get('ordered')?.get('d'), { n: 4 }, 'moving keeps the fields');
+    assert.deepEqual(log.log[0], ['addedBefore', 'ordered', 'a', { n: 1 }, null]);
+    assert.deepEqual(log.log[2], ['addedBefore', 'ordered', 'c', { n: 3 }, 'a']);
+    assert.deepEqual(log.log[4], ['movedBefore', 'ordered', 'b', 'c']);
+    // changed and removed work on ordered documents too, and keep the order of the rest.
+    await step({ msg: 'changed', collection: 'ordered', id: 'a', fields: { n: 10 } });
+    await step({ msg: 'removed', collection: 'ordered', id: 'd' });
+    assert.deepEqual(keys(), ['b', 'a', 'c']);
+    assert.deepEqual(c.collections.get('ordered')?.get('a'), { n: 10 });
+  });
+
+  test('addedBefore with EJSON fields decodes them', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const seen = waitFor(c as any, 'addedBefore');
+    conn.send({ msg: 'addedBefore', collection: 'ord-ejson', id: 'x', fields: { at: { $date: 99 } }, before: null });
+    const [, , fields] = await seen;
+    assert.ok((fields as any).at instanceof Date);
+    assert.ok((c.collections.get('ord-ejson')?.get('x') as any).at instanceof Date);
+  });
+
+  test('movedBefore for an unknown document does not crash', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const { c, conn } = await setup(t);
+    conn.send({ msg: 'movedBefore', collection: 'ordered-x', id: 'ghost', before: null });
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'ordered-x', id: 'after', fields: {} });
+    await added;
+    assert.equal(c.status, 'connected');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('ObjectID values ($type oid) are decoded, not dropped', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'oids', id: 'o', fields: { ref: { $type: 'oid', $value: '0123456789abcdef01234567' } } });
+    await added;
+    const ref = c.collections.get('oids')?.get('o')?.ref as { toJSONValue?: () => unknown; hexString?: string } | undefined;
+    assert.ok(ref, 'document kept');
+    assert.equal(ref!.hexString ?? ref!.toJSONValue?.(), '0123456789abcdef01234567');
+  });
+
+  test('escaped keys ($escape) are unescaped', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const added = waitFor(c as any, 'added');
+    conn.send({ msg: 'added', collection: 'esc', id: 'e', fields: { q: { $escape: { $date: 'not a date' } } } });
+    await added;
+    assert.deepEqual(c.collections.get('esc')?.get('e'), { q: { $date: 'not a date' } });
+  });
+});
