@@ -45,7 +45,7 @@ describe('client-data: real server', () => {
 
   test('EJSON values in documents are decoded: Date, Uint8Array, nested Dates', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const added = waitFor(c as any, 'added', { filter: (coll: string) => coll === 'ejson' });
+    const added = waitFor<[string, string, Record<string, unknown>]>(c as any, 'added', { filter: (coll) => coll === 'ejson' });
     await subscribeReady(c, 'ejson');
     const doc = c.collections.get('ejson')!.get('e1') as any;
     assert.ok(doc.when instanceof Date, `when is ${typeof doc.when}`);

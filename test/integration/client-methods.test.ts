@@ -97,7 +97,7 @@ describe('client-methods', () => {
     const e404 = (missing as { reason: any }).reason;
     assert.ok(e404 instanceof DdpError);
     assert.equal(e404.error, 404);
-    assert.match(e404.reason, /no\.such\.method/);
+    assert.match(e404.reason ?? '', /no\.such\.method/);
     const crash = await settle(c.call('crash'));
     const e500 = (crash as { reason: any }).reason;
     assert.ok(e500 instanceof DdpError);

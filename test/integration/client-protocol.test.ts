@@ -193,7 +193,7 @@ describe('client-protocol', () => {
 
   test('unknown EJSON $type keeps the document, with the raw value', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added', { filter: (coll: string) => coll === 'weird' });
+    const added = waitFor<[string, string, Record<string, unknown>]>(c as any, 'added', { filter: (coll) => coll === 'weird' });
     conn.send({
       msg: 'added',
       collection: 'weird',

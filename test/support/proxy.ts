@@ -130,7 +130,9 @@ class Pipe {
     if (data.length === 0 || this.to.destroyed) return;
     this.forwarded += data.length;
     this.pair.proxy.bytes[this.dir] += data.length;
+    // A listener may cut the pair on seeing these bytes: then they never arrive.
     this.pair.emit('data', this.dir, data);
+    if (this.pair.closed || this.to.destroyed) return;
     this.to.write(data);
   }
 }
