@@ -18,6 +18,8 @@ export class DdpTreeItem extends vscode.TreeItem {
     this.id = view.id;
     this.description = view.description;
     this.tooltip = view.tooltip;
+    // Screen readers (and UI tests) get "label description", not the tooltip VS Code would use otherwise.
+    this.accessibilityInformation = { label: view.description ? `${view.label} ${view.description}` : view.label };
     this.contextValue = view.contextValue;
     if (view.icon) {
       this.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
