@@ -196,6 +196,8 @@ export class DemoServer {
   private tokens = new Map<string, string>();
   /** Every method call received (login params masked), oldest first. */
   readonly calls: Array<{ method: string; params: unknown[]; at: number }> = [];
+  /** Every subscription started (publication name and params), oldest first. */
+  readonly subscriptions: Array<{ name: string; params: unknown[]; at: number }> = [];
 
   constructor(private options: DemoServerOptions = {}) {
     this.data = options.data ?? new DemoData(options.bigCount ?? 20000);
@@ -289,7 +291,16 @@ export class DemoServer {
         this.ready();
       },
     };
-    ddp.publish(pubs);
+    // Record every subscription started (tests wait for a resubscribe after a restart).
+    const subs = this.subscriptions;
+    const loggedPubs: Record<string, Pub> = {};
+    for (const [name, fn] of Object.entries(pubs)) {
+      loggedPubs[name] = function (this: any, ...args: any[]) {
+        subs.push({ name, params: args, at: Date.now() });
+        return fn.apply(this, args);
+      };
+    }
+    ddp.publish(loggedPubs);
 
     const tokens = this.tokens;
     const methods: Record<string, (this: any, ...args: any[]) => Promise<any>> = {

@@ -88,6 +88,7 @@ export const CLEAN_WINDOW_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
   'window.commandCenter': false,
+  'remote.autoForwardPorts': false,
 };
 
 export interface Profile {

@@ -68,7 +68,7 @@ async function step(scenario: number, name: string, fn: () => Promise<string | v
     failedScenarios.add(scenario);
     results.push({ scenario, name, ok: false, ms: Date.now() - t, error: msg, screenshot: rel(shot) });
     log(`FAIL ${scenario}. ${name}: ${msg}`);
-    log(`     tree: ${JSON.stringify(await wb.rowLabels().catch(() => []))}`);
+    log(`     tree: ${JSON.stringify((await wb.rowInfo().catch(() => [])).map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`))}`);
     log(`     status: ${JSON.stringify(await wb.statusText(DDP_STATUS).catch(() => undefined))}`);
     log(`     notifications: ${JSON.stringify(await wb.notifications().catch(() => []))}`);
     return false;
@@ -79,18 +79,14 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 const rel = (p: string) => path.relative(REPO, p);
 
 /** Level (aria-level) of the first rendered row matching. */
-async function levelOf(match: RegExp): Promise<number | undefined> {
-  return (await wb.rowInfo()).find((r) => match.test(r.label))?.level;
-}
-
-/** Rendered rows that are children of the first row matching `parent` (until the next row at its level or above). */
+/** Visible texts ("label description") of the rendered children of the first row whose text matches `parent`. */
 async function childrenOf(parent: RegExp): Promise<string[]> {
   const rows = await wb.rowInfo();
-  const i = rows.findIndex((r) => parent.test(r.label));
+  const i = rows.findIndex((r) => parent.test(r.text));
   if (i < 0) return [];
   const out: string[] = [];
   for (let j = i + 1; j < rows.length && rows[j].level > rows[i].level; j++) {
-    if (rows[j].level === rows[i].level + 1) out.push(rows[j].label);
+    if (rows[j].level === rows[i].level + 1) out.push(rows[j].text);
   }
   return out;
 }
@@ -122,7 +118,7 @@ async function scenario1(): Promise<void> {
     const text = await until(async () => {
       const t = await wb.welcomeText();
       return /Connect to a DDP Server/i.test(t) ? t : undefined;
-    }, 'the welcome content with "Connect to a DDP Server"', 20_000);
+    }, 'the welcome content with "Connect to a DDP Server"', 30_000);
     return text.replace(/\s+/g, ' ').slice(0, 120);
   });
   await step(1, 'Connect to Server... connects; status bar says connected', async () => {
@@ -147,7 +143,7 @@ async function scenario2(): Promise<void> {
     await wb.waitForRow(tasksRow, 10_000);
     await wb.expand(tasksRow);
     await wb.waitForRow(/^task-1\b/, 5000);
-    const docs = await childrenOf(/^tasks\b/);
+    const docs = await childrenOf(tasksRow);
     if (docs.length !== count()) throw new Error(`expected ${count()} document rows under tasks, saw ${docs.length}: ${docs}`);
     return `${docs.length} document rows`;
   });
@@ -161,7 +157,7 @@ async function scenario2(): Promise<void> {
     demo.data.tasks.update('task-1', { title });
     await wb.waitForRow(new RegExp(escapeRe(title)), 2000);
     latency = Date.now() - t0;
-    const row = wb.row((await wb.rowInfo()).find((r) => /^task-1\b/.test(r.label))!.label);
+    const row = wb.row((await wb.rowInfo()).find((r) => /^task-1\b/.test(r.text))!.label);
     if ((await row.getAttribute('aria-expanded')) !== 'true') throw new Error('task-1 collapsed after the change');
     return `change visible after ${latency} ms; task-1 still expanded (${before.length} field rows)`;
   });
@@ -223,8 +219,14 @@ async function scenario4(): Promise<void> {
     return `status bar: "${s}"`;
   });
   await step(4, 'Starting it again on the same port reconnects; same subscription and documents, no duplicates', async () => {
+    const restartedAt = Date.now();
     await demo.start();
     const s = await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+    await until(
+      () => demo.subscriptions.some((x) => x.name === 'tasks' && x.at >= restartedAt),
+      'the extension to subscribe to tasks again on the restarted server',
+      10_000,
+    );
     await wb.expand(connLabel);
     await wb.expand(/^Subscriptions/);
     const subs = await until(async () => {
@@ -245,6 +247,10 @@ async function scenario4(): Promise<void> {
     const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
     if (dupes.length) throw new Error(`duplicate document rows: ${dupes}`);
     if (ids.length !== count()) throw new Error(`expected ${count()} documents, saw ${ids.length}`);
+    // And the data is live again.
+    const title = `After the restart ${Date.now() % 100000}`;
+    demo.data.tasks.update('task-2', { title });
+    await wb.waitForRow(new RegExp(escapeRe(title)), 2000);
     return `status bar: "${s}"; subscriptions: ${JSON.stringify(subs)}; ${ids.length} documents, no duplicates`;
   });
 }
@@ -260,9 +266,10 @@ async function scenario5(): Promise<void> {
     await wb.waitForRow(bigRow, 90_000);
     await wb.expand(bigRow);
     await wb.waitForRow(/^big-0*1\b/, 10_000);
+    const first = (await childrenOf(bigRow)).filter((l) => /^big-/.test(l));
     const more = await wb.scrollToRow(/Load more/i, 20_000);
-    const docs = (await childrenOf(bigRow)).filter((l) => /^big-/.test(l));
-    return `"${more}" (first rows rendered: ${docs.length})`;
+    const moreText = (await wb.rowInfo()).find((r) => /Load more/i.test(r.text))?.text ?? more;
+    return `first rows: ${first[0]?.split(' ')[0]}..., then "${moreText}"`;
   });
 }
 

@@ -133,7 +133,7 @@ export class Workbench {
     );
   }
 
-  /** Rendered rows with their label, level, expansion state. */
+  /** Rendered rows: aria-label, visible text ("label description"), level, expansion state. */
   async rowInfo(): Promise<Array<{ label: string; level: number; expanded: boolean | null; text: string }>> {
     return this.rows().evaluateAll((els) =>
       els
@@ -145,7 +145,10 @@ export class Workbench {
             label: (e.getAttribute('aria-label') ?? '').replace(/\u00a0/g, ' '),
             level: Number(e.getAttribute('aria-level') ?? 0),
             expanded: exp === null ? null : exp === 'true',
-            text: (h.innerText ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim(),
+            text: [h.querySelector('.label-name'), h.querySelector('.label-description')]
+              .map((x) => ((x as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim())
+              .filter(Boolean)
+              .join(' ') || (h.innerText ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim(),
           };
         })
         .sort((a, b) => a.top - b.top)
