@@ -12,7 +12,7 @@ describe('client-versions', () => {
     const s = await startScriptServer({ versions: ['pre1'] });
     t.after(() => s.close());
     // A long backoff proves the retry after `failed` does not wait for it.
-    const c = newClient(t, s.url, { autoReconnectTimeout: 4000 });
+    const c = newClient(t, s.url, { autoReconnectTimeout: 4000, maxReconnectTimeout: 4000 });
     const failed = record<[{ version?: string }]>(c as any, 'failed');
     const mismatch = record(c as any, 'version_mismatch');
     const start = Date.now();
