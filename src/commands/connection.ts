@@ -38,6 +38,7 @@ async function askUrl(ctx: Ctx, title: string): Promise<string | undefined> {
 
 function connectSession(ctx: Ctx, session: Session): void {
   ctx.status.setCurrent(session);
+  if (session.isActive) return; // already connecting or connected: keep its subscriptions
   try {
     void session.connect();
   } catch (err) {

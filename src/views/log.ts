@@ -1,16 +1,13 @@
 // The "DDP" LogOutputChannel: every line masked (frames, errors, results), frames only when traced.
 import * as vscode from 'vscode';
-import { maskSecrets } from '../ddp';
+import { SecretMasker } from './masker';
 import type { TraceSetting } from '../config';
 import type { SessionLog } from '../sessions';
-
-/** Secrets shorter than this are not masked by value (they would hide ordinary text); patterns still apply. */
-const MIN_SECRET_LENGTH = 6;
 
 export class DdpLog implements SessionLog, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   trace: TraceSetting = 'off';
-  private readonly secrets = new Set<string>();
+  private readonly masker = new SecretMasker();
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('DDP', { log: true });
@@ -18,7 +15,7 @@ export class DdpLog implements SessionLog, vscode.Disposable {
 
   /** Remembers a secret value (token, password) so that it is masked wherever it would appear. */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    this.masker.add(value);
   }
 
   secret(value: string): void {
@@ -26,13 +23,11 @@ export class DdpLog implements SessionLog, vscode.Disposable {
   }
 
   forgetSecret(value: string | undefined): void {
-    if (value) this.secrets.delete(value);
+    this.masker.delete(value);
   }
 
   mask(text: string): string {
-    let out = maskSecrets(text);
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
-    return out;
+    return this.masker.mask(text);
   }
 
   info(message: string): void {
@@ -54,6 +49,6 @@ export class DdpLog implements SessionLog, vscode.Disposable {
 
   dispose(): void {
     this.channel.dispose();
-    this.secrets.clear();
+    this.masker.clear();
   }
 }

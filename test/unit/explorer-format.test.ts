@@ -18,6 +18,7 @@ import { parseParams, validateParams } from '../../src/params';
 import { callErrorNotification, describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/views/logFormat';
 import { DdpError } from '../../src/ddp';
 import { pushRecent, readRecent } from '../../src/recent';
+import { SecretMasker } from '../../src/views/masker';
 
 describe('explorer formatting of EJSON values', () => {
   test('shows EJSON values by type', () => {
@@ -161,5 +162,20 @@ describe('explorer log lines', () => {
     assert.deepEqual(pushRecent(['a', 'b'], 'c', 2), ['c', 'a']);
     assert.deepEqual(readRecent(['a', 1, '', 'b']), ['a', 'b']);
     assert.deepEqual(readRecent(undefined), []);
+  });
+});
+
+describe('explorer secret masking', () => {
+  test('known JSON fields and registered values are masked; short values are not masked by value', () => {
+    const m = new SecretMasker();
+    m.add('tok-123456789');
+    m.add('a"b\\c-long-secret');
+    m.add('abc');
+    assert.equal(m.mask('< {"msg":"result","result":{"token":"zzz","id":"u"}}'), '< {"msg":"result","result":{"token":"***","id":"u"}}');
+    assert.equal(m.mask('resumed with tok-123456789 ok'), 'resumed with *** ok');
+    assert.equal(m.mask(JSON.stringify({ x: 'a"b\\c-long-secret' })), '{"x":"***"}');
+    assert.equal(m.mask('abc'), 'abc');
+    m.delete('tok-123456789');
+    assert.equal(m.mask('tok-123456789'), 'tok-123456789');
   });
 });

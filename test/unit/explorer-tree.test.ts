@@ -1,6 +1,7 @@
 // The explorer's view models (sessions + tree model + log lines) against a real DDP server.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
@@ -345,9 +346,12 @@ describe('explorer accounts against a real server', () => {
     await s.logout();
     assert.equal(s.userId, undefined);
     assert.equal(tokens.map.size, 0);
+    // Every line the session logged, frames included (trace on), before any masking by the output channel.
     const all = log.lines.join('\n');
+    assert.ok(log.lines.some((l) => l.startsWith('frame ') && l.includes('"method":"login"')), 'frames were traced');
     assert.ok(!all.includes(r.token), 'token not in the log');
     assert.ok(!all.includes(ALICE.password), 'password not in the log');
+    assert.ok(!all.includes(createHash('sha256').update(ALICE.password).digest('hex')), 'digest not in the log');
   });
 
   test('a wrong password rejects with the reason and stores nothing; a refused stored token is deleted', T, async (t) => {
