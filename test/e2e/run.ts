@@ -3,7 +3,8 @@
 //
 //   npm run test:e2e            (packages the .vsix first, then runs this)
 //   E2E_ONLY=1,3 npm run test:e2e   run some scenarios only (1 always runs: it connects)
-//   E2E_HEADFUL=1 / E2E_KEEP=1  keep code-server and the demo server running at the end (prints the URL)
+//   E2E_KEEP=1                  keep code-server and the demo server running at the end (prints the URL)
+//   E2E_UPDATE_SCREENSHOT=1     copy the final showcase screenshot to media/screenshot.png
 //
 // Screenshots of every step go to test-results/e2e/. Waits are bounded; nothing sleeps to synchronise.
 import * as fs from 'node:fs';
@@ -150,8 +151,10 @@ async function scenario2(): Promise<void> {
   let latency = -1;
   await step(2, 'A server change appears within 2 s; the expanded document stays expanded', async () => {
     await wb.expand(/^task-1\b/);
-    const before = await childrenOf(/^task-1\b/);
-    if (before.length === 0) throw new Error('task-1 shows no field rows when expanded');
+    const before = await until(async () => {
+      const c = await childrenOf(/^task-1\b/);
+      return c.length ? c : undefined;
+    }, 'the field rows of task-1', 5000);
     const title = `Changed on the server ${Date.now() % 100000}`;
     const t0 = Date.now();
     demo.data.tasks.update('task-1', { title });
@@ -258,8 +261,8 @@ async function scenario4(): Promise<void> {
 async function scenario5(): Promise<void> {
   await step(5, 'big shows the first page and a "Load more" item', async () => {
     // Collapse the others so big's rows are easy to reach.
-    await wb.collapse(/^tasks\b.*documents?/, 3000).catch(() => undefined);
-    await wb.collapse(/^Subscriptions/, 3000).catch(() => undefined);
+    await wb.collapseIfShown(/^tasks\b.*documents?/);
+    await wb.collapseIfShown(/^Subscriptions/);
     await subscribe('big');
     const bigRow = /^big\b.*\b20,?000 documents?/;
     await wb.expand(/^Collections/);
@@ -270,6 +273,39 @@ async function scenario5(): Promise<void> {
     const more = await wb.scrollToRow(/Load more/i, 20_000);
     const moreText = (await wb.rowInfo()).find((r) => /Load more/i.test(r.text))?.text ?? more;
     return `first rows: ${first[0]?.split(' ')[0]}..., then "${moreText}"`;
+  });
+}
+
+/** Not one of the issue's scenarios: a tidy view of everything for media/screenshot.png. */
+async function showcase(): Promise<void> {
+  await step(6, 'Showcase: live tree, an open document and the DDP log', async () => {
+    await wb.collapseIfShown(/^big\b.*documents?/);
+    await subscribe('messages');
+    // Widen the side bar by dragging its sash.
+    const sidebar = await wb.page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+    if (sidebar) {
+      const x = sidebar.x + sidebar.width + 1;
+      const y = sidebar.y + sidebar.height / 2;
+      await wb.page.mouse.move(x, y);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(x + 160, y, { steps: 8 });
+      await wb.page.mouse.up();
+    }
+    await wb.expand(/^Subscriptions/);
+    const tasksRow = /^tasks\b.*documents?/;
+    await wb.expand(tasksRow);
+    await wb.expand(/^task-1\b/);
+    await wb.runCommand('DDP: Open Document');
+    await wb.pickItem(/^tasks$/);
+    await wb.pickItem(/^task-1$/);
+    await until(async () => /task-1/.test(await wb.page.locator('.tabs-container').innerText().catch(() => '')), 'the task-1 editor tab', 10_000);
+    await wb.runCommand('DDP: Show Log');
+    await wb.page.locator('#workbench\\.parts\\.panel .view-lines').first().waitFor({ timeout: 10_000 });
+    await wb.clearNotifications();
+    const file = path.join(RESULTS, 'showcase.png');
+    await wb.page.screenshot({ path: file });
+    if (process.env.E2E_UPDATE_SCREENSHOT) fs.copyFileSync(file, path.join(REPO, 'media', 'screenshot.png'));
+    return rel(file);
   });
 }
 
@@ -309,6 +345,7 @@ async function main(): Promise<void> {
     if (want(3)) await scenario3();
     if (want(4)) await scenario4();
     if (want(5)) await scenario5();
+    if (want(6)) await showcase();
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

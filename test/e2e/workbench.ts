@@ -188,6 +188,11 @@ export class Workbench {
     }
   }
 
+  /** Collapses the first rendered row matching, if there is one. */
+  async collapseIfShown(match: RegExp): Promise<void> {
+    if ((await this.rowInfo()).some((r) => match.test(r.text) || match.test(r.label))) await this.collapse(match, 2000);
+  }
+
   /** Scrolls the side bar tree until a row matches (bounded by `timeout`). */
   async scrollToRow(match: RegExp, timeout = 15_000): Promise<string> {
     const list = this.page.locator(`${SIDEBAR} .monaco-list`).first();
