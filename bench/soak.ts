@@ -27,7 +27,8 @@ const CHURN = 'churn';
 
 type Snapshot = Record<string, Record<string, Record<string, unknown>>>;
 type Command = { id: number; cmd: 'pause' | 'resume' | 'cut' | 'stats' | 'stop' };
-type Reply = { id: number; ok: true; snapshot?: Snapshot; stats?: WriterStats } | { id: number; ok: false; error: string };
+type ReplyBody = { ok: true; snapshot?: Snapshot; stats?: WriterStats } | { ok: false; error: string };
+type Reply = ReplyBody & { id: number };
 interface WriterStats {
   changes: number;
   churn: number;
@@ -91,7 +92,7 @@ async function serverMain(): Promise<void> {
     cuts,
   });
   process.on('message', async (m: Command) => {
-    const reply = (r: Omit<Reply, 'id'>) => process.send!({ id: m.id, ...r });
+    const reply = (r: ReplyBody) => process.send!({ id: m.id, ...r });
     try {
       switch (m.cmd) {
         case 'pause':
@@ -117,7 +118,7 @@ async function serverMain(): Promise<void> {
           return;
       }
     } catch (err) {
-      reply({ ok: false, error: String((err as Error)?.stack ?? err) } as Omit<Reply, 'id'>);
+      reply({ ok: false, error: String((err as Error)?.stack ?? err) });
     }
   });
   void doneInWindow;
@@ -127,7 +128,7 @@ async function serverMain(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Client side (this process)
 
-function rpc(child: ChildProcess): (cmd: Command['cmd']) => Promise<Reply & { ok: true }> {
+function rpc(child: ChildProcess): (cmd: Command['cmd']) => Promise<Extract<Reply, { ok: true }>> {
   let next = 1;
   const waiting = new Map<number, { resolve: (r: any) => void; reject: (e: Error) => void }>();
   child.on('message', (m: any) => {
