@@ -5,6 +5,7 @@ import { toEJSON } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
 import type { DataMessage } from './messages';
 import { Methods, type MethodCall } from './methods';
+import { Revival } from './revival';
 import { Store } from './store';
 import { Subscriptions, type Subscription, type SubscriptionInfo } from './subscriptions';
 import type {
@@ -45,10 +46,8 @@ export class DdpClient extends EventEmitter {
   private outbox: Outgoing[] = [];
   /** A "wait" method on the wire: nothing else goes out until it is answered. */
   private blocking?: MethodCall;
-  /** After a reconnect: the new data set, filled until every re-sent subscription is ready again. */
-  private shadow?: Store;
-  private reviving = new Set<string>();
-  private deferredReady: string[] = [];
+  /** Set between a reconnect and the moment every re-sent subscription is ready again. */
+  private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
   private resumeToken?: string;
   private _userId?: string;
@@ -136,7 +135,7 @@ export class DdpClient extends EventEmitter {
     this.blocking = undefined;
     this.outbox = this.outbox.filter((o) => o.kind === 'sub');
     this.methods.rejectAll(closed);
-    this.shadow = undefined;
+    this.revival = undefined;
     this.conn.close();
   }
 
@@ -265,15 +264,13 @@ export class DdpClient extends EventEmitter {
     this.outbox = [...front, ...this.outbox];
     if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
       // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
-      this.shadow = new Store();
-      this.reviving = new Set(resubscribe.map((s) => s.id));
-      this.deferredReady = [];
+      this.revival = new Revival(resubscribe.map((s) => s.id));
     }
     this.flush();
     this.emit('connected');
     if (!first) this.emit('reconnected');
     this.settleConnect();
-    if (this.shadow && this.reviving.size === 0) this.finishReviving();
+    if (this.revival?.done) this.finishRevival();
   }
 
   private retryCalls: MethodCall[] = [];
@@ -298,8 +295,7 @@ export class DdpClient extends EventEmitter {
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
-    this.shadow = undefined;
-    this.reviving.clear();
+    this.revival = undefined;
     if (wasConnected) this.retryCalls.push(...this.methods.connectionLost());
     this.emit('socket_closed', code, reason);
   }
@@ -328,15 +324,16 @@ export class DdpClient extends EventEmitter {
   }
 
   private onMessage(m: DataMessage): void {
+    const shadow = this.revival?.shadow;
     switch (m.msg) {
       case 'added':
-        if (this.shadow) return this.shadow.added(m.collection, m.id, m.fields);
+        if (shadow) return shadow.added(m.collection, m.id, m.fields);
         this.store.added(m.collection, m.id, m.fields);
         this.emit('added', m.collection, m.id, m.fields);
         return;
       case 'changed':
-        if (this.shadow) {
-          if (this.shadow.changed(m.collection, m.id, m.fields, m.cleared)) return;
+        if (shadow) {
+          if (shadow.changed(m.collection, m.id, m.fields, m.cleared)) return;
           if (this.store.get(m.collection, m.id)) return; // re-sent as `added` before the subscription is ready
         }
         // Unknown documents (Rocket.Chat stream events) still reach listeners.
@@ -344,19 +341,18 @@ export class DdpClient extends EventEmitter {
         this.emit('changed', m.collection, m.id, m.fields, m.cleared);
         return;
       case 'removed':
-        if (this.shadow && this.shadow.removed(m.collection, m.id)) return;
-        if (this.shadow && this.store.get(m.collection, m.id)) return;
+        if (shadow && (shadow.removed(m.collection, m.id) || this.store.get(m.collection, m.id))) return;
         this.store.removed(m.collection, m.id);
         this.emit('removed', m.collection, m.id);
         return;
       case 'addedBefore':
-        if (this.shadow) return this.shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+        if (shadow) return shadow.addedBefore(m.collection, m.id, m.fields, m.before);
         this.store.addedBefore(m.collection, m.id, m.fields, m.before);
         this.emit('addedBefore', m.collection, m.id, m.fields, m.before);
         return;
       case 'movedBefore':
-        if (this.shadow) {
-          this.shadow.movedBefore(m.collection, m.id, m.before);
+        if (shadow) {
+          shadow.movedBefore(m.collection, m.id, m.before);
           return;
         }
         this.store.movedBefore(m.collection, m.id, m.before);
@@ -392,10 +388,9 @@ export class DdpClient extends EventEmitter {
   }
 
   private onReady(ids: string[]): void {
-    if (this.shadow) {
-      this.deferredReady.push(...ids);
-      for (const id of ids) this.reviving.delete(id);
-      if (this.reviving.size === 0) this.finishReviving();
+    if (this.revival) {
+      this.revival.ready(ids);
+      if (this.revival.done) this.finishRevival();
       return;
     }
     for (const id of ids) this.subs.get(id)?.markReady();
@@ -410,20 +405,21 @@ export class DdpClient extends EventEmitter {
   }
 
   private doneReviving(id: string): void {
-    if (this.shadow && this.reviving.delete(id) && this.reviving.size === 0) this.finishReviving();
+    if (!this.revival) return;
+    this.revival.stopped(id);
+    if (this.revival.done) this.finishRevival();
   }
 
-  private finishReviving(): void {
-    const shadow = this.shadow;
-    if (!shadow) return;
-    this.shadow = undefined;
-    for (const c of this.store.replaceWith(shadow)) {
+  private finishRevival(): void {
+    const revival = this.revival;
+    if (!revival) return;
+    this.revival = undefined;
+    const { changes, readyIds } = revival.finish(this.store);
+    for (const c of changes) {
       if (c.type === 'added') this.emit('added', c.collection, c.id, c.fields);
       else if (c.type === 'changed') this.emit('changed', c.collection, c.id, c.fields, c.cleared);
       else this.emit('removed', c.collection, c.id);
     }
-    const ready = this.deferredReady;
-    this.deferredReady = [];
-    if (ready.length > 0) this.onReady(ready);
+    if (readyIds.length > 0) this.onReady(readyIds);
   }
 }
