@@ -94,13 +94,13 @@ async function childrenOf(parent: RegExp): Promise<string[]> {
 
 /** Answers the params input box (if the command asks for params) with `params`. */
 async function answerParams(params: string): Promise<void> {
-  await wb.waitForInputBox(undefined, 5000);
+  await wb.waitForInputBox(undefined, 15_000);
   await wb.submit(params);
 }
 
 async function subscribe(name: string, params = ''): Promise<void> {
   await wb.runCommand('DDP: Subscribe...');
-  await wb.waitForInputBox(undefined, 5000);
+  await wb.waitForInputBox(undefined, 15_000);
   await wb.submit(name);
   await answerParams(params);
 }
@@ -108,25 +108,25 @@ async function subscribe(name: string, params = ''): Promise<void> {
 async function callMethod(name: string, params: string): Promise<void> {
   await wb.runCommand('DDP: Call Method...');
   await until(() => wb.quickInputVisible(), 'the method picker', 5000);
-  await wb.waitForInputBox(undefined, 5000);
+  await wb.waitForInputBox(undefined, 15_000);
   await wb.submit(name);
   await answerParams(params);
 }
 
 async function scenario1(): Promise<void> {
   await step(1, 'DDP view shows the welcome content', async () => {
-    await wb.showViewContainer('DDP', 30_000);
+    await wb.showViewContainer('DDP', 60_000);
     const text = await until(async () => {
       const t = await wb.welcomeText();
       return /Connect to a DDP Server/i.test(t) ? t : undefined;
-    }, 'the welcome content with "Connect to a DDP Server"', 30_000);
+    }, 'the welcome content with "Connect to a DDP Server"', 60_000);
     return text.replace(/\s+/g, ' ').slice(0, 120);
   });
   await step(1, 'Connect to Server... connects; status bar says connected', async () => {
     await wb.runCommand('DDP: Connect to Server...');
-    await wb.waitForInputBox(undefined, 5000);
+    await wb.waitForInputBox(undefined, 15_000);
     await wb.submit(demo.url);
-    const status = await wb.waitForStatus(DDP_STATUS, CONNECTED, 15_000);
+    const status = await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
     await wb.waitForRow(new RegExp(`^${connLabel.source}.*connected`, 'i'), 5000).catch(async () => {
       await wb.waitForRow(connLabel, 5000);
     });
@@ -187,9 +187,9 @@ async function scenario3(): Promise<void> {
   await step(3, 'Invalid EJSON shows a validation message and sends nothing', async () => {
     const sent = demo.calls.length;
     await wb.runCommand('DDP: Call Method...');
-    await wb.waitForInputBox(undefined, 5000);
+    await wb.waitForInputBox(undefined, 15_000);
     await wb.submit('math.add');
-    await wb.waitForInputBox(undefined, 5000);
+    await wb.waitForInputBox(undefined, 15_000);
     const prompt = await wb.quickInputMessage();
     await wb.answer('[2, ', false);
     const message = await until(async () => {
@@ -280,7 +280,11 @@ async function scenario5(): Promise<void> {
 async function showcase(): Promise<void> {
   await step(6, 'Showcase: live tree, an open document and the DDP log', async () => {
     await wb.collapseIfShown(/^big\b.*documents?/);
+    // Undo the test edits so the picture shows the demo data.
+    demo.data.tasks.update('task-1', { title: 'Write the release notes' });
+    demo.data.tasks.update('task-2', { title: 'Review pull request #42' });
     await subscribe('messages');
+    await callMethod('math.add', '[2, 3]');
     // Widen the side bar by dragging its sash.
     const sidebar = await wb.page.locator('#workbench\\.parts\\.sidebar').boundingBox();
     if (sidebar) {
@@ -338,7 +342,7 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     const tOpen = Date.now();
-    await wb.open(cs.folderUrl(workspace));
+    await wb.open(cs.folderUrl(workspace), 120_000);
     log(`workbench open (${Date.now() - tOpen} ms)`);
     await scenario1();
     if (want(2) || want(4)) await scenario2();

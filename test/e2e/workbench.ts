@@ -297,13 +297,13 @@ export class Workbench {
   }
 
   /** Runs a command by its palette title (e.g. "DDP: Connect to Server..."). */
-  async runCommand(title: string, timeout = 10_000): Promise<void> {
+  async runCommand(title: string, timeout = 20_000): Promise<void> {
     if (await this.quickInputVisible()) await this.page.keyboard.press('Escape');
     await until(async () => !(await this.quickInputVisible()), 'the quick input to close', 3000);
     await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 10 } }).catch(() => undefined);
     await this.page.keyboard.press('F1');
     const box = this.quickInputBox();
-    await box.waitFor({ state: 'visible', timeout: 5000 });
+    await box.waitFor({ state: 'visible', timeout: 15_000 });
     await box.fill(`>${title}`);
     const rowSel = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
     await until(
@@ -360,7 +360,7 @@ export class Workbench {
    * Answers the current input box / quick pick with `text` + Enter, and waits until it was taken: the widget closed
    * or moved on to the next question (another value or prompt).
    */
-  async submit(text: string, timeout = 5000): Promise<void> {
+  async submit(text: string, timeout = 10_000): Promise<void> {
     const before = await this.quickInputDescription();
     await this.answer(text);
     await until(
