@@ -26,3 +26,69 @@ export function toLoginResult(result: unknown): LoginResult {
     type: typeof r.type === 'string' ? r.type : undefined,
   };
 }
+
+type Call = (method: string, params: unknown[]) => Promise<unknown>;
+
+/**
+ * Who the client is logged in as, and the resume token that keeps it so across reconnects. The token lives in
+ * memory only; the password only as long as the login call.
+ */
+export class Accounts {
+  userId?: string;
+  private token?: string;
+
+  constructor(
+    /** Sends a "wait" method: nothing else goes out until it is answered. */
+    private readonly callWaiting: Call,
+    private readonly announce: { login(userId: string): void; logout(reason?: string): void },
+  ) {}
+
+  async login(login: PasswordLogin): Promise<LoginResult> {
+    return this.accept(await this.callWaiting('login', [passwordLoginParams(login)]));
+  }
+
+  async loginWithToken(token: string): Promise<LoginResult> {
+    return this.settleResume(this.callWaiting('login', [{ resume: token }]));
+  }
+
+  async logout(): Promise<void> {
+    await this.callWaiting('logout', []);
+    this.forget();
+  }
+
+  /** The params of the resume login to send first on a new connection, when logged in. */
+  resumeParams(): unknown[] | undefined {
+    return this.token === undefined ? undefined : [{ resume: this.token }];
+  }
+
+  /** Follows a resume login: accepted, it keeps the user; refused by the server, it logs out. */
+  async settleResume(result: Promise<unknown>): Promise<LoginResult> {
+    try {
+      return this.accept(await result);
+    } catch (err) {
+      // A dropped socket is no refusal: the next connection tries the token again.
+      if (isServerError(err)) this.forget((err as { reason?: string }).reason ?? (err as Error).message);
+      throw err;
+    }
+  }
+
+  private accept(result: unknown): LoginResult {
+    const login = toLoginResult(result);
+    this.token = login.token;
+    const changed = this.userId !== login.id;
+    this.userId = login.id;
+    if (changed) this.announce.login(login.id);
+    return login;
+  }
+
+  private forget(reason?: string): void {
+    const had = this.userId !== undefined || this.token !== undefined;
+    this.token = undefined;
+    this.userId = undefined;
+    if (had) this.announce.logout(reason);
+  }
+}
+
+function isServerError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'DdpError' || err instanceof TypeError);
+}

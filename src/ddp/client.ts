@@ -1,5 +1,5 @@
 import { EventEmitter } from 'events';
-import { passwordLoginParams, toLoginResult } from './accounts';
+import { Accounts } from './accounts';
 import { Connection } from './connection';
 import { toEJSON } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
@@ -49,8 +49,10 @@ export class DdpClient extends EventEmitter {
   /** Set between a reconnect and the moment every re-sent subscription is ready again. */
   private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
-  private resumeToken?: string;
-  private _userId?: string;
+  private readonly accounts = new Accounts((method, params) => this.call(method, params, { wait: true }), {
+    login: (userId) => this.emit('login', userId),
+    logout: (reason) => this.emit('logout', reason),
+  });
 
   constructor(url: string, options: DdpClientOptions = {}) {
     super();
@@ -104,7 +106,7 @@ export class DdpClient extends EventEmitter {
     return this.conn.nextReconnect;
   }
   get userId(): string | undefined {
-    return this._userId;
+    return this.accounts.userId;
   }
   /** collection -> id -> fields, EJSON-decoded, in server order. Read it; never write it. */
   get collections(): Map<string, Map<string, Fields>> {
@@ -194,39 +196,16 @@ export class DdpClient extends EventEmitter {
     this.doneReviving(id);
   }
 
-  async login(login: PasswordLogin): Promise<LoginResult> {
-    const params = passwordLoginParams(login);
-    return this.applyLogin(await this.call('login', [params], { wait: true }));
+  login(login: PasswordLogin): Promise<LoginResult> {
+    return this.accounts.login(login);
   }
 
-  async loginWithToken(token: string): Promise<LoginResult> {
-    try {
-      return this.applyLogin(await this.call('login', [{ resume: token }], { wait: true }));
-    } catch (err) {
-      if (err instanceof DdpError) this.forgetUser(err.reason ?? err.message);
-      throw err;
-    }
+  loginWithToken(token: string): Promise<LoginResult> {
+    return this.accounts.loginWithToken(token);
   }
 
-  async logout(): Promise<void> {
-    await this.call('logout', [], { wait: true });
-    this.forgetUser();
-  }
-
-  private applyLogin(result: unknown): LoginResult {
-    const login = toLoginResult(result);
-    this.resumeToken = login.token;
-    const changed = this._userId !== login.id;
-    this._userId = login.id;
-    if (changed) this.emit('login', login.id);
-    return login;
-  }
-
-  private forgetUser(reason?: string): void {
-    const had = this._userId !== undefined || this.resumeToken !== undefined;
-    this.resumeToken = undefined;
-    this._userId = undefined;
-    if (had) this.emit('logout', reason);
+  logout(): Promise<void> {
+    return this.accounts.logout();
   }
 
   /** Sends what can go now, in order; a "wait" method holds back everything after it until it is answered. */
@@ -256,7 +235,12 @@ export class DdpClient extends EventEmitter {
 
   private onConnected(first: boolean): void {
     const front: Outgoing[] = [];
-    if (this.resumeToken) front.push({ kind: 'method', call: this.resumeCall(this.resumeToken) });
+    const resume = this.accounts.resumeParams();
+    if (resume) {
+      const { call, promise } = this.methods.create('login', resume, { retry: false, wait: true });
+      this.accounts.settleResume(promise).catch(() => undefined);
+      front.push({ kind: 'method', call });
+    }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });
     this.retryCalls = [];
     const resubscribe = this.subs.toResend();
@@ -274,24 +258,6 @@ export class DdpClient extends EventEmitter {
   }
 
   private retryCalls: MethodCall[] = [];
-
-  private resumeCall(token: string): MethodCall {
-    const { call, promise } = this.methods.create('login', [{ resume: token }], { retry: false, wait: true });
-    promise.then(
-      (result) => {
-        try {
-          this.applyLogin(result);
-        } catch (err) {
-          this.forgetUser((err as Error).message);
-        }
-      },
-      (err: Error) => {
-        // A dropped socket is not a refusal: the next connection tries the token again.
-        if (err instanceof DdpError) this.forgetUser(err.reason ?? err.message);
-      },
-    );
-    return call;
-  }
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
