@@ -33,6 +33,15 @@ describe('client-connect: against the real server', () => {
     assert.equal(await c.call('math.add', [20, 22]), 42);
   });
 
+  test('connect() twice at once: both resolve, one socket', T, async (t) => {
+    const c = newClient(t, server.url);
+    const before = server.connectionCount;
+    await Promise.all([c.connect(), c.connect()]);
+    assert.equal(server.connectionCount, before + 1);
+    await c.connect();
+    assert.equal(server.connectionCount, before + 1, 'connect() when connected resolves at once');
+  });
+
   test('status goes idle -> connecting -> connected, then closed on close()', T, async (t) => {
     const c = newClient(t, server.url);
     const statuses = record<[string]>(c as any, 'status');

@@ -291,3 +291,74 @@ describe('client-methods', () => {
     server.release('cb-drop');
   });
 });
+
+describe('client-methods: scripted', () => {
+  test('{wait: true} is sent after earlier calls complete and holds later calls back until it completes', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const conn = await s.nextConnection();
+    const a = c.call('a');
+    const w = c.call('w', [], { wait: true });
+    const b = c.call('b');
+    const ma = await conn.next('method');
+    assert.equal(ma.method, 'a');
+    // Only `a` is out: ping as a barrier to be sure nothing else followed it.
+    conn.send({ msg: 'ping', id: 'b1' });
+    await conn.next('pong');
+    assert.deepEqual(conn.ofType('method').map((m) => m.method), ['a']);
+    conn.send({ msg: 'result', id: ma.id, result: 'A' });
+    const mw = await conn.next('method');
+    assert.equal(mw.method, 'w');
+    conn.send({ msg: 'ping', id: 'b2' });
+    await conn.next('pong');
+    assert.deepEqual(conn.ofType('method').map((m) => m.method), ['a', 'w'], '`b` waits for `w`');
+    conn.send({ msg: 'result', id: mw.id, result: 'W' });
+    const mb = await conn.next('method');
+    assert.equal(mb.method, 'b');
+    conn.send({ msg: 'result', id: mb.id, result: 'B' });
+    assert.deepEqual(await Promise.all([a, w, b]), ['A', 'W', 'B']);
+  });
+
+  test('a result without a result field (Rocket.Chat leaves falsy ones out) resolves undefined', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const conn = await s.nextConnection();
+    const p = c.call('rc.method');
+    const m = await conn.next('method');
+    conn.send({ msg: 'result', id: m.id });
+    assert.equal(await p, undefined);
+  });
+
+  test('error objects with extra fields and no reason still make a DdpError', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const conn = await s.nextConnection();
+    const p = c.call('x');
+    const m = await conn.next('method');
+    conn.send({ msg: 'result', id: m.id, error: { error: 'too-many-requests', details: { timeToReset: 5 }, errorType: 'Meteor.Error', extra: 1 } });
+    const outcome = await settle(p);
+    const err = (outcome as { reason: any }).reason;
+    assert.ok(err instanceof DdpError);
+    assert.equal(err.error, 'too-many-requests');
+    assert.deepEqual(err.details, { timeToReset: 5 });
+    assert.ok(err.message.length > 0);
+  });
+
+  test('a version mismatch rejects calls queued before connect()', T, async (t) => {
+    const s = await startScriptServer({ failVersion: '2' });
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    const p = c.call('queued');
+    const connected = c.connect();
+    connected.catch(() => {});
+    const outcome = await settle(p, 2000);
+    assert.equal(outcome.status, 'rejected');
+    assert.ok((outcome as { reason: unknown }).reason instanceof DdpConnectionError);
+  });
+});

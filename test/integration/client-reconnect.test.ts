@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ReconnectInfo } from '../../src/ddp/types';
 import { startRealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
-import { waitFor, waitUntil, record, recordAll, expectNoEvent } from '../support/wait';
+import { waitFor, waitUntil, record, recordAll, expectNoEvent, settle } from '../support/wait';
 import { newClient, refusedPort, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -282,5 +282,130 @@ describe('client-reconnect: after reconnecting', () => {
     await server.start();
     await waitFor(c as any, 'reconnected', { timeout: 2000 });
     assert.equal(await c.call('math.add', [2, 2]), 4);
+  });
+});
+
+describe('client-reconnect: edge cases', () => {
+  test('a second drop before the resubscriptions are ready: the diff is still against the data before the first drop', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const c1 = await s.nextConnection();
+    const subId = c.subscribe('things');
+    await c1.next('sub');
+    c1.sendAll([
+      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+      { msg: 'added', collection: 'things', id: 'change', fields: { v: 1 } },
+      { msg: 'added', collection: 'things', id: 'drop', fields: { v: 1 } },
+      { msg: 'ready', subs: [subId] },
+    ]);
+    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
+    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    c1.terminate();
+    // Second connection: partial data, then dropped before `ready`.
+    const c2 = await s.nextConnection(2000);
+    await c2.next('sub');
+    c2.sendAll([
+      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+      { msg: 'added', collection: 'things', id: 'partial-only', fields: { v: 9 } },
+    ]);
+    c2.send({ msg: 'ping', id: 'barrier' });
+    await c2.next('pong');
+    assert.deepEqual(log.log, [], 'nothing applied before ready');
+    assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'drop', 'keep']);
+    c2.terminate();
+    // Third connection: the full new state, then ready.
+    const c3 = await s.nextConnection(2000);
+    await c3.next('sub');
+    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    c3.sendAll([
+      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+      { msg: 'added', collection: 'things', id: 'change', fields: { v: 2 } },
+      { msg: 'ready', subs: [subId] },
+    ]);
+    await ready;
+    assert.deepEqual(
+      log.log.map((e) => `${e[0]} ${e[2]}`).sort(),
+      ['changed change', 'removed drop'],
+      `events: ${JSON.stringify(log.log)}`,
+    );
+    assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'keep']);
+    assert.deepEqual(c.collections.get('things')!.get('change'), { v: 2 });
+  });
+
+  test('a subscription made while disconnected is sent after the reconnect and becomes ready', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'a', { n: 1 });
+    server.store.set('later', 'l', { n: 2 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    await subscribeReady(c, 'docs', ['items']);
+    await server.stop();
+    await waitUntil(() => c.status !== 'connected', 2000);
+    const added = record(c as any, 'added');
+    const late = subscribeReady(c, 'docs', ['later']);
+    await server.start();
+    await late;
+    assert.deepEqual(c.collections.get('later')?.get('l'), { n: 2 });
+    assert.deepEqual(
+      added.events.map((e) => `${e[0]}/${e[1]}`),
+      ['later/l'],
+      'only the new document is announced',
+    );
+  });
+
+  test('unsubscribe while disconnected: not resent, and its documents are removed after the reconnect', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'a', { n: 1 });
+    server.store.set('other', 'o', { n: 2 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    const keep = await subscribeReady(c, 'docs', ['items']);
+    const drop = await subscribeReady(c, 'docs', ['other']);
+    await server.stop();
+    await waitUntil(() => c.status !== 'connected', 2000);
+    c.unsubscribe(drop);
+    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    const firstNew = server.connectionCount;
+    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(keep), timeout: 3000 });
+    await server.start();
+    await ready;
+    await waitUntil(() => (c.collections.get('other')?.size ?? 0) === 0, 1000, { message: 'other/o removed' });
+    assert.deepEqual(log.log, [['removed', 'other', 'o']]);
+    const resent = server.received.filter((m) => m.connection >= firstNew && m.msg.msg === 'sub').map((m) => m.msg.id);
+    assert.deepEqual(resent, [keep]);
+  });
+
+  test('the server closing with a code and reason (Rocket.Chat 4000 TIMEOUT) is reported, then reconnected', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const conn = await s.nextConnection();
+    const closed = waitFor<[number, string]>(c as any, 'socket_closed');
+    conn.close(4000, 'TIMEOUT');
+    const [code, reason] = await closed;
+    assert.equal(code, 4000);
+    assert.equal(reason, 'TIMEOUT');
+    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+  });
+
+  test('with autoReconnect false, a drop ends the client: pending calls rejected, no reconnect', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { autoReconnect: false });
+    await c.connect();
+    const conn = await s.nextConnection();
+    const p = c.call('never.answered');
+    await conn.next('method');
+    conn.terminate();
+    const outcome = await settle(p, 2000);
+    assert.equal(outcome.status, 'rejected');
+    await expectNoEvent(c as any, 'connecting', 300);
+    assert.equal(s.connections.length, 1);
+    assert.ok(c.status === 'closed' || c.status === 'failed', c.status);
   });
 });
