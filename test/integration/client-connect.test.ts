@@ -2,7 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DdpClient, normalizeUrl } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
-import { startScriptServer } from '../support/scriptServer';
+import * as fs from 'node:fs';
+import { startScriptServer, TLS_CERT } from '../support/scriptServer';
 import { waitFor, waitUntil, record, expectNoEvent, settle } from '../support/wait';
 import { newClient, connectedClient, refusedPort, trapUnhandled } from '../support/clients';
 
@@ -214,5 +215,72 @@ describe('client-connect: socket level', () => {
     (await s.nextConnection()).terminate();
     await waitFor(c as any, 'reconnected');
     assert.deepEqual(log, ['connected', 'connected', 'reconnected', 'connected', 'reconnected']);
+  });
+});
+
+describe('client-connect: TLS and DNS failures are retried, reported, never thrown', () => {
+  test('wss:// to a self-signed server: refused by default, reported via socket_closed and retried', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const s = await startScriptServer({ tls: true });
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { autoReconnectTimeout: 20 });
+    const closed = record<[number, string]>(c as any, 'socket_closed');
+    const reconnecting = record(c as any, 'reconnecting');
+    const p = c.connect();
+    p.catch(() => {});
+    await reconnecting.waitCount(2, 3000);
+    assert.notEqual(c.status, 'connected');
+    assert.ok(closed.events.length >= 2);
+    assert.match(closed.events[0][1], /self[- ]signed|certificate/i, `reason: ${closed.events[0][1]}`);
+    assert.equal(s.messages('connect').length, 0, 'no DDP over an unverified socket');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('wss:// with rejectUnauthorized false connects', T, async (t) => {
+    const s = await startScriptServer({ tls: true });
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { rejectUnauthorized: false });
+    await c.connect();
+    assert.equal(c.status, 'connected');
+  });
+
+  test('wss:// with the server certificate given as ca connects', T, async (t) => {
+    const s = await startScriptServer({ tls: true });
+    t.after(() => s.close());
+    const c = newClient(t, s.url, { ca: fs.readFileSync(TLS_CERT) });
+    await c.connect();
+    assert.equal(c.status, 'connected');
+  });
+
+  test('https:// URL maps to wss and reaches a TLS server', T, async (t) => {
+    const s = await startScriptServer({ tls: true });
+    t.after(() => s.close());
+    const c = newClient(t, `https://127.0.0.1:${s.port}`, { rejectUnauthorized: false });
+    assert.equal(c.url, `wss://127.0.0.1:${s.port}/websocket`);
+    await c.connect();
+  });
+
+  test('wss:// to a plain ws server fails the TLS handshake: reported, retried', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, `wss://127.0.0.1:${s.port}/websocket`, { autoReconnectTimeout: 20 });
+    const reconnecting = record(c as any, 'reconnecting');
+    const p = c.connect();
+    p.catch(() => {});
+    await reconnecting.waitCount(2, 3000);
+    assert.notEqual(c.status, 'connected');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('DNS failure: reported via socket_closed; with autoReconnect false connect() rejects', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    // .invalid never resolves (RFC 2606); connectTimeout bounds a slow resolver.
+    const c = newClient(t, 'ws://ddp-explorer-test.invalid:3000', { autoReconnect: false, connectTimeout: 2500 });
+    const closed = record(c as any, 'socket_closed');
+    const outcome = await settle(c.connect(), 4000);
+    assert.equal(outcome.status, 'rejected');
+    assert.ok(closed.events.length >= 1);
+    assert.deepEqual(unhandled, []);
   });
 });

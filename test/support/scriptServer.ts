@@ -5,7 +5,14 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { WebSocketServer, WebSocket } from 'ws';
+
+/** Test-only self-signed certificate and key (never used for anything but these tests). */
+export const TLS_CERT = path.join(__dirname, 'tls', 'cert.pem');
+export const TLS_KEY = path.join(__dirname, 'tls', 'key.pem');
 
 export interface Frame {
   /** Connection index (0-based, across restarts). */
@@ -34,6 +41,8 @@ export interface ScriptServerOptions {
   autoPong?: boolean;
   /** Half-open: accept sockets and never send anything at all (default false). */
   silent?: boolean;
+  /** Serve wss:// with the self-signed test certificate in test/support/tls (CN and SAN 127.0.0.1, localhost). */
+  tls?: boolean;
 }
 
 /** One client socket, seen from the server. */
@@ -199,7 +208,7 @@ export class ScriptServer extends EventEmitter {
     return this._port;
   }
   get url(): string {
-    return `ws://127.0.0.1:${this._port}/websocket`;
+    return `${this.options.tls ? 'wss' : 'ws'}://127.0.0.1:${this._port}/websocket`;
   }
   get running(): boolean {
     return !!this.http;
@@ -212,10 +221,13 @@ export class ScriptServer extends EventEmitter {
 
   async start(): Promise<this> {
     if (this.http) return this;
-    const server = http.createServer((req, res) => {
+    const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
       res.writeHead(404);
       res.end();
-    });
+    };
+    const server: http.Server = this.options.tls
+      ? https.createServer({ key: fs.readFileSync(TLS_KEY), cert: fs.readFileSync(TLS_CERT) }, notFound)
+      : http.createServer(notFound);
     const wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req, socket, head) => {
       this.paths.push(req.url ?? '');
