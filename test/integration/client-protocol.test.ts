@@ -303,6 +303,17 @@ describe('client-protocol', () => {
     assert.deepEqual(unhandled, []);
   });
 
+  test('absurdly deep nesting (with and without EJSON) does not crash the client', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const { c, conn } = await setup(t);
+    const depth = 200000;
+    conn.send(`{"msg":"added","collection":"deep","id":"plain","fields":{"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    conn.send(`{"msg":"added","collection":"deep","id":"ejson","fields":{"d":{"$date":1},"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    await barrier(c, conn);
+    assert.equal(c.status, 'connected');
+    assert.deepEqual(unhandled, []);
+  });
+
   test('a frame larger than maxPayload closes the socket, and the client reconnects', T, async (t) => {
     const { c, conn } = await setup(t, { maxPayload: 1024 });
     const closed = waitFor(c as any, 'socket_closed');
