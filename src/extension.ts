@@ -71,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!e.affectsConfiguration('ddpExplorer')) return;
       const before = manager.current;
       const next = settings();
+      const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== before[k]);
+      if (changed.length) log.info(`Settings changed: ${changed.map((k) => `${k} = ${String(next[k])}`).join(', ')}`);
       log.trace = next.trace;
       manager.updateSettings(next);
       if (next.pageSize !== before.pageSize) {
