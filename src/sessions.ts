@@ -155,7 +155,15 @@ export class Session {
     this.hidden.clear();
     this.lastError = undefined;
     this.failure = undefined;
-    const url = normalizeUrl(this.config.url); // throws TypeError on a bad URL: callers validate first
+    let url: string;
+    try {
+      url = normalizeUrl(this.config.url);
+    } catch (err) {
+      this.failure = describeError(err);
+      this.error(`Cannot connect: ${this.failure}`);
+      this.emit({ type: 'state' });
+      return;
+    }
     const options: DdpClientOptions = {
       ...this.effectiveOptions(),
       debug: (line: string) => this.env.log.frame(this.prefix(line)),

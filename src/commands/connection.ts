@@ -67,7 +67,8 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         if (s) connectSession(ctx, s);
         return;
       }
-      const url = await askUrl(ctx, 'DDP: Connect to Server');
+      // A URL argument (from another extension or a test) skips the input box.
+      const url = typeof arg === 'string' && !validateUrl(arg) ? normalizeUrl(arg) : await askUrl(ctx, 'DDP: Connect to Server');
       if (!url) return;
       await remember(ctx, RECENT_URLS, url);
       const saved = ctx.manager.list().find((s) => s.saved && s.url === url);

@@ -295,6 +295,16 @@ describe('explorer view models against a real server', () => {
     assert.equal(one.state, 'connected');
   });
 
+  test('a connection with an invalid URL does not throw: it reports the problem', T, async (t) => {
+    const { manager, model, log } = setup(t);
+    manager.setSaved([{ name: 'bad', url: 'ftp://nowhere' }]);
+    const s = manager.findByName('bad')!;
+    await s.connect();
+    assert.equal(s.state, 'disconnected');
+    assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Failed: Unsupported scheme ftp:/);
+    assert.ok(log.has(/error \[bad\] Cannot connect: Unsupported scheme/));
+  });
+
   test('an unreachable server: reconnecting with the OS error logged, nothing unhandled, dispose stops it', T, async (t) => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
