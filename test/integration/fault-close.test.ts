@@ -1,12 +1,12 @@
 // Faults: close() during every state (idle, connecting, waiting to reconnect, reconnecting, connected, with a
 // ping outstanding, with a peer that never answers the close handshake) leaves no socket, timer or listener.
 //
-// The client runs in a child process of its own (this same file, with FAULT_CLOSE_STATE set) so that the
-// servers and proxy of the test cannot hide or add handles: the child compares
-// process.getActiveResourcesInfo() after close() with its baseline, and must then exit by itself (an empty
-// event loop) without process.exit().
+// The clients run in a child process of their own (this same file, with FAULT_CLOSE_PLAN set) so that the
+// servers and proxy of the test cannot hide or add handles: for each state in turn the child compares
+// process.getActiveResourcesInfo() after close() with a baseline taken just before, and after the last one
+// it must exit by itself (an empty event loop) without process.exit().
 
-import { test, describe } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startRealServer } from '../support/realServer';
@@ -186,38 +186,54 @@ async function child(state: State, url: string): Promise<void> {
   // No process.exit(): the parent checks that this process now exits on its own.
 }
 
-function runChild(state: State, url: string, timeoutMs = 15_000): Promise<{ report?: ChildReport; code: number | null; output: string; exitMs: number }> {
+interface ChildRun {
+  reports: Map<State, ChildReport>;
+  code: number | null;
+  output: string;
+  /** ms from the last report to the child's exit (it must exit by itself: nothing left to keep it alive). */
+  exitMs: number;
+}
+
+function runChild(plan: Array<[State, string]>, timeoutMs = 45_000): Promise<ChildRun> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', __filename], {
-      env: { ...process.env, FAULT_CLOSE_STATE: state, FAULT_CLOSE_URL: url },
+      env: { ...process.env, FAULT_CLOSE_PLAN: JSON.stringify(plan) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    let reportAt = 0;
+    let lastReportAt = 0;
     proc.stdout.on('data', (d) => {
       output += d;
-      if (!reportAt && output.includes('REPORT ')) reportAt = Date.now();
+      if (String(d).includes('REPORT ')) lastReportAt = Date.now();
     });
     proc.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      const line = output.split('\n').find((l) => l.startsWith('REPORT '));
-      resolve({
-        report: line ? (JSON.parse(line.slice(7)) as ChildReport) : undefined,
-        code,
-        output,
-        exitMs: reportAt ? Date.now() - reportAt : -1,
-      });
+      const reports = new Map<State, ChildReport>();
+      for (const line of output.split('\n')) {
+        if (!line.startsWith('REPORT ')) continue;
+        const r = JSON.parse(line.slice(7)) as ChildReport;
+        reports.set(r.state, r);
+      }
+      resolve({ reports, code, output, exitMs: lastReportAt ? Date.now() - lastReportAt : -1 });
     });
   });
 }
 
-if (process.env.FAULT_CLOSE_STATE) {
-  child(process.env.FAULT_CLOSE_STATE as State, process.env.FAULT_CLOSE_URL!).catch((err) => {
-    process.stdout.write(`CHILD FAILED ${err?.stack ?? err}\n`);
-    process.exitCode = 3;
-  });
+if (process.env.FAULT_CLOSE_PLAN) {
+  // One state after the other; each compares against a baseline taken just before it, so a state is
+  // judged on its own handles. After the last one the process must exit by itself.
+  void (async () => {
+    for (const [state, url] of JSON.parse(process.env.FAULT_CLOSE_PLAN!) as Array<[State, string]>) {
+      try {
+        await child(state, url);
+      } catch (err) {
+        process.stdout.write(`CHILD FAILED ${state}: ${(err as Error)?.stack ?? err}\n`);
+        process.exitCode = 3;
+      }
+    }
+  })();
 } else {
   describe('fault-close: close() in every state leaves no socket, timer or listener', () => {
     const expectations: Array<[State, string, (t: import('node:test').TestContext) => Promise<string>]> = [
@@ -302,11 +318,22 @@ if (process.env.FAULT_CLOSE_STATE) {
       ],
     ];
 
-    for (const [state, status, setup] of expectations) {
-      test(`close() while ${state}`, { timeout: 30_000 }, async (t) => {
-        const url = await setup(t);
-        const { report, code, output, exitMs } = await runChild(state, url);
-        assert.ok(report, `the child reported nothing:\n${output}`);
+    const cleanups: Array<() => unknown> = [];
+    let run: ChildRun | undefined;
+    before(async () => {
+      const fakeT = { after: (fn: () => unknown) => cleanups.push(fn) } as unknown as import('node:test').TestContext;
+      const plan: Array<[State, string]> = [];
+      for (const [state, , setup] of expectations) plan.push([state, await setup(fakeT)]);
+      run = await runChild(plan);
+    });
+    after(async () => {
+      for (const fn of cleanups.reverse()) await fn();
+    });
+
+    for (const [state, status] of expectations) {
+      test(`close() while ${state}`, { timeout: 60_000 }, () => {
+        const report = run?.reports.get(state);
+        assert.ok(report, `the child reported nothing for ${state}:\n${run?.output}`);
         assert.equal(report.statusBeforeClose, status, 'the child did not reach the state');
         assert.equal(report.statusAfterClose, 'closed');
         assert.deepEqual(report.after, report.baseline, `handles left ${report.settledMs} ms after close()`);
@@ -319,9 +346,13 @@ if (process.env.FAULT_CLOSE_STATE) {
         }
         const forbidden = report.eventsAfterClose.filter((e) => /^(connecting|connected|reconnected|reconnecting) /.test(e) || /^status \["(?!closed)/.test(e));
         assert.deepEqual(forbidden, [], 'the client came back to life after close()');
-        assert.equal(code, 0, `the child did not exit cleanly:\n${output}`);
-        assert.ok(exitMs >= 0 && exitMs < 2000, `the child took ${exitMs} ms to exit after its report`);
       });
     }
+
+    test('after the last close() the process exits by itself (nothing keeps the event loop alive)', () => {
+      assert.ok(run, 'the child did not run');
+      assert.equal(run.code, 0, `the child did not exit cleanly:\n${run.output}`);
+      assert.ok(run.exitMs >= 0 && run.exitMs < 2000, `the child took ${run.exitMs} ms to exit after its last report`);
+    });
   });
 }

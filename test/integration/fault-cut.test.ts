@@ -86,6 +86,8 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     let firstCut: Promise<void> | undefined;
     const onAdded = () => {
       if (addedFrames < 3000 || firstCut) return;
+      // Hold what the proxy has not forwarded yet, then reset: the client cannot get the rest on this socket.
+      proxy.stallAll('down');
       firstCut = (async () => {
         await proxy.stop();
         for (let i = 0; i < 10_000; i += 97) s.store.remove('big', `d${i}`);
