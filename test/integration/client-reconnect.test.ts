@@ -334,6 +334,55 @@ describe('client-reconnect: edge cases', () => {
     assert.deepEqual(c.collections.get('things')!.get('change'), { v: 2 });
   });
 
+  test('a subscription that was never ready does not freeze the data after a reconnect', T, async (t) => {
+    // Meteor revives only the subscriptions that were ready before the drop (_subsBeingRevived); one that
+    // never becomes ready must not hold every other document back forever.
+    const server = await startRealServer();
+    t.after(() => server.close());
+    server.store.set('items', 'a', { n: 1 });
+    const c = newClient(t, server.url);
+    await c.connect();
+    const items = await subscribeReady(c, 'docs', ['items']);
+    c.subscribe('pending');
+    await waitUntil(() => server.liveSubs.get('pending') === 1, 2000);
+    const revived = waitFor(server.events, 'subStart', { filter: (name: string) => name === 'pending', timeout: 3000 });
+    server.dropConnections();
+    await revived;
+    await waitUntil(() => c.subscriptions.get(items)?.state === 'ready' && c.status === 'connected', 2000);
+    const changed = waitFor<[string, string, Record<string, unknown>]>(c as any, 'changed', { timeout: 2000 });
+    server.store.change('items', 'a', { n: 2 });
+    const [, id, fields] = await changed;
+    assert.equal(id, 'a');
+    assert.deepEqual(fields, { n: 2 });
+    assert.equal(c.collections.get('items')?.get('a')?.n, 2);
+  });
+
+  test('reconcile compares values, not key order or object identity', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const c1 = await s.nextConnection();
+    const subId = c.subscribe('things');
+    await c1.next('sub');
+    c1.sendAll([
+      { msg: 'added', collection: 'things', id: 'x', fields: { a: 1, b: { p: 1, q: [1, { r: 2 }] }, d: { $date: 7 } } },
+      { msg: 'ready', subs: [subId] },
+    ]);
+    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
+    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    c1.terminate();
+    const c2 = await s.nextConnection(2000);
+    await c2.next('sub');
+    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    c2.sendAll([
+      { msg: 'added', collection: 'things', id: 'x', fields: { d: { $date: 7 }, b: { q: [1, { r: 2 }], p: 1 }, a: 1 } },
+      { msg: 'ready', subs: [subId] },
+    ]);
+    await ready;
+    assert.deepEqual(log.log, []);
+  });
+
   test('a subscription made while disconnected is sent after the reconnect and becomes ready', T, async (t) => {
     const server = await startRealServer();
     t.after(() => server.close());
