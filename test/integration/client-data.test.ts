@@ -109,6 +109,55 @@ describe('client-data: real server', () => {
   });
 });
 
+describe('client-data: writes made by methods', () => {
+  test('data.set / data.change / data.remove methods reach the subscriber as added / changed / removed', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['by-method']);
+    // Snapshot the arguments as they are emitted (aliasing is checked by its own test).
+    const log: unknown[][] = [];
+    for (const ev of ['added', 'changed', 'removed']) c.on(ev as any, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
+    await c.call('data.set', ['by-method', 'd', { a: 1, b: 2 }]);
+    await c.call('data.change', ['by-method', 'd', { a: 5, b: null }]);
+    await c.call('data.remove', ['by-method', 'd']);
+    assert.deepEqual(log, [
+      ['added', 'by-method', 'd', { a: 1, b: 2 }],
+      ['changed', 'by-method', 'd', { a: 5 }, ['b']],
+      ['removed', 'by-method', 'd'],
+    ]);
+    assert.equal(c.collections.get('by-method')?.has('d') ?? false, false);
+  });
+
+  test('the fields given to an `added` listener are not changed afterwards by later `changed` messages', T, async (t) => {
+    // A listener (an event log, a history view) that keeps the object must keep what was added.
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['alias']);
+    let addedFields: Record<string, unknown> | undefined;
+    c.on('added', (coll, id, fields) => {
+      if (coll === 'alias') addedFields = fields;
+    });
+    await c.call('data.set', ['alias', 'd', { a: 1, b: 2 }]);
+    await c.call('data.change', ['alias', 'd', { a: 5, b: null }]);
+    assert.deepEqual(c.collections.get('alias')?.get('d'), { a: 5 });
+    assert.deepEqual(addedFields, { a: 1, b: 2 }, 'the added event payload was mutated by the later change');
+  });
+
+  test('a listener that mutates the fields it receives does not corrupt the store', T, async (t) => {
+    const server = await startRealServer();
+    t.after(() => server.close());
+    const c = await connectedClient(t, server.url);
+    await subscribeReady(c, 'docs', ['mutating']);
+    c.on('added', (coll, _id, fields) => {
+      if (coll === 'mutating') (fields as Record<string, unknown>).injected = 'by listener';
+    });
+    await c.call('data.set', ['mutating', 'd', { a: 1 }]);
+    assert.deepEqual(c.collections.get('mutating')?.get('d'), { a: 1 });
+  });
+});
+
 describe('client-data: scripted frames', () => {
   let s: ScriptServer;
   before(async () => {

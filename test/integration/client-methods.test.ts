@@ -40,6 +40,18 @@ describe('client-methods', () => {
     );
   });
 
+  test('method ids go on counting across reconnects (never reset)', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    await c.call('echo', [1]);
+    await c.call('echo', [2]);
+    const conn = server.connectionCount - 1;
+    server.dropConnections();
+    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    await c.call('echo', [3]);
+    const after = server.received.filter((m) => m.connection > conn && m.msg.msg === 'method').map((m) => m.msg.id);
+    assert.deepEqual(after, ['3']);
+  });
+
   test('the method frame carries method, params and id; randomSeed, if any, is a string', T, async (t) => {
     const c = await connectedClient(t, server.url);
     const conn = server.connectionCount - 1;

@@ -38,6 +38,10 @@ describe('client-reconnect: backoff', () => {
       assert.ok(i.delay > 0);
       assert.ok(Math.abs(i.at - Date.now()) < 5000, '`at` is an epoch time');
     }
+    infos.forEach((i, k) => {
+      const expected = reconnecting.times[k] + i.delay;
+      assert.ok(Math.abs(i.at - expected) < 50, `attempt ${i.attempt}: at ${i.at}, expected about ${expected}`);
+    });
     // First delay: initial +-25%.
     assert.ok(infos[0].delay >= initial * 0.75 - 1 && infos[0].delay <= initial * 1.25 + 1, `first delay ${infos[0].delay}`);
     // About x2 per attempt: attempt 3 is at least 4 * 0.75 / 1.25 = 2.4 times attempt 1.
