@@ -150,6 +150,41 @@ describe('client-methods', () => {
     assert.equal(await slow, 'late');
   });
 
+  test('a param JSON cannot carry (BigInt) rejects that call only; the client keeps working', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const c = await connectedClient(t, server.url);
+    let outcome: Awaited<ReturnType<typeof settle>>;
+    try {
+      outcome = await settle(c.call('echo', [10n as unknown]), 1000);
+    } catch (err) {
+      outcome = { status: 'rejected', reason: err };
+      assert.fail(`call() threw synchronously instead of rejecting: ${(err as Error).message}`);
+    }
+    assert.equal(outcome.status, 'rejected');
+    assert.equal(await c.call('echo', ['still fine']), 'still fine');
+    await nextTurn();
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('a BigInt param queued before connect() does not break connect() or the other queued calls', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const c = newClient(t, server.url);
+    let bad: Promise<unknown> | undefined;
+    try {
+      bad = c.call('echo', [10n as unknown]);
+    } catch {
+      /* rejecting synchronously by throwing is acceptable here: it never reached the queue */
+    }
+    bad?.catch(() => {});
+    const good = c.call('echo', ['queued fine']);
+    const connected = await settle(c.connect(), 2000);
+    assert.equal(connected.status, 'fulfilled', 'connect() resolved');
+    assert.equal(await good, 'queued fine');
+    if (bad) assert.equal((await settle(bad, 1000)).status, 'rejected');
+    await nextTurn();
+    assert.deepEqual(unhandled, [], 'no uncaught exception from the socket handlers');
+  });
+
   test('calls made before connect() are queued and sent once connected', T, async (t) => {
     const c = newClient(t, server.url);
     const p1 = c.call('echo', ['queued-1']);

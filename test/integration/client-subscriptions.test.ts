@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { DdpError } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
-import { waitFor, waitUntil, record } from '../support/wait';
-import { newClient, connectedClient } from '../support/clients';
+import { waitFor, waitUntil, record, settle, withTimeout } from '../support/wait';
+import { newClient, connectedClient, trapUnhandled, nextTurn } from '../support/clients';
 
 const T = { timeout: 5000 };
 
@@ -137,6 +137,22 @@ describe('client-subscriptions', () => {
       [],
     );
     assert.deepEqual(c.collections.get('subs-o')?.get('shared'), { s: 1 });
+  });
+
+  test('a BigInt subscription param queued before connect() does not break connect() or other subscriptions', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const c = newClient(t, server.url);
+    try {
+      c.subscribe('params', ['big', 5n as unknown], () => {});
+    } catch {
+      /* refusing at once by throwing is acceptable: it never reached the queue */
+    }
+    const ready = new Promise<Error | undefined>((resolve) => c.subscribe('empty', [], (e) => resolve(e)));
+    const connected = await settle(c.connect(), 2000);
+    assert.equal(connected.status, 'fulfilled', 'connect() resolved');
+    assert.equal(await withTimeout(ready, 2000, 'the other subscription'), undefined);
+    await nextTurn();
+    assert.deepEqual(unhandled, [], 'no uncaught exception from the socket handlers');
   });
 
   test('subscribe before connect(): sent once connected', T, async (t) => {
