@@ -70,6 +70,8 @@ export class Session {
   private detach: Array<() => void> = [];
   private disposed = false;
   private resumeAttempt: Promise<void> | undefined;
+  /** Counts connect() calls, so that only the latest one opens a client. */
+  private generation = 0;
   /** Subscriptions the user dismissed from the tree (stopped or failed ones). */
   private hidden = new Set<string>();
   /** Live subscriptions at the last Disconnect, made again by the next connect(). */
@@ -149,8 +151,7 @@ export class Session {
   /** Opens a client (closing any previous one). Resolves once the first connect attempt settled; never rejects. */
   async connect(resubscribe?: Array<{ name: string; params: unknown[] }>): Promise<void> {
     if (this.disposed) return;
-    const subs = resubscribe ?? this.carry;
-    this.carry = [];
+    const generation = ++this.generation;
     this.closeClient();
     this.hidden.clear();
     this.lastError = undefined;
@@ -164,13 +165,18 @@ export class Session {
       this.emit({ type: 'state' });
       return;
     }
+    // Only saved connections have a stored login (and only they wait for SecretStorage here).
+    const token = this.saved && this.env.tokens ? await this.storedToken() : undefined;
+    if (this.disposed || generation !== this.generation) return; // a later connect() won
+    const subs = resubscribe ?? this.carry;
+    this.carry = [];
     const options: DdpClientOptions = {
       ...this.effectiveOptions(),
       debug: (line: string) => this.env.log.frame(this.prefix(line)),
     };
     const client = new DdpClient(url, options);
     this.client = client;
-    this.wire(client, subs);
+    this.wire(client, subs, token);
     this.emit({ type: 'collections' });
     this.emit({ type: 'state' });
     try {
@@ -197,7 +203,7 @@ export class Session {
       : [];
   }
 
-  private wire(client: DdpClient, resubscribe: Array<{ name: string; params: unknown[] }>): void {
+  private wire(client: DdpClient, resubscribe: Array<{ name: string; params: unknown[] }>, token: string | undefined): void {
     let first = true;
     const on = <E extends Parameters<DdpClient['on']>[0]>(event: E, fn: (...args: any[]) => void) => {
       client.on(event, fn as never);
@@ -217,7 +223,7 @@ export class Session {
       this.emit({ type: 'state' });
       if (first) {
         first = false;
-        this.resumeAttempt = this.resumeStoredLogin(client);
+        this.resumeAttempt = this.resumeStoredLogin(client, token);
         const specs = [...(this.config.subscriptions ?? []), ...resubscribe];
         const seen = new Set<string>();
         for (const s of specs) {
@@ -282,29 +288,37 @@ export class Session {
     });
   }
 
-  private async resumeStoredLogin(client: DdpClient): Promise<void> {
-    if (!this.saved || !this.env.tokens || client.userId) return;
-    let token: string | undefined;
+  /** The stored resume token of a saved connection, read before connecting so the login can go first. */
+  private async storedToken(): Promise<string | undefined> {
+    if (!this.saved || !this.env.tokens) return undefined;
     try {
-      token = await this.env.tokens.get(this.tokenKey);
+      const token = await this.env.tokens.get(this.tokenKey);
+      if (token) this.env.log.secret?.(token);
+      return token || undefined;
     } catch {
-      return;
-    }
-    if (!token || this.client !== client) return;
-    this.env.log.secret?.(token);
-    this.info('Resuming the saved login');
-    try {
-      const r = await client.loginWithToken(token);
-      if (r.token && r.token !== token) {
-        this.env.log.secret?.(r.token);
-        await this.env.tokens.store(this.tokenKey, r.token);
-      }
-    } catch (err) {
-      if (this.client !== client) return;
-      this.warn(`Saved login refused: ${describeError(err)}`);
-      await this.forgetToken();
+      return undefined;
     }
   }
+
+  /** Sends the resume login at once (a "wait" method: later subscriptions and calls go after it). */
+  private resumeStoredLogin(client: DdpClient, token: string | undefined): Promise<void> | undefined {
+    if (!token || client.userId) return undefined;
+    this.info('Resuming the saved login');
+    return client.loginWithToken(token).then(
+      async (r) => {
+        if (r.token && r.token !== token && this.env.tokens) {
+          this.env.log.secret?.(r.token);
+          await this.env.tokens.store(this.tokenKey, r.token);
+        }
+      },
+      async (err: unknown) => {
+        if (this.client !== client) return;
+        this.warn(`Saved login refused: ${describeError(err)}`);
+        await this.forgetToken();
+      },
+    );
+  }
+
 
   async forgetToken(): Promise<void> {
     if (!this.env.tokens) return;
@@ -335,6 +349,7 @@ export class Session {
   }
 
   disconnect(): void {
+    this.generation++;
     if (!this.client) return;
     this.carry = this.liveSubscriptionSpecs();
     this.closeClient();

@@ -347,11 +347,20 @@ describe('explorer accounts against a real server', () => {
     assert.match(model.view(model.connectionNode(s.id)).contextValue, /\.loggedIn$/);
     assert.ok(log.secrets.includes(r.token));
 
+    s.subscribe('whatever'); // carried over Disconnect/Connect
     s.disconnect();
+    const before = server.received.length;
     await connected(s);
     await s.settled();
     await waitUntil(() => s.userId === ALICE.id, 5000);
     assert.ok(log.has(/Resuming the saved login/));
+    const sessionId = s.client?.session;
+    const mine = () => server.received.slice(before).filter((m) => m.session === sessionId);
+    await waitUntil(() => mine().some((m) => m.msg.msg === 'sub'), 5000);
+    const order = mine()
+      .filter((m) => m.msg.msg === 'sub' || m.msg.msg === 'method')
+      .map((m) => (m.msg.msg === 'sub' ? `sub ${m.msg.name}` : `method ${m.msg.method}`));
+    assert.deepEqual(order.slice(0, 2), ['method login', 'sub whatever'], 'the resume login goes before the subscriptions');
 
     await s.logout();
     assert.equal(s.userId, undefined);
