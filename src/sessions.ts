@@ -143,6 +143,12 @@ export class Session {
     this.env.log.error(this.prefix(m));
   }
 
+  /** Frames reach the log only while `ddpExplorer.trace` is "messages": no masking work otherwise. */
+  applyTrace(client: DdpClient | undefined = this.client): void {
+    if (!client) return;
+    client.debug = this.env.settings().trace === 'messages' ? (line: string) => this.env.log.frame(this.prefix(line)) : undefined;
+  }
+
   /** Options the client is (or would be) created with, from settings and the connection's own options. */
   effectiveOptions(): DdpClientOptions {
     return clientOptions(this.env.settings(), this.config.options);
@@ -170,11 +176,8 @@ export class Session {
     if (this.disposed || generation !== this.generation) return; // a later connect() won
     const subs = resubscribe ?? this.carry;
     this.carry = [];
-    const options: DdpClientOptions = {
-      ...this.effectiveOptions(),
-      debug: (line: string) => this.env.log.frame(this.prefix(line)),
-    };
-    const client = new DdpClient(url, options);
+    const client = new DdpClient(url, this.effectiveOptions());
+    this.applyTrace(client);
     this.client = client;
     this.wire(client, subs, token);
     this.emit({ type: 'collections' });
@@ -563,6 +566,7 @@ export class SessionManager {
     const before = new Map(this.list().map((s) => [s.id, JSON.stringify(s.effectiveOptions())]));
     this.settings = settings;
     for (const s of this.list()) {
+      s.applyTrace();
       if (s.isActive && before.get(s.id) !== JSON.stringify(s.effectiveOptions())) {
         s.info('Settings changed: reconnecting with the new options');
         void s.restart();

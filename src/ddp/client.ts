@@ -72,7 +72,6 @@ export class DdpClient extends EventEmitter {
         rejectUnauthorized: options.rejectUnauthorized,
         ca: options.ca,
         maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
-        debug,
       },
       {
         status: (s) => this.emit('status', s),
@@ -90,6 +89,15 @@ export class DdpClient extends EventEmitter {
         },
       },
     );
+    this.conn.debug = debug;
+  }
+
+  /** Receives every frame in (`<`) and out (`>`), secrets masked; set or clear it at any time. */
+  get debug(): ((line: string) => void) | undefined {
+    return this.conn.debug;
+  }
+  set debug(fn: ((line: string) => void) | undefined) {
+    this.conn.debug = fn;
   }
 
   get status(): ClientStatus {
@@ -169,7 +177,7 @@ export class DdpClient extends EventEmitter {
     }
     let wire: unknown[];
     try {
-      wire = toEJSON(params) as unknown[];
+      wire = encodeParams(params);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -181,7 +189,8 @@ export class DdpClient extends EventEmitter {
 
   subscribe(name: string, params?: unknown[], callback?: (error?: Error) => void): string {
     const list = params ?? [];
-    const sub = this.subs.create(name, list, toEJSON(list) as unknown[], callback);
+    // Throws at once for params JSON cannot carry: such a subscription never reaches the queue.
+    const sub = this.subs.create(name, list, encodeParams(list), callback);
     this.outbox.push({ kind: 'sub', sub });
     this.flush();
     return sub.id;
@@ -248,7 +257,8 @@ export class DdpClient extends EventEmitter {
     this.outbox = [...front, ...this.outbox];
     if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
       // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
-      this.revival = new Revival(resubscribe.map((s) => s.id));
+      // Wait only for subscriptions that were ready before: one that never gets ready must not freeze the data.
+      this.revival = new Revival(resubscribe.filter((s) => s.state === 'ready').map((s) => s.id));
     }
     this.flush();
     this.emit('connected');
@@ -388,4 +398,15 @@ export class DdpClient extends EventEmitter {
     }
     if (readyIds.length > 0) this.onReady(readyIds);
   }
+}
+
+/** The EJSON wire form of params; throws a TypeError for values JSON cannot carry (BigInt, cycles). */
+function encodeParams(params: unknown[]): unknown[] {
+  const wire = toEJSON(params) as unknown[];
+  try {
+    JSON.stringify(wire);
+  } catch (err) {
+    throw new TypeError(`Params cannot be sent as EJSON: ${(err as Error).message}`);
+  }
+  return wire;
 }

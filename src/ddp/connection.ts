@@ -16,7 +16,6 @@ export interface ConnectionOptions {
   rejectUnauthorized?: boolean;
   ca?: string | Buffer | Array<string | Buffer>;
   maxPayload: number;
-  debug?: (line: string) => void;
 }
 
 /** What the connection tells its owner. Plain callbacks: this is the hot path. */
@@ -41,6 +40,8 @@ export interface ConnectionHandlers {
  */
 export class Connection {
   status: ClientStatus = 'idle';
+  /** Frame logger; masking costs only while one is set. */
+  debug?: (line: string) => void;
   /** A DDP session is up on an open socket: messages sent now reach the server. */
   sessionOpen = false;
   version?: string;
@@ -118,7 +119,7 @@ export class Connection {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const text = JSON.stringify(message);
-    if (this.options.debug) this.options.debug(`> ${maskSecrets(text)}`);
+    if (this.debug) this.debug(`> ${maskSecrets(text)}`);
     ws.send(text);
   }
 
@@ -175,7 +176,7 @@ export class Connection {
       clearTimeout(this.pongTimer);
       this.scheduleHeartbeat(this.options.heartbeatInterval);
     }
-    if (this.options.debug) this.options.debug(`< ${maskSecrets(text)}`);
+    if (this.debug) this.debug(`< ${maskSecrets(text)}`);
     const parsed = parseFrame(text);
     if (!parsed.ok) {
       if (!parsed.ignored) this.on.protocolError(parsed.problem, maskSecrets(text));

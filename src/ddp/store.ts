@@ -29,19 +29,21 @@ export class Store {
     return this.collections.get(collection)?.get(id);
   }
 
+  /** Keeps its own copy: the fields object handed to listeners stays theirs. */
   added(collection: string, id: string, fields: Fields): void {
-    this.collection(collection).set(id, fields);
+    this.collection(collection).set(id, { ...fields });
   }
 
   /** Inserts before `before` (null: at the end). An unknown `before` appends, so nothing is lost. */
   addedBefore(collection: string, id: string, fields: Fields, before: string | null): void {
     const coll = this.collection(collection);
+    const doc = { ...fields };
     coll.delete(id);
     if (before === null || !coll.has(before)) {
-      coll.set(id, fields);
+      coll.set(id, doc);
       return;
     }
-    reorder(coll, id, fields, before);
+    reorder(coll, id, doc, before);
   }
 
   /** Returns false when the document is unknown. */
@@ -90,7 +92,7 @@ export class Store {
     for (const [name, nextColl] of next.collections) {
       const coll = this.collections.get(name);
       for (const [id, doc] of nextColl) {
-        if (!coll?.has(id)) changes.push({ type: 'added', collection: name, id, fields: doc });
+        if (!coll?.has(id)) changes.push({ type: 'added', collection: name, id, fields: { ...doc } });
       }
     }
     // Keep the Map objects (callers may hold references) and emptied collections (they did exist).

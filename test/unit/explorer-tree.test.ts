@@ -52,7 +52,7 @@ function setup(t: { after(fn: () => unknown): void }, pageSize = 100) {
   const log = new MemoryLog();
   const tokens = new MemoryTokens();
   const manager = new SessionManager({ log, tokens });
-  manager.updateSettings({ ...DEFAULT_SETTINGS, pageSize, reconnectDelay: 50, maxReconnectDelay: 200 });
+  manager.updateSettings({ ...DEFAULT_SETTINGS, pageSize, trace: 'messages', reconnectDelay: 50, maxReconnectDelay: 200 });
   const model = new TreeModel(manager, () => manager.current.pageSize);
   t.after(() => manager.dispose());
   return { log, tokens, manager, model };
@@ -390,4 +390,23 @@ describe('explorer accounts against a real server', () => {
     assert.equal(s.userId, undefined);
     assert.ok(log.has(/Saved login refused/));
   });
+});
+
+test('frames reach the session log only while trace is "messages", switched without a reconnect', T, async (t) => {
+  const server = await startRealServer();
+  t.after(() => server.close());
+  const lines: string[] = [];
+  const log: SessionLog = { info() {}, warn() {}, error() {}, frame: (l: string) => void lines.push(l) };
+  const manager = new SessionManager({ log });
+  t.after(() => manager.dispose());
+  manager.updateSettings({ ...DEFAULT_SETTINGS, trace: 'off' });
+  const session = manager.addAdHoc(server.url);
+  await session.connect();
+  const client = session.client!;
+  await client.call('echo', ['quiet']);
+  assert.equal(lines.length, 0);
+  manager.updateSettings({ ...DEFAULT_SETTINGS, trace: 'messages' });
+  assert.equal(session.client, client, 'the same client: no reconnect for a trace change');
+  await client.call('echo', ['loud']);
+  assert.ok(lines.some((l) => l.includes('"loud"')));
 });
