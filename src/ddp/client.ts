@@ -1,6 +1,6 @@
 import { EventEmitter } from 'events';
 import { Accounts } from './accounts';
-import { Connection } from './connection';
+import { Connection, excerpt } from './connection';
 import { toEJSON } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
 import type { DataMessage } from './messages';
@@ -78,7 +78,7 @@ export class DdpClient extends EventEmitter {
         connecting: (u) => this.emit('connecting', u),
         connected: (first) => this.onConnected(first),
         message: (m) => this.onMessage(m),
-        protocolError: (problem, frame) => this.emit('protocol_error', problem, frame),
+        protocolError: (problem, frame, methodId) => this.onProtocolError(problem, frame, methodId),
         socketClosed: (code, reason, wasConnected) => this.onSocketClosed(code, reason, wasConnected),
         reconnecting: (info) => this.emit('reconnecting', info),
         failed: (data) => this.emit('failed', data),
@@ -344,13 +344,39 @@ export class DdpClient extends EventEmitter {
         this.emit('updated', m.methods);
         return;
       case 'error':
-        this.emit('protocol_error', `the server refused a message: ${m.reason}`, JSON.stringify(m.offendingMessage ?? null));
-        return;
+        return this.onServerError(m.reason, m.offendingMessage);
       default: {
         const never: never = m;
         return never;
       }
     }
+  }
+
+  /** The server could not handle one of our messages. A refused `method` or `sub` ends there: no answer will come. */
+  private onServerError(reason: string, offending: unknown): void {
+    this.emit('protocol_error', `the server refused a message: ${reason}`, excerpt(JSON.stringify(offending ?? null)));
+    const o = offending as { msg?: unknown; id?: unknown } | null;
+    if (!o || typeof o !== 'object' || typeof o.id !== 'string') return;
+    if (o.msg === 'method') {
+      const call = this.methods.get(o.id);
+      if (!call) return;
+      call.reject(new DdpConnectionError('PROTOCOL', `The server refused the call to '${call.method}': ${reason}`));
+      if (this.blocking === call) this.blocking = undefined;
+      this.flush();
+    } else if (o.msg === 'sub') {
+      const sub = this.subs.get(o.id);
+      if (sub?.live) this.onNosub(o.id, new DdpConnectionError('PROTOCOL', `The server refused the subscription '${sub.name}': ${reason}`));
+    }
+  }
+
+  private onProtocolError(problem: string, frame: string, methodId: string | undefined): void {
+    this.emit('protocol_error', problem, frame);
+    // A result we cannot read still ends its call: otherwise the caller would wait forever.
+    const call = methodId === undefined ? undefined : this.methods.get(methodId);
+    if (!call) return;
+    call.reject(new DdpConnectionError('PROTOCOL', `The server's answer to '${call.method}' could not be read: ${problem}`));
+    if (this.blocking === call) this.blocking = undefined;
+    if (this.outbox.length > 0) this.flush();
   }
 
   private onResult(m: Extract<DataMessage, { msg: 'result' }>): void {

@@ -24,7 +24,8 @@ export interface ConnectionHandlers {
   connecting(url: string): void;
   connected(first: boolean): void;
   message(message: DataMessage): void;
-  protocolError(problem: string, frame: string): void;
+  /** A malformed frame; `methodId` when it was the `result` of that call. */
+  protocolError(problem: string, frame: string, methodId?: string): void;
   /** The socket is gone (wasConnected: a DDP session had been established on it). */
   socketClosed(code: number, reason: string, wasConnected: boolean): void;
   reconnecting(info: ReconnectInfo): void;
@@ -179,7 +180,7 @@ export class Connection {
     if (this.debug) this.debug(`< ${maskSecrets(text)}`);
     const parsed = parseFrame(text);
     if (!parsed.ok) {
-      if (!parsed.ignored) this.on.protocolError(parsed.problem, maskSecrets(text));
+      if (!parsed.ignored) this.on.protocolError(parsed.problem, excerpt(text), parsed.methodId);
       return;
     }
     const m = parsed.message;
@@ -187,6 +188,10 @@ export class Connection {
       case 'connected':
         return this.onConnected(m.session);
       case 'failed':
+        if (this.status === 'connected') {
+          // Only an answer to our `connect` can refuse a version; a stray one must not end a live session.
+          return this.on.protocolError('"failed" in an established session', excerpt(text));
+        }
         return this.onFailed(m.version);
       case 'ping':
         return this.send(m.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: m.id });
@@ -199,7 +204,7 @@ export class Connection {
 
   private onConnected(session: string): void {
     if (this.status === 'connected') {
-      this.on.protocolError('"connected" on an already connected session', JSON.stringify({ msg: 'connected', session }));
+      this.on.protocolError('"connected" on an already connected session', excerpt(JSON.stringify({ msg: 'connected', session })));
       return;
     }
     clearTimeout(this.connectTimer);
@@ -293,4 +298,12 @@ export class Connection {
     this.on.reconnecting(this.nextReconnect);
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
   }
+}
+
+const EXCERPT = 2048;
+
+/** A frame as shown with a protocol error: secrets masked, and short enough for a log line. */
+export function excerpt(text: string): string {
+  const head = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text;
+  return maskSecrets(head);
 }

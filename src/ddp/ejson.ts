@@ -69,6 +69,13 @@ export function fromEJSON(value: unknown): unknown {
     return out ?? value;
   }
   const obj = value as Record<string, unknown>;
+  const escaped = obj.$escape;
+  if (escaped !== null && typeof escaped === 'object' && !Array.isArray(escaped) && Object.keys(obj).length === 1) {
+    // Decoded here, not by the ejson package: it would assign a "__proto__" key straight onto the result.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(escaped)) setOwn(out, key, fromEJSON((escaped as Record<string, unknown>)[key]));
+    return out;
+  }
   if (isCandidate(obj)) {
     try {
       return EJSON.fromJSONValue(obj as any);

@@ -18,7 +18,7 @@ export class DdpError extends Error {
   }
 }
 
-export type ConnectionErrorCode = 'CONNECTION_LOST' | 'CLOSED' | 'VERSION_MISMATCH' | 'SOCKET';
+export type ConnectionErrorCode = 'CONNECTION_LOST' | 'CLOSED' | 'VERSION_MISMATCH' | 'SOCKET' | 'PROTOCOL';
 
 /** The connection, not the server, ended the request (the socket dropped, the client was closed, ...). */
 export class DdpConnectionError extends Error {

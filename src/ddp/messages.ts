@@ -24,7 +24,28 @@ export type DataMessage = Exclude<ServerMessage, { msg: 'connected' | 'failed' |
 export type ParseOutcome =
   | { ok: true; message: ServerMessage }
   | { ok: false; ignored: true }
-  | { ok: false; ignored: false; problem: string };
+  /** `methodId`: the frame was a `result` for this call, so the call can still be settled. */
+  | { ok: false; ignored: false; problem: string; methodId?: string };
+
+/** Deeper documents are refused: every later walk over them (diffs, display, EJSON) would risk the stack. */
+export const MAX_DEPTH = 1000;
+
+/** Does the JSON text nest objects and arrays deeper than `max`? A scan of the text, no recursion. */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
 
 type Raw = Record<string, unknown>;
 
@@ -147,13 +168,18 @@ export function parseFrame(text: string): ParseOutcome {
   if (raw.msg !== undefined && typeof raw.msg !== 'string') {
     return { ok: false, ignored: false, problem: '"msg" is not a string' };
   }
+  const methodId = raw.msg === 'result' && typeof raw.id === 'string' ? raw.id : undefined;
+  // Nesting deeper than MAX_DEPTH takes at least twice as many characters, so short frames skip the scan.
+  if (text.length > 2 * MAX_DEPTH && nestsDeeper(text, MAX_DEPTH)) {
+    return { ok: false, ignored: false, problem: `"${raw.msg}" is nested deeper than ${MAX_DEPTH} levels`, methodId };
+  }
   try {
     const message = validate(raw, text.includes('$'));
     return message ? { ok: true, message } : { ok: false, ignored: true };
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message };
-    // RangeError from absurdly deep EJSON, and anything else unexpected: still just a bad frame.
-    return { ok: false, ignored: false, problem: `cannot decode "${raw.msg}": ${(err as Error).message}` };
+    if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message, methodId };
+    // Anything unexpected while decoding: still just a bad frame.
+    return { ok: false, ignored: false, problem: `cannot decode "${raw.msg}": ${(err as Error).message}`, methodId };
   }
 }
 
