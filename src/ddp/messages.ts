@@ -1,4 +1,4 @@
-import { fromEJSON } from './ejson';
+import { decodeInPlace, fromEJSON } from './ejson';
 import type { DdpErrorObject, Fields } from './types';
 
 /** Every server message the client acts on, validated and EJSON-decoded. */
@@ -89,7 +89,7 @@ function fields(raw: Raw, hasDollar: boolean): Fields {
   const v = raw.fields;
   if (v === undefined) return {};
   if (!isPlainObject(v)) fail(`"${raw.msg}" needs "fields" as an object`);
-  return hasDollar ? (fromEJSON(v) as Fields) : v;
+  return hasDollar ? (decodeInPlace(v) as Fields) : v;
 }
 
 function errorObject(raw: Raw): DdpErrorObject | undefined {

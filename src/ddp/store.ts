@@ -31,13 +31,13 @@ export class Store {
 
   /** Keeps its own copy: the fields object handed to listeners stays theirs. */
   added(collection: string, id: string, fields: Fields): void {
-    this.collection(collection).set(id, { ...fields });
+    this.collection(collection).set(id, copyFields(fields));
   }
 
   /** Inserts before `before` (null: at the end). An unknown `before` appends, so nothing is lost. */
   addedBefore(collection: string, id: string, fields: Fields, before: string | null): void {
     const coll = this.collection(collection);
-    const doc = { ...fields };
+    const doc = copyFields(fields);
     coll.delete(id);
     if (before === null || !coll.has(before)) {
       coll.set(id, doc);
@@ -132,4 +132,13 @@ function diffFields(prev: Fields, next: Fields): { fields: Fields; cleared: stri
     }
   }
   return differs ? { fields, cleared } : undefined;
+}
+
+/**
+ * A shallow copy of a document's fields. Object.assign, not spread: V8 gives spread clones a map on which the later
+ * `delete` of cleared fields is ~3x slower (the `changed` phase of the benchmark: 2.5x the floor's time with spread).
+ * Object.assign would set the prototype for an own "__proto__" key, so that rare case keeps the spread.
+ */
+function copyFields(fields: Fields): Fields {
+  return Object.prototype.hasOwnProperty.call(fields, '__proto__') ? { ...fields } : Object.assign({}, fields);
 }
