@@ -31,6 +31,7 @@ export interface ConnectionOptions {
   versions?: DdpVersion[];
   headers?: Record<string, string>;
   rejectUnauthorized?: boolean;
+  compression?: boolean;
 }
 
 export interface SubscriptionSpec {
@@ -84,6 +85,7 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
     out.headers = h;
   }
   if (typeof o.rejectUnauthorized === 'boolean') out.rejectUnauthorized = o.rejectUnauthorized;
+  if (typeof o.compression === 'boolean') out.compression = o.compression;
   return out;
 }
 
@@ -149,6 +151,7 @@ export function clientOptions(settings: Settings, options: ConnectionOptions | u
   if (o.versions) out.versions = o.versions;
   if (o.headers) out.headers = o.headers;
   if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
+  if (o.compression !== undefined) out.compression = o.compression;
   return out;
 }
 

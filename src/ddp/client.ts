@@ -72,6 +72,7 @@ export class DdpClient extends EventEmitter {
         rejectUnauthorized: options.rejectUnauthorized,
         ca: options.ca,
         maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+        compression: options.compression ?? false,
       },
       {
         status: (s) => this.emit('status', s),

@@ -16,6 +16,7 @@ export interface ConnectionOptions {
   rejectUnauthorized?: boolean;
   ca?: string | Buffer | Array<string | Buffer>;
   maxPayload: number;
+  compression: boolean;
 }
 
 /** What the connection tells its owner. Plain callbacks: this is the hot path. */
@@ -143,6 +144,7 @@ export class Connection {
         rejectUnauthorized: this.options.rejectUnauthorized,
         ca: this.options.ca,
         maxPayload: this.options.maxPayload,
+        perMessageDeflate: this.options.compression,
         handshakeTimeout: this.options.connectTimeout,
       });
     } catch (err) {

@@ -30,6 +30,12 @@ export interface DdpClientOptions {
   rejectUnauthorized?: boolean;
   /** TLS: extra CA certificates (PEM). */
   ca?: string | Buffer | Array<string | Buffer>;
+  /**
+   * Offer permessage-deflate (default false). Meteor's server compresses every DDP message on its own, which costs
+   * far more than it saves on fast links: on localhost a 20,000-document subscription was ready in 0.5 s without it
+   * and in 6 s with it. Turn it on for slow links.
+   */
+  compression?: boolean;
   /** Largest frame accepted, in bytes (default 64 MiB). A larger one closes the socket. */
   maxPayload?: number;
 }

@@ -167,6 +167,27 @@ describe('client-connect: socket level', () => {
     assert.equal(s.requestHeaders[0]['x-ddp-test'], 'yes');
   });
 
+  test('offers permessage-deflate only when compression is asked for', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const plain = newClient(t, s.url);
+    await plain.connect();
+    const compressed = newClient(t, s.url, { compression: true });
+    await compressed.connect();
+    assert.equal(s.requestHeaders[0]['sec-websocket-extensions'], undefined);
+    assert.match(String(s.requestHeaders[1]['sec-websocket-extensions']), /permessage-deflate/);
+  });
+
+  test('a compressed connection to the real server carries data like a plain one', T, async (t) => {
+    const real = await startRealServer();
+    t.after(() => real.close());
+    const c = newClient(t, real.url, { compression: true });
+    await c.connect();
+    assert.equal(await c.call('math.add', [2, 3]), 5);
+    await new Promise<void>((resolve, reject) => c.subscribe('ejson', [], (e) => (e ? reject(e) : resolve())));
+    assert.ok(c.collections.get('ejson')?.get('e1')?.when instanceof Date);
+  });
+
   test('first frame is connect with version and full support list, no session', T, async (t) => {
     const s = await startScriptServer();
     t.after(() => s.close());

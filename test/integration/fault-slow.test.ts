@@ -51,8 +51,10 @@ async function scenario(t: TestContext, via?: Omit<ProxyOptions, 'port'>): Promi
     t.after(() => proxy.close());
     url = proxy.url;
   }
-  // A heartbeat that must not mistake a slow link for a dead one (round trip 400 ms < timeout).
-  const c = newClient(t, url, { heartbeatInterval: 300, heartbeatTimeout: 1500 });
+  // A heartbeat that must not mistake a slow link for a dead one (round trip 400 ms < timeout). Compression on, as
+  // on the slow links it is meant for: it also puts permessage-deflate through odd TCP chunking, and keeps the
+  // 200 kB call below from taking, through 1-byte writes, longer than this deliberately tight heartbeat.
+  const c = newClient(t, url, { heartbeatInterval: 300, heartbeatTimeout: 1500, compression: true });
   const events: string[] = [];
   let socketsClosed = 0;
   c.on('socket_closed', () => socketsClosed++);
