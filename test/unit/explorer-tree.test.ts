@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
+import { startScriptServer } from '../support/scriptServer';
 import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/sessions';
 import { TreeModel, type TreeNode } from '../../src/tree/model';
 import { Coalescer } from '../../src/tree/coalescer';
@@ -409,4 +410,27 @@ test('frames reach the session log only while trace is "messages", switched with
   assert.equal(session.client, client, 'the same client: no reconnect for a trace change');
   await client.call('echo', ['loud']);
   assert.ok(lines.some((l) => l.includes('"loud"')));
+});
+
+test('TLS verification is on unless a connection opts out, and every connect without it is warned about', T, async (t) => {
+  const tls = await startScriptServer({ tls: true });
+  t.after(() => tls.close());
+  const { log, manager } = setup(t);
+  manager.setSaved([
+    { name: 'strict', url: tls.url },
+    { name: 'lax', url: tls.url, options: { rejectUnauthorized: false } },
+  ]);
+  const strict = manager.get('saved:strict')!;
+  const lax = manager.get('saved:lax')!;
+
+  void strict.connect();
+  await waitUntil(() => log.has(/\[strict\].*(self[- ]signed|certificate)/i), 5000, { message: log.lines.join('\n') });
+  assert.notEqual(strict.state, 'connected');
+  assert.ok(!log.has(/\[strict\].*verification is OFF/), 'no warning for a verified connection');
+
+  await connected(lax);
+  const warnings = () => log.lines.filter((l) => l.startsWith('warn') && l.includes('[lax]') && /verification is OFF/.test(l)).length;
+  assert.equal(warnings(), 1);
+  lax.client!.reconnectNow();
+  await waitUntil(() => warnings() === 2 && lax.state === 'connected', 5000, { message: log.lines.join('\n') });
 });
