@@ -46,6 +46,8 @@ export class DdpClient extends EventEmitter {
   private outbox: Outgoing[] = [];
   /** A "wait" method on the wire: nothing else goes out until it is answered. */
   private blocking?: MethodCall;
+  /** Calls lost in a drop that asked for `retry`: resent first on the next connection. */
+  private retryCalls: MethodCall[] = [];
   /** Set between a reconnect and the moment every re-sent subscription is ready again. */
   private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
@@ -267,8 +269,6 @@ export class DdpClient extends EventEmitter {
     this.settleConnect();
     if (this.revival?.done) this.finishRevival();
   }
-
-  private retryCalls: MethodCall[] = [];
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
