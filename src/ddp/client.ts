@@ -1,9 +1,10 @@
 import { EventEmitter } from 'events';
 import { Accounts } from './accounts';
-import { Connection, excerpt } from './connection';
+import { Connection } from './connection';
 import { toEJSON } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
 import type { DataMessage } from './messages';
+import { excerpt } from './mask';
 import { Methods, type MethodCall } from './methods';
 import { Revival } from './revival';
 import { Store } from './store';

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff';
-import { maskSecrets } from './mask';
+import { excerpt, maskSecrets } from './mask';
 import { parseFrame, type ClientMessage, type DataMessage } from './messages';
 import type { ClientStatus, ReconnectInfo } from './types';
 
@@ -300,12 +300,4 @@ export class Connection {
     this.on.reconnecting(this.nextReconnect);
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
   }
-}
-
-const EXCERPT = 2048;
-
-/** A frame as shown with a protocol error: secrets masked, and short enough for a log line. */
-export function excerpt(text: string): string {
-  const head = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text;
-  return maskSecrets(head);
 }
