@@ -70,56 +70,66 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     const proxy = await startProxy({ port: s.port });
     t.after(() => proxy.close());
 
+    // Each added frame the client reads, re-sent ones included (those emit no event until the reconciliation).
     let addedFrames = 0;
     const c = newClient(t, proxy.url, {
       debug: (line) => {
         if (line.startsWith('< {"msg":"added"')) addedFrames++;
-        if (process.env.DBG && !line.includes('"added"')) console.log(line.slice(0, 200));
       },
     });
     const events = mirror(c);
     const reconnected: number[] = [];
     c.on('reconnected', () => reconnected.push(Date.now()));
+    const readies: number[] = [];
+    const firstPair = proxy.nextPair(10_000);
     await c.connect();
+    const pair1 = await firstPair;
 
-    // First cut: 3,000 documents in. The proxy stops listening so the data can change while the client is away.
-    let firstCut: Promise<void> | undefined;
-    const onAdded = () => {
-      if (addedFrames < 3000 || firstCut) return;
-      // Hold what the proxy has not forwarded yet, then reset: the client cannot get the rest on this socket.
-      proxy.stallAll('down');
-      firstCut = (async () => {
-        await proxy.stop();
-        for (let i = 0; i < 10_000; i += 97) s.store.remove('big', `d${i}`);
-        for (let i = 1; i < 10_000; i += 89) if (s.store.get('big', `d${i}`)) s.store.change('big', `d${i}`, { label: `changed ${i}`, tags: undefined });
-        for (let i = 0; i < 50; i++) s.store.set('big', `new${i}`, { i: -i, label: 'added while away' });
-        await proxy.start();
-      })();
+    // The proxy decides where each cut falls: it holds everything past a byte count (an added frame is about 100
+    // bytes), the test waits until the client has read a good part of what went through, then resets. A reset
+    // throws away what the client's kernel had not handed over yet, so the cut must not race the reading.
+    const holdAfter = (pair: ProxyPair, bytes: number) => {
+      let seen = 0;
+      pair.on('data', (dir: string, data: Buffer) => {
+        if (dir === 'down' && (seen += data.length) >= bytes) pair.stall('down');
+      });
     };
-    c.on('added', onAdded);
+
+    // First cut: about 3,000 documents in.
+    holdAfter(pair1, 300_000);
     const subId = c.subscribe('docs', ['big']);
+    c.on('ready', (ids) => {
+      if (ids.includes(subId)) readies.push(reconnected.length);
+    });
+    await waitUntil(() => addedFrames >= 2000, 30_000, { message: 'the first 2,000 documents never arrived' });
+    // The proxy stops listening so the data can change while the client is away.
+    await proxy.stop();
+    const afterFirst = c.collections.get('big')!.size;
+    assert.ok(afterFirst >= 2000 && afterFirst < 10_000, `the first cut came mid-subscription (${afterFirst} documents)`);
+    for (let i = 0; i < 10_000; i += 97) s.store.remove('big', `d${i}`);
+    for (let i = 1; i < 10_000; i += 89) if (s.store.get('big', `d${i}`)) s.store.change('big', `d${i}`, { label: `changed ${i}`, tags: undefined });
+    for (let i = 0; i < 50; i++) s.store.set('big', `new${i}`, { i: -i, label: 'added while away' });
+    const next = proxy.nextPair(30_000);
+    await proxy.start();
 
-    await waitUntil(() => firstCut !== undefined, 30_000, { message: 'the first 3,000 documents never arrived' });
-    await firstCut;
-    c.off('added', onAdded);
-    assert.ok(c.collections.get('big')!.size >= 3000);
-    assert.ok(c.collections.get('big')!.size < 10_000, 'the cut came before the subscription was complete');
-
-    // Second cut: while the re-sent subscription is refilling the data set (halfway through it).
+    // Second cut: while the re-sent subscription is refilling the data set (about 4,000 documents in).
+    const pair2 = await next;
+    holdAfter(pair2, 400_000);
     await waitFor(c as any, 'connected', { timeout: 10_000 });
     const base = addedFrames;
-    const secondCut = waitUntil(() => addedFrames >= base + 4000, 20_000, { message: 'resubscription stalled' }).then(() =>
-      proxy.cutAll('during resubscribe'),
-    );
-    await secondCut;
-    // The client kept showing the old data set while refilling: nothing was lost to the user.
-    assert.ok(c.collections.get('big')!.size >= 3000);
+    await waitUntil(() => addedFrames >= base + 2000, 30_000, { message: 'resubscription stalled' });
+    pair2.cut('during resubscribe');
+    // The subscription was not ready when the first connection dropped, so (as in Meteor) the reconnect waited
+    // for nothing: the old partial data set went at once and the store refilled live, frame by frame.
+    assert.equal(c.collections.get('big')!.size, addedFrames - base);
+    assert.deepEqual(readies, [], 'neither cut connection got as far as ready');
 
     // Third connection: let it complete.
-    await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready' && c.status === 'connected', 30_000, {
+    await waitUntil(() => reconnected.length === 2 && c.subscriptions.get(subId)?.state === 'ready' && c.status === 'connected', 30_000, {
       message: 'subscription never became ready again',
     });
-    assert.equal(reconnected.length, 2);
+    assert.deepEqual(readies, [2]);
+    assert.equal(proxy.accepted, 3);
     assert.equal(c.collections.get('big')!.size, s.store.collections.get('big')!.size);
     assert.equal(clientDocs(c, 'big'), serverDocs(s, 'big'));
     // The events told the whole story: a copy built from them alone equals the store.
