@@ -203,7 +203,7 @@ export class DdpClient extends EventEmitter {
   unsubscribe(id: string): void {
     const sub = this.subs.get(id);
     if (!sub || !sub.live) return;
-    sub.markStopped(undefined);
+    this.subs.stop(sub, undefined);
     this.outbox = this.outbox.filter((o) => o.kind !== 'sub' || o.sub !== sub);
     if (sub.sentOnce && this.conn.sessionOpen) this.conn.send({ msg: 'unsub', id });
     this.doneReviving(id);
@@ -403,7 +403,7 @@ export class DdpClient extends EventEmitter {
 
   private onNosub(id: string, error: Error | undefined): void {
     const sub = this.subs.get(id);
-    if (sub?.live) sub.markStopped(error);
+    if (sub?.live) this.subs.stop(sub, error);
     this.emit('nosub', id, error);
     this.doneReviving(id);
   }

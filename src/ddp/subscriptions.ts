@@ -58,8 +58,12 @@ export class Subscription implements SubscriptionInfo {
   }
 }
 
+/** Ended subscriptions stay readable (their state and error) for a while; beyond this many the oldest go. */
+export const KEEP_ENDED = 100;
+
 export class Subscriptions {
   readonly all = new Map<string, Subscription>();
+  private readonly ended: string[] = [];
 
   create(name: string, params: unknown[], wireParams: unknown[], callback?: (error?: Error) => void): Subscription {
     let id = randomId();
@@ -67,6 +71,13 @@ export class Subscriptions {
     const sub = new Subscription(id, name, params, wireParams, callback);
     this.all.set(id, sub);
     return sub;
+  }
+
+  /** Ends a subscription (unsub or nosub) and forgets the oldest ended ones, so subscribe/unsubscribe loops do not leak. */
+  stop(sub: Subscription, error: Error | undefined): void {
+    sub.markStopped(error);
+    this.ended.push(sub.id);
+    while (this.ended.length > KEEP_ENDED) this.all.delete(this.ended.shift()!);
   }
 
   get(id: string): Subscription | undefined {

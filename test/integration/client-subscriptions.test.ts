@@ -119,6 +119,21 @@ describe('client-subscriptions', () => {
     assert.equal(c.subscriptions.get(id)?.state, 'stopped');
   });
 
+  test('ended subscriptions are forgotten beyond the last 100: a subscribe/unsubscribe loop does not grow the map', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    const kept = c.subscribe('empty', []);
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      const id = c.subscribe('empty', []);
+      ids.push(id);
+      c.unsubscribe(id);
+    }
+    assert.equal(c.subscriptions.size, 101);
+    assert.equal(c.subscriptions.get(ids[149]), undefined);
+    assert.equal(c.subscriptions.get(ids[150])?.state, 'stopped');
+    await waitUntil(() => c.subscriptions.get(kept)?.state === 'ready', 2000);
+  });
+
   test('unsubscribe of one of two overlapping subscriptions keeps the shared documents', T, async (t) => {
     server.store.set('subs-o', 'shared', { s: 1 });
     const c = await connectedClient(t, server.url);
