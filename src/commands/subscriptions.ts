@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { validateName, validateParams, parseParams } from '../params';
 import { formatParams } from '../views/logFormat';
-import { subscriptionStateText } from '../tree/model';
+import { subscriptionStateText } from '../tree/nodeViews';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';

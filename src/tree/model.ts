@@ -1,22 +1,10 @@
-// The tree as plain data: nodes, their children and how each is shown. No VS Code API, so it is
-// unit-tested directly; src/tree/provider.ts turns NodeViews into TreeItems.
+// The tree as plain data: the nodes and their children (nodeViews.ts says how each is shown). No VS Code API,
+// so it is unit-tested directly; src/tree/provider.ts turns NodeViews into TreeItems.
 import type { Session, SessionChange, SessionManager } from '../sessions';
 import type { SubscriptionInfo } from '../ddp';
-import {
-  childEntries,
-  describeValue,
-  formatDuration,
-  formatValue,
-  matchesFilter,
-  plural,
-  summarizeDocument,
-  truncate,
-  typeLabel,
-  valueAt,
-  valueKind,
-} from '../views/format';
-import { connectionDescription, connectionTooltip, snapshot } from '../views/statusText';
-import { describeError, formatParams, prettyEJSON } from '../views/logFormat';
+import { childEntries, matchesFilter, truncate, valueAt } from '../views/format';
+import { prettyEJSON } from '../views/logFormat';
+import * as views from './nodeViews';
 
 export type Path = Array<string | number>;
 
@@ -264,124 +252,25 @@ export class TreeModel {
 
   view(node: TreeNode): NodeView {
     const s = this.manager.get(node.sessionId);
-    const base = { id: node.key };
     switch (node.kind) {
-      case 'connection': {
-        if (!s) return { ...base, label: '(removed)', collapsible: 'none', contextValue: 'connection.removed' };
-        const snap = snapshot(s);
-        return {
-          ...base,
-          label: s.name,
-          description: connectionDescription(snap, this.now()),
-          tooltip: connectionTooltip(snap, this.now()),
-          collapsible: 'expanded',
-          contextValue: `connection.${snap.state}.${s.saved ? 'saved' : 'adhoc'}.${snap.userId ? 'loggedIn' : 'loggedOut'}`,
-          icon: connectionIcon(snap.state),
-        };
-      }
-      case 'group': {
-        if (node.group === 'subscriptions') {
-          const subs = s?.subscriptions() ?? [];
-          return {
-            ...base,
-            label: 'Subscriptions',
-            description: subs.length ? String(subs.length) : undefined,
-            collapsible: 'expanded',
-            contextValue: s?.state === 'connected' ? 'subscriptions.connected' : 'subscriptions',
-            icon: { id: 'rss' },
-          };
-        }
-        const n = s?.client?.collections.size ?? 0;
-        return {
-          ...base,
-          label: 'Collections',
-          description: n ? String(n) : undefined,
-          collapsible: 'expanded',
-          contextValue: 'collections',
-          icon: { id: 'database' },
-        };
-      }
-      case 'subscription': {
-        const sub = this.subscription(node);
-        if (!sub) return { ...base, label: '(gone)', collapsible: 'none', contextValue: 'subscription.stopped' };
-        const state = subscriptionStateText(sub);
-        const params = formatParams(sub.params).trim();
-        return {
-          ...base,
-          label: sub.name,
-          description: params ? `${truncate(params, 60)} · ${state}` : state,
-          tooltip: [
-            `Publication: ${sub.name}`,
-            `Params: ${params || '[]'}`,
-            `Subscription id: ${sub.id}`,
-            `State: ${state}`,
-          ].join('\n'),
-          collapsible: 'none',
-          contextValue: `subscription.${sub.state}`,
-          icon: subscriptionIcon(sub.state),
-        };
-      }
+      case 'connection':
+        return views.connectionView(node, s, this.now());
+      case 'group':
+        return views.groupView(node, s);
+      case 'subscription':
+        return views.subscriptionView(node, this.subscription(node));
       case 'collection': {
-        const docs = this.docs(node.sessionId, node.collection);
-        const total = docs?.size ?? 0;
-        const v = this.collectionView(node.sessionId, node.collection);
-        let description = plural(total, 'document');
-        if (v.filter) {
-          let matched = 0;
-          if (docs) for (const [id, f] of docs) if (matchesFilter(id, f, v.filter)) matched++;
-          description = `${matched} of ${plural(total, 'document')} · filter "${truncate(v.filter, 30)}"`;
-        }
-        return {
-          ...base,
-          label: node.collection,
-          description,
-          tooltip: `Collection ${node.collection}\n${description}`,
-          collapsible: 'collapsed',
-          contextValue: v.filter ? 'collection.filtered' : 'collection',
-          icon: { id: v.filter ? 'filter' : 'folder' },
-        };
+        const { filter } = this.collectionView(node.sessionId, node.collection);
+        return views.collectionView(node, this.docs(node.sessionId, node.collection), filter);
       }
-      case 'document': {
-        const fields = this.fields(node);
-        const hasChildren = !!fields && Object.keys(fields).length > 0;
-        return {
-          ...base,
-          label: node.docId,
-          description: summarizeDocument(fields),
-          collapsible: hasChildren ? 'collapsed' : 'none',
-          contextValue: 'document',
-          icon: { id: 'json' },
-        };
-      }
-      case 'field': {
-        const fields = this.fields(node);
-        const value = valueAt(fields, node.path);
-        const last = node.path[node.path.length - 1];
-        const kind = valueKind(value);
-        const hasChildren = kind !== 'leaf' && childEntries(value).length > 0;
-        return {
-          ...base,
-          label: typeof last === 'number' ? `[${last}]` : String(last),
-          description: describeValue(value),
-          tooltip: `${pathText(node.path)}: ${typeLabel(value)}\n${formatValue(value, 1000)}`,
-          collapsible: hasChildren ? 'collapsed' : 'none',
-          contextValue: `field.${kind}`,
-          icon: { id: fieldIcon(value) },
-        };
-      }
-      case 'loadMore': {
-        const rest = this.remaining(node.sessionId, node.collection);
-        return {
-          ...base,
-          label: `Load more (${rest} more)`,
-          collapsible: 'none',
-          contextValue: 'loadMore',
-          icon: { id: 'ellipsis' },
-          command: { command: 'ddpExplorer.loadMore', title: 'Load More', arguments: [node] },
-        };
-      }
+      case 'document':
+        return views.documentView(node, this.fields(node));
+      case 'field':
+        return views.fieldView(node, this.fields(node));
+      case 'loadMore':
+        return views.loadMoreView(node, this.remaining(node.sessionId, node.collection));
       case 'info':
-        return { ...base, label: node.message, collapsible: 'none', contextValue: 'info', icon: { id: 'info' } };
+        return views.infoView(node);
     }
   }
 
@@ -451,79 +340,4 @@ export class TreeModel {
     for (const key of [...this.nodes.keys()]) if (key.includes(`,${marker}`)) this.nodes.delete(key);
     for (const key of [...this.views.keys()]) if (key.startsWith(`[${marker},`)) this.views.delete(key);
   }
-}
-
-export function subscriptionStateText(sub: SubscriptionInfo): string {
-  switch (sub.state) {
-    case 'pending':
-      return 'waiting';
-    case 'ready':
-      return sub.readyAt !== undefined ? `ready in ${formatDuration(sub.readyAt - sub.startedAt)}` : 'ready';
-    case 'error':
-      return `error: ${sub.error ? describeError(sub.error) : 'unknown'}`;
-    case 'stopped':
-      return 'stopped';
-  }
-}
-
-function connectionIcon(state: string): { id: string; color?: string } {
-  switch (state) {
-    case 'connected':
-      return { id: 'plug', color: 'testing.iconPassed' };
-    case 'connecting':
-      return { id: 'sync~spin' };
-    case 'reconnecting':
-      return { id: 'sync~spin', color: 'list.warningForeground' };
-    case 'failed':
-      return { id: 'error', color: 'list.errorForeground' };
-    default:
-      return { id: 'debug-disconnect' };
-  }
-}
-
-function subscriptionIcon(state: SubscriptionInfo['state']): { id: string; color?: string } {
-  switch (state) {
-    case 'pending':
-      return { id: 'loading~spin' };
-    case 'ready':
-      return { id: 'pass', color: 'testing.iconPassed' };
-    case 'error':
-      return { id: 'error', color: 'list.errorForeground' };
-    case 'stopped':
-      return { id: 'circle-slash' };
-  }
-}
-
-function fieldIcon(value: unknown): string {
-  switch (typeLabel(value)) {
-    case 'string':
-      return 'symbol-string';
-    case 'number':
-    case 'bigint':
-      return 'symbol-number';
-    case 'boolean':
-      return 'symbol-boolean';
-    case 'null':
-    case 'undefined':
-      return 'symbol-null';
-    case 'Date':
-      return 'calendar';
-    case 'Binary':
-      return 'file-binary';
-    case 'ObjectID':
-      return 'key';
-    case 'array':
-      return 'symbol-array';
-    case 'object':
-      return 'symbol-object';
-    default:
-      return 'symbol-constant';
-  }
-}
-
-/** `a.b[2].c` */
-export function pathText(path: Path): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
-  return out;
 }
