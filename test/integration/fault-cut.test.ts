@@ -95,7 +95,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
       });
     };
 
-    // First cut: about 3,000 documents in.
+    // First cut: after 2,000 to about 3,000 documents.
     holdAfter(pair1, 300_000);
     const subId = c.subscribe('docs', ['big']);
     c.on('ready', (ids) => {
@@ -112,7 +112,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     const next = proxy.nextPair(30_000);
     await proxy.start();
 
-    // Second cut: while the re-sent subscription is refilling the data set (about 4,000 documents in).
+    // Second cut: while the re-sent subscription is refilling the data set (2,000 to about 4,000 documents in).
     const pair2 = await next;
     holdAfter(pair2, 400_000);
     await waitFor(c as any, 'connected', { timeout: 10_000 });
