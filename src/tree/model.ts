@@ -213,15 +213,17 @@ export class TreeModel {
 
   /** Number of documents a "Load more" row would still reveal. */
   remaining(sessionId: string, collection: string): number {
+    return Math.max(0, this.matched(sessionId, collection) - this.collectionView(sessionId, collection).limit);
+  }
+
+  /** Number of documents that pass the collection's filter (all of them without one). */
+  private matched(sessionId: string, collection: string): number {
     const docs = this.docs(sessionId, collection);
-    if (!docs) return 0;
-    const view = this.collectionView(sessionId, collection);
-    let matched = docs.size;
-    if (view.filter) {
-      matched = 0;
-      for (const [id, fields] of docs) if (matchesFilter(id, fields, view.filter)) matched++;
-    }
-    return Math.max(0, matched - view.limit);
+    const { filter } = this.collectionView(sessionId, collection);
+    if (!docs || !filter) return docs?.size ?? 0;
+    let n = 0;
+    for (const [id, fields] of docs) if (matchesFilter(id, fields, filter)) n++;
+    return n;
   }
 
   parent(node: TreeNode): TreeNode | undefined {
@@ -260,8 +262,9 @@ export class TreeModel {
       case 'subscription':
         return views.subscriptionView(node, this.subscription(node));
       case 'collection': {
+        const total = this.docs(node.sessionId, node.collection)?.size ?? 0;
         const { filter } = this.collectionView(node.sessionId, node.collection);
-        return views.collectionView(node, this.docs(node.sessionId, node.collection), filter);
+        return views.collectionView(node, total, filter, this.matched(node.sessionId, node.collection));
       }
       case 'document':
         return views.documentView(node, this.fields(node));

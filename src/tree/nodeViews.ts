@@ -7,7 +7,6 @@ import {
   describeValue,
   formatDuration,
   formatValue,
-  matchesFilter,
   plural,
   summarizeDocument,
   truncate,
@@ -75,18 +74,11 @@ export function subscriptionView(node: NodeOf<'subscription'>, sub: Subscription
   };
 }
 
-export function collectionView(
-  node: NodeOf<'collection'>,
-  docs: Map<string, Record<string, unknown>> | undefined,
-  filter: string,
-): NodeView {
-  const total = docs?.size ?? 0;
-  let description = plural(total, 'document');
-  if (filter) {
-    let matched = 0;
-    if (docs) for (const [id, f] of docs) if (matchesFilter(id, f, filter)) matched++;
-    description = `${matched} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`;
-  }
+/** `matched`: how many of the `total` documents pass `filter`. */
+export function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number): NodeView {
+  const description = filter
+    ? `${matched} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
+    : plural(total, 'document');
   return {
     id: node.key,
     label: node.collection,
