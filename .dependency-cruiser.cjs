@@ -16,7 +16,7 @@ module.exports = {
       severity: 'error',
       comment: 'Only the VS Code adapter (src/vscode) may import the vscode API; everything below runs in plain Node.',
       from: { path: '^src/', pathNot: '^src/vscode/' },
-      to: { path: '^vscode$', dependencyTypes: ['core', 'npm', 'npm-no-pkg', 'unknown', 'undetermined'] },
+      to: { path: ['^vscode$', '^node_modules/@types/vscode/'] },
     },
     {
       name: 'protocol-stands-alone',
@@ -38,6 +38,20 @@ module.exports = {
       comment: 'View models are plain modules, unit-tested without VS Code: they never reach up into the adapter.',
       from: { path: '^src/presentation/' },
       to: { path: '^src/', pathNot: '^src/(ddp|core|presentation)/' },
+    },
+    {
+      name: 'protocol-depends-on-ws-and-ejson-only',
+      severity: 'error',
+      comment: 'The installable library package declares ws and ejson as its only dependencies.',
+      from: { path: '^src/ddp/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/' },
+    },
+    {
+      name: 'no-dev-dependencies-in-src',
+      severity: 'error',
+      comment: 'What ships may not need a devDependency at run time (the vscode API types are the one exception).',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: '^node_modules/@types/vscode/' },
     },
     {
       name: 'no-test-code-in-src',
@@ -63,6 +77,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(dist|out|node_modules)/' },
+    exclude: { path: '^(dist|out)/' },
   },
 };
