@@ -99,7 +99,7 @@ const file: fc.Arbitrary<DdpFile> = fc
     variables: fc.uniqueArray(fc.record({ name, value: oneLine, line: fc.constant(0) }), { selector: (v) => v.name, maxLength: 4 }),
     connect: fc.option(fc.record({ url: fc.oneof(variableRef, fc.webUrl()), line: fc.constant(0) }), { nil: undefined }),
     requests: fc.array(request, { maxLength: 6 }),
-    problems: fc.constant([]),
+    problems: fc.constant([] as DdpFile["problems"]),
   })
   .map((f) => {
     // Request names are unique within a file.
