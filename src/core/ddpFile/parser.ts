@@ -237,7 +237,8 @@ function parseCheck(text: string): Check | { message: string } {
   if (!m) return { message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/` };
   const op = m[1].replace(/\s+/, ' ');
   const value = m[2].trim();
-  if (/^[a-z]/.test(op) && m[2] !== '' && !/^\s/.test(m[2])) return { message: `Unknown operator "${text.split(/\s/)[0]}"` };
+  const glued = /^[a-z]/.test(op) ? m[2] !== '' && !/^\s/.test(m[2]) : /^[=<>!]/.test(m[2]);
+  if (glued) return { message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/` };
   if (op === 'exists' || op === 'not exists') {
     if (value) return { message: `"${op}" takes no value` };
     return { op };

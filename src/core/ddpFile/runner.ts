@@ -133,8 +133,8 @@ export async function runFile(file: DdpFile, options: RunOptions): Promise<FileR
   const skipAll = (reason: string) => {
     for (const i of indexes) {
       const r: RequestReport = { index: i, request: file.requests[i], label: requestLabel(file.requests[i]), status: 'skipped', assertions: [], failure: reason, secrets: [] };
+      // Listed in the report, not announced one by one: the connection error says it all.
       report.requests.push(r);
-      options.onReport?.(r);
     }
   };
   let connection: Connection;
