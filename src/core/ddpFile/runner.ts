@@ -50,6 +50,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onStart?(index: number, request: Request): void;
   onReport?(report: RequestReport): void;
+  /** A secret (LOGIN password, login token) became known: mask it in logs from now on. */
+  onSecret?(value: string): void;
 }
 
 export const DEFAULT_TIMEOUT = 10_000;
@@ -158,7 +160,7 @@ export async function runFile(file: DdpFile, options: RunOptions): Promise<FileR
       continue;
     }
     options.onStart?.(index, request);
-    const r = await runRequest(index, request, connection, resolver, subscriptions, timeout, options.signal);
+    const r = await runRequest(index, request, connection, resolver, subscriptions, timeout, options);
     if (request.name && r.outcome) {
       results.set(request.name, { result: r.outcome.result, error: r.outcome.error, duration: r.outcome.duration });
     }
@@ -176,8 +178,9 @@ async function runRequest(
   resolver: Resolver,
   subscriptions: Map<string, string>,
   timeout: number,
-  signal: AbortSignal | undefined,
+  options: Pick<RunOptions, 'signal' | 'onSecret'>,
 ): Promise<RequestReport> {
+  const signal = options.signal;
   const r: RequestReport = { index, request, label: requestLabel(request), status: 'passed', assertions: [], secrets: [] };
   const c = request.command;
   const t0 = performance.now();
@@ -220,10 +223,14 @@ async function runRequest(
         const user = word(c.user, resolver);
         const password = word(c.password, resolver);
         r.secrets.push(password);
+        options.onSecret?.(password);
         r.sent = `LOGIN ${user} ***`;
         const result = await bounded(connection.login(user, password), timeout, signal);
         const token = (result as { token?: unknown } | undefined)?.token;
-        if (typeof token === 'string') r.secrets.push(token);
+        if (typeof token === 'string') {
+          r.secrets.push(token);
+          options.onSecret?.(token);
+        }
         outcome.result = result;
         break;
       }
