@@ -10,20 +10,28 @@ export async function sessionFor(manager: SessionManager, url: string): Promise<
   const existing = manager.list().find((s) => s.url === normalized && s.isActive) ?? manager.list().find((s) => s.url === normalized);
   const session = existing ?? manager.addAdHoc(normalized);
   if (session.state !== 'connected') {
-    if (!session.isActive) await session.connect();
-    else await new Promise<void>((resolve) => {
-      // Connecting or reconnecting already: wait for this attempt to settle, however it ends.
-      const off = session.onChange((c) => {
-        if (c.type === 'state' && session.state !== 'connecting') {
-          off();
-          resolve();
-        }
-      });
-      if (session.state !== 'connecting') {
+    // Wait for the first attempt to settle, however it ends: connected, or failed and waiting to retry (with
+    // auto-reconnect the session's connect() would only resolve once the server is back).
+    const settled = new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
         off();
         resolve();
-      }
+      };
+      const check = () => {
+        const state = session.state;
+        // Reconnecting counts once the reason of the failed attempt is known (socket_closed comes after status).
+        if (state === 'connected' || state === 'failed' || (state === 'reconnecting' && session.lastError !== undefined)) finish();
+      };
+      const off = session.onChange((c) => {
+        if (c.type === 'state') check();
+      });
+      if (!session.isActive) void session.connect().finally(finish);
+      else check();
     });
+    await settled;
   }
   if (session.state !== 'connected') {
     throw new Error(`Could not connect to ${normalized}${session.lastError ? `: ${session.lastError}` : session.failure ? `: ${session.failure}` : ''}`);
