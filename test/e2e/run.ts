@@ -22,6 +22,7 @@ import {
   RunningCodeServer,
 } from './codeserver';
 import { Workbench, escapeRe, until } from './workbench';
+import { ddpFileScenario, writeDdpFiles } from './ddpFileSteps';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -331,6 +332,7 @@ async function main(): Promise<void> {
   const workspace = path.join(REPO, 'test-results', 'e2e-workspace');
   fs.mkdirSync(workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
+  writeDdpFiles(workspace, demo.url);
   const profile = makeProfile(path.join(REPO, 'test-results', 'e2e-profile'), {
     '[log]': { 'editor.wordWrap': 'off' },
   });
@@ -350,6 +352,7 @@ async function main(): Promise<void> {
     if (want(4)) await scenario4();
     if (want(5)) await scenario5();
     if (want(6)) await showcase();
+    if (want(7)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');
