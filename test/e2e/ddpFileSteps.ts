@@ -24,6 +24,15 @@ export function writeDdpFiles(workspace: string, demoUrl: string): void {
   fs.copyFileSync(path.join(REPO, 'examples', '.env'), path.join(workspace, '.env'));
 }
 
+/** The labels of every editor tab, joined. */
+async function tabTexts(wb: Workbench): Promise<string> {
+  const labels = await wb.page
+    .locator('[role="tab"]')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} ${(e as HTMLElement).innerText}`))
+    .catch(() => [] as string[]);
+  return clean([await wb.page.title().catch(() => ''), ...labels].join(' | '));
+}
+
 /** Text of every visible editor, top to bottom. */
 async function editorsText(wb: Workbench): Promise<string> {
   const texts = await wb.page.locator('.editor-instance .monaco-editor .view-lines').allInnerTexts().catch(() => [] as string[]);
@@ -35,7 +44,7 @@ export async function ddpFileScenario(h: DdpFileHarness, n = 7): Promise<void> {
   await h.step(n, '.ddp: open demo.ddp; CodeLens "Run All" and "Run" appear', async () => {
     await wb.runCommand('Go to File...');
     await wb.pickItem(/^demo\.ddp/, 'demo.ddp', 15_000);
-    await until(async () => /demo\.ddp/.test(await wb.page.locator('.tabs-container').innerText().catch(() => '')), 'the demo.ddp tab', 10_000);
+    await until(async () => /demo\.ddp/.test(await tabTexts(wb)), 'the demo.ddp tab', 10_000);
     const lenses = await until(async () => {
       const t = await wb.page.locator('.codelens-decoration').allInnerTexts();
       return t.some((x) => /Run All/.test(x)) && t.some((x) => /^\s*\S*\s*Run\s*$/.test(clean(x))) ? t : undefined;
@@ -61,7 +70,7 @@ export async function ddpFileScenario(h: DdpFileHarness, n = 7): Promise<void> {
       const t = await editorsText(wb);
       return /✓ result == 5/.test(t) && /PASSED/.test(t) ? t : undefined;
     }, 'the response view with "✓ result == 5"', 15_000);
-    if (!/DDP Response/.test(await wb.page.locator('.tabs-container').allInnerTexts().then((t) => t.join(' ')))) throw new Error('no "DDP Response" tab');
+    if (!/DDP Response/.test(await tabTexts(wb))) throw new Error(`no "DDP Response" tab (tabs: ${await tabTexts(wb)})`);
     const sent = demo.calls.slice(calls).map((c) => c.method);
     if (sent.join() !== 'math.add') throw new Error(`Run sent ${JSON.stringify(sent)}, expected only math.add`);
     const shot = path.join(h.resultsDir, 'ddp-files.png');
