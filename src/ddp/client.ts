@@ -421,6 +421,8 @@ export class DdpClient extends EventEmitter {
     const { changes, readyIds } = revival.finish(this.store);
     for (const c of changes) {
       if (c.type === 'added') this.emit('added', c.collection, c.id, c.fields);
+      else if (c.type === 'addedBefore') this.emit('addedBefore', c.collection, c.id, c.fields, c.before);
+      else if (c.type === 'movedBefore') this.emit('movedBefore', c.collection, c.id, c.before);
       else if (c.type === 'changed') this.emit('changed', c.collection, c.id, c.fields, c.cleared);
       else this.emit('removed', c.collection, c.id);
     }
