@@ -52,6 +52,7 @@ export class DdpClient extends EventEmitter {
   /** Set between a reconnect and the moment every re-sent subscription is ready again. */
   private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
+  private readonly resubscribeTimeout: number;
   private readonly accounts = new Accounts((method, params) => this.call(method, params, { wait: true }), {
     login: (userId) => this.emit('login', userId),
     logout: (reason) => this.emit('logout', reason),
@@ -60,6 +61,7 @@ export class DdpClient extends EventEmitter {
   constructor(url: string, options: DdpClientOptions = {}) {
     super();
     this.url = normalizeUrl(url);
+    this.resubscribeTimeout = options.resubscribeTimeout ?? 30000;
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
     this.conn = new Connection(
       this.url,
@@ -149,7 +151,7 @@ export class DdpClient extends EventEmitter {
     this.blocking = undefined;
     this.outbox = this.outbox.filter((o) => o.kind === 'sub');
     this.methods.rejectAll(closed);
-    this.revival = undefined;
+    this.endRevival();
     this.conn.close();
   }
 
@@ -256,24 +258,31 @@ export class DdpClient extends EventEmitter {
     }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });
     this.retryCalls = [];
+    const blocking = front.map((o) => (o as { call: MethodCall }).call);
     const resubscribe = this.subs.toResend();
     for (const sub of resubscribe) front.push({ kind: 'sub', sub });
     this.outbox = [...front, ...this.outbox];
     if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
-      // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
+      // Keep showing the old documents until the new session's data is in, then apply the difference.
       // Wait only for subscriptions that were ready before: one that never gets ready must not freeze the data.
-      this.revival = new Revival(resubscribe.filter((s) => s.state === 'ready').map((s) => s.id));
+      this.revival = new Revival({
+        subIds: resubscribe.filter((s) => s.state === 'ready').map((s) => s.id),
+        calls: blocking,
+        shown: this.store,
+        timeout: this.resubscribeTimeout,
+        onEnd: () => this.finishRevival(),
+      });
     }
     this.flush();
     this.emit('connected');
     if (!first) this.emit('reconnected');
     this.settleConnect();
-    if (this.revival?.done) this.finishRevival();
+    this.revival?.check();
   }
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
-    this.revival = undefined;
+    this.endRevival();
     if (wasConnected) this.retryCalls.push(...this.methods.connectionLost());
     this.emit('socket_closed', code, reason);
   }
@@ -305,7 +314,10 @@ export class DdpClient extends EventEmitter {
     const shadow = this.revival?.shadow;
     switch (m.msg) {
       case 'added':
-        if (shadow) return shadow.added(m.collection, m.id, m.fields);
+        if (shadow) {
+          shadow.added(m.collection, m.id, m.fields);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.added(m.collection, m.id, m.fields);
         this.emit('added', m.collection, m.id, m.fields);
         return;
@@ -324,7 +336,10 @@ export class DdpClient extends EventEmitter {
         this.emit('removed', m.collection, m.id);
         return;
       case 'addedBefore':
-        if (shadow) return shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+        if (shadow) {
+          shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.addedBefore(m.collection, m.id, m.fields, m.before);
         this.emit('addedBefore', m.collection, m.id, m.fields, m.before);
         return;
@@ -339,11 +354,14 @@ export class DdpClient extends EventEmitter {
       case 'ready':
         return this.onReady(m.subs);
       case 'nosub':
+        // An error we cannot read still ends the subscription (and its part of a catch-up): say so in the log.
+        if (m.problem) this.emit('protocol_error', `${m.problem}; the subscription ends`, excerpt(JSON.stringify(m)));
         return this.onNosub(m.id, m.error ? new DdpError(m.error) : undefined);
       case 'result':
         return this.onResult(m);
       case 'updated':
         this.emit('updated', m.methods);
+        this.revival?.check();
         return;
       case 'error':
         return this.onServerError(m.reason, m.offendingMessage);
@@ -365,6 +383,7 @@ export class DdpClient extends EventEmitter {
       call.reject(new DdpConnectionError('PROTOCOL', `The server refused the call to '${call.method}': ${reason}`));
       if (this.blocking === call) this.blocking = undefined;
       this.flush();
+      this.revival?.check();
     } else if (o.msg === 'sub') {
       const sub = this.subs.get(o.id);
       if (sub?.live) this.onNosub(o.id, new DdpConnectionError('PROTOCOL', `The server refused the subscription '${sub.name}': ${reason}`));
@@ -379,6 +398,7 @@ export class DdpClient extends EventEmitter {
     call.reject(new DdpConnectionError('PROTOCOL', `The server's answer to '${call.method}' could not be read: ${problem}`));
     if (this.blocking === call) this.blocking = undefined;
     if (this.outbox.length > 0) this.flush();
+    this.revival?.check();
   }
 
   private onResult(m: Extract<DataMessage, { msg: 'result' }>): void {
@@ -389,12 +409,12 @@ export class DdpClient extends EventEmitter {
     }
     if (this.blocking === call) this.blocking = undefined;
     if (this.outbox.length > 0) this.flush();
+    this.revival?.check();
   }
 
   private onReady(ids: string[]): void {
     if (this.revival) {
       this.revival.ready(ids);
-      if (this.revival.done) this.finishRevival();
       return;
     }
     for (const id of ids) this.subs.get(id)?.markReady();
@@ -409,9 +429,13 @@ export class DdpClient extends EventEmitter {
   }
 
   private doneReviving(id: string): void {
-    if (!this.revival) return;
-    this.revival.stopped(id);
-    if (this.revival.done) this.finishRevival();
+    this.revival?.stopped(id);
+  }
+
+  /** The catch-up is abandoned (close, drop): its timers go, its data is dropped. */
+  private endRevival(): void {
+    this.revival?.dispose();
+    this.revival = undefined;
   }
 
   private finishRevival(): void {

@@ -1,4 +1,5 @@
 import { decodeInPlace, fromEJSON } from './ejson';
+import { excerpt } from './mask';
 import type { DdpErrorObject, Fields } from './types';
 
 /** Every server message the client acts on, validated and EJSON-decoded. */
@@ -13,7 +14,8 @@ export type ServerMessage =
   | { msg: 'addedBefore'; collection: string; id: string; fields: Fields; before: string | null }
   | { msg: 'movedBefore'; collection: string; id: string; before: string | null }
   | { msg: 'ready'; subs: string[] }
-  | { msg: 'nosub'; id: string; error?: DdpErrorObject }
+  /** `problem`: the server's error could not be read; `error` then describes what it sent. */
+  | { msg: 'nosub'; id: string; error?: DdpErrorObject; problem?: string }
   | { msg: 'result'; id: string; error?: DdpErrorObject; result?: unknown }
   | { msg: 'updated'; methods: string[] }
   | { msg: 'error'; reason: string; offendingMessage?: unknown };
@@ -136,8 +138,17 @@ function validate(raw: Raw, hasDollar: boolean): ServerMessage | undefined {
       return { msg: 'movedBefore', collection: str(raw, 'collection'), id: str(raw, 'id'), before: before(raw) };
     case 'ready':
       return { msg: 'ready', subs: strArray(raw, 'subs') };
-    case 'nosub':
-      return { msg: 'nosub', id: str(raw, 'id'), error: errorObject(raw) };
+    case 'nosub': {
+      const id = str(raw, 'id');
+      try {
+        return { msg: 'nosub', id, error: errorObject(raw) };
+      } catch (err) {
+        // Dropping the frame would leave the subscription waiting forever (and freeze a catch-up): end it anyway.
+        if (!(err instanceof Invalid)) throw err;
+        const sent = excerpt(typeof raw.error === 'string' ? raw.error : JSON.stringify(raw.error));
+        return { msg: 'nosub', id, error: { error: 'unreadable-error', reason: sent }, problem: err.message };
+      }
+    }
     case 'result': {
       const result = hasDollar ? fromEJSON(raw.result) : raw.result;
       return { msg: 'result', id: str(raw, 'id'), error: errorObject(raw), result };

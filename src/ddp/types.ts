@@ -38,6 +38,13 @@ export interface DdpClientOptions {
   compression?: boolean;
   /** Largest frame accepted, in bytes (default 64 MiB). A larger one closes the socket. */
   maxPayload?: number;
+  /**
+   * After a reconnect the old documents stay shown until the new session's data is in (every re-sent subscription
+   * ready); this is the longest that catch-up may last, in ms (default 30000; 0: no bound, as Meteor). A subscription
+   * that has not answered by then no longer holds the data back: what has arrived is applied, and its documents
+   * follow as ordinary events when they come.
+   */
+  resubscribeTimeout?: number;
 }
 
 export interface CallOptions {
