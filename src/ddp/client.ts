@@ -188,6 +188,7 @@ export class DdpClient extends EventEmitter {
       return Promise.reject(err);
     }
     const { call, promise } = this.methods.create(method, wire, { retry: !!options.retry, wait: !!options.wait });
+    this.accounts.observe(method, params, promise);
     this.outbox.push({ kind: 'method', call });
     this.flush();
     return promise;
@@ -253,7 +254,8 @@ export class DdpClient extends EventEmitter {
     const resume = this.accounts.resumeParams();
     if (resume) {
       const { call, promise } = this.methods.create('login', resume, { retry: false, wait: true });
-      this.accounts.settleResume(promise).catch(() => undefined);
+      promise.catch(() => undefined);
+      this.accounts.observe('login', resume, promise, true);
       front.push({ kind: 'method', call });
     }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });
