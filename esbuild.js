@@ -105,7 +105,22 @@ async function libraryPackage() {
     dependencies,
   };
   fs.writeFileSync(`${LIB.out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-  fs.copyFileSync('src/ddp/README.md', `${LIB.out}/README.md`);
+  fs.writeFileSync(`${LIB.out}/README.md`, packageReadme());
+}
+
+/**
+ * src/ddp/README.md (install and use) followed by the reference subsections (options, methods, events,
+ * behaviour) of the main README's library section, so the package and the repository never tell two stories.
+ */
+function packageReadme() {
+  const intro = fs.readFileSync('src/ddp/README.md', 'utf8').trimEnd();
+  const main = fs.readFileSync('README.md', 'utf8');
+  const start = main.indexOf('\n## The DDP client library\n');
+  const end = start < 0 ? -1 : main.indexOf('\n## ', start + 1);
+  const section = start < 0 ? '' : main.slice(start, end < 0 ? undefined : end);
+  const firstSub = section.indexOf('\n### ');
+  if (firstSub < 0) throw new Error('README.md has no "## The DDP client library" section with ### subsections');
+  return `${intro}\n\n## Reference\n${section.slice(firstSub).trimEnd()}\n`;
 }
 
 async function main() {

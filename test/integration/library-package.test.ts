@@ -196,6 +196,22 @@ test('a program that misuses the API does not type-check', async () => {
   assert.match(errors[0], new RegExp(`^misuse\\.mts\\(${MISUSE_LINE},\\d+\\): error TS2345:`));
 });
 
+test("the package's README has the reference, and its TypeScript example type-checks against the types", async () => {
+  const readme = fs.readFileSync(path.join(installed, 'README.md'), 'utf8');
+  for (const heading of ['## Install', '## Use', '## Reference', '### Options', '### Events']) {
+    assert.ok(readme.includes(`\n${heading}`), `README.md lacks ${heading}`);
+  }
+  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README.md has a ```ts example');
+  fs.writeFileSync(path.join(scratch, 'readme.mts'), example);
+  fs.writeFileSync(
+    path.join(scratch, 'tsconfig.readme.json'),
+    JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files: ['readme.mts'] }),
+  );
+  const checked = await run(process.execPath, [TSC, '-p', 'tsconfig.readme.json'], { cwd: scratch, timeout: 60_000 });
+  assert.equal(checked.code, 0, describeRun("tsc on the README's example", checked));
+});
+
 test('CommonJS users require it; files outside `exports` stay private', async () => {
   const script = `
     const lib = require('ddp-explorer-client');
