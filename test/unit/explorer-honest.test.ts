@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
-import { SessionManager, type Session, type SessionLog } from '../../src/sessions';
-import { TreeModel, type TreeNode } from '../../src/tree/model';
-import { DEFAULT_SETTINGS } from '../../src/config';
+import { SessionManager, type Session, type SessionLog } from '../../src/core/sessions';
+import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
+import { DEFAULT_SETTINGS } from '../../src/core/config';
 
 const T = { timeout: 15000 };
 

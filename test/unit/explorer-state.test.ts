@@ -3,18 +3,18 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Freshness } from '../../src/freshness';
-import { readyLine } from '../../src/session';
-import { CountdownClock } from '../../src/tree/clock';
-import type { TimerApi } from '../../src/tree/coalescer';
-import { FilterIndex } from '../../src/tree/filterIndex';
-import { documentPreview } from '../../src/tree/model';
-import { subscriptionStateText, CARRIED_TEXT } from '../../src/tree/nodeViews';
-import { documentText } from '../../src/views/documentText';
-import { findEjsonDates } from '../../src/views/dateHints';
-import { RenderPacer } from '../../src/views/renderPacer';
-import { clockTime, copyValueText, exactEJSON, formatCount, matchesFilter, mongoPath, plural } from '../../src/views/format';
-import { stateText } from '../../src/views/statusText';
+import { Freshness } from '../../src/core/freshness';
+import { readyLine } from '../../src/core/session';
+import { CountdownClock } from '../../src/presentation/clock';
+import type { TimerApi } from '../../src/presentation/coalescer';
+import { FilterIndex } from '../../src/presentation/tree/filterIndex';
+import { documentPreview } from '../../src/presentation/tree/model';
+import { subscriptionStateText, CARRIED_TEXT } from '../../src/presentation/tree/nodeViews';
+import { documentText } from '../../src/presentation/documentText';
+import { findEjsonDates } from '../../src/presentation/dateHints';
+import { RenderPacer } from '../../src/presentation/renderPacer';
+import { clockTime, copyValueText, exactEJSON, formatCount, matchesFilter, mongoPath, plural } from '../../src/presentation/format';
+import { stateText } from '../../src/presentation/statusText';
 import type { SubscriptionInfo } from '../../src/ddp';
 
 /** Fake timers: time moves only when the test says so; due timers run in order. */

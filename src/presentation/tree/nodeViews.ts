@@ -1,8 +1,8 @@
 // How each level of the tree is shown: one function per node kind, from plain data to a NodeView.
 // TreeModel decides what the nodes are and finds their data; these only describe them.
-import type { Session } from '../sessions';
-import type { SubscriptionInfo } from '../ddp';
-import type { SubscriptionTiming } from '../freshness';
+import type { Session } from '../../core/sessions';
+import type { SubscriptionInfo } from '../../ddp';
+import type { SubscriptionTiming } from '../../core/freshness';
 import {
   childEntries,
   clockTime,
@@ -16,10 +16,10 @@ import {
   typeLabel,
   valueAt,
   valueKind,
-} from '../views/format';
-import { connectionDescription, connectionTooltip, snapshot } from '../views/statusText';
-import { describeError, formatParams } from '../views/logFormat';
-import type { NodeView, Path, TreeNode } from './model';
+} from '../format';
+import { connectionDescription, connectionTooltip, snapshot } from '../statusText';
+import { describeError, formatParams } from '../logFormat';
+import type { NodeView, Path, TreeNode } from './nodes';
 
 type NodeOf<K extends TreeNode['kind']> = Extract<TreeNode, { kind: K }>;
 type Fields = Record<string, unknown> | undefined;

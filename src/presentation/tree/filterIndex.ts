@@ -1,7 +1,7 @@
 // The documents of one collection that pass a text filter, kept up to date change by change: a change costs the
 // same whatever the size of the collection, and so does reading the count or the first page. Plain module.
 import BTree from 'sorted-btree';
-import { matchesFilter } from '../views/format';
+import { matchesFilter } from '../format';
 
 type Docs = Map<string, Record<string, unknown>>;
 

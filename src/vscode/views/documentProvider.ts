@@ -1,11 +1,11 @@
 // Read-only virtual documents: DDP documents (updated live) and method results, as exact EJSON. They are `jsonc`, so
 // that the state lines written above a document that is stale or gone (comments) never become Problems entries.
 import * as vscode from 'vscode';
-import type { ManagerChange, SessionManager } from '../sessions';
-import { exactEJSON } from './format';
-import { findEjsonDates } from './dateHints';
-import { documentText, type Seen } from './documentText';
-import { RenderPacer } from './renderPacer';
+import type { ManagerChange, SessionManager } from '../../core/sessions';
+import { exactEJSON } from '../../presentation/format';
+import { findEjsonDates } from '../../presentation/dateHints';
+import { documentText, type Seen } from '../../presentation/documentText';
+import { RenderPacer } from '../../presentation/renderPacer';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;

@@ -1,9 +1,9 @@
 // Open Document, Copy Document as JSON, Copy ID, Copy Value, Copy Path, Filter Collection..., Clear Filter,
 // Load More, Load All. What is copied or opened is the data exactly as received: nothing is masked here.
 import * as vscode from 'vscode';
-import type { TreeNode } from '../tree/model';
-import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../views/format';
-import type { Session } from '../sessions';
+import type { TreeNode } from '../../presentation/tree/model';
+import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
+import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isNode, pickSession } from './context';
 
 type DocRef = { session: Session; collection: string; id: string; path?: Array<string | number> };

@@ -1,7 +1,7 @@
 // Paces the re-rendering of open documents: each document at most once per `base` ms, and never more often than
 // `factor` times its own last render cost, so that a huge document changing all the time cannot keep the window
 // busy. Plain module: no VS Code API.
-import type { TimerApi } from '../tree/coalescer';
+import type { TimerApi } from './coalescer';
 
 const realTimers: TimerApi = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),

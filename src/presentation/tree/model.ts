@@ -1,39 +1,13 @@
 // The tree as plain data: the nodes and their children (nodeViews.ts says how each is shown). No VS Code API,
-// so it is unit-tested directly; src/tree/provider.ts turns NodeViews into TreeItems.
-import type { Session, SessionChange, SessionManager } from '../sessions';
-import type { SubscriptionInfo } from '../ddp';
-import { childEntries, clockTime, exactEJSON, valueAt } from '../views/format';
+// so it is unit-tested directly; src/vscode/tree/provider.ts turns NodeViews into TreeItems.
+import type { Session, SessionChange, SessionManager } from '../../core/sessions';
+import type { SubscriptionInfo } from '../../ddp';
+import { childEntries, clockTime, exactEJSON, valueAt } from '../format';
 import { FilterIndex } from './filterIndex';
 import * as views from './nodeViews';
 
-export type Path = Array<string | number>;
-
-export type TreeNode =
-  | { kind: 'connection'; key: string; sessionId: string }
-  | { kind: 'group'; key: string; sessionId: string; group: 'subscriptions' | 'collections' }
-  | { kind: 'subscription'; key: string; sessionId: string; subId: string }
-  | { kind: 'collection'; key: string; sessionId: string; collection: string }
-  | { kind: 'document'; key: string; sessionId: string; collection: string; docId: string }
-  | { kind: 'field'; key: string; sessionId: string; collection: string; docId: string; path: Path }
-  | { kind: 'loadMore'; key: string; sessionId: string; collection: string }
-  /** "… N more" under an object or array with more than MAX_FIELD_CHILDREN entries (N read when shown). */
-  | { kind: 'moreFields'; key: string; sessionId: string; collection: string; docId: string; path: Path }
-  | { kind: 'info'; key: string; sessionId: string; message: string };
-
-export type NodeKind = TreeNode['kind'];
-
-export interface NodeView {
-  /** Stable id (keeps expansion across refreshes). */
-  id: string;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  collapsible: 'none' | 'collapsed' | 'expanded';
-  contextValue: string;
-  /** Codicon id, with an optional theme color id. */
-  icon?: { id: string; color?: string };
-  command?: { command: string; title: string; arguments: unknown[] };
-}
+export type { NodeKind, NodeView, Path, TreeNode } from './nodes';
+import type { NodeView, Path, TreeNode } from './nodes';
 
 /** Most entries shown under one object or array field. */
 export const MAX_FIELD_CHILDREN = 500;
