@@ -309,7 +309,9 @@ async function scenarioDocumentGone(): Promise<void> {
     await wb.pickItem(/^tasks$/);
     await wb.pickItem(new RegExp(`^${escapeRe(id)}$`));
     const tab = `${id} (127.0.0.1:${demo.port}).jsonc`;
-    await until(async () => (await wb.page.locator('.tabs-container').innerText().catch(() => '')).includes(tab), `the tab "${tab}"`, 10_000);
+    const tabText = async () =>
+      [await wb.page.title(), await wb.page.locator('.tabs-container').first().innerText().catch(() => '')].join(' ').replace(/\u00a0/g, ' ');
+    await until(async () => (await tabText()).includes(tab), `the tab "${tab}"`, 10_000);
     await until(async () => /Short-lived task/.test(await editorText()), 'the document in the editor', 10_000);
     const mode = await until(async () => wb.statusText(/^JSON/), 'the language mode in the status bar', 10_000);
     if (!/JSON with Comments/.test(mode)) throw new Error(`the document editor is "${mode}", not JSON with Comments`);

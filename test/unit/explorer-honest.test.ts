@@ -75,6 +75,9 @@ describe('honest state against a real server', () => {
     assert.match(describeOf(model, notes), /^5 documents · stale since \d\d:\d\d:\d\d$/);
     assert.equal(model.view(doc).icon?.color, 'disabledForeground');
     assert.match(model.documentTooltip(doc as any), /^Stale: the connection dropped at/);
+    const tip = model.view(model.connectionNode(s.id)).tooltip ?? '';
+    assert.match(tip, /Subscriptions: 1 \(0 ready\)/, 'a stale subscription is not counted as ready');
+    assert.match(tip, /Documents: 5 \(stale since \d\d:\d\d:\d\d: catching up\)/);
 
     server.store.change('notes', 'n1', { text: 'changed while away' });
     await server.start();
