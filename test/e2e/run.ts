@@ -288,14 +288,23 @@ async function editorText(): Promise<string> {
   );
 }
 
-/** Errors + warnings in the status bar's Problems item (its aria-label: "No Problems", "Errors: 1, Warnings: 0"...). */
+/** The status bar's Problems item (its id is "status.problems"): its aria-label, or undefined when it is not there. */
+async function problemsItem(): Promise<{ aria: string; text: string } | undefined> {
+  const items = await wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
+    els.map((e) => ({ id: e.id, aria: e.getAttribute('aria-label') ?? e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '', text: (e as HTMLElement).innerText })),
+  );
+  const hit = items.find((i) => i.id === 'status.problems');
+  if (!hit) throw new Error(`no Problems item in the status bar: ${JSON.stringify(items.map((i) => [i.id, i.aria]))}`);
+  return hit;
+}
+
+/** Errors + warnings shown by the status bar's Problems item ("No Problems", or its numbers). */
 async function problemCount(): Promise<number> {
-  const label = (await wb.page.locator('[id="status.problems"]').first().getAttribute('aria-label').catch(() => null)) ?? '';
-  if (/no problems/i.test(label)) return 0;
-  const nums = label.match(/\d+/g)?.map(Number) ?? [];
-  if (nums.length) return nums.reduce((a, b) => a + b, 0);
-  const text = await wb.page.locator('[id="status.problems"]').first().innerText().catch(() => '');
-  return (text.match(/\d+/g) ?? []).map(Number).reduce((a, b) => a + b, 0);
+  const item = await problemsItem();
+  if (!item) return -1;
+  if (/no problems/i.test(item.aria)) return 0;
+  const nums = (item.aria.match(/\d+/g) ?? item.text.match(/\d+/g) ?? []).map(Number);
+  return nums.reduce((a, b) => a + b, 0);
 }
 
 /** Issue 11, the data as it is: a document that disappears leaves Problems empty and its tab says what happened. */
@@ -328,7 +337,11 @@ async function scenarioDocumentGone(): Promise<void> {
       if (n !== 0) throw new Error(`Problems shows ${n} after the removal`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    await wb.page.locator('[id="status.problems"]').first().click(); // opens the Problems panel
+    // Open the Problems panel (the status bar item toggles it; a DOM click, the item may be partly covered).
+    await wb.page.locator('#workbench\\.parts\\.statusbar [id="status.problems"]').first().evaluate((e) => {
+      const target = (e.querySelector('a, [role="button"]') as HTMLElement | null) ?? (e as HTMLElement);
+      target.click();
+    });
     const panel = await until(async () => {
       const t = await wb.page.locator('#workbench\\.parts\\.panel').innerText().catch(() => '');
       return /No problems have been detected/i.test(t) ? t : undefined;
