@@ -9,6 +9,8 @@ export interface Settings {
   maxReconnectDelay: number;
   heartbeatInterval: number;
   pageSize: number;
+  /** Most documents "Load all" shows in one collection. */
+  loadAllLimit: number;
   trace: TraceSetting;
 }
 
@@ -18,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxReconnectDelay: 30000,
   heartbeatInterval: 17500,
   pageSize: 100,
+  loadAllLimit: 10000,
   trace: 'off',
 };
 
@@ -61,6 +64,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     maxReconnectDelay: num(get('maxReconnectDelay'), d.maxReconnectDelay, 0, 3_600_000),
     heartbeatInterval: num(get('heartbeatInterval'), d.heartbeatInterval, 0, 3_600_000),
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
+    loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
   };
 }
