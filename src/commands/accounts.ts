@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../views/logFormat';
 import { type Ctx, guarded, isActive, pickSession } from './context';
+import { showError, showInfo } from './notify';
 
 export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
   const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
@@ -29,10 +30,10 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
           { location: vscode.ProgressLocation.Window, title: `DDP: logging in to ${session.name}` },
           () => session.login(user.trim(), password),
         );
-        void vscode.window.showInformationMessage(`Logged in to ${session.name} as ${r.id}.`);
+        void showInfo(ctx.log, `Logged in to ${session.name} as ${r.id}.`);
         return r.id;
       } catch (err) {
-        void vscode.window.showErrorMessage(ctx.log.mask(`Log in to ${session.name} failed: ${describeError(err)}`));
+        void showError(ctx.log, `Log in to ${session.name} failed: ${describeError(err)}`);
         return undefined;
       }
     }),
@@ -42,9 +43,9 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
       if (!session) return;
       try {
         await session.logout();
-        void vscode.window.showInformationMessage(`Logged out of ${session.name}.`);
+        void showInfo(ctx.log, `Logged out of ${session.name}.`);
       } catch (err) {
-        void vscode.window.showErrorMessage(ctx.log.mask(`Log out of ${session.name} failed: ${describeError(err)}`));
+        void showError(ctx.log, `Log out of ${session.name} failed: ${describeError(err)}`);
       }
     }),
   ];

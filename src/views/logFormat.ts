@@ -2,6 +2,7 @@
 import { maskSecrets } from '../ddp/mask';
 import { stringifyEJSON } from '../ddp/ejson';
 import { formatDuration, redactSecrets, truncate } from './format';
+import { escapeControl, maskUrlCredentials } from './sanitize';
 
 /** Pretty EJSON of a value with secrets redacted (for the log and the result editor). */
 export function prettyEJSON(value: unknown): string {
@@ -38,8 +39,15 @@ interface ErrorLike {
   code?: unknown;
 }
 
-/** Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked. */
+/**
+ * Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked; control characters
+ * escaped (a server's reason is one line of text wherever it goes).
+ */
 export function describeError(err: unknown): string {
+  return escapeControl(maskUrlCredentials(errorText(err)));
+}
+
+function errorText(err: unknown): string {
   if (err === undefined || err === null) return 'unknown error';
   if (typeof err !== 'object') return maskSecrets(String(err));
   const e = err as ErrorLike;
