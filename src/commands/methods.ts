@@ -7,7 +7,7 @@ import { hasSecretKeys, isSecretKey as isSecretKeyName } from '../views/secretKe
 import { forPlainInput, forQuickInput } from '../views/sanitize';
 import type { Session } from '../sessions';
 import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
-import { showError, showInfo } from './notify';
+import { showError, showInfo, validationMessage } from './notify';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const LAST_PARAMS = 'ddpExplorer.lastParams';
@@ -59,7 +59,7 @@ export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
         placeHolder: '[]',
         value: typeof lastParams === 'string' ? lastParams : undefined,
         ignoreFocusOut: true,
-        validateInput: (t) => sanitized(validateParams(t, { allowSingle: true })),
+        validateInput: (t) => validationMessage(validateParams(t, { allowSingle: true })),
       });
       if (text === undefined) return;
       const parsed = parseParams(text, { allowSingle: true });
@@ -100,11 +100,6 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
     });
     return undefined;
   }
-}
-
-/** A validation message is rendered with links and codicons: it must not make any of the text it quotes. */
-export function sanitized(message: string | undefined): string | undefined {
-  return message === undefined ? undefined : forQuickInput(message);
 }
 
 /** The last params typed per method, without any entry that holds a secret-looking key (older versions stored them). */

@@ -42,3 +42,8 @@ export function pickItem<V>(value: V, label: string, description?: string, detai
 export function flash(message: string, ms = 3000): vscode.Disposable {
   return vscode.window.setStatusBarMessage(forStatusBar(message), ms);
 }
+
+/** An input box's validation message is rendered with links and codicons: it must make none of the text it quotes. */
+export function validationMessage(message: string | undefined): string | undefined {
+  return message === undefined ? undefined : forQuickInput(message);
+}

@@ -4,7 +4,7 @@ import { validateName, validateParams, parseParams } from '../params';
 import { formatParams } from '../views/logFormat';
 import { subscriptionStateText } from '../tree/nodeViews';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
-import { pickItem } from './notify';
+import { pickItem, validationMessage } from './notify';
 import { forPlainInput, forQuickInput } from '../views/sanitize';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';
@@ -21,7 +21,7 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
         prompt: forQuickInput('Publication name' + (pubs.length ? `. Recent: ${pubs.slice(0, 5).join(', ')}` : '')),
         placeHolder: forPlainInput(pubs[0] ?? 'publication name'),
         ignoreFocusOut: true,
-        validateInput: (t) => (!t.trim() && pubs[0] ? undefined : validateName(t, 'publication')),
+        validateInput: (t) => (!t.trim() && pubs[0] ? undefined : validationMessage(validateName(t, 'publication'))),
       });
       if (name === undefined) return;
       const pub = name.trim() || pubs[0];
@@ -31,7 +31,7 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
         prompt: 'Params as an EJSON array, e.g. ["abc", {"$date": 0}] (empty for none)',
         placeHolder: '[]',
         ignoreFocusOut: true,
-        validateInput: (t) => validateParams(t),
+        validateInput: (t) => validationMessage(validateParams(t)),
       });
       if (text === undefined) return;
       const parsed = parseParams(text);
