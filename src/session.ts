@@ -356,14 +356,12 @@ export class Session {
   private async storedToken(): Promise<string | undefined> {
     if (!this.saved || !this.env.tokens) return undefined;
     try {
-      let token = await this.env.tokens.get(this.tokenKey);
-      if (!token && this.config.id === undefined) {
-        // A login stored by name + URL (earlier versions): move it under a stable id now.
-        token = await this.env.tokens.get(this.legacyTokenKey);
-        if (token && (await this.ensureId())) {
-          await this.env.tokens.store(this.tokenKey, token);
-          await this.env.tokens.delete(this.legacyTokenKey);
-        }
+      const legacy = this.tokenKey === this.legacyTokenKey;
+      const token = await this.env.tokens.get(this.tokenKey);
+      if (token && legacy && (await this.ensureId())) {
+        // A login stored by name + URL (earlier versions): move it under the connection's new stable id.
+        await this.env.tokens.store(this.tokenKey, token);
+        await this.env.tokens.delete(this.legacyTokenKey);
       }
       if (token) this.env.log.secret?.(token);
       return token || undefined;
