@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { parseParams, validateName, validateParams } from '../params';
 import { callErrorNotification } from '../views/logFormat';
 import { formatDuration, formatValue, redactSecrets } from '../views/format';
-import { hasSecretKeys, isSecretKey as isSecretKeyName } from '../views/secretKeys';
+import { isSecretKey as isSecretKeyName } from '../views/secretKeys';
+import { readParamsHistory, rememberParams, type ParamsHistory } from '../paramsHistory';
 import { forPlainInput, forQuickInput } from '../views/sanitize';
 import type { Session } from '../sessions';
 import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
@@ -65,7 +66,7 @@ export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
       const parsed = parseParams(text, { allowSingle: true });
       if (!parsed.ok) return;
       await remember(ctx, RECENT_METHODS, method);
-      await rememberParams(ctx, method, text, parsed.params);
+      await rememberMethodParams(ctx, method, text, parsed.params);
       ctx.status.setCurrent(session);
       return runCall(ctx, session, method, parsed.params);
     }),
@@ -102,34 +103,16 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
   }
 }
 
-/** The last params typed per method, without any entry that holds a secret-looking key (older versions stored them). */
-function storedParams(ctx: Ctx): Record<string, string> {
-  const raw = ctx.ext.globalState.get<unknown>(LAST_PARAMS);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const out: Record<string, string> = {};
-  let dropped = false;
-  for (const [method, text] of Object.entries(raw as Record<string, unknown>)) {
-    const parsed = typeof text === 'string' && method !== 'login' ? parseParams(text, { allowSingle: true }) : undefined;
-    if (parsed?.ok && !hasSecretKeys(parsed.params)) out[method] = text as string;
-    else dropped = true;
-  }
-  if (dropped) void ctx.ext.globalState.update(LAST_PARAMS, out);
-  return out;
+/** The last params typed per method; entries older versions kept with secrets in them are deleted on the way. */
+function storedParams(ctx: Ctx): ParamsHistory {
+  const { history, dropped } = readParamsHistory(ctx.ext.globalState.get<unknown>(LAST_PARAMS));
+  if (dropped) void ctx.ext.globalState.update(LAST_PARAMS, history);
+  return history;
 }
 
-/**
- * Keeps the params for next time, on disk (globalState), unless they hold a password, token, secret... at any depth:
- * then nothing is kept for that method (a masked copy would be sent as "***" by a careless Enter).
- */
-async function rememberParams(ctx: Ctx, method: string, text: string, params: unknown[]): Promise<void> {
-  const all = storedParams(ctx);
-  if (method === 'login' || hasSecretKeys(params)) {
-    if (!(method in all)) return;
-    delete all[method];
-  } else {
-    all[method] = text;
-  }
-  await ctx.ext.globalState.update(LAST_PARAMS, all);
+async function rememberMethodParams(ctx: Ctx, method: string, text: string, params: unknown[]): Promise<void> {
+  const next = rememberParams(storedParams(ctx), method, text, params);
+  if (next) await ctx.ext.globalState.update(LAST_PARAMS, next);
 }
 
 /** Registers every string under a secret key of a result (a login's token) with the log's masker. */

@@ -27,7 +27,7 @@ export interface ConnectProblem {
   status?: number;
 }
 
-const CODE = /\b(E[A-Z]{3,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+|UNSUPPORTED_TRANSPORT|TIMEOUT)\b/;
+const CODE = /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+|UNSUPPORTED_TRANSPORT|TIMEOUT)\b/;
 
 function parts(error: unknown): { code?: string; message: string } {
   if (typeof error === 'string') return { message: error, code: CODE.exec(error)?.[1] };

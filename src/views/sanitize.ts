@@ -49,7 +49,7 @@ export function escapeCodicons(text: string): string {
   return text.replace(/\$\(/g, '\\$(');
 }
 
-/** Text for showInformationMessage / showWarningMessage / showErrorMessage (and their modal detail). */
+/** Text for notifications, info, warning or error, and the detail of a modal one. */
 export function forNotification(text: string): string {
   return neutralizeLinks(escapeControl(maskUrlCredentials(text)));
 }
