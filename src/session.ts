@@ -311,6 +311,9 @@ export class Session {
       this.failure = `DDP version mismatch (tried ${versions.join(', ')})`;
       this.error(this.failure);
       this.emit({ type: 'state' });
+      if (!this.everConnected) {
+        this.env.hooks?.connectProblem?.(this, { kind: 'version', sentence: `The server speaks none of the DDP versions offered (${versions.join(', ')}).` });
+      }
     });
     on('failed', (data: { version?: string }) => {
       negotiating = true;

@@ -16,6 +16,7 @@ export type ConnectProblemKind =
   | 'certificate'
   | 'sockjs'
   | 'timeout'
+  | 'version'
   | 'reset'
   | 'other';
 
