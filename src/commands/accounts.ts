@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../views/logFormat';
 import { type Ctx, guarded, isActive, pickSession } from './context';
 import { showError, showInfo } from './notify';
-import { forPlainInput, forQuickInput } from '../views/sanitize';
+import { forPlainInput, forQuickInput, forStatusBar } from '../views/sanitize';
 
 /** Meteor answers a wrong password (or an unknown user) with error 403 (accounts-password). */
 function isRefusedCredentials(err: unknown): boolean {
@@ -37,7 +37,7 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
         ctx.log.addSecret(password);
         try {
           const r = await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Window, title: forPlainInput(`DDP: logging in to ${session.name}`) },
+            { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: logging in to ${session.name}`) },
             () => session.login(user.trim(), password),
           );
           void showInfo(ctx.log, `Logged in to ${session.name} as ${r.id}.`);

@@ -8,7 +8,7 @@ import type { ConnectProblem } from '../views/connectProblem';
 import { forPlainInput, forQuickInput } from '../views/sanitize';
 import { actionsFor } from '../views/statusText';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
-import { confirm, showError } from './notify';
+import { confirm, showError, validationMessage } from './notify';
 
 const RECENT_URLS = 'ddpExplorer.recentUrls';
 
@@ -163,7 +163,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         prompt: 'A name for the connection',
         placeHolder: 'local',
         ignoreFocusOut: true,
-        validateInput: (t) => (!t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined),
+        validateInput: (t) => validationMessage(!t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined),
       });
       if (name === undefined) return;
       const url = await askUrl(ctx, 'DDP: Add Connection (2/2)');

@@ -5,7 +5,7 @@ import { callErrorNotification } from '../views/logFormat';
 import { formatDuration, formatValue, redactSecrets } from '../views/format';
 import { isSecretKey as isSecretKeyName } from '../views/secretKeys';
 import { readParamsHistory, rememberParams, type ParamsHistory } from '../paramsHistory';
-import { forPlainInput, forQuickInput } from '../views/sanitize';
+import { forPlainInput, forQuickInput, forStatusBar } from '../views/sanitize';
 import type { Session } from '../sessions';
 import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
 import { showError, showInfo, validationMessage } from './notify';
@@ -76,7 +76,7 @@ export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
 async function runCall(ctx: Ctx, session: Session, method: string, params: unknown[]): Promise<unknown> {
   try {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `DDP: calling ${method}` },
+      { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: calling ${method}`) },
       () => session.call(method, params),
     );
     const open = 'Open Result';
