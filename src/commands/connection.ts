@@ -53,8 +53,8 @@ function rememberWhenConnected(ctx: Ctx, session: Session): void {
     if (session.state === 'connected') {
       off();
       void remember(ctx, RECENT_URLS, session.url);
-    } else if (session.state === 'failed' || session.state === 'disconnected') {
-      off();
+    } else if (session.state === 'failed') {
+      off(); // a new connect (Retry) listens again
     }
   };
   const off = session.onChange((c) => {

@@ -26,7 +26,9 @@ export function showError<T extends string>(log: Masker, message: string, ...act
 
 /** A modal question: resolves true only when the user chose `action`. */
 export async function confirm(log: Masker, message: string, detail: string, action: string): Promise<boolean> {
-  const choice = await vscode.window.showWarningMessage(text(log, message), { modal: true, detail: text(log, detail) }, action);
+  // The detail of a modal keeps its own line breaks; each line is sanitised.
+  const lines = detail.split('\n').map((line) => text(log, line)).join('\n');
+  const choice = await vscode.window.showWarningMessage(text(log, message), { modal: true, detail: lines }, action);
   return choice === action;
 }
 

@@ -359,7 +359,13 @@ async function stepFirstConnectFailures(): Promise<void> {
       await wb.waitForInputBox(undefined, 15_000);
       await wb.submit(`ws://127.0.0.1:${port}/websocket`);
       const text = await wb.waitForNotification(/HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket/, 10_000);
-      return `"${text}"`;
+      // Only URLs that connected become the Enter-to-reuse default: still the demo's, not the two that failed.
+      await wb.runCommand('DDP: Connect to Server...');
+      await wb.waitForInputBox(undefined, 15_000);
+      const placeholder = (await wb.quickInputBox().getAttribute('placeholder')) ?? '';
+      await wb.escape();
+      if (placeholder !== demo.url) throw new Error(`the default URL is ${JSON.stringify(placeholder)}, not the demo's ${demo.url}`);
+      return `"${text}"; default URL still ${placeholder}`;
     });
     await step(9, 'Remove Connection asks for confirmation first; Cancel keeps it, Remove removes it', async () => {
       const row = new RegExp(`^127\\.0\\.0\\.1:${port}\\b`);
