@@ -37,3 +37,15 @@ export function hasSecretKeys(value: unknown, depth = 0): boolean {
   }
   return false;
 }
+
+/**
+ * Replaces the string value of every secret-looking key in JSON text (a traced frame, a log line) with "***": the
+ * library masks its own keys in frames; this adds the rest of the list (apiKey, clientSecret, ...), so that the log
+ * hides what the params history refuses to keep.
+ */
+export function maskSecretFields(text: string): string {
+  if (!text.includes('":')) return text;
+  return text.replace(/"((?:[^"\\]|\\.){1,200})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?(?:"|$)/g, (m, key: string, sep: string) =>
+    isSecretKey(key) ? `"${key}"${sep}"***"` : m,
+  );
+}

@@ -4,7 +4,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainConnectProblem } from '../../src/views/connectProblem';
 import { parseParams, validateParams } from '../../src/params';
-import { isSecretKey, hasSecretKeys } from '../../src/views/secretKeys';
+import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/views/secretKeys';
+import { SecretMasker } from '../../src/views/masker';
 import { readParamsHistory, rememberParams } from '../../src/paramsHistory';
 import { hasCredentials, serverUrl, CREDENTIALS_IN_URL } from '../../src/connectionUrl';
 import { parseConnections } from '../../src/config';
@@ -101,6 +102,14 @@ describe('secret keys: one list (the library\'s, and the words people use for se
   test('at any depth', () => {
     assert.ok(hasSecretKeys([{ user: { email: 'a' }, data: [{ nested: { apiKey: 'k' } }] }]));
     assert.ok(!hasSecretKeys([{ user: { email: 'a' } }, 2, 'password']));
+  });
+  test('log lines and traced frames mask the same keys', () => {
+    const frame = '> {"msg":"method","method":"x","params":[{"apiKey":"k-123","clientSecret":"s\\"q","name":"n","nested":{"password":"pw"}}],"id":"1"}';
+    const out = new SecretMasker().mask(frame);
+    assert.doesNotMatch(out, /k-123|s\\"q|"pw"/);
+    assert.match(out, /"apiKey":"\*\*\*"/);
+    assert.match(out, /"name":"n"/);
+    assert.equal(maskSecretFields('{"title":"token of thanks"}'), '{"title":"token of thanks"}');
   });
   test('redaction for logs and notifications uses the same list', () => {
     assert.deepEqual(redactSecrets({ apiKey: 'k', clientSecret: 's', name: 'n' }), { apiKey: '***', clientSecret: '***', name: 'n' });
