@@ -10,7 +10,8 @@ import { readParamsHistory, rememberParams } from '../../src/paramsHistory';
 import { hasCredentials, serverUrl, CREDENTIALS_IN_URL } from '../../src/connectionUrl';
 import { parseConnections } from '../../src/config';
 import { redactSecrets, formatValue } from '../../src/views/format';
-import { maskSecrets } from '../../src/ddp';
+import { maskSecrets, DdpConnectionError } from '../../src/ddp';
+import { callErrorNotification } from '../../src/views/logFormat';
 
 describe('connect problems in plain words', () => {
   const WS = 'ws://127.0.0.1:1/websocket';
@@ -173,5 +174,13 @@ describe('saved connections keep a stable id', () => {
       serverUrl,
     );
     assert.deepEqual(r.connections.map((c) => c.id), ['abc-1', undefined, undefined, undefined]);
+  });
+});
+
+describe('failed calls in plain words', () => {
+  test('a timeout and a lost connection say what happened to the method', () => {
+    const timeout = Object.assign(new Error("Method 'slow' timed out after 1000 ms"), { code: 'TIMEOUT' });
+    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time (the method may still run on the server)');
+    assert.match(callErrorNotification('x', new DdpConnectionError('CONNECTION_LOST', 'lost')), /connection dropped before the answer/);
   });
 });
