@@ -4,6 +4,7 @@
 import type { FileReport, RequestReport } from '../core/ddpFile/runner';
 import type { Problem } from '../core/ddpFile/ast';
 import { SecretMasker } from '../presentation/masker';
+import { escapeControl, maskUrlCredentials } from '../presentation/sanitize';
 
 export type ReporterName = 'spec' | 'tap' | 'junit';
 export const REPORTERS: ReporterName[] = ['spec', 'tap', 'junit'];
@@ -23,10 +24,13 @@ export interface Reporter {
   end(results: FileResult[], ms: number): void;
 }
 
-/** Escapes control characters (ANSI escapes included) so that server text cannot drive the terminal. */
+/** Escapes control characters (ANSI escapes, bidi overrides) line by line, so that server text cannot drive the
+ * terminal; credentials written in URLs are masked. */
 export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return maskUrlCredentials(text)
+    .split('\n')
+    .map((l) => escapeControl(l))
+    .join('\n');
 }
 
 function masker(report: RequestReport): SecretMasker {

@@ -75,7 +75,7 @@ describe('.ddp runs over extension sessions', () => {
   it('an unreachable URL is a connection error, with the reason', async () => {
     const file = parseDdp('CONNECT ws://127.0.0.1:1/websocket\nLOGOUT\n');
     const report = await runFile(file, { connect, sources, timeout: 5000 });
-    assert.match(report.connectionError ?? '', /Could not connect to ws:\/\/127\.0\.0\.1:1\/websocket: .*ECONNREFUSED/);
+    assert.match(report.connectionError ?? '', /Could not connect to ws:\/\/127\.0\.0\.1:1\/websocket: .*(ECONNREFUSED|Nothing is listening on 127\.0\.0\.1:1)/);
     assert.deepEqual(report.requests.map((r) => r.status), ['skipped']);
   });
 });

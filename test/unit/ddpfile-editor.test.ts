@@ -69,6 +69,13 @@ describe('the response view text', () => {
     );
   });
 
+  it('server text cannot forge lines or hide text: controls and bidi overrides are shown as escapes', () => {
+    const r = report({ status: 'failed', failure: 'bad\u202eevil\u001b[2J [x]', outcome: { error: { error: 'e', reason: 'a\u202eb' }, duration: 1 } });
+    const text = responseText({ requests: [r] }, { file: 'a.ddp' });
+    assert.match(text, /Failure: bad\\u202eevil\\u001b\[2J \[x\]/);
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u202e]/.test(text), text);
+  });
+
   it('masks the secrets of a run wherever they appear', () => {
     const token = 'tok-0123456789abcdef';
     const r = report({ sent: 'LOGIN demo ***', outcome: { result: { id: 'u', token, note: 'pw was hunter22!' }, duration: 1 }, secrets: ['hunter22!', token] }, 'LOGIN demo {{pw}}');
@@ -91,7 +98,7 @@ describe('the response view text', () => {
 
 describe('CLI output of server text', () => {
   it('escapes control characters (no ANSI sequences reach the terminal) and makes XML safe', () => {
-    assert.equal(safe('a\u001b[31mred\u0007\nb'), 'a\\u001b[31mred\\u0007\nb');
+    assert.equal(safe('a\u001b[31mred\u0007\u202e\nb ws://u:p@h'), 'a\\u001b[31mred\\u0007\\u202e\nb ws://***@h');
     assert.equal(xml('<a href="x">&\u0000\u001b'), '&lt;a href=&quot;x&quot;&gt;&amp;\ufffd\ufffd');
   });
 });

@@ -5,6 +5,7 @@ import type { Collections } from '../../core/ddpFile/assertions';
 import type { FileReport, RequestReport } from '../../core/ddpFile/runner';
 import { prettyEJSON } from '../logFormat';
 import { SecretMasker } from '../masker';
+import { forLog, forPlainTooltip } from '../sanitize';
 
 /** Documents shown per filled collection; the rest are counted. Keeps the view fast for big publications. */
 export const DOCS_SHOWN = 20;
@@ -22,21 +23,25 @@ function statusWord(r: RequestReport): string {
   return r.status === 'passed' ? 'PASSED' : r.status === 'failed' ? 'FAILED' : 'SKIPPED';
 }
 
-export function requestSection(r: RequestReport, ctx: ResponseContext, masker: SecretMasker): string[] {
+export function requestSection(r: RequestReport, ctx: ResponseContext, secrets: SecretMasker): string[] {
   const out: string[] = [];
+  // Secrets masked, then controls escaped (a bidi override or an escape sequence from the server stays visible
+  // text); pretty blocks keep their own line breaks.
+  const masker = { mask: (text: string) => forPlainTooltip(secrets.mask(text)) };
+  const line = (text: string) => forLog(secrets.mask(text));
   const title = r.request.title ?? r.label;
-  out.push(`### ${title}    (${ctx.file}:${r.request.line})`);
-  if (r.sent) out.push(masker.mask(r.sent));
+  out.push(line(`### ${title}    (${ctx.file}:${r.request.line})`));
+  if (r.sent) out.push(line(r.sent));
   const facts = [statusWord(r)];
   if (r.outcome) facts.push(`${r.outcome.duration} ms`);
   out.push(facts.join(' · '));
-  if (r.failure) out.push('', `Failure: ${masker.mask(r.failure)}`);
+  if (r.failure) out.push('', `Failure: ${line(r.failure)}`);
   const o = r.outcome;
   if (o && r.status !== 'skipped') {
     if (o.error) {
       out.push('', 'Error:', masker.mask(prettyEJSON(o.error)));
     } else if (r.request.command.kind === 'subscribe') {
-      out.push('', `Subscription ${o.ready ? 'ready' : 'not ready'} (id ${String(o.result)})`);
+      out.push('', line(`Subscription ${o.ready ? 'ready' : 'not ready'} (id ${String(o.result)})`));
     } else if (o.result !== undefined && r.request.command.kind !== 'wait') {
       out.push('', 'Result:', masker.mask(prettyEJSON(o.result)));
     }
@@ -44,18 +49,18 @@ export function requestSection(r: RequestReport, ctx: ResponseContext, masker: S
   if (r.assertions.length) {
     out.push('', 'Assertions:');
     for (const a of r.assertions) {
-      out.push(`  ${a.pass ? '✓' : '✗'} ${a.text}    (line ${a.line})`);
+      out.push(line(`  ${a.pass ? '✓' : '✗'} ${a.text}    (line ${a.line})`));
       if (!a.pass) {
-        out.push(`      expected: ${masker.mask(a.expected)}`);
-        out.push(`      actual:   ${masker.mask(a.actual)}`);
-        if (a.message) out.push(`      ${masker.mask(a.message)}`);
+        out.push(`      expected: ${line(a.expected)}`);
+        out.push(`      actual:   ${line(a.actual)}`);
+        if (a.message) out.push(`      ${line(a.message)}`);
       }
     }
   }
   if (r.collections) {
     out.push('', r.collections.length ? 'Collections filled:' : 'Collections filled: none changed');
     for (const c of r.collections) {
-      out.push(`  ${c.name}: ${c.count} document${c.count === 1 ? '' : 's'}`);
+      out.push(line(`  ${c.name}: ${c.count} document${c.count === 1 ? '' : 's'}`));
       const docs = ctx.collections?.get(c.name);
       if (!docs) continue;
       let n = 0;
@@ -82,8 +87,8 @@ export function responseText(report: FileReport, ctx: ResponseContext): string {
   for (const r of report.requests) for (const s of r.secrets) masker.add(s);
   const passed = report.requests.filter((r) => r.status === 'passed').length;
   const failed = report.requests.filter((r) => r.status === 'failed').length;
-  const head = [`${ctx.file}${report.url ? ` → ${report.url}` : ''}`];
-  if (report.connectionError) head.push(`Not run: ${masker.mask(report.connectionError)}`);
+  const head = [forLog(`${ctx.file}${report.url ? ` → ${report.url}` : ''}`)];
+  if (report.connectionError) head.push(forLog(`Not run: ${masker.mask(report.connectionError)}`));
   else head.push(`${passed} passed, ${failed} failed${ctx.at ? ` · ${ctx.at.toISOString()}` : ''}`);
   const sections = report.connectionError ? [] : report.requests.map((r) => requestSection(r, ctx, masker).join('\n'));
   return [head.join('\n'), ...sections].join('\n\n') + '\n';

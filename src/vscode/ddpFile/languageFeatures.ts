@@ -7,6 +7,7 @@ import { findReferences, asText } from '../../core/ddpFile/template';
 import { knownReference, looksSecret, fileVariables, Resolver } from '../../core/ddpFile/variables';
 import { meteorNames } from '../../core/ddpFile/meteorNames';
 import { show } from '../../core/ddpFile/assertions';
+import { forLog } from '../../presentation/sanitize';
 import { recent, type Ctx } from '../commands/context';
 import type { DdpRunService } from './runService';
 import type { EnvironmentSwitcher } from './environments';
@@ -168,9 +169,9 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
         try {
           const r = resolver.resolve(ref.expr);
           const value = r.kind === 'text' ? JSON.stringify(asText(r)) : show(r.value);
-          md.appendText(looksSecret(secretName) || looksSecretRef(ref.expr, file) ? '*** (secret)' : value);
+          md.appendText(looksSecret(secretName) || looksSecretRef(ref.expr, file) ? '*** (secret)' : forLog(value));
         } catch (err) {
-          md.appendText(err instanceof Error ? err.message : String(err));
+          md.appendText(forLog(err instanceof Error ? err.message : String(err)));
         }
       }
       return new vscode.Hover(md, new vscode.Range(position.line, ref.start, position.line, ref.end));

@@ -7,6 +7,7 @@ import { requestLabel, type DdpFile } from '../../core/ddpFile/ast';
 import type { RequestReport } from '../../core/ddpFile/runner';
 import { requestSection } from '../../presentation/ddpFile/responseText';
 import { SecretMasker } from '../../presentation/masker';
+import { forLog } from '../../presentation/sanitize';
 import type { DdpRunService } from './runService';
 
 export const TEST_CONTROLLER_ID = 'ddpExplorer.ddpFiles';
@@ -162,8 +163,10 @@ export class DdpTestController implements vscode.Disposable {
   }
 
   private messages(r: RequestReport, uri: vscode.Uri): vscode.TestMessage[] {
-    const masker = new SecretMasker();
-    for (const s of r.secrets) masker.add(s);
+    const secrets = new SecretMasker();
+    for (const s of r.secrets) secrets.add(s);
+    // Plain-text messages, with the server's control characters made visible.
+    const masker = { mask: (text: string) => forLog(secrets.mask(text)) };
     const out: vscode.TestMessage[] = [];
     if (r.failure) {
       const m = new vscode.TestMessage(masker.mask(r.failure));
