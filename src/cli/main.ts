@@ -16,7 +16,7 @@ function variable(value: string, previous: Record<string, string>): Record<strin
   return { ...previous, [m[1]]: m[2] };
 }
 
-export async function main(argv: string[], io: { out(t: string): void; err(t: string): void; cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function main(argv: string[], io: { out: (t: string) => void; err: (t: string) => void; cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
   let code = 0;
   const program = new Command('ddp-explorer')
     .description('Run .ddp files (DDP method calls, subscriptions and assertions) against a DDP server')

@@ -20,8 +20,8 @@ export interface RunCommandOptions {
   /** `name=value` pairs that override every other variable source but earlier results. */
   vars: Record<string, string>;
   cwd: string;
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   processEnv: NodeJS.ProcessEnv;
 }
 

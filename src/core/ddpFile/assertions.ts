@@ -37,11 +37,16 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (stringifyEJSON(value, 0) ?? String(value));
+    text = typeof value === 'string' ? JSON.stringify(value) : (stringifyEJSON(value, 0) ?? plainText(value));
   } catch {
-    text = String(value);
+    text = plainText(value);
   }
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)` : text;
+}
+
+/** Last-resort text of a value EJSON cannot print. */
+function plainText(value: unknown): string {
+  return value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 }
 
 export function subjectValue(subject: Subject, outcome: Outcome, collections: Collections, resolver: Resolver): unknown {

@@ -85,7 +85,7 @@ function bounded<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undef
     signal?.addEventListener('abort', onAbort);
     promise.then(
       (v) => finish(() => resolve(v)),
-      (e) => finish(() => reject(e)),
+      (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
     );
   });
 }

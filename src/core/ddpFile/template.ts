@@ -43,7 +43,7 @@ export function asText(r: Resolved): string {
   if (r.kind === 'text') return r.text;
   if (typeof r.value === 'string') return r.value;
   if (r.value === undefined) return '';
-  return stringifyEJSON(r.value, 0) ?? String(r.value);
+  return stringifyEJSON(r.value, 0) ?? Object.prototype.toString.call(r.value);
 }
 
 /** EJSON source text for use outside a JSON string: text that is valid JSON goes in as it is, other text quoted. */

@@ -36,7 +36,7 @@ export class DdpRunService {
   resultsFor(uri: vscode.Uri): Map<string, RequestResult> {
     const key = uri.toString();
     let m = this.results.get(key);
-    if (!m) this.results.set(key, (m = new Map()));
+    if (!m) this.results.set(key, (m = new Map<string, RequestResult>()));
     return m;
   }
 
