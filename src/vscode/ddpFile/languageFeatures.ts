@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { parseDdp } from '../../core/ddpFile/parser';
 import { findReferences, asText } from '../../core/ddpFile/template';
 import { knownReference, looksSecret, fileVariables, Resolver } from '../../core/ddpFile/variables';
-import { meteorNames } from '../../core/ddpFile/meteorNames';
+import { meteorNames, type MeteorNames } from '../../core/ddpFile/meteorNames';
 import { show } from '../../core/ddpFile/assertions';
 import { forLog } from '../../presentation/sanitize';
 import { recent, type Ctx } from '../commands/context';
@@ -17,38 +17,51 @@ const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const RECENT_PUBS = 'ddpExplorer.recentPublications';
 const DYNAMIC = ['$guid', '$timestamp', '$randomInt 1 100', '$dotenv NAME', '$processEnv NAME'];
 
-/** Method and publication names found in the workspace's JavaScript/TypeScript, scanned on first use. */
+/**
+ * Method and publication names found in the workspace's JavaScript/TypeScript. Each file is read once and again only
+ * after it changes, so completions after an edit cost one file, not the workspace.
+ */
 class WorkspaceNames implements vscode.Disposable {
-  private cached: Promise<{ methods: string[]; publications: string[] }> | undefined;
+  private readonly byFile = new Map<string, MeteorNames>();
+  private listed: Promise<vscode.Uri[]> | undefined;
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*.{js,jsx,ts,tsx,mjs,cjs}');
   constructor() {
-    const stale = () => (this.cached = undefined);
-    this.watcher.onDidChange(stale);
-    this.watcher.onDidCreate(stale);
-    this.watcher.onDidDelete(stale);
+    this.watcher.onDidChange((uri) => this.byFile.delete(uri.toString()));
+    this.watcher.onDidCreate(() => (this.listed = undefined));
+    this.watcher.onDidDelete((uri) => {
+      this.byFile.delete(uri.toString());
+      this.listed = undefined;
+    });
   }
-  get(): Promise<{ methods: string[]; publications: string[] }> {
-    this.cached ??= this.scan();
-    return this.cached;
-  }
-  private async scan(): Promise<{ methods: string[]; publications: string[] }> {
+  async get(): Promise<MeteorNames> {
+    this.listed ??= Promise.resolve(
+      vscode.workspace.findFiles('**/*.{js,jsx,ts,tsx,mjs,cjs}', '{**/node_modules/**,**/.meteor/**,**/dist/**,**/build/**}', 3000),
+    );
+    const files = await this.listed;
     const methods = new Set<string>();
     const publications = new Set<string>();
-    const files = await vscode.workspace.findFiles('**/*.{js,jsx,ts,tsx,mjs,cjs}', '{**/node_modules/**,**/.meteor/**,**/dist/**,**/build/**}', 3000);
     for (const uri of files) {
-      try {
-        const bytes = await vscode.workspace.fs.readFile(uri);
-        if (bytes.length > 1_000_000) continue;
-        const text = new TextDecoder().decode(bytes);
-        if (!text.includes('Meteor.') && !text.includes('ValidatedMethod')) continue;
-        const names = meteorNames(text);
-        names.methods.forEach((m) => methods.add(m));
-        names.publications.forEach((p) => publications.add(p));
-      } catch {
-        /* unreadable file: no names from it */
+      const key = uri.toString();
+      let names = this.byFile.get(key);
+      if (!names) {
+        names = await this.read(uri);
+        this.byFile.set(key, names);
       }
+      names.methods.forEach((m) => methods.add(m));
+      names.publications.forEach((p) => publications.add(p));
     }
     return { methods: [...methods], publications: [...publications] };
+  }
+  private async read(uri: vscode.Uri): Promise<MeteorNames> {
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      if (bytes.length > 1_000_000) return { methods: [], publications: [] };
+      const text = new TextDecoder().decode(bytes);
+      if (!text.includes('Meteor.') && !text.includes('ValidatedMethod')) return { methods: [], publications: [] };
+      return meteorNames(text);
+    } catch {
+      return { methods: [], publications: [] };
+    }
   }
   dispose(): void {
     this.watcher.dispose();
