@@ -7,7 +7,7 @@ import { findReferences, asText } from '../../core/ddpFile/template';
 import { knownReference, looksSecret, fileVariables, Resolver } from '../../core/ddpFile/variables';
 import { meteorNames, type MeteorNames } from '../../core/ddpFile/meteorNames';
 import { show } from '../../core/ddpFile/assertions';
-import { forLog } from '../../presentation/sanitize';
+import { forMarkdown } from '../../presentation/sanitize';
 import { recent, type Ctx } from '../commands/context';
 import type { DdpRunService } from './runService';
 import type { EnvironmentSwitcher } from './environments';
@@ -173,20 +173,18 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
       const sources = runner.sources(document);
       const resolver = new Resolver({ ...sources, file: fileVariables(file), results: runner.resultsFor(document.uri) });
       const secretName = ref.expr.startsWith('$') ? (ref.expr.split(/\s+/)[1] ?? '') : (/^[\w-]+/.exec(ref.expr)?.[0] ?? '');
-      const md = new vscode.MarkdownString();
-      md.appendText(`{{${ref.expr}}}`);
-      md.appendMarkdown('\n\n');
-      if (/^\$(guid|timestamp|randomInt)/.test(ref.expr)) {
-        md.appendText('A new value on every use');
-      } else {
+      // Values may come from a server: the hover is markdown-escaped text, never markdown.
+      let value: string;
+      if (/^\$(guid|timestamp|randomInt)/.test(ref.expr)) value = 'A new value on every use';
+      else {
         try {
           const r = resolver.resolve(ref.expr);
-          const value = r.kind === 'text' ? JSON.stringify(asText(r)) : show(r.value);
-          md.appendText(looksSecret(secretName) || looksSecretRef(ref.expr, file) ? '*** (secret)' : forLog(value));
+          value = looksSecret(secretName) || looksSecretRef(ref.expr, file) ? '*** (secret)' : r.kind === 'text' ? JSON.stringify(asText(r)) : show(r.value);
         } catch (err) {
-          md.appendText(forLog(err instanceof Error ? err.message : String(err)));
+          value = err instanceof Error ? err.message : String(err);
         }
       }
+      const md = new vscode.MarkdownString(forMarkdown(`{{${ref.expr}}}\n${value}`));
       return new vscode.Hover(md, new vscode.Range(position.line, ref.start, position.line, ref.end));
     },
   };

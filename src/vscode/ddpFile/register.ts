@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../commands/context';
 import { guarded } from '../commands/context';
+import { showWarning } from '../commands/notify';
 import { DdpCodeLensProvider, RUN_ALL, RUN_REQUEST, requestAt } from './codeLens';
 import { EnvironmentSwitcher } from './environments';
 import { ResponseView } from './responseView';
@@ -12,11 +13,11 @@ import { registerLanguageFeatures } from './languageFeatures';
 
 export const DDP_SELECTOR: vscode.DocumentSelector = { language: 'ddp' };
 
-async function documentFor(uri: unknown): Promise<vscode.TextDocument | undefined> {
+async function documentFor(ctx: Ctx, uri: unknown): Promise<vscode.TextDocument | undefined> {
   if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
   const editor = vscode.window.activeTextEditor;
   if (editor?.document.languageId === 'ddp') return editor.document;
-  void vscode.window.showWarningMessage('Open a .ddp file to run its requests.');
+  void showWarning(ctx.log, 'Open a .ddp file to run its requests.');
   return undefined;
 }
 
@@ -33,11 +34,11 @@ export function registerDdpFiles(ctx: Ctx): vscode.Disposable[] {
     vscode.commands.registerCommand(
       RUN_REQUEST,
       guarded(ctx, RUN_REQUEST, async (uri?: unknown, index?: unknown) => {
-        const document = await documentFor(uri);
+        const document = await documentFor(ctx, uri);
         if (!document) return undefined;
         const i = typeof index === 'number' ? index : requestAt(document, vscode.window.activeTextEditor?.selection.active.line ?? 0);
         if (i === undefined) {
-          void vscode.window.showWarningMessage('This .ddp file has no request to run.');
+          void showWarning(ctx.log, 'This .ddp file has no request to run.');
           return undefined;
         }
         return (await runner.run(document, { only: [i] })).report;
@@ -46,7 +47,7 @@ export function registerDdpFiles(ctx: Ctx): vscode.Disposable[] {
     vscode.commands.registerCommand(
       RUN_ALL,
       guarded(ctx, RUN_ALL, async (uri?: unknown) => {
-        const document = await documentFor(uri);
+        const document = await documentFor(ctx, uri);
         if (!document) return undefined;
         return (await runner.run(document)).report;
       }),
