@@ -1,7 +1,7 @@
 // Formatting of EJSON values and documents for display. Plain module: no VS Code API.
 // Everything returned here is plain text; callers must show it as text, never as trusted markdown.
 import { stringifyEJSON } from '../ddp/ejson';
-import { isSecretKey } from './secretKeys';
+import { isSecretKey } from '../core/secretKeys';
 
 /** How a value is shown in the tree: a leaf, or something with children. */
 export type ValueKind = 'leaf' | 'object' | 'array';

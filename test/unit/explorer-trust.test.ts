@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainConnectProblem } from '../../src/presentation/connectProblem';
 import { parseParams, validateParams } from '../../src/core/params';
-import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/presentation/secretKeys';
+import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/core/secretKeys';
 import { SecretMasker } from '../../src/presentation/masker';
 import { readParamsHistory, rememberParams } from '../../src/core/paramsHistory';
 import { hasCredentials, serverUrl, CREDENTIALS_IN_URL } from '../../src/core/connectionUrl';
