@@ -60,6 +60,7 @@ export class DdpClient extends EventEmitter {
   /** Set between a reconnect and the moment every re-sent subscription is ready again. */
   private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
+  private readonly resubscribeTimeout: number;
   private readonly accounts = new Accounts((method, params) => this.call(method, params, { wait: true }), {
     login: (userId) => this.emit('login', userId),
     logout: (reason) => this.emit('logout', reason),
@@ -69,6 +70,7 @@ export class DdpClient extends EventEmitter {
     super();
     this.url = normalizeUrl(url);
     this.methodTimeout = options.methodTimeout ?? 0;
+    this.resubscribeTimeout = options.resubscribeTimeout ?? 30000;
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
     this.conn = new Connection(
       this.url,
@@ -213,7 +215,7 @@ export class DdpClient extends EventEmitter {
     this.outbox = this.outbox.filter((o) => o.kind === 'sub');
     this.methods.rejectAll(closed);
     this.retryCalls = [];
-    this.revival = undefined;
+    this.endRevival();
     this.conn.close();
     for (const sub of [...this.subs.all.values()]) sub.stoppedWaiting(closed);
   }
@@ -332,13 +334,20 @@ export class DdpClient extends EventEmitter {
     }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });
     this.retryCalls = [];
+    const blocking = front.map((o) => (o as { call: MethodCall }).call);
     const resubscribe = this.subs.toResend();
     for (const sub of resubscribe) front.push({ kind: 'sub', sub });
     this.outbox = [...front, ...this.outbox];
     if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
-      // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
+      // Keep showing the old documents until the new session's data is in, then apply the difference.
       // Wait only for subscriptions that were ready before: one that never gets ready must not freeze the data.
-      this.revival = new Revival(resubscribe.filter((s) => s.state === 'ready').map((s) => s.id));
+      this.revival = new Revival({
+        subIds: resubscribe.filter((s) => s.state === 'ready').map((s) => s.id),
+        calls: blocking,
+        shown: this.store,
+        timeout: this.resubscribeTimeout,
+        onEnd: () => this.finishRevival(),
+      });
     }
     this.flush();
     // A listener may close() (and even connect() again): then this session is over and connect() is settled.
@@ -348,12 +357,12 @@ export class DdpClient extends EventEmitter {
     if (!first) this.emit('reconnected');
     if (epoch !== this.epoch) return;
     this.settleConnect();
-    if (this.revival?.done) this.finishRevival();
+    this.revival?.check();
   }
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
-    this.revival = undefined;
+    this.endRevival();
     if (wasConnected) this.retryCalls.push(...this.methods.connectionLost());
     this.emit('socket_closed', code, reason);
   }
@@ -389,7 +398,10 @@ export class DdpClient extends EventEmitter {
     const shadow = this.revival?.shadow;
     switch (m.msg) {
       case 'added':
-        if (shadow) return shadow.added(m.collection, m.id, m.fields);
+        if (shadow) {
+          shadow.added(m.collection, m.id, m.fields);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.added(m.collection, m.id, m.fields);
         this.emit('added', m.collection, m.id, m.fields);
         return;
@@ -408,7 +420,10 @@ export class DdpClient extends EventEmitter {
         this.emit('removed', m.collection, m.id);
         return;
       case 'addedBefore':
-        if (shadow) return shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+        if (shadow) {
+          shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.addedBefore(m.collection, m.id, m.fields, m.before);
         this.emit('addedBefore', m.collection, m.id, m.fields, m.before);
         return;
@@ -430,6 +445,7 @@ export class DdpClient extends EventEmitter {
         // The late `updated` of a timed-out call is ignored like its result.
         const ids = this.methods.anyTimedOut() ? m.methods.filter((id) => !this.methods.timedOutCall(id)) : m.methods;
         if (ids.length > 0) this.emit('updated', ids);
+        this.revival?.check();
         return;
       }
       case 'error':
@@ -490,6 +506,7 @@ export class DdpClient extends EventEmitter {
   private released(call: MethodCall): void {
     if (this.blocking === call) this.blocking = undefined;
     if (this.outbox.length > 0) this.flush();
+    this.revival?.check();
   }
 
   private onResult(m: Extract<DataMessage, { msg: 'result' }>): void {
@@ -506,7 +523,6 @@ export class DdpClient extends EventEmitter {
   private onReady(ids: string[]): void {
     if (this.revival) {
       this.revival.ready(ids);
-      if (this.revival.done) this.finishRevival();
       return;
     }
     for (const id of ids) this.subs.get(id)?.markReady();
@@ -521,9 +537,13 @@ export class DdpClient extends EventEmitter {
   }
 
   private doneReviving(id: string): void {
-    if (!this.revival) return;
-    this.revival.stopped(id);
-    if (this.revival.done) this.finishRevival();
+    this.revival?.stopped(id);
+  }
+
+  /** The catch-up is abandoned (close, drop): its timers go, its data is dropped. */
+  private endRevival(): void {
+    this.revival?.dispose();
+    this.revival = undefined;
   }
 
   private finishRevival(): void {
@@ -533,6 +553,8 @@ export class DdpClient extends EventEmitter {
     const { changes, readyIds } = revival.finish(this.store);
     for (const c of changes) {
       if (c.type === 'added') this.emit('added', c.collection, c.id, c.fields);
+      else if (c.type === 'addedBefore') this.emit('addedBefore', c.collection, c.id, c.fields, c.before);
+      else if (c.type === 'movedBefore') this.emit('movedBefore', c.collection, c.id, c.before);
       else if (c.type === 'changed') this.emit('changed', c.collection, c.id, c.fields, c.cleared);
       else this.emit('removed', c.collection, c.id);
     }

@@ -43,6 +43,13 @@ export interface DdpClientOptions {
    * answer in time rejects with a `DdpConnectionError` (code `TIMEOUT`); a late answer is ignored.
    */
   methodTimeout?: number;
+  /**
+   * After a reconnect the old documents stay shown until the new session's data is in (every re-sent subscription
+   * ready); this is the longest that catch-up may last, in ms (default 30000; 0: no bound, as Meteor). A subscription
+   * that has not answered by then no longer holds the data back: what has arrived is applied, and its documents
+   * follow as ordinary events when they come.
+   */
+  resubscribeTimeout?: number;
 }
 
 export interface CallOptions {
