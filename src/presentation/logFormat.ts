@@ -61,7 +61,12 @@ export function formatCallError(method: string, err: unknown, ms: number): strin
   return `${method} failed: ${describeError(err)} (${formatDuration(ms)})`;
 }
 
-/** The notification text for a failed call: `fail: <reason> [<error>]`. */
+/** The notification text for a failed call: `fail: <reason> [<error>]`, or that the server did not answer in time. */
 export function callErrorNotification(method: string, err: unknown): string {
+  const e = err as { name?: unknown; code?: unknown; timeout?: unknown } | null;
+  if (e && e.name === 'DdpConnectionError' && e.code === 'TIMEOUT' && typeof e.timeout === 'number') {
+    const s = e.timeout / 1000;
+    return `${method}: the server did not answer within ${Number.isInteger(s) ? s : s.toFixed(1)} s (ddpExplorer.methodTimeout)`;
+  }
   return `${method}: ${describeError(err)}`;
 }
