@@ -11,6 +11,8 @@ export interface Settings {
   /** Longest wait for a method's answer, in ms (0: no limit). */
   methodTimeout: number;
   pageSize: number;
+  /** Most documents "Load all" shows in one collection. */
+  loadAllLimit: number;
   trace: TraceSetting;
 }
 
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   heartbeatInterval: 17500,
   methodTimeout: 60000,
   pageSize: 100,
+  loadAllLimit: 10000,
   trace: 'off',
 };
 
@@ -66,6 +69,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     heartbeatInterval: num(get('heartbeatInterval'), d.heartbeatInterval, 0, 3_600_000),
     methodTimeout: num(get('methodTimeout'), d.methodTimeout, 0, 86_400_000),
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
+    loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
   };
 }

@@ -5,6 +5,7 @@ import type { ClientStatus, DdpClientOptions, LoginResult, SubscriptionInfo } fr
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { formatCallResult, formatCallError, formatParams, describeError } from '../presentation/logFormat';
+import { Freshness, type ReadyReport } from './freshness';
 
 export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -13,7 +14,10 @@ export type SessionChange =
   | { type: 'subscriptions' }
   | { type: 'user' }
   | { type: 'collections' }
-  | { type: 'doc'; op: 'added' | 'changed' | 'removed' | 'moved'; collection: string; id: string };
+  /** The data became stale (a drop) or caught up again (every re-sent subscription ready). */
+  | { type: 'freshness' }
+  /** `ordered`: the document went somewhere other than the end of its collection (addedBefore). */
+  | { type: 'doc'; op: 'added' | 'changed' | 'removed' | 'moved'; collection: string; id: string; ordered?: boolean };
 
 /** Where the session writes its log lines. `frame` receives every DDP frame (already masked by the client). */
 export interface SessionLog {
@@ -76,6 +80,8 @@ export class Session {
   private hidden = new Set<string>();
   /** Live subscriptions at the last Disconnect, made again by the next connect(). */
   private carry: Array<{ name: string; params: unknown[] }> = [];
+  /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
+  readonly freshness = new Freshness();
 
   constructor(
     readonly id: string,
@@ -177,6 +183,7 @@ export class Session {
     const subs = resubscribe ?? this.carry;
     this.carry = [];
     const client = new DdpClient(url, this.effectiveOptions());
+    this.freshness.reset();
     this.applyTrace(client);
     this.client = client;
     this.wire(client, subs, token);
@@ -220,6 +227,7 @@ export class Session {
       }
     });
     on('connected', () => {
+      if (!first && this.freshness.reconnected(liveIds(client))) this.emit({ type: 'freshness' });
       this.connectedAt = Date.now();
       this.lastError = undefined;
       this.info(`Connected (DDP ${client.version ?? '?'}, session ${client.session ?? '?'})`);
@@ -241,7 +249,11 @@ export class Session {
     on('socket_closed', (code: number, reason: string) => {
       this.lastError = reason ? `${reason} (code ${code})` : `code ${code}`;
       this.warn(`Socket closed (code ${code}${reason ? `, ${reason}` : ''})`);
+      const live = [...client.subscriptions.values()].filter((x) => x.state === 'pending' || x.state === 'ready');
+      const hasData = [...client.collections.values()].some((c) => c.size > 0);
+      const stale = this.freshness.dropped(live.map((x) => ({ id: x.id, ready: x.state === 'ready' })), hasData);
       this.emit({ type: 'state' });
+      if (stale) this.emit({ type: 'freshness' });
     });
     on('reconnecting', (info: { attempt: number; delay: number }) => {
       this.info(`Reconnect attempt ${info.attempt} in ${Math.round(info.delay)} ms`);
@@ -257,25 +269,29 @@ export class Session {
       this.emit({ type: 'state' });
     });
     on('added', (collection: string, id: string) => this.emit({ type: 'doc', op: 'added', collection, id }));
-    on('addedBefore', (collection: string, id: string) => this.emit({ type: 'doc', op: 'added', collection, id }));
+    on('addedBefore', (collection: string, id: string, _f: unknown, before: string | null) =>
+      this.emit({ type: 'doc', op: 'added', collection, id, ordered: before !== null }),
+    );
     on('changed', (collection: string, id: string) => this.emit({ type: 'doc', op: 'changed', collection, id }));
     on('removed', (collection: string, id: string) => this.emit({ type: 'doc', op: 'removed', collection, id }));
     on('movedBefore', (collection: string, id: string) => this.emit({ type: 'doc', op: 'moved', collection, id }));
     on('ready', (subIds: string[]) => {
-      for (const id of subIds) {
-        const s = client.subscriptions.get(id);
-        if (!s) continue;
-        const ms = s.readyAt !== undefined ? s.readyAt - s.startedAt : undefined;
-        this.info(`Subscription ready: ${s.name}${formatParams(s.params)}${ms !== undefined ? ` in ${ms} ms` : ''}`);
+      const { reports, fresh } = this.freshness.ready(subIds);
+      for (const r of reports) {
+        const s = client.subscriptions.get(r.id);
+        if (s) this.info(readyLine(`${s.name}${formatParams(s.params)}`, r));
       }
       this.emit({ type: 'subscriptions' });
+      if (fresh) this.emit({ type: 'freshness' });
     });
     on('nosub', (id: string, error: Error | undefined) => {
       const s = client.subscriptions.get(id);
       const name = s ? `${s.name}${formatParams(s.params)}` : id;
       if (error) this.error(`Subscription ${name} stopped by the server: ${describeError(error)}`);
       else this.info(`Subscription stopped: ${name}`);
+      const fresh = this.freshness.ended(id);
       this.emit({ type: 'subscriptions' });
+      if (fresh) this.emit({ type: 'freshness' });
     });
     on('protocol_error', (problem: string) => {
       this.warn(`Protocol error: ${problem}`);
@@ -356,6 +372,7 @@ export class Session {
     if (!this.client) return;
     this.carry = this.liveSubscriptionSpecs();
     this.closeClient();
+    this.freshness.reset();
     this.info('Disconnected');
     this.emit({ type: 'collections' });
     this.emit({ type: 'subscriptions' });
@@ -371,12 +388,19 @@ export class Session {
     const client = this.requireClient();
     this.info(`Subscribing to ${name}${formatParams(params)}`);
     const id = client.subscribe(name, params, () => this.emit({ type: 'subscriptions' }));
+    this.freshness.subscribed(id);
     this.emit({ type: 'subscriptions' });
     return id;
   }
 
   /** Stops a live subscription; a stopped or failed one is removed from the list instead. */
   unsubscribe(id: string): void {
+    const carried = carriedIndex(id);
+    if (carried !== undefined) {
+      if (!this.client) this.carry.splice(carried, 1);
+      this.emit({ type: 'subscriptions' });
+      return;
+    }
     const client = this.client;
     if (!client) return;
     const s = client.subscriptions.get(id);
@@ -386,11 +410,18 @@ export class Session {
     } else {
       this.hidden.add(id);
     }
+    const fresh = this.freshness.ended(id);
     this.emit({ type: 'subscriptions' });
+    if (fresh) this.emit({ type: 'freshness' });
   }
 
   subscriptions(): SubscriptionInfo[] {
     return this.client ? [...this.client.subscriptions.values()].filter((s) => !this.hidden.has(s.id)) : [];
+  }
+
+  /** Subscriptions stopped by Disconnect that the next connect makes again (ids `carried:<n>`); none while a client exists. */
+  carried(): Array<{ id: string; name: string; params: unknown[] }> {
+    return this.client ? [] : this.carry.map((c, i) => ({ id: `${CARRIED}${i}`, name: c.name, params: c.params }));
   }
 
   /** Calls a method, logging the call and its result or error with the duration. */
@@ -415,6 +446,7 @@ export class Session {
     const client = this.requireClient();
     const who = user.includes('@') ? { email: user } : { username: user };
     this.info(`Logging in as ${user}`);
+    this.freshness.loginChanged(liveIds(client));
     try {
       const r = await client.login({ ...who, password });
       if (r.token) this.env.log.secret?.(r.token);
@@ -437,6 +469,7 @@ export class Session {
     const client = this.client;
     await this.forgetToken();
     if (client) {
+      this.freshness.loginChanged(liveIds(client));
       try {
         await client.logout();
       } finally {
@@ -459,3 +492,31 @@ export class Session {
   }
 }
 
+
+const CARRIED = 'carried:';
+
+function carriedIndex(id: string): number | undefined {
+  if (!id.startsWith(CARRIED)) return undefined;
+  const n = Number(id.slice(CARRIED.length));
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function liveIds(client: DdpClient): string[] {
+  const out: string[] = [];
+  for (const s of client.subscriptions.values()) if (s.state === 'pending' || s.state === 'ready') out.push(s.id);
+  return out;
+}
+
+/** `Subscription ready: tasks in 36 ms`; a catch-up or a rerun says so and gives its own time, never an old one. */
+export function readyLine(name: string, r: ReadyReport): string {
+  const time = r.ms !== undefined ? ` in ${r.ms} ms` : '';
+  if (!r.again) return `Subscription ready: ${name}${time}`;
+  switch (r.cause) {
+    case 'reconnect':
+      return `Subscription ready again after the reconnect: ${name}${time}`;
+    case 'login':
+      return `Subscription ready again after the login change: ${name}${time}`;
+    default:
+      return `Subscription ready again: ${name}${time}`;
+  }
+}

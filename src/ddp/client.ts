@@ -264,6 +264,7 @@ export class DdpClient extends EventEmitter {
       timeout: options.timeout ?? this.methodTimeout,
       onTimeout: (c) => this.released(c),
     });
+    this.accounts.observe(method, params, promise);
     this.outbox.push({ kind: 'method', call });
     this.flush();
     return promise;
@@ -329,7 +330,8 @@ export class DdpClient extends EventEmitter {
     const resume = this.accounts.resumeParams();
     if (resume) {
       const { call, promise } = this.methods.create('login', resume, { retry: false, wait: true });
-      this.accounts.settleResume(promise).catch(() => undefined);
+      promise.catch(() => undefined);
+      this.accounts.observe('login', resume, promise, true);
       front.push({ kind: 'method', call });
     }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });

@@ -1,6 +1,6 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
 import type { Session, SessionState } from '../core/sessions';
-import { plural } from './format';
+import { clockTime, plural } from './format';
 
 export interface ConnectionSnapshot {
   name: string;
@@ -19,6 +19,8 @@ export interface ConnectionSnapshot {
   documents: number;
   lastError?: string;
   failure?: string;
+  /** The data has not caught up since this drop (epoch ms). */
+  staleSince?: number;
 }
 
 export function snapshot(s: Session): ConnectionSnapshot {
@@ -44,11 +46,13 @@ export function snapshot(s: Session): ConnectionSnapshot {
     session: state === 'connected' ? c?.session : undefined,
     userId: c?.userId,
     subscriptions: subs.length,
-    readySubscriptions: subs.filter((x) => x.state === 'ready').length,
+    // Ready and caught up: a subscription waiting to be made again after a drop is not counted as ready.
+    readySubscriptions: subs.filter((x) => x.state === 'ready' && s.freshness.timing(x.id)?.staleSince === undefined).length,
     collections,
     documents,
     lastError: s.lastError,
     failure: s.failure,
+    staleSince: s.freshness.staleSince,
   };
 }
 
@@ -100,7 +104,7 @@ export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
   lines.push(
     `Subscriptions: ${s.subscriptions}${s.subscriptions ? ` (${s.readySubscriptions} ready)` : ''}`,
     `Collections: ${s.collections}`,
-    `Documents: ${s.documents}`,
+    `Documents: ${s.documents}${s.staleSince !== undefined ? ` (stale since ${clockTime(s.staleSince)}: catching up)` : ''}`,
   );
   if (s.failure) lines.push(`Failed: ${s.failure}`);
   else if (s.lastError && s.state !== 'connected') lines.push(`Last error: ${s.lastError}`);

@@ -4,7 +4,7 @@ import { normalizeUrl } from '../ddp';
 import { parseConnections, readSettings } from '../core/config';
 import { SessionManager, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
-import { DdpTreeProvider } from './tree/provider';
+import { DdpTreeProvider, reconnectClock } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';
 import { DocumentProvider, SCHEME } from './views/documentProvider';
@@ -42,9 +42,14 @@ export function activate(context: vscode.ExtensionContext): void {
     manager.setSaved(parsed.connections);
   };
 
-  const model = new TreeModel(manager, () => manager.current.pageSize);
-  const tree = new DdpTreeProvider(model, manager);
-  const status = new StatusBar(manager);
+  // One clock for the countdowns of the tree and the status bar; it re-reads the time on every state change.
+  const clock = reconnectClock(manager);
+  const offClock = manager.onChange((c) => {
+    if (c.type === 'sessions' || c.change.type === 'state') clock.sync();
+  });
+  const model = new TreeModel(manager, () => manager.current.pageSize, () => clock.now(), () => manager.current.loadAllLimit);
+  const tree = new DdpTreeProvider(model, manager, clock);
+  const status = new StatusBar(manager, clock);
   const docs = new DocumentProvider(manager);
   const view = vscode.window.createTreeView<TreeNode>('ddpExplorer.connections', {
     treeDataProvider: tree,
@@ -56,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
   reloadSaved();
 
   const disposables: vscode.Disposable[] = [
+    { dispose: () => (offClock(), clock.dispose()) },
     log,
     tree,
     view,

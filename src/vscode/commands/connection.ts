@@ -53,6 +53,33 @@ function connectionsTarget(): vscode.ConfigurationTarget {
   return vscode.ConfigurationTarget.Global;
 }
 
+/** Where Add Connection saves: asked when a folder is open (User or Workspace settings), else User settings. */
+async function chooseTarget(): Promise<vscode.ConfigurationTarget | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) return vscode.ConfigurationTarget.Global;
+  const items = [
+    { label: 'User settings', detail: 'In every window', target: vscode.ConfigurationTarget.Global },
+    {
+      label: 'Workspace settings',
+      detail: 'Only in this workspace (.vscode/settings.json, shareable with the project)',
+      target: vscode.ConfigurationTarget.Workspace,
+    },
+  ];
+  const current = connectionsTarget() === vscode.ConfigurationTarget.Global ? 0 : 1;
+  const picked = await vscode.window.showQuickPick([items[current], items[1 - current]], {
+    title: 'DDP: Add Connection: save it in',
+    ignoreFocusOut: true,
+  });
+  return picked?.target;
+}
+
+/** The list to extend at `target`: its own when it has one, else the list in effect (so that none disappears). */
+function listAt(target: vscode.ConfigurationTarget): unknown[] {
+  const i = vscode.workspace.getConfiguration('ddpExplorer').inspect<unknown>('connections');
+  const own =
+    target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
+  return Array.isArray(own) ? [...own] : savedList();
+}
+
 function savedList(): unknown[] {
   const v = vscode.workspace.getConfiguration('ddpExplorer').get<unknown>('connections');
   return Array.isArray(v) ? [...v] : [];
@@ -92,7 +119,9 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
       if (!url) return;
       await remember(ctx, RECENT_URLS, url);
       const entry: ConnectionConfig = { name: name.trim(), url };
-      await vscode.workspace.getConfiguration('ddpExplorer').update('connections', [...savedList(), entry], connectionsTarget());
+      const target = await chooseTarget();
+      if (target === undefined) return;
+      await vscode.workspace.getConfiguration('ddpExplorer').update('connections', [...listAt(target), entry], target);
       ctx.reloadSaved();
       const session = ctx.manager.findByName(entry.name);
       if (session) connectSession(ctx, session);

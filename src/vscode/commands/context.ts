@@ -56,7 +56,7 @@ export async function pickSession(ctx: Ctx, arg: unknown, options: PickOptions =
   const current = ctx.status.current;
   const items = candidates.map((s) => ({
     label: s.name,
-    description: stateText({ state: s.state, reconnectAt: s.client?.nextReconnect?.at }, Date.now()),
+    description: stateText({ state: s.state, reconnectAt: s.client?.nextReconnect?.at }, ctx.tree.clock.now()),
     detail: s.url,
     session: s,
   }));

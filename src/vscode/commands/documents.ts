@@ -1,8 +1,8 @@
-// Open Document, Copy Document as JSON, Copy ID, Filter Collection..., Load More.
+// Open Document, Copy Document as JSON, Copy ID, Copy Value, Copy Path, Filter Collection..., Clear Filter,
+// Load More, Load All. What is copied or opened is the data exactly as received: nothing is masked here.
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../presentation/tree/model';
-import { prettyEJSON } from '../../presentation/logFormat';
-import { summarizeDocument, valueAt } from '../../presentation/format';
+import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
 import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isNode, pickSession } from './context';
 
@@ -40,7 +40,8 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
 export async function openDocument(ctx: Ctx, session: Session, collection: string, id: string): Promise<void> {
   const uri = ctx.docs.documentUri(session.id, session.name, collection, id);
   let doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json').then((d) => d, () => doc);
+  // jsonc: the state line above a stale or removed document is a comment, never a Problems entry.
+  if (doc.languageId !== 'jsonc') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then((d) => d, () => doc);
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
@@ -61,9 +62,30 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
         return;
       }
       const value = ref.path ? valueAt(fields, ref.path) : { _id: ref.id, ...fields };
-      const text = prettyEJSON(value);
+      const text = exactEJSON(value);
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage(`DDP: copied ${ref.path ? 'the value' : `document ${ref.id}`} as JSON`, 3000);
+      return text;
+    }),
+
+    reg('ddpExplorer.copyValue', async (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'field') return;
+      const fields = ctx.model.fields(arg);
+      if (!fields) {
+        void vscode.window.showWarningMessage(`Document ${arg.docId} is no longer in ${arg.collection}.`);
+        return;
+      }
+      const text = copyValueText(valueAt(fields, arg.path));
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(`DDP: copied the value of ${mongoPath(arg.path)}`, 3000);
+      return text;
+    }),
+
+    reg('ddpExplorer.copyPath', async (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'field') return;
+      const text = mongoPath(arg.path);
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(`DDP: copied the path ${text}`, 3000);
       return text;
     }),
 
@@ -98,9 +120,21 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       ctx.tree.refreshNode(node);
     }),
 
+    reg('ddpExplorer.clearFilter', (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'collection') return;
+      ctx.model.setFilter(arg.sessionId, arg.collection, '');
+      ctx.tree.refreshNode(arg);
+    }),
+
     reg('ddpExplorer.loadMore', (arg?: unknown) => {
       if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
       ctx.model.loadMore(arg.sessionId, arg.collection);
+      ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));
+    }),
+
+    reg('ddpExplorer.loadAll', (arg?: unknown) => {
+      if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
+      ctx.model.loadAll(arg.sessionId, arg.collection);
       ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));
     }),
   ];

@@ -80,11 +80,9 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
       .showInformationMessage(`${method} → ${formatValue(outcome.result, 80)} (${formatDuration(outcome.ms)})`, open, log)
       .then(async (choice) => {
         if (choice === open) {
+          // A tab of its own (not a preview, which would replace the preview tab open now), exact EJSON, jsonc.
           const doc = await vscode.workspace.openTextDocument(ctx.docs.resultUri(method, outcome.result));
-          await vscode.languages.setTextDocumentLanguage(doc, 'json').then(
-            (d) => vscode.window.showTextDocument(d, { preview: true }),
-            () => vscode.window.showTextDocument(doc, { preview: true }),
-          );
+          await vscode.window.showTextDocument(doc, { preview: false });
         } else if (choice === log) ctx.log.show();
       });
     return outcome.result;

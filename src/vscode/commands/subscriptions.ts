@@ -48,7 +48,7 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
       if (!session) return;
       const items = session.subscriptions().map((s) => ({
         label: s.name,
-        description: `${formatParams(s.params).trim()} ${subscriptionStateText(s)}`.trim(),
+        description: `${formatParams(s.params).trim()} ${subscriptionStateText(s, session.freshness.timing(s.id))}`.trim(),
         id: s.id,
       }));
       const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Subscription to stop' });
