@@ -33,7 +33,7 @@ export type ConnectionErrorCode =
 export class DdpConnectionError extends Error {
   readonly code: ConnectionErrorCode;
   /** For TIMEOUT: the limit that ran out, in ms. */
-  readonly timeout?: number;
+  declare readonly timeout?: number;
 
   /** `cause`: the original error, e.g. the socket's (`code` ECONNREFUSED, ENOTFOUND, a TLS code; `statusCode`). */
   constructor(code: ConnectionErrorCode, message: string, options?: { cause?: unknown; timeout?: number }) {
