@@ -14,7 +14,7 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/ddp/index.ts'], outfile: 'dist/ddp.js' },
 ];
 

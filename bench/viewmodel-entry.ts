@@ -1,9 +1,9 @@
 // The explorer's view-model path without VS Code: SessionManager -> Session -> DdpClient, the real TreeModel and
 // DdpTreeProvider (with a `vscode` stub), and a simulated view that renders what the provider tells it to refresh.
 // Bundled by bench/viewmodel.js; driven over IPC by bench/run.js.
-import { SessionManager, nullLog } from '../src/sessions';
-import { TreeModel, type TreeNode } from '../src/tree/model';
-import { DdpTreeProvider } from '../src/tree/provider';
+import { SessionManager, nullLog } from '../src/core/sessions';
+import { TreeModel, type TreeNode } from '../src/presentation/tree/model';
+import { DdpTreeProvider } from '../src/vscode/tree/provider';
 
 const [url, docsArg, pageArg] = process.argv.slice(2);
 const DOCS = Number(docsArg);

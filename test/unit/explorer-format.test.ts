@@ -13,12 +13,12 @@ import {
   valueKind,
   childEntries,
   formatDuration,
-} from '../../src/views/format';
-import { parseParams, validateParams } from '../../src/params';
-import { callErrorNotification, describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/views/logFormat';
+} from '../../src/presentation/format';
+import { parseParams, validateParams } from '../../src/core/params';
+import { callErrorNotification, describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/presentation/logFormat';
 import { DdpError } from '../../src/ddp';
-import { pushRecent, readRecent } from '../../src/recent';
-import { SecretMasker } from '../../src/views/masker';
+import { pushRecent, readRecent } from '../../src/core/recent';
+import { SecretMasker } from '../../src/presentation/masker';
 
 describe('explorer formatting of EJSON values', () => {
   test('shows EJSON values by type', () => {

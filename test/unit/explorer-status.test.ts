@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Coalescer, type TimerApi } from '../../src/tree/coalescer';
-import { actionsFor, connectionDescription, connectionTooltip, stateText, statusBarView, type ConnectionSnapshot } from '../../src/views/statusText';
-import { adHocName, clientOptions, DEFAULT_SETTINGS, parseConnections, readSettings } from '../../src/config';
+import { Coalescer, type TimerApi } from '../../src/presentation/coalescer';
+import { actionsFor, connectionDescription, connectionTooltip, stateText, statusBarView, type ConnectionSnapshot } from '../../src/presentation/statusText';
+import { adHocName, clientOptions, DEFAULT_SETTINGS, parseConnections, readSettings } from '../../src/core/config';
 import { normalizeUrl } from '../../src/ddp';
 
 /** Fake timers: time moves only when the test says so. */

@@ -6,10 +6,10 @@ import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
 import { startScriptServer } from '../support/scriptServer';
-import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/sessions';
-import { TreeModel, type TreeNode } from '../../src/tree/model';
-import { Coalescer } from '../../src/tree/coalescer';
-import { DEFAULT_SETTINGS } from '../../src/config';
+import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/core/sessions';
+import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
+import { Coalescer } from '../../src/presentation/coalescer';
+import { DEFAULT_SETTINGS } from '../../src/core/config';
 
 const T = { timeout: 10000 };
 

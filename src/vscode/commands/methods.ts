@@ -1,9 +1,9 @@
 // Call Method...: recent methods or a new name, params as EJSON, result in the log and an editor.
 import * as vscode from 'vscode';
-import { parseParams, validateName, validateParams } from '../params';
-import { callErrorNotification } from '../views/logFormat';
-import { formatDuration, formatValue } from '../views/format';
-import type { Session } from '../sessions';
+import { parseParams, validateName, validateParams } from '../../core/params';
+import { callErrorNotification } from '../../presentation/logFormat';
+import { formatDuration, formatValue } from '../../presentation/format';
+import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';

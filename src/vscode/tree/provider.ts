@@ -1,10 +1,10 @@
 // The TreeDataProvider: children from the model, refreshes coalesced (about ten a second) and fired for
 // the changed nodes only, so that a busy server leaves the window responsive and expansion intact.
 import * as vscode from 'vscode';
-import type { ManagerChange, SessionManager } from '../sessions';
-import { Coalescer } from './coalescer';
+import type { ManagerChange, SessionManager } from '../../core/sessions';
+import { Coalescer } from '../../presentation/coalescer';
 import { createItem } from './items';
-import type { TreeModel, TreeNode } from './model';
+import type { TreeModel, TreeNode } from '../../presentation/tree/model';
 
 export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();

@@ -1,7 +1,7 @@
 // TreeItems, one class per level, built from the model's plain NodeViews. Labels, descriptions and
 // tooltips are plain strings: server data never becomes markdown or a command link.
 import * as vscode from 'vscode';
-import type { NodeView, TreeNode } from './model';
+import type { NodeView, TreeNode } from '../../presentation/tree/model';
 
 const COLLAPSE: Record<NodeView['collapsible'], vscode.TreeItemCollapsibleState> = {
   none: vscode.TreeItemCollapsibleState.None,

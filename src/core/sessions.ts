@@ -1,6 +1,6 @@
 // Saved connections (from the settings) and ad-hoc ones: the live sessions, one DdpClient each. Plain module: no
 // VS Code API, so that it can be tested against a real server.
-import { normalizeUrl } from './ddp';
+import { normalizeUrl } from '../ddp';
 import { adHocName, DEFAULT_SETTINGS } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { Session, sameJson, type SessionChange, type SessionLog, type TokenStore } from './session';

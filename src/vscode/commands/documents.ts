@@ -1,9 +1,9 @@
 // Open Document, Copy Document as JSON, Copy ID, Filter Collection..., Load More.
 import * as vscode from 'vscode';
-import type { TreeNode } from '../tree/model';
-import { prettyEJSON } from '../views/logFormat';
-import { summarizeDocument, valueAt } from '../views/format';
-import type { Session } from '../sessions';
+import type { TreeNode } from '../../presentation/tree/model';
+import { prettyEJSON } from '../../presentation/logFormat';
+import { summarizeDocument, valueAt } from '../../presentation/format';
+import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isNode, pickSession } from './context';
 
 type DocRef = { session: Session; collection: string; id: string; path?: Array<string | number> };

@@ -1,5 +1,5 @@
 // Parsing of user-typed method and subscription params (EJSON text). Plain module: no VS Code API.
-import { parseEJSON } from './ddp/ejson';
+import { parseEJSON } from '../ddp/ejson';
 
 export type ParseResult = { ok: true; params: unknown[] } | { ok: false; error: string };
 

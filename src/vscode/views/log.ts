@@ -1,8 +1,8 @@
 // The "DDP" LogOutputChannel: every line masked (frames, errors, results), frames only when traced.
 import * as vscode from 'vscode';
-import { SecretMasker } from './masker';
-import type { TraceSetting } from '../config';
-import type { SessionLog } from '../sessions';
+import { SecretMasker } from '../../presentation/masker';
+import type { TraceSetting } from '../../core/config';
+import type { SessionLog } from '../../core/sessions';
 
 export class DdpLog implements SessionLog, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -1,9 +1,9 @@
 // Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
 import * as vscode from 'vscode';
-import { normalizeUrl } from './ddp';
-import { parseConnections, readSettings } from './config';
-import { SessionManager, type TokenStore } from './sessions';
-import { TreeModel, type TreeNode } from './tree/model';
+import { normalizeUrl } from '../ddp';
+import { parseConnections, readSettings } from '../core/config';
+import { SessionManager, type TokenStore } from '../core/sessions';
+import { TreeModel, type TreeNode } from '../presentation/tree/model';
 import { DdpTreeProvider } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';

@@ -1,5 +1,5 @@
 // Settings of the extension (`ddpExplorer.*`), validated. Plain module: no VS Code API.
-import type { DdpClientOptions, DdpVersion } from './ddp/types';
+import type { DdpClientOptions, DdpVersion } from '../ddp/types';
 
 export type TraceSetting = 'off' | 'messages';
 

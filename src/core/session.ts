@@ -1,10 +1,10 @@
 // One connection, saved or ad hoc, and its DdpClient while connected. Plain module: no VS Code API,
 // so that it can be tested against a real server; VS Code storage and logging are passed in.
-import { DdpClient, normalizeUrl } from './ddp';
-import type { ClientStatus, DdpClientOptions, LoginResult, SubscriptionInfo } from './ddp';
+import { DdpClient, normalizeUrl } from '../ddp';
+import type { ClientStatus, DdpClientOptions, LoginResult, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
-import { formatCallResult, formatCallError, formatParams, describeError } from './views/logFormat';
+import { formatCallResult, formatCallError, formatParams, describeError } from '../presentation/logFormat';
 
 export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
 

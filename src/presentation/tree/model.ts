@@ -1,9 +1,9 @@
 // The tree as plain data: the nodes and their children (nodeViews.ts says how each is shown). No VS Code API,
-// so it is unit-tested directly; src/tree/provider.ts turns NodeViews into TreeItems.
-import type { Session, SessionChange, SessionManager } from '../sessions';
-import type { SubscriptionInfo } from '../ddp';
-import { childEntries, matchesFilter, truncate, valueAt } from '../views/format';
-import { prettyEJSON } from '../views/logFormat';
+// so it is unit-tested directly; src/vscode/tree/provider.ts turns NodeViews into TreeItems.
+import type { Session, SessionChange, SessionManager } from '../../core/sessions';
+import type { SubscriptionInfo } from '../../ddp';
+import { childEntries, matchesFilter, truncate, valueAt } from '../format';
+import { prettyEJSON } from '../logFormat';
 import * as views from './nodeViews';
 
 export type Path = Array<string | number>;

@@ -1,8 +1,8 @@
 // Read-only virtual JSON documents: DDP documents (updated live) and method results.
 import * as vscode from 'vscode';
-import type { ManagerChange, SessionManager } from '../sessions';
-import { Coalescer } from '../tree/coalescer';
-import { prettyEJSON } from './logFormat';
+import type { ManagerChange, SessionManager } from '../../core/sessions';
+import { Coalescer } from '../../presentation/coalescer';
+import { prettyEJSON } from '../../presentation/logFormat';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;

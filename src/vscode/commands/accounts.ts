@@ -1,6 +1,6 @@
 // Log In... (user name or e-mail, then a hidden password) and Log Out. Tokens go to SecretStorage only.
 import * as vscode from 'vscode';
-import { describeError } from '../views/logFormat';
+import { describeError } from '../../presentation/logFormat';
 import { type Ctx, guarded, isActive, pickSession } from './context';
 
 export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {

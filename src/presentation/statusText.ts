@@ -1,5 +1,5 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
-import type { Session, SessionState } from '../sessions';
+import type { Session, SessionState } from '../core/sessions';
 import { plural } from './format';
 
 export interface ConnectionSnapshot {

@@ -1,13 +1,13 @@
 // What every command group needs, and the shared "which connection?" question.
 import * as vscode from 'vscode';
-import type { Session, SessionManager } from '../sessions';
-import type { TreeModel, TreeNode } from '../tree/model';
+import type { Session, SessionManager } from '../../core/sessions';
+import type { TreeModel, TreeNode } from '../../presentation/tree/model';
 import type { DdpTreeProvider } from '../tree/provider';
 import type { DdpLog } from '../views/log';
 import type { StatusBar } from '../views/statusBar';
 import type { DocumentProvider } from '../views/documentProvider';
-import { stateText } from '../views/statusText';
-import { readRecent, pushRecent } from '../recent';
+import { stateText } from '../../presentation/statusText';
+import { readRecent, pushRecent } from '../../core/recent';
 
 export interface Ctx {
   ext: vscode.ExtensionContext;

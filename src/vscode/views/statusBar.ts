@@ -1,7 +1,7 @@
 // The one status bar item: `$(plug) DDP: <name>` and the state of the current connection.
 import * as vscode from 'vscode';
-import type { Session, SessionManager } from '../sessions';
-import { snapshot, statusBarView } from './statusText';
+import type { Session, SessionManager } from '../../core/sessions';
+import { snapshot, statusBarView } from '../../presentation/statusText';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

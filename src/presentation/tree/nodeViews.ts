@@ -1,7 +1,7 @@
 // How each level of the tree is shown: one function per node kind, from plain data to a NodeView.
 // TreeModel decides what the nodes are and finds their data; these only describe them.
-import type { Session } from '../sessions';
-import type { SubscriptionInfo } from '../ddp';
+import type { Session } from '../../core/sessions';
+import type { SubscriptionInfo } from '../../ddp';
 import {
   childEntries,
   describeValue,
@@ -13,9 +13,9 @@ import {
   typeLabel,
   valueAt,
   valueKind,
-} from '../views/format';
-import { connectionDescription, connectionTooltip, snapshot } from '../views/statusText';
-import { describeError, formatParams } from '../views/logFormat';
+} from '../format';
+import { connectionDescription, connectionTooltip, snapshot } from '../statusText';
+import { describeError, formatParams } from '../logFormat';
 import type { NodeView, Path, TreeNode } from './model';
 
 type NodeOf<K extends TreeNode['kind']> = Extract<TreeNode, { kind: K }>;

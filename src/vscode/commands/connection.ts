@@ -1,9 +1,9 @@
 // Connect, add, remove, disconnect, reconnect, refresh, show log, status bar actions.
 import * as vscode from 'vscode';
-import { normalizeUrl } from '../ddp';
-import type { ConnectionConfig } from '../config';
-import type { Session } from '../sessions';
-import { actionsFor } from '../views/statusText';
+import { normalizeUrl } from '../../ddp';
+import type { ConnectionConfig } from '../../core/config';
+import type { Session } from '../../core/sessions';
+import { actionsFor } from '../../presentation/statusText';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
 
 const RECENT_URLS = 'ddpExplorer.recentUrls';

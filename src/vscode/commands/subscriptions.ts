@@ -1,8 +1,8 @@
 // Subscribe... and Unsubscribe.
 import * as vscode from 'vscode';
-import { validateName, validateParams, parseParams } from '../params';
-import { formatParams } from '../views/logFormat';
-import { subscriptionStateText } from '../tree/nodeViews';
+import { validateName, validateParams, parseParams } from '../../core/params';
+import { formatParams } from '../../presentation/logFormat';
+import { subscriptionStateText } from '../../presentation/tree/nodeViews';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';

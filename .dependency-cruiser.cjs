@@ -1,0 +1,82 @@
+// The layers of DDP Explorer, one direction of imports (see README "How it works"):
+//   src/ddp (protocol) <- src/core (sessions, settings, params) <- src/presentation (view models) <- src/vscode (adapter)
+// Only src/vscode may import the `vscode` module. No circular imports anywhere in src.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle means two files own one concern: move the shared part down a layer.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'vscode-only-in-adapter',
+      severity: 'error',
+      comment: 'Only the VS Code adapter (src/vscode) may import the vscode API; everything below runs in plain Node.',
+      from: { path: '^src/', pathNot: '^src/vscode/' },
+      to: { path: ['^vscode$', 'node_modules/@types/vscode/'] },
+    },
+    {
+      name: 'protocol-stands-alone',
+      severity: 'error',
+      comment: 'src/ddp is the library people install: it knows nothing of the extension.',
+      from: { path: '^src/ddp/' },
+      to: { path: '^src/', pathNot: '^src/ddp/' },
+    },
+    {
+      name: 'core-below-presentation',
+      severity: 'error',
+      comment: 'The core (sessions, settings, params) is shared by the extension and the CLI: no view code in it.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/(ddp|core)/' },
+    },
+    {
+      name: 'presentation-below-adapter',
+      severity: 'error',
+      comment: 'View models are plain modules, unit-tested without VS Code: they never reach up into the adapter.',
+      from: { path: '^src/presentation/' },
+      to: { path: '^src/', pathNot: '^src/(ddp|core|presentation)/' },
+    },
+    {
+      name: 'protocol-depends-on-ws-and-ejson-only',
+      severity: 'error',
+      comment: 'The installable library package declares ws and ejson as its only dependencies.',
+      from: { path: '^src/ddp/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/' },
+    },
+    {
+      name: 'no-dev-dependencies-in-src',
+      severity: 'error',
+      comment: 'What ships may not need a devDependency at run time (the vscode API types are the one exception).',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: 'node_modules/@types/vscode/' },
+    },
+    {
+      name: 'no-test-code-in-src',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'only-known-folders',
+      severity: 'error',
+      comment: 'Every source file lives in one of the four layers.',
+      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode)/' },
+      to: {},
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true, pathNot: '^vscode$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|out)/' },
+  },
+};
