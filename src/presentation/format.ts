@@ -1,10 +1,10 @@
 // Formatting of EJSON values and documents for display. Plain module: no VS Code API.
 // Everything returned here is plain text; callers must show it as text, never as trusted markdown.
+import { stringifyEJSON } from '../ddp/ejson';
+import { isSecretKey } from './secretKeys';
 
 /** How a value is shown in the tree: a leaf, or something with children. */
 export type ValueKind = 'leaf' | 'object' | 'array';
-
-const SECRET_KEYS = new Set(['password', 'digest', 'resume', 'token', 'hashedtoken', 'authtoken', 'logintoken']);
 
 /** True for plain objects (not Date, Uint8Array, EJSON custom types, class instances with a typeName). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -197,7 +197,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {
       const v = value[k];
-      if (SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null) {
+      if (isSecretKey(k) && v !== undefined && v !== null) {
         out[k] = '***';
       } else {
         out[k] = redactSecrets(v, depth + 1);
@@ -241,8 +241,44 @@ export function matchesFilter(id: string, fields: Record<string, unknown> | unde
   return false;
 }
 
+/** `12,345`: counts with thousands separators (fixed en-US grouping, so the text is the same everywhere). */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? COUNT_FORMAT.format(n) : String(n);
+}
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The EJSON text of a value exactly as received (pretty-printed): what Open Document, Open Result and Copy show.
+ * Nothing is masked here: masking is for the log and the trace, never for data the user asked to see or copy.
+ */
+export function exactEJSON(value: unknown, indent = 2): string {
+  if (value === undefined) return 'null';
+  try {
+    return stringifyEJSON(value, indent);
+  } catch (err) {
+    return JSON.stringify(`(unprintable value: ${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** The text Copy Value puts on the clipboard: a string as it is, anything else as exact EJSON. */
+export function copyValueText(value: unknown): string {
+  return typeof value === 'string' ? value : exactEJSON(value);
+}
+
+/** MongoDB dot notation of a field path (`address.tags.1`), as selectors and `$set` use it. */
+export function mongoPath(path: ReadonlyArray<string | number>): string {
+  return path.map(String).join('.');
+}
+
+/** Local wall-clock time `HH:MM:SS` of an epoch-ms instant (for "last ready at" and "removed at"). */
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 /** Milliseconds as "12 ms" / "1.2 s". */
