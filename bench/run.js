@@ -325,8 +325,8 @@ async function runOrdered(opts) {
       const phases = round % 2 ? [warmup, ordered, plain, ...rest] : ORDERED_PHASES;
       const r = await runClient(server, 'ddp-explorer', { ...opts, n }, phases);
       runs.push(r);
-      const phases = ORDERED_PHASES.map((p) => `${p.name} ${r.phases[p.name] && r.phases[p.name].ms !== undefined ? Math.round(r.phases[p.name].ms) : '—'} ms`).join(', ');
-      console.log(`ordered ${n} round ${round + 1}/${opts.rounds}: ${phases}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`);
+      const line = phases.map((p) => `${p.name} ${r.phases[p.name] && r.phases[p.name].ms !== undefined ? Math.round(r.phases[p.name].ms) : '—'} ms`).join(', ');
+      console.log(`ordered ${n} round ${round + 1}/${opts.rounds}: ${line}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`);
     }
     server.close();
     const ms = (name) => median(runs.map((r) => r.phases[name] && r.phases[name].ms));
