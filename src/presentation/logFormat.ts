@@ -2,6 +2,7 @@
 import { maskSecrets } from '../ddp/mask';
 import { stringifyEJSON } from '../ddp/ejson';
 import { formatDuration, redactSecrets, truncate } from './format';
+import { escapeControl, maskUrlCredentials } from './sanitize';
 
 /** Pretty EJSON of a value with secrets redacted (for the log and the result editor). */
 export function prettyEJSON(value: unknown): string {
@@ -38,8 +39,15 @@ interface ErrorLike {
   code?: unknown;
 }
 
-/** Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked. */
+/**
+ * Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked; control characters
+ * escaped (a server's reason is one line of text wherever it goes).
+ */
 export function describeError(err: unknown): string {
+  return escapeControl(maskUrlCredentials(errorText(err)));
+}
+
+function errorText(err: unknown): string {
   if (err === undefined || err === null) return 'unknown error';
   if (typeof err !== 'object') return maskSecrets(String(err));
   const e = err as ErrorLike;
@@ -61,7 +69,13 @@ export function formatCallError(method: string, err: unknown, ms: number): strin
   return `${method} failed: ${describeError(err)} (${formatDuration(ms)})`;
 }
 
-/** The notification text for a failed call: `fail: <reason> [<error>]`. */
+/**
+ * The notification text for a failed call: `fail: <reason> [<error>]`; the connection's own failures in plain words
+ * (code read as a string, so that codes the library adds later need no change here).
+ */
 export function callErrorNotification(method: string, err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'TIMEOUT') return `${method}: the server did not answer in time (the method may still run on the server)`;
+  if (code === 'CONNECTION_LOST') return `${method}: the connection dropped before the answer (the method may or may not have run)`;
   return `${method}: ${describeError(err)}`;
 }
