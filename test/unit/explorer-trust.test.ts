@@ -2,7 +2,7 @@
 // secret keys (one list, the library's and more) and the params history, credentials in URLs, connection ids.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainConnectProblem } from '../../src/presentation/connectProblem';
+import { explainConnectProblem } from '../../src/core/connectProblem';
 import { parseParams, validateParams } from '../../src/core/params';
 import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/core/secretKeys';
 import { SecretMasker } from '../../src/presentation/masker';
