@@ -47,6 +47,8 @@ export interface SubscriptionSpec {
 }
 
 export interface ConnectionConfig {
+  /** Stable identity, written by DDP Explorer: the key of the connection's stored login. */
+  id?: string;
   name: string;
   url: string;
   options?: ConnectionOptions;
@@ -98,6 +100,8 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   return out;
 }
 
+export const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export interface ParsedConnections {
   connections: ConnectionConfig[];
   /** Human-readable problems with entries that were skipped. */
@@ -111,6 +115,7 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
   if (raw === undefined || raw === null) return { connections, problems };
   if (!Array.isArray(raw)) return { connections, problems: ['ddpExplorer.connections must be an array'] };
   const names = new Set<string>();
+  const ids = new Set<string>();
   raw.forEach((entry, i) => {
     if (!entry || typeof entry !== 'object') {
       problems.push(`ddpExplorer.connections[${i}] is not an object`);
@@ -135,6 +140,11 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
     }
     names.add(name);
     const cfg: ConnectionConfig = { name, url };
+    // A copied entry keeps its id: only the first of two gets it, so logins never end up shared.
+    if (typeof e.id === 'string' && CONNECTION_ID.test(e.id) && !ids.has(e.id)) {
+      ids.add(e.id);
+      cfg.id = e.id;
+    }
     const options = parseOptions(e.options);
     if (options) cfg.options = options;
     if (Array.isArray(e.subscriptions)) {

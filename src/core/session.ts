@@ -5,6 +5,7 @@ import type { ClientStatus, DdpClientOptions, LoginResult, SubscriptionInfo } fr
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { formatCallResult, formatCallError, formatParams, describeError } from '../presentation/logFormat';
+import { explainConnectProblem, type ConnectProblem } from '../presentation/connectProblem';
 import { Freshness, type ReadyReport } from './freshness';
 
 export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -36,9 +37,29 @@ export interface TokenStore {
   delete(key: string): PromiseLike<void>;
 }
 
+/** What the session needs from its owner beyond logging and storage. */
+export interface SessionHooks {
+  /**
+   * A first connect failed in a way retrying will not fix (nothing listening, not a DDP server, TLS, ...). The
+   * session has stopped trying; the owner tells the user (Retry, Edit URL, Show Log).
+   */
+  connectProblem?(session: Session, problem: ConnectProblem): void;
+  /** Gives a saved connection a stable id (written into its settings entry); resolves the id, or undefined. */
+  assignId?(session: Session): Promise<string | undefined>;
+}
+
 export interface CallOutcome {
   result: unknown;
   ms: number;
+}
+
+/** Drops the client makes on purpose before connecting (Reconnect Now, a version retry): not failures. */
+const OWN_DROPS = /^(reconnect requested|version \S+ refused)$/;
+
+/** A connect() rejection that means the server cannot be reached or spoken to (not our own close()). */
+function isConnectProblem(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code !== 'CLOSED' && code !== 'VERSION_MISMATCH';
 }
 
 export const nullLog: SessionLog = { info() {}, warn() {}, error() {}, frame() {} };
@@ -82,12 +103,14 @@ export class Session {
   private carry: Array<{ name: string; params: unknown[] }> = [];
   /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
   readonly freshness = new Freshness();
+  /** The current client has had a DDP session (then drops reconnect as usual; before, a failure stops it). */
+  private everConnected = false;
 
   constructor(
     readonly id: string,
     public config: ConnectionConfig,
     readonly saved: boolean,
-    private readonly env: { log: SessionLog; tokens?: TokenStore; settings: () => Settings },
+    private readonly env: { log: SessionLog; tokens?: TokenStore; settings: () => Settings; hooks?: SessionHooks },
   ) {}
 
   get name(): string {
@@ -103,6 +126,8 @@ export class Session {
   }
 
   get state(): SessionState {
+    // A connect that stopped on a problem has no client left, and is failed until the user retries.
+    if (!this.client && this.failure) return 'failed';
     return stateOf(this.client?.status);
   }
 
@@ -110,8 +135,17 @@ export class Session {
     return this.client?.userId;
   }
 
-  /** Key of this connection's resume token in the token store. */
+  /**
+   * Key of this connection's resume token in the token store: its stable id (kept in its settings entry), so that
+   * renaming it or editing its URL neither loses nor orphans the login. Entries saved before ids existed use
+   * `legacyTokenKey` until they get one.
+   */
   get tokenKey(): string {
+    return this.config.id ? `ddpExplorer.login:${this.config.id}` : this.legacyTokenKey;
+  }
+
+  /** The name + URL key of earlier versions. */
+  get legacyTokenKey(): string {
     return `ddpExplorer.resumeToken:${this.name}:${this.url}`;
   }
 
@@ -168,6 +202,7 @@ export class Session {
     this.hidden.clear();
     this.lastError = undefined;
     this.failure = undefined;
+    this.everConnected = false;
     let url: string;
     try {
       url = normalizeUrl(this.config.url);
@@ -192,7 +227,10 @@ export class Session {
     try {
       await client.connect();
     } catch (err) {
-      if (this.client === client) {
+      // A rejection before any DDP session (autoReconnect off, an unsupported transport, ...) is a first-connect problem.
+      if (this.client === client && !this.everConnected && isConnectProblem(err)) {
+        this.stopFirstConnect(explainConnectProblem(err, url), subs);
+      } else if (this.client === client) {
         this.lastError = describeError(err);
         this.warn(`Connect failed: ${this.lastError}`);
         this.emit({ type: 'state' });
@@ -213,20 +251,38 @@ export class Session {
       : [];
   }
 
+  /**
+   * A connection that never connected stops at its first failure, says why in plain words (the log and the owner's
+   * notification), and keeps its subscriptions for Retry. A connection that was up and dropped reconnects as usual.
+   */
+  private stopFirstConnect(problem: ConnectProblem, subs: Array<{ name: string; params: unknown[] }>): void {
+    this.carry = subs;
+    this.closeClient();
+    this.failure = problem.sentence;
+    this.lastError = problem.sentence;
+    this.error(`Cannot connect: ${problem.sentence}`);
+    this.emit({ type: 'state' });
+    this.env.hooks?.connectProblem?.(this, problem);
+  }
+
   private wire(client: DdpClient, resubscribe: Array<{ name: string; params: unknown[] }>, token: string | undefined): void {
     let first = true;
+    /** A `failed` (version negotiation) closes the socket on purpose: the client retries with another version. */
+    let negotiating = false;
     const on = <E extends Parameters<DdpClient['on']>[0]>(event: E, fn: (...args: any[]) => void) => {
       client.on(event, fn as never);
       this.detach.push(() => client.off(event, fn as never));
     };
     on('status', () => this.emit({ type: 'state' }));
     on('connecting', (url: string) => {
+      negotiating = false;
       this.info(`Connecting to ${url}`);
       if (this.effectiveOptions().rejectUnauthorized === false && url.startsWith('wss:')) {
         this.warn('TLS certificate verification is OFF for this connection (rejectUnauthorized: false)');
       }
     });
     on('connected', () => {
+      this.everConnected = true;
       if (!first && this.freshness.reconnected(liveIds(client))) this.emit({ type: 'freshness' });
       this.connectedAt = Date.now();
       this.lastError = undefined;
@@ -247,6 +303,10 @@ export class Session {
     });
     on('reconnected', () => this.emit({ type: 'state' }));
     on('socket_closed', (code: number, reason: string) => {
+      if (!this.everConnected && !negotiating && this.client === client && !OWN_DROPS.test(reason ?? '')) {
+        this.stopFirstConnect(explainConnectProblem(reason || `socket closed (code ${code})`, client.url), resubscribe);
+        return;
+      }
       this.lastError = reason ? `${reason} (code ${code})` : `code ${code}`;
       this.warn(`Socket closed (code ${code}${reason ? `, ${reason}` : ''})`);
       const live = [...client.subscriptions.values()].filter((x) => x.state === 'pending' || x.state === 'ready');
@@ -263,8 +323,12 @@ export class Session {
       this.failure = `DDP version mismatch (tried ${versions.join(', ')})`;
       this.error(this.failure);
       this.emit({ type: 'state' });
+      if (!this.everConnected) {
+        this.env.hooks?.connectProblem?.(this, { kind: 'version', sentence: `The server speaks none of the DDP versions offered (${versions.join(', ')}).` });
+      }
     });
     on('failed', (data: { version?: string }) => {
+      negotiating = true;
       this.warn(`Server refused the DDP version${data?.version ? ` (it proposes ${data.version})` : ''}`);
       this.emit({ type: 'state' });
     });
@@ -311,12 +375,30 @@ export class Session {
   private async storedToken(): Promise<string | undefined> {
     if (!this.saved || !this.env.tokens) return undefined;
     try {
+      const legacy = this.tokenKey === this.legacyTokenKey;
       const token = await this.env.tokens.get(this.tokenKey);
+      if (token && legacy && (await this.ensureId())) {
+        // A login stored by name + URL (earlier versions): move it under the connection's new stable id.
+        await this.env.tokens.store(this.tokenKey, token);
+        await this.env.tokens.delete(this.legacyTokenKey);
+      }
       if (token) this.env.log.secret?.(token);
       return token || undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** Gives a saved connection its stable id (through the owner, who writes it to the settings entry). */
+  private async ensureId(): Promise<string | undefined> {
+    if (this.config.id !== undefined || !this.saved) return this.config.id;
+    try {
+      const id = await this.env.hooks?.assignId?.(this);
+      if (id && this.config.id === undefined) this.config = { ...this.config, id };
+    } catch (err) {
+      this.warn(`Could not give the connection an id: ${describeError(err)}`);
+    }
+    return this.config.id;
   }
 
   /** Sends the resume login at once (a "wait" method: later subscriptions and calls go after it). */
@@ -339,12 +421,15 @@ export class Session {
   }
 
 
+  /** Deletes the stored login, under its id and under the name + URL key of earlier versions. */
   async forgetToken(): Promise<void> {
     if (!this.env.tokens) return;
-    try {
-      await this.env.tokens.delete(this.tokenKey);
-    } catch {
-      /* nothing to do */
+    for (const key of new Set([this.tokenKey, this.legacyTokenKey])) {
+      try {
+        await this.env.tokens.delete(key);
+      } catch {
+        /* nothing to do */
+      }
     }
   }
 
@@ -452,6 +537,7 @@ export class Session {
       if (r.token) this.env.log.secret?.(r.token);
       if (this.saved && this.env.tokens && r.token) {
         try {
+          await this.ensureId();
           await this.env.tokens.store(this.tokenKey, r.token);
         } catch (err) {
           this.warn(`Could not store the login token: ${describeError(err)}`);

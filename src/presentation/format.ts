@@ -1,11 +1,10 @@
 // Formatting of EJSON values and documents for display. Plain module: no VS Code API.
 // Everything returned here is plain text; callers must show it as text, never as trusted markdown.
 import { stringifyEJSON } from '../ddp/ejson';
+import { isSecretKey } from '../core/secretKeys';
 
 /** How a value is shown in the tree: a leaf, or something with children. */
 export type ValueKind = 'leaf' | 'object' | 'array';
-
-const SECRET_KEYS = new Set(['password', 'digest', 'resume', 'token', 'hashedtoken', 'authtoken', 'logintoken']);
 
 /** True for plain objects (not Date, Uint8Array, EJSON custom types, class instances with a typeName). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -198,7 +197,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {
       const v = value[k];
-      if (SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null) {
+      if (isSecretKey(k) && v !== undefined && v !== null) {
         out[k] = '***';
       } else {
         out[k] = redactSecrets(v, depth + 1);

@@ -2,6 +2,7 @@
 import { maskSecrets } from '../ddp/mask';
 import { stringifyEJSON } from '../ddp/ejson';
 import { formatDuration, redactSecrets, truncate } from './format';
+import { escapeControl, maskUrlCredentials } from './sanitize';
 
 /** Pretty EJSON of a value with secrets redacted (for the log and the result editor). */
 export function prettyEJSON(value: unknown): string {
@@ -38,8 +39,15 @@ interface ErrorLike {
   code?: unknown;
 }
 
-/** Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked. */
+/**
+ * Text of any error: DDP errors as `reason [error]`, OS errors with their code. Secrets masked; control characters
+ * escaped (a server's reason is one line of text wherever it goes).
+ */
 export function describeError(err: unknown): string {
+  return escapeControl(maskUrlCredentials(errorText(err)));
+}
+
+function errorText(err: unknown): string {
   if (err === undefined || err === null) return 'unknown error';
   if (typeof err !== 'object') return maskSecrets(String(err));
   const e = err as ErrorLike;
@@ -61,12 +69,21 @@ export function formatCallError(method: string, err: unknown, ms: number): strin
   return `${method} failed: ${describeError(err)} (${formatDuration(ms)})`;
 }
 
-/** The notification text for a failed call: `fail: <reason> [<error>]`, or that the server did not answer in time. */
+/**
+ * The notification text for a failed call: `fail: <reason> [<error>]`; the connection's own failures in plain words
+ * (code read as a string, so that codes the library adds later need no change here).
+ */
 export function callErrorNotification(method: string, err: unknown): string {
-  const e = err as { name?: unknown; code?: unknown; timeout?: unknown } | null;
-  if (e && e.name === 'DdpConnectionError' && e.code === 'TIMEOUT' && typeof e.timeout === 'number') {
-    const s = e.timeout / 1000;
-    return `${method}: the server did not answer within ${Number.isInteger(s) ? s : s.toFixed(1)} s (ddpExplorer.methodTimeout)`;
+  const e = err as { code?: unknown; timeout?: unknown } | undefined | null;
+  const code = e?.code;
+  if (code === 'TIMEOUT') {
+    if (typeof e?.timeout === 'number') {
+      const s = e.timeout / 1000;
+      const limit = Number.isInteger(s) ? String(s) : s.toFixed(1);
+      return `${method}: the server did not answer within ${limit} s (ddpExplorer.methodTimeout); the method may still run on the server`;
+    }
+    return `${method}: the server did not answer in time (the method may still run on the server)`;
   }
+  if (code === 'CONNECTION_LOST') return `${method}: the connection dropped before the answer (the method may or may not have run)`;
   return `${method}: ${describeError(err)}`;
 }

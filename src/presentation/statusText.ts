@@ -1,6 +1,7 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
 import type { Session, SessionState } from '../core/sessions';
 import { clockTime, plural } from './format';
+import { forStatusBar } from './sanitize';
 
 export interface ConnectionSnapshot {
   name: string;
@@ -86,7 +87,7 @@ export function statusBarView(s: ConnectionSnapshot | undefined, now: number, ot
   if (!s) return { text: '$(plug) DDP', tooltip: 'DDP Explorer: no connection', tone: 'normal' };
   const state = stateText(s, now);
   const icon = s.state === 'connecting' || s.state === 'reconnecting' ? ' $(sync~spin)' : '';
-  const text = `$(plug) DDP: ${s.name}${icon} ${state}`;
+  const text = `$(plug) DDP: ${forStatusBar(s.name)}${icon} ${state}`; // a name from settings shows no icons
   const tone: StatusTone = s.state === 'reconnecting' ? 'warning' : s.state === 'failed' ? 'error' : 'normal';
   let tooltip = connectionTooltip(s, now);
   if (others > 0) tooltip += `\n\n${plural(others, 'other connection')}`;

@@ -1,19 +1,21 @@
 // Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
 import * as vscode from 'vscode';
 import { normalizeUrl } from '../ddp';
+import { serverUrl } from '../core/connectionUrl';
 import { parseConnections, readSettings } from '../core/config';
-import { SessionManager, type TokenStore } from '../core/sessions';
+import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
 import { DdpTreeProvider, reconnectClock } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';
 import { DocumentProvider, SCHEME } from './views/documentProvider';
 import type { Ctx } from './commands/context';
-import { registerConnectionCommands } from './commands/connection';
+import { assignConnectionId, registerConnectionCommands, showConnectProblem } from './commands/connection';
 import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
+import { showWarning } from './commands/notify';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
 
@@ -25,18 +27,20 @@ export function activate(context: vscode.ExtensionContext): void {
     store: (key, token) => context.secrets.store(key, token),
     delete: (key) => context.secrets.delete(key),
   };
-  const manager = new SessionManager({ log, tokens });
+  // Bound below, once the commands' context exists.
+  const hooks: SessionHooks = {};
+  const manager = new SessionManager({ log, tokens, hooks });
   const settings = () => readSettings((key) => config().get(key));
   manager.updateSettings(settings());
   log.trace = manager.current.trace;
 
   let lastProblems = '';
   const reloadSaved = () => {
-    const parsed = parseConnections(config().get('connections'), normalizeUrl);
+    const parsed = parseConnections(config().get('connections'), serverUrl);
     const problems = parsed.problems.join('; ');
     if (problems && problems !== lastProblems) {
       log.warn(`Settings: ${problems}`);
-      void vscode.window.showWarningMessage(`DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
+      void showWarning(log, `DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
     }
     lastProblems = problems;
     manager.setSaved(parsed.connections);
@@ -58,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): void {
   tree.onFlush = () => status.schedule();
 
   const ctx: Ctx = { ext: context, manager, model, tree, log, status, docs, reloadSaved };
+  hooks.connectProblem = (session, problem) => void showConnectProblem(ctx, session, problem);
+  hooks.assignId = (session) => assignConnectionId(ctx, session);
   reloadSaved();
 
   const disposables: vscode.Disposable[] = [

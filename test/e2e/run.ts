@@ -8,6 +8,8 @@
 //
 // Screenshots of every step go to test-results/e2e/. Waits are bounded; nothing sleeps to synchronise.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { DemoServer, startDemoServer } from '../demo/server';
 import {
@@ -412,6 +414,82 @@ async function showcase(): Promise<void> {
   });
 }
 
+/** Issue 11: a hostile method error renders no link at all in its notification (no command: href to click). */
+async function stepHostileError(): Promise<void> {
+  await step(7, 'A hostile method error shows as text: no command: link in the notification', async () => {
+    await wb.clearNotifications();
+    await callMethod('hostile', '[]');
+    const text = await wb.waitForNotification(/Open Settings/, 10_000);
+    const links = await wb.notificationLinks();
+    const commandLinks = links.filter((l) => /^\s*command:/i.test(l.href));
+    if (commandLinks.length) throw new Error(`command links in the notification: ${JSON.stringify(commandLinks)}`);
+    if (links.length) throw new Error(`links in the notification: ${JSON.stringify(links)}`);
+    if (/\n/.test(text) && /\[info\] \[demo\] Logged in/.test(text.split('\n').slice(1).join('\n'))) throw new Error('the forged line became a line');
+    return `notification: "${text}" (0 links)`;
+  });
+}
+
+/** Issue 11: a first connect that cannot succeed says why in a notification, with Retry, Edit URL, Show Log. */
+async function stepFirstConnectFailures(): Promise<void> {
+  const closed = await freePort(0);
+  // Keep the new rows in view: the demo connection's expanded tree comes first.
+  await wb.collapseIfShown(connLabel);
+  await step(8, 'First connect to a closed port: "Nothing is listening on 127.0.0.1:<port>"', async () => {
+    await wb.clearNotifications();
+    await wb.runCommand('DDP: Connect to Server...');
+    await wb.waitForInputBox(undefined, 15_000);
+    await wb.submit(`ws://127.0.0.1:${closed}/websocket`);
+    const match = new RegExp(`Nothing is listening on 127\\.0\\.0\\.1:${closed}`);
+    const text = await wb.waitForNotification(match, 10_000);
+    const buttons = await wb.notificationButtons(match);
+    for (const b of ['Retry', 'Edit URL', 'Show Log']) if (!buttons.includes(b)) throw new Error(`no ${b} button: ${JSON.stringify(buttons)}`);
+    await wb.waitForRow(new RegExp(`^127\\.0\\.0\\.1:${closed}\\b.*failed`), 10_000);
+    return `"${text}" [${buttons.join(', ')}]`;
+  });
+  const server = http.createServer((_q, r) => {
+    r.writeHead(404, { 'content-type': 'text/plain' });
+    r.end('not here');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    await step(8, 'First connect to an HTTP server answering 404: "is this a Meteor/DDP server?"', async () => {
+      await wb.runCommand('DDP: Connect to Server...');
+      await wb.waitForInputBox(undefined, 15_000);
+      await wb.submit(`ws://127.0.0.1:${port}/websocket`);
+      const text = await wb.waitForNotification(/HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket/, 10_000);
+      // Only URLs that connected become the Enter-to-reuse default: still the demo's, not the two that failed.
+      await wb.runCommand('DDP: Connect to Server...');
+      await wb.waitForInputBox(undefined, 15_000);
+      const placeholder = (await wb.quickInputBox().getAttribute('placeholder')) ?? '';
+      await wb.escape();
+      if (placeholder !== demo.url) throw new Error(`the default URL is ${JSON.stringify(placeholder)}, not the demo's ${demo.url}`);
+      return `"${text}"; default URL still ${placeholder}`;
+    });
+    await step(9, 'Remove Connection asks for confirmation first; Cancel keeps it, Remove removes it', async () => {
+      const row = new RegExp(`^127\\.0\\.0\\.1:${port}\\b`);
+      const remove = async () => {
+        await wb.runCommand('DDP: Remove Connection');
+        await wb.pickItem(row);
+        return until(async () => {
+          const t = await wb.dialogText();
+          return /Remove the connection/.test(t) ? t : undefined;
+        }, 'the confirmation dialog', 10_000);
+      };
+      const question = await remove();
+      await wb.dialogButton('Cancel');
+      await wb.waitForRow(row, 5000);
+      await remove();
+      await wb.dialogButton('Remove');
+      await until(async () => !(await wb.rowInfo()).some((r) => row.test(r.label) || row.test(r.text)), 'the connection row to go', 10_000);
+      return `dialog: "${question.replace(/\s+/g, ' ').slice(0, 120)}"`;
+    });
+  } finally {
+    server.closeAllConnections?.();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 async function main(): Promise<void> {
   const tStart = Date.now();
   fs.rmSync(RESULTS, { recursive: true, force: true });
@@ -450,6 +528,8 @@ async function main(): Promise<void> {
     if (want(5)) await scenario5();
     if (want(7)) await scenarioDocumentGone();
     if (want(6)) await showcase();
+    if (want(7)) await stepHostileError();
+    if (want(8) || want(9)) await stepFirstConnectFailures();
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

@@ -248,6 +248,40 @@ export class Workbench {
     return until(async () => (await this.notifications()).find((t) => match.test(t)), `a notification matching ${match}`, timeout);
   }
 
+  /** Every link rendered inside notification toasts: its text and href (a server must never make one). */
+  async notificationLinks(): Promise<Array<{ text: string; href: string }>> {
+    return this.page
+      .locator('.notifications-toasts .notification-list-item-message a')
+      .evaluateAll((els) => els.map((e) => ({ text: (e as HTMLElement).innerText, href: e.getAttribute('href') ?? (e as HTMLElement).dataset.href ?? '' })));
+  }
+
+  /** The buttons of the toast whose message matches. */
+  async notificationButtons(match: RegExp): Promise<string[]> {
+    const items = this.page.locator('.notifications-toasts .notification-list-item');
+    const n = await items.count();
+    for (let i = 0; i < n; i++) {
+      const item = items.nth(i);
+      const text = clean(await item.locator('.notification-list-item-message').innerText().catch(() => ''));
+      if (match.test(text)) {
+        return item.locator('.notification-list-item-buttons-container .monaco-button').evaluateAll((els) => els.map((e) => ((e as HTMLElement).innerText || '').trim()));
+      }
+    }
+    return [];
+  }
+
+  /** The message of the modal dialog on screen ('' when there is none). */
+  async dialogText(): Promise<string> {
+    const box = this.page.locator('.monaco-dialog-box');
+    if ((await box.count()) === 0 || !(await box.first().isVisible().catch(() => false))) return '';
+    return clean(await box.first().innerText().catch(() => ''));
+  }
+
+  /** Clicks the modal dialog's button with this label, and waits for the dialog to close. */
+  async dialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: label }).first().click();
+    await until(async () => (await this.dialogText()) === '', 'the dialog to close', 5000);
+  }
+
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
   }

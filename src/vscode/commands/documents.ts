@@ -5,6 +5,8 @@ import type { TreeNode } from '../../presentation/tree/model';
 import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
 import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isNode, pickSession } from './context';
+import { flash, pickItem, showWarning } from './notify';
+import { forPlainInput } from '../../presentation/sanitize';
 
 type DocRef = { session: Session; collection: string; id: string; path?: Array<string | number> };
 
@@ -23,18 +25,18 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
   let collection: string | undefined = isNode(arg) && arg.kind === 'collection' ? arg.collection : undefined;
   if (!collection) {
     const names = [...session.client.collections.keys()].sort();
-    collection = await vscode.window.showQuickPick(names, { placeHolder: 'Collection' });
+    collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection' }))?.value;
     if (!collection) return undefined;
   }
   const docs = session.client.collections.get(collection);
   if (!docs) return undefined;
-  const items: vscode.QuickPickItem[] = [];
+  const items: Array<vscode.QuickPickItem & { value: string }> = [];
   for (const [id, fields] of docs) {
-    items.push({ label: id, description: summarizeDocument(fields, 80) });
+    items.push(pickItem(id, id, summarizeDocument(fields, 80)));
     if (items.length >= 5000) break;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Document in ${collection}`, matchOnDescription: true });
-  return picked ? { session, collection, id: picked.label } : undefined;
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`Document in ${collection}`), matchOnDescription: true });
+  return picked ? { session, collection, id: picked.value } : undefined;
 }
 
 export async function openDocument(ctx: Ctx, session: Session, collection: string, id: string): Promise<void> {
@@ -58,13 +60,13 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!ref) return;
       const fields = ref.session.client?.collections.get(ref.collection)?.get(ref.id);
       if (!fields) {
-        void vscode.window.showWarningMessage(`Document ${ref.id} is no longer in ${ref.collection}.`);
+        void showWarning(ctx.log, `Document ${ref.id} is no longer in ${ref.collection}.`);
         return;
       }
       const value = ref.path ? valueAt(fields, ref.path) : { _id: ref.id, ...fields };
       const text = exactEJSON(value);
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied ${ref.path ? 'the value' : `document ${ref.id}`} as JSON`, 3000);
+      flash(`DDP: copied ${ref.path ? 'the value' : `document ${ref.id}`} as JSON`);
       return text;
     }),
 
@@ -72,12 +74,12 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const fields = ctx.model.fields(arg);
       if (!fields) {
-        void vscode.window.showWarningMessage(`Document ${arg.docId} is no longer in ${arg.collection}.`);
+        void showWarning(ctx.log, `Document ${arg.docId} is no longer in ${arg.collection}.`);
         return;
       }
       const text = copyValueText(valueAt(fields, arg.path));
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied the value of ${mongoPath(arg.path)}`, 3000);
+      flash(`DDP: copied the value of ${mongoPath(arg.path)}`);
       return text;
     }),
 
@@ -85,7 +87,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const text = mongoPath(arg.path);
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied the path ${text}`, 3000);
+      flash(`DDP: copied the path ${text}`);
       return text;
     }),
 
@@ -93,7 +95,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       const ref = await pickDocument(ctx, arg);
       if (!ref) return;
       await vscode.env.clipboard.writeText(ref.id);
-      vscode.window.setStatusBarMessage(`DDP: copied ID ${ref.id}`, 3000);
+      flash(`DDP: copied ID ${ref.id}`);
       return ref.id;
     }),
 
@@ -103,14 +105,14 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
         const session = await pickSession(ctx, arg, { filter: (s) => !!s.client?.collections.size, adjective: 'DDP connection with collections; subscribe first. No' });
         if (!session?.client) return;
         const names = [...session.client.collections.keys()].sort();
-        const collection = await vscode.window.showQuickPick(names, { placeHolder: 'Collection to filter' });
+        const collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection to filter' }))?.value;
         if (!collection) return;
         node = ctx.model.collectionNode(session.id, collection);
       }
       if (node.kind !== 'collection') return;
       const current = ctx.model.collectionView(node.sessionId, node.collection).filter;
       const text = await vscode.window.showInputBox({
-        title: `DDP: Filter ${node.collection}`,
+        title: forPlainInput(`DDP: Filter ${node.collection}`),
         prompt: 'Show documents whose id or any field value contains this text (empty shows all)',
         value: current,
         ignoreFocusOut: true,

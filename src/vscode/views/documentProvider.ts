@@ -6,6 +6,7 @@ import { exactEJSON } from '../../presentation/format';
 import { findEjsonDates } from '../../presentation/dateHints';
 import { documentText, type Seen } from '../../presentation/documentText';
 import { RenderPacer } from '../../presentation/renderPacer';
+import { forMarkdown } from '../../presentation/sanitize';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
@@ -64,7 +65,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
           const d = findEjsonDates(doc.getText(line.range)).find((x) => base + x.start <= at && at <= base + x.end);
           if (!d) return undefined;
           const range = new vscode.Range(doc.positionAt(base + d.start), doc.positionAt(base + d.end));
-          return new vscode.Hover(new vscode.MarkdownString().appendText(`Date ${d.iso}`), range);
+          return new vscode.Hover(new vscode.MarkdownString(forMarkdown(`Date ${d.iso}`)), range);
         },
       }),
     );
