@@ -74,8 +74,13 @@ export function formatCallError(method: string, err: unknown, ms: number): strin
  * (code read as a string, so that codes the library adds later need no change here).
  */
 export function callErrorNotification(method: string, err: unknown): string {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  if (code === 'TIMEOUT') return `${method}: the server did not answer in time (the method may still run on the server)`;
+  const e = err as { code?: unknown; timeout?: unknown } | null | undefined;
+  const code = e?.code;
+  if (code === 'TIMEOUT') {
+    const s = typeof e?.timeout === 'number' ? e.timeout / 1000 : undefined;
+    const within = s === undefined ? 'in time' : `within ${Number.isInteger(s) ? s : s.toFixed(1)} s (ddpExplorer.methodTimeout)`;
+    return `${method}: the server did not answer ${within}; the method may still run on the server`;
+  }
   if (code === 'CONNECTION_LOST') return `${method}: the connection dropped before the answer (the method may or may not have run)`;
   return `${method}: ${describeError(err)}`;
 }

@@ -313,7 +313,12 @@ async function problemCount(): Promise<number> {
 async function scenarioDocumentGone(): Promise<void> {
   await step(7, 'A document open in an editor that is removed on the server leaves Problems empty; the tab says so', async () => {
     if (!demo.subscriptions.some((x) => x.name === 'tasks')) await subscribe('tasks');
-    // After scenario 5 big's expanded page fills the view: fold it so the tasks row is rendered.
+    // Earlier scenarios may leave the tree scrolled down a long collection: back to the top, big collapsed.
+    const list = await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list').first().boundingBox();
+    if (list) {
+      await wb.page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+      await wb.page.mouse.wheel(0, -1_000_000);
+    }
     await wb.collapseIfShown(/^big\b.*documents?/);
     const id = demo.data.addTask('Short-lived task');
     await wb.expand(/^Collections/);
@@ -375,6 +380,7 @@ async function scenarioDocumentGone(): Promise<void> {
     await wb.submit(demo.url);
     await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
     await wb.waitForRow(/^tasks\b.*ready in \d/, 15_000);
+    await wb.expand(/^Collections/); // as the scenarios after this one expect
     return `after Disconnect: "${stoppedText}"`;
   });
 }

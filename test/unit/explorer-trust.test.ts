@@ -180,7 +180,7 @@ describe('saved connections keep a stable id', () => {
 describe('failed calls in plain words', () => {
   test('a timeout and a lost connection say what happened to the method', () => {
     const timeout = Object.assign(new Error("Method 'slow' timed out after 1000 ms"), { code: 'TIMEOUT' });
-    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time (the method may still run on the server)');
+    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time; the method may still run on the server');
     assert.match(callErrorNotification('x', new DdpConnectionError('CONNECTION_LOST', 'lost')), /connection dropped before the answer/);
   });
 });
