@@ -424,7 +424,7 @@ async function showcase(): Promise<void> {
 
 /** Issue 11: a hostile method error renders no link at all in its notification (no command: href to click). */
 async function stepHostileError(): Promise<void> {
-  await step(7, 'A hostile method error shows as text: no command: link in the notification', async () => {
+  await step(10, 'A hostile method error shows as text: no command: link in the notification', async () => {
     await wb.clearNotifications();
     await callMethod('hostile', '[]');
     const text = await wb.waitForNotification(/Open Settings/, 10_000);
@@ -536,7 +536,7 @@ async function main(): Promise<void> {
     if (want(5)) await scenario5();
     if (want(7)) await scenarioDocumentGone();
     if (want(6)) await showcase();
-    if (want(7)) await stepHostileError();
+    if (want(10)) await stepHostileError();
     if (want(8) || want(9)) await stepFirstConnectFailures();
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
