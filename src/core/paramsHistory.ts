@@ -2,7 +2,7 @@
 // Params with a secret-looking key at any depth (password, token, secret, resume, digest, apiKey, ...) are never
 // kept: not even masked, since a masked copy would be sent as "***" by a careless Enter.
 import { parseParams } from './params';
-import { hasSecretKeys } from '../presentation/secretKeys';
+import { hasSecretKeys } from './secretKeys';
 
 export type ParamsHistory = Record<string, string>;
 

@@ -74,12 +74,12 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const fields = ctx.model.fields(arg);
       if (!fields) {
-        void vscode.window.showWarningMessage(`Document ${arg.docId} is no longer in ${arg.collection}.`);
+        void showWarning(ctx.log, `Document ${arg.docId} is no longer in ${arg.collection}.`);
         return;
       }
       const text = copyValueText(valueAt(fields, arg.path));
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied the value of ${mongoPath(arg.path)}`, 3000);
+      flash(`DDP: copied the value of ${mongoPath(arg.path)}`);
       return text;
     }),
 
@@ -87,7 +87,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const text = mongoPath(arg.path);
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied the path ${text}`, 3000);
+      flash(`DDP: copied the path ${text}`);
       return text;
     }),
 

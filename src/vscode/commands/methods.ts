@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { parseParams, validateName, validateParams } from '../../core/params';
 import { callErrorNotification } from '../../presentation/logFormat';
 import { formatDuration, formatValue, redactSecrets } from '../../presentation/format';
-import { isSecretKey as isSecretKeyName } from '../../presentation/secretKeys';
+import { isSecretKey as isSecretKeyName } from '../../core/secretKeys';
 import { readParamsHistory, rememberParams, type ParamsHistory } from '../../core/paramsHistory';
 import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
 import type { Session } from '../../core/sessions';

@@ -6,6 +6,7 @@ import { exactEJSON } from '../../presentation/format';
 import { findEjsonDates } from '../../presentation/dateHints';
 import { documentText, type Seen } from '../../presentation/documentText';
 import { RenderPacer } from '../../presentation/renderPacer';
+import { forMarkdown } from '../../presentation/sanitize';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
@@ -47,9 +48,10 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
       }),
       vscode.languages.registerInlayHintsProvider(selector, {
         provideInlayHints: (doc, range) => {
-          const text = doc.getText();
-          return findEjsonDates(text, doc.offsetAt(range.start), doc.offsetAt(range.end)).map((d) => {
-            const hint = new vscode.InlayHint(doc.positionAt(d.end), d.iso, vscode.InlayHintKind.Type);
+          // Only the visible range: a multi-megabyte document is not copied whole on every scroll.
+          const base = doc.offsetAt(range.start);
+          return findEjsonDates(doc.getText(range)).map((d) => {
+            const hint = new vscode.InlayHint(doc.positionAt(base + d.end), d.iso, vscode.InlayHintKind.Type);
             hint.paddingLeft = true;
             hint.tooltip = 'The EJSON date as ISO 8601 (UTC); the text stays EJSON.';
             return hint;
@@ -64,7 +66,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
           const d = findEjsonDates(doc.getText(line.range)).find((x) => base + x.start <= at && at <= base + x.end);
           if (!d) return undefined;
           const range = new vscode.Range(doc.positionAt(base + d.start), doc.positionAt(base + d.end));
-          return new vscode.Hover(new vscode.MarkdownString().appendText(`Date ${d.iso}`), range);
+          return new vscode.Hover(new vscode.MarkdownString(forMarkdown(`Date ${d.iso}`)), range);
         },
       }),
     );
