@@ -39,7 +39,7 @@ async function editorsText(wb: Workbench): Promise<string> {
   return clean(texts.join('\n----\n'));
 }
 
-export async function ddpFileScenario(h: DdpFileHarness, n = 7): Promise<void> {
+export async function ddpFileScenario(h: DdpFileHarness, n = 14): Promise<void> {
   const { wb, demo } = h;
   await h.step(n, '.ddp: open demo.ddp; CodeLens "Run All" and "Run" appear', async () => {
     await wb.runCommand('Go to File...');

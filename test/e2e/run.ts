@@ -540,7 +540,7 @@ async function main(): Promise<void> {
     if (want(6)) await showcase();
     if (want(10)) await stepHostileError();
     if (want(8) || want(9)) await stepFirstConnectFailures();
-    if (want(10)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 10);
+    if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');
