@@ -3,9 +3,25 @@
 import { normalizeUrl } from '../ddp';
 import { adHocName, DEFAULT_SETTINGS } from './config';
 import type { ConnectionConfig, Settings } from './config';
-import { Session, sameJson, type SessionChange, type SessionHooks, type SessionLog, type TokenStore } from './session';
+import { Session, type SessionHooks } from './session';
+import type { SessionChange } from './sessionEvents';
+import type { SessionLog } from './sessionLog';
+import type { TokenStore } from './resumeTokens';
 
+// The session layer's whole surface, for the extension: one import.
 export * from './session';
+export type { DocumentsView } from './sessionData';
+export type { SessionChange, SessionChangeOf, SessionChangeType } from './sessionEvents';
+export type { SessionLog, SessionLogRecord, SessionProblem, SubscriptionRef } from './sessionLog';
+export { nullLog } from './sessionLog';
+export type { TokenStore } from './resumeTokens';
+export { SessionError, isSessionError, type SessionErrorCode } from './sessionError';
+export type { ConnectProblem, ConnectProblemKind } from './connectProblem';
+export type { CarriedSubscription, SubscriptionSpec } from './sessionSubscriptions';
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 export type ManagerChange = { type: 'sessions' } | { type: 'session'; session: Session; change: SessionChange };
 
@@ -66,7 +82,7 @@ export class SessionManager {
         existing.config = cfg;
         if (existing.isActive) {
           if (before.url !== cfg.url || !sameJson(before.options, cfg.options)) {
-            existing.info('Connection settings changed: reconnecting');
+            existing.record({ type: 'options-changed', source: 'connection' });
             void existing.restart();
           }
         }
@@ -116,7 +132,7 @@ export class SessionManager {
     for (const s of this.list()) {
       s.applyTrace();
       if (s.isActive && before.get(s.id) !== JSON.stringify(s.effectiveOptions())) {
-        s.info('Settings changed: reconnecting with the new options');
+        s.record({ type: 'options-changed', source: 'settings' });
         void s.restart();
       }
     }

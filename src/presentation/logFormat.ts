@@ -68,14 +68,3 @@ function errorText(err: unknown): string {
 export function formatCallError(method: string, err: unknown, ms: number): string {
   return `${method} failed: ${describeError(err)} (${formatDuration(ms)})`;
 }
-
-/**
- * The notification text for a failed call: `fail: <reason> [<error>]`; the connection's own failures in plain words
- * (code read as a string, so that codes the library adds later need no change here).
- */
-export function callErrorNotification(method: string, err: unknown): string {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  if (code === 'TIMEOUT') return `${method}: the server did not answer in time (the method may still run on the server)`;
-  if (code === 'CONNECTION_LOST') return `${method}: the connection dropped before the answer (the method may or may not have run)`;
-  return `${method}: ${describeError(err)}`;
-}

@@ -11,7 +11,7 @@ import { hasCredentials, serverUrl, CREDENTIALS_IN_URL } from '../../src/core/co
 import { parseConnections } from '../../src/core/config';
 import { redactSecrets, formatValue } from '../../src/presentation/format';
 import { maskSecrets, DdpConnectionError } from '../../src/ddp';
-import { callErrorNotification } from '../../src/presentation/logFormat';
+import { callErrorNotification } from '../../src/presentation/errorMessages';
 
 describe('connect problems in plain words', () => {
   const WS = 'ws://127.0.0.1:1/websocket';
