@@ -46,7 +46,7 @@ function parts(error: unknown): { code?: string; message: string } {
   if (typeof error === 'string') return { message: error, code: CODE.exec(error)?.[1] };
   if (error && typeof error === 'object') {
     const e = error as { code?: unknown; message?: unknown };
-    const message = typeof e.message === 'string' ? e.message : String(error);
+    const message = typeof e.message === 'string' ? e.message : (error as { toString(): string }).toString();
     const code = typeof e.code === 'string' ? e.code : CODE.exec(message)?.[1];
     return { code, message };
   }

@@ -105,7 +105,7 @@ export class SessionManager {
     const normalized = normalizeUrl(url);
     const existing = this.list().find((s) => !s.saved && s.url === normalized);
     if (existing) return existing;
-    let base = name ?? adHocName(normalized);
+    const base = name ?? adHocName(normalized);
     let n = 2;
     const names = new Set(this.list().map((s) => s.name));
     let unique = base;
