@@ -4,6 +4,7 @@ import { normalizeUrl } from '../ddp';
 import { adHocName, DEFAULT_SETTINGS } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { Session, type SessionHooks } from './session';
+import { SessionError } from './sessionError';
 import type { SessionChange } from './sessionEvents';
 import type { SessionLog } from './sessionLog';
 import type { TokenStore } from './resumeTokens';
@@ -100,9 +101,14 @@ export class SessionManager {
     this.emit({ type: 'sessions' });
   }
 
-  /** Opens (or reuses) an unsaved connection to `url`. */
+  /** Opens (or reuses) an unsaved connection to `url`; a URL that is not a DDP URL is a SessionError INVALID_URL. */
   addAdHoc(url: string, name?: string): Session {
-    const normalized = normalizeUrl(url);
+    let normalized: string;
+    try {
+      normalized = normalizeUrl(url);
+    } catch (err) {
+      throw new SessionError('INVALID_URL', name ?? url, err instanceof Error ? err.message : String(err), { cause: err });
+    }
     const existing = this.list().find((s) => !s.saved && s.url === normalized);
     if (existing) return existing;
     const base = name ?? adHocName(normalized);

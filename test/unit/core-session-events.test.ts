@@ -53,4 +53,14 @@ describe('session façade without a client', () => {
     await assert.rejects(s.login('u', 'p'), (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED');
     manager.dispose();
   });
+
+  test('a URL that is not a DDP URL is refused with INVALID_URL and the reason', () => {
+    const manager = new SessionManager({ log: nullLog });
+    assert.throws(
+      () => manager.addAdHoc('ftp://h'),
+      (e: unknown) => e instanceof SessionError && e.code === 'INVALID_URL' && /Unsupported scheme ftp:/.test(e.message),
+    );
+    assert.deepEqual(manager.list(), []);
+    manager.dispose();
+  });
 });
