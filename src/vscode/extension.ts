@@ -5,6 +5,7 @@ import { serverUrl } from '../core/connectionUrl';
 import { parseConnections, readSettings } from '../core/config';
 import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
+import { textLog } from '../presentation/sessionLogText';
 import { DdpTreeProvider, reconnectClock } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   // Bound below, once the commands' context exists.
   const hooks: SessionHooks = {};
-  const manager = new SessionManager({ log, tokens, hooks });
+  const manager = new SessionManager({ log: textLog(log), tokens, hooks });
   const settings = () => readSettings((key) => config().get(key));
   manager.updateSettings(settings());
   log.trace = manager.current.trace;

@@ -11,19 +11,20 @@ import { sessionConnection, sessionFor } from '../../src/core/ddpFile/sessionCon
 import type { RequestResult } from '../../src/core/ddpFile/variables';
 import { responseText } from '../../src/presentation/ddpFile/responseText';
 import { SecretMasker } from '../../src/presentation/masker';
+import { problemText, textLog } from '../../src/presentation/sessionLogText';
 
 describe('.ddp runs over extension sessions', () => {
   let demo: DemoServer;
   let manager: SessionManager;
   const lines: string[] = [];
   const masker = new SecretMasker();
-  const log: SessionLog = {
+  const log: SessionLog = textLog({
     info: (m) => lines.push(masker.mask(m)),
     warn: (m) => lines.push(masker.mask(m)),
     error: (m) => lines.push(masker.mask(m)),
     frame: (m) => lines.push(masker.mask(m)),
     secret: (v) => masker.add(v),
-  };
+  });
   before(async () => {
     demo = await startDemoServer({ port: 0, taskIntervalMs: 0, messageIntervalMs: 0, bigCount: 10 });
     manager = new SessionManager({ log });
@@ -34,7 +35,7 @@ describe('.ddp runs over extension sessions', () => {
   });
 
   const sources = { environment: {}, dotenv: (n: string) => (n === 'PW' ? 'demo-password' : undefined), processEnv: () => undefined };
-  const connect = async (url: string) => sessionConnection(await sessionFor(manager, url));
+  const connect = async (url: string) => sessionConnection(await sessionFor(manager, url, problemText));
 
   it('opens an ad-hoc session for the URL, subscribes through it and reuses it for the next run', async () => {
     const file = parseDdp(`CONNECT ${demo.url}\n# @name tasks\nSUBSCRIBE tasks\n> expect ready\n> expect collection tasks count == 8\n# @name add\nCALL math.add [2, 3]\n`);
@@ -46,7 +47,7 @@ describe('.ddp runs over extension sessions', () => {
     assert.equal(session.url, demo.url);
     assert.equal(session.state, 'connected');
     assert.deepEqual(session.subscriptions().map((s) => [s.name, s.state]), [['tasks', 'ready']]);
-    assert.equal(session.client?.collections.get('tasks')?.size, 8);
+    assert.equal(session.documents('tasks')?.size, 8);
     assert.deepEqual(report.requests[0].collections, [{ name: 'tasks', count: 8 }]);
     assert.ok(lines.some((l) => l.includes('Calling math.add [2,3]')), lines.join('\n'));
 

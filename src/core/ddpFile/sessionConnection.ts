@@ -2,10 +2,16 @@
 // and logins are logged by the session, subscriptions appear in the tree, documents in its collections.
 import { normalizeUrl } from '../../ddp';
 import type { Session, SessionManager } from '../sessions';
+import type { SessionProblem } from '../sessionLog';
 import type { Connection } from './connection';
+import type { Collections } from './assertions';
 
 /** The session for a URL: a saved or open one with that URL, else a new ad-hoc one; connected. */
-export async function sessionFor(manager: SessionManager, url: string): Promise<Session> {
+export async function sessionFor(
+  manager: SessionManager,
+  url: string,
+  describe: (problem: SessionProblem) => string,
+): Promise<Session> {
   const normalized = normalizeUrl(url);
   const existing = manager.list().find((s) => s.url === normalized && s.isActive) ?? manager.list().find((s) => s.url === normalized);
   const session = existing ?? manager.addAdHoc(normalized);
@@ -34,46 +40,41 @@ export async function sessionFor(manager: SessionManager, url: string): Promise<
     await settled;
   }
   if (session.state !== 'connected') {
-    throw new Error(`Could not connect to ${normalized}${session.lastError ? `: ${session.lastError}` : session.failure ? `: ${session.failure}` : ''}`);
+    const problem = session.lastError ?? session.failure;
+    throw new Error(`Could not connect to ${normalized}${problem ? `: ${describe(problem)}` : ''}`);
   }
   return session;
 }
 
 export function sessionConnection(session: Session): Connection {
-  const client = () => {
-    const c = session.client;
-    if (!c) throw new Error(`"${session.name}" is not connected`);
-    return c;
-  };
   return {
     get collections() {
-      return session.client?.collections ?? new Map();
+      return session.collections() as Collections;
     },
     call: async (method, params) => (await session.call(method, params)).result,
     subscribe(name, params) {
-      const c = client();
       const id = session.subscribe(name, params);
       const settled = new Promise<Error | undefined>((resolve) => {
-        const done = (error: Error | undefined) => {
-          c.off('ready', onReady);
-          c.off('nosub', onNosub);
-          c.off('status', onStatus);
+        const check = (): boolean => {
+          const info = session.subscription(id);
+          if (info?.state === 'ready') return finish(undefined);
+          if (info?.state === 'stopped' || info?.state === 'error') {
+            return finish(info.error ?? new Error('The server stopped the subscription (nosub)'));
+          }
+          if (session.state === 'disconnected' || session.state === 'failed') {
+            return finish(new Error(`The connection was ${session.state === 'failed' ? 'lost' : 'closed'} before the subscription was ready`));
+          }
+          return false;
+        };
+        const offSubs = session.on('subscriptions', () => void check());
+        const offState = session.on('state', () => void check());
+        const finish = (error: Error | undefined): true => {
+          offSubs();
+          offState();
           resolve(error);
+          return true;
         };
-        const onReady = (ids: string[]) => {
-          if (ids.includes(id)) done(undefined);
-        };
-        const onNosub = (sid: string, error: Error | undefined) => {
-          if (sid === id) done(error ?? new Error('The server stopped the subscription (nosub)'));
-        };
-        const onStatus = (status: string) => {
-          if (status === 'closed' || status === 'failed') done(new Error(`The connection ${status} before the subscription was ready`));
-        };
-        c.on('ready', onReady);
-        c.on('nosub', onNosub);
-        c.on('status', onStatus);
-        const info = c.subscriptions.get(id);
-        if (info?.state === 'ready') done(undefined);
+        check();
       });
       return { id, settled };
     },

@@ -8,6 +8,7 @@ import { dotenvFor } from '../../core/ddpFile/dotenv';
 import { parseDdp } from '../../core/ddpFile/parser';
 import { DEFAULT_TIMEOUT, runFile, type FileReport, type RequestReport, type RunOptions } from '../../core/ddpFile/runner';
 import { sessionConnection, sessionFor } from '../../core/ddpFile/sessionConnection';
+import { problemText } from '../../presentation/sessionLogText';
 import type { RequestResult } from '../../core/ddpFile/variables';
 import type { Collections } from '../../core/ddpFile/assertions';
 import type { Session } from '../../core/sessions';
@@ -77,7 +78,7 @@ export class DdpRunService {
     let session: Session | undefined;
     const report = await runFile(file, {
       connect: async (url) => {
-        session = await sessionFor(this.ctx.manager, url);
+        session = await sessionFor(this.ctx.manager, url, problemText);
         this.ctx.status.setCurrent(session);
         return sessionConnection(session);
       },
@@ -94,7 +95,7 @@ export class DdpRunService {
     for (const r of report.requests) {
       if (r.status !== 'skipped') this.ctx.log.info(`${name}: ${r.status === 'passed' ? '✓' : '✗'} ${r.label}${r.outcome ? ` (${r.outcome.duration} ms)` : ''}`);
     }
-    const collections = session?.client?.collections;
+    const collections = session?.collections();
     if (options.show !== false) await this.view.show(responseText(report, { file: name, url: report.url, collections, at: new Date() }));
     return { file, report, collections };
   }
