@@ -1,0 +1,89 @@
+// The inspector's capture ring: bounded, exact, in order; totals and the once-per-batch signal.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Capture, FrameRing, clampMaxFrames, DEFAULT_MAX_FRAMES } from '../../src/core/capture';
+
+describe('inspector capture ring', () => {
+  it('keeps the newest `capacity` frames, oldest first, with seqs that never repeat', () => {
+    const ring = new FrameRing(3);
+    for (let i = 1; i <= 5; i++) ring.push(i % 2 ? 'in' : 'out', `f${i}`, 1000 + i, 2);
+    assert.equal(ring.size, 3);
+    assert.equal(ring.firstSeq, 3);
+    assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text, f.dir, f.at]), [
+      [3, 'f3', 'in', 1003],
+      [4, 'f4', 'out', 1004],
+      [5, 'f5', 'in', 1005],
+    ]);
+    assert.equal(ring.get(2), undefined, 'dropped');
+    assert.equal(ring.get(6), undefined, 'not yet');
+    ring.clear();
+    assert.equal(ring.size, 0);
+    assert.equal(ring.push('in', 'g', 1, 1), 6, 'seqs go on after clear()');
+  });
+
+  it('resizing keeps the newest frames that fit', () => {
+    const ring = new FrameRing(5);
+    for (let i = 1; i <= 7; i++) ring.push('in', `f${i}`, i, 1);
+    ring.resize(2);
+    assert.deepEqual(ring.range(0).map((f) => f.text), ['f6', 'f7']);
+    ring.push('in', 'f8', 8, 1);
+    assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text]), [
+      [7, 'f7'],
+      [8, 'f8'],
+    ]);
+    ring.resize(4);
+    ring.push('out', 'f9', 9, 1);
+    assert.deepEqual(ring.range(0).map((f) => f.text), ['f7', 'f8', 'f9']);
+  });
+
+  it('memory is bounded at 100,000 frames whatever the traffic', () => {
+    const c = new Capture(DEFAULT_MAX_FRAMES);
+    for (let i = 0; i < 250_000; i++) c.record('in', '{"msg":"added"}', i);
+    assert.equal(c.ring.size, 100_000);
+    assert.equal(c.totals.framesIn, 250_000, 'totals count every frame, dropped ones too');
+  });
+
+  it('counts UTF-8 bytes of the exact text, in and out', () => {
+    const c = new Capture(10);
+    c.record('out', '{"msg":"method","params":["é"]}', 1);
+    c.record('in', '{"msg":"result"}', 2);
+    assert.deepEqual(c.totals, { framesIn: 1, framesOut: 1, bytesIn: 16, bytesOut: 32 });
+    assert.equal(c.ring.get(1)?.bytes, 32);
+  });
+
+  it('signals new frames once per batch and drains them in order', () => {
+    const c = new Capture(100);
+    let signals = 0;
+    c.onFrames(() => signals++);
+    c.record('in', 'a', 1);
+    c.record('in', 'b', 2);
+    assert.equal(signals, 1);
+    assert.deepEqual(c.drain().map((f) => f.text), ['a', 'b']);
+    assert.deepEqual(c.drain(), []);
+    c.record('out', 'c', 3);
+    assert.equal(signals, 2);
+    assert.deepEqual(c.snapshot().map((f) => f.text), ['a', 'b', 'c']);
+    assert.deepEqual(c.drain(), [], 'a snapshot counts as drained');
+  });
+
+  it('records nothing while paused; clear() empties the ring and the totals', () => {
+    const c = new Capture(100);
+    c.paused = true;
+    c.record('in', 'a', 1);
+    assert.equal(c.ring.size, 0);
+    c.paused = false;
+    c.record('in', 'b', 2);
+    c.clear();
+    assert.equal(c.ring.size, 0);
+    assert.equal(c.totals.framesIn, 0);
+    assert.deepEqual(c.drain(), []);
+  });
+
+  it('the maxFrames setting is clamped to sane bounds', () => {
+    assert.equal(clampMaxFrames(undefined), 100_000);
+    assert.equal(clampMaxFrames('x'), 100_000);
+    assert.equal(clampMaxFrames(5), 100);
+    assert.equal(clampMaxFrames(5e9), 1_000_000);
+    assert.equal(clampMaxFrames(2500.7), 2500);
+  });
+});
