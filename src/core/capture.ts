@@ -1,6 +1,6 @@
 // The inspector's capture: every DDP frame of one connection (or one tap client), raw, in a bounded ring.
 // Plain module: no VS Code API. Recording is the hot path (it runs inside the client's frame handling), so it only
-// stores the text, the time and the direction; sizes are counted here, everything else is worked out later, off it.
+// copies the text out of the heap and notes the time, direction and size; everything else is worked out later.
 
 export type Direction = 'in' | 'out';
 
@@ -33,16 +33,31 @@ export function clampMaxFrames(value: unknown): number {
   return Math.min(MAX_MAX_FRAMES, Math.max(MIN_MAX_FRAMES, Math.floor(value)));
 }
 
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+interface Chunk {
+  buf: Buffer;
+  used: number;
+  /** seq of the last frame written into it: the chunk is freed once that frame leaves the ring. */
+  lastSeq: number;
+}
+
 /**
  * Fixed-capacity ring of frames: pushing onto a full ring drops the oldest frame, so memory is bounded by
- * `capacity` frames whatever the traffic. Slots are parallel arrays (no object per frame).
+ * `capacity` frames whatever the traffic. The texts are copied as UTF-8 into 4 MiB buffers outside the JavaScript
+ * heap, and the per-frame facts live in typed arrays: keeping 100,000 frames costs the garbage collector nothing,
+ * which keeps the client it listens to as fast as without capture (see bench/RESULTS.md).
  */
 export class FrameRing {
-  private texts: string[] = [];
-  private ats: number[] = [];
-  private dirs: Direction[] = [];
-  private sizes: number[] = [];
-  /** Slot of the oldest frame once the ring has wrapped. */
+  private chunks: Chunk[] = [];
+  /** Chunk id of chunks[0]; chunk ids only grow. */
+  private chunkBase = 0;
+  private chunkOf = new Int32Array(0);
+  private offsets = new Int32Array(0);
+  private lengths = new Int32Array(0);
+  private ats = new Float64Array(0);
+  private dirs = new Uint8Array(0);
+  /** Slot of the oldest frame. */
   private head = 0;
   private count = 0;
   /** seq of the next frame. */
@@ -56,7 +71,7 @@ export class FrameRing {
   get size(): number {
     return this.count;
   }
-  /** seq of the oldest frame kept (== nextSeq when empty). */
+  /** seq of the oldest frame kept (== endSeq when empty). */
   get firstSeq(): number {
     return this.nextSeq - this.count;
   }
@@ -64,32 +79,94 @@ export class FrameRing {
   get endSeq(): number {
     return this.nextSeq;
   }
+  /** Bytes held outside the heap for frame texts. */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.buf.length;
+    return n;
+  }
 
-  push(dir: Direction, text: string, at: number, bytes: number): number {
+  /** Stores a frame; returns its seq and its UTF-8 size. */
+  push(dir: Direction, text: string, at: number): { seq: number; bytes: number } {
     const seq = this.nextSeq++;
+    let slot: number;
     if (this.count < this.cap) {
-      const slot = (this.head + this.count) % this.cap;
-      this.texts[slot] = text;
-      this.ats[slot] = at;
-      this.dirs[slot] = dir;
-      this.sizes[slot] = bytes;
+      this.grow();
+      slot = (this.head + this.count) % this.cap;
       this.count++;
     } else {
-      const slot = this.head;
-      this.texts[slot] = text;
-      this.ats[slot] = at;
-      this.dirs[slot] = dir;
-      this.sizes[slot] = bytes;
+      slot = this.head;
       this.head = (this.head + 1) % this.cap;
     }
-    return seq;
+    const { chunk, id } = this.room(text);
+    const bytes = chunk.buf.write(text, chunk.used, 'utf8');
+    this.chunkOf[slot] = id;
+    this.offsets[slot] = chunk.used;
+    this.lengths[slot] = bytes;
+    this.ats[slot] = at;
+    this.dirs[slot] = dir === 'in' ? 0 : 1;
+    chunk.used += bytes;
+    chunk.lastSeq = seq;
+    this.freeChunks();
+    return { seq, bytes };
+  }
+
+  /** The chunk the text fits in (a new one when the last is full; its own for a very large frame). */
+  private room(text: string): { chunk: Chunk; id: number } {
+    const last = this.chunks[this.chunks.length - 1];
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only near the end is the exact size needed.
+    if (last) {
+      const free = last.buf.length - last.used;
+      if (text.length * 3 <= free || Buffer.byteLength(text, 'utf8') <= free) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    }
+    const size = Math.max(CHUNK_BYTES, Buffer.byteLength(text, 'utf8'));
+    const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(size), used: 0, lastSeq: 0 };
+    this.chunks.push(chunk);
+    return { chunk, id: this.chunkBase + this.chunks.length - 1 };
+  }
+
+  /** Frees the chunks whose every frame has left the ring (never the one being written). */
+  private freeChunks(): void {
+    const first = this.firstSeq;
+    let n = 0;
+    while (n < this.chunks.length - 1 && this.chunks[n].lastSeq < first) n++;
+    if (n > 0) {
+      this.chunks.splice(0, n);
+      this.chunkBase += n;
+    }
+  }
+
+  /** Typed arrays grow by doubling up to the capacity, so a small capture costs little. */
+  private grow(): void {
+    if (this.count < this.ats.length) return;
+    const size = Math.min(this.cap, Math.max(1024, this.ats.length * 2));
+    // Before the first wrap the slots are 0..count-1 in order, so a plain copy keeps them.
+    const copy = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.chunkOf = copy(this.chunkOf, (n) => new Int32Array(n));
+    this.offsets = copy(this.offsets, (n) => new Int32Array(n));
+    this.lengths = copy(this.lengths, (n) => new Int32Array(n));
+    this.ats = copy(this.ats, (n) => new Float64Array(n));
+    this.dirs = copy(this.dirs, (n) => new Uint8Array(n));
   }
 
   get(seq: number): CapturedFrame | undefined {
     const offset = seq - this.firstSeq;
     if (!Number.isInteger(offset) || offset < 0 || offset >= this.count) return undefined;
     const slot = (this.head + offset) % this.cap;
-    return { seq, at: this.ats[slot], dir: this.dirs[slot], text: this.texts[slot], bytes: this.sizes[slot] };
+    const chunk = this.chunks[this.chunkOf[slot] - this.chunkBase];
+    const start = this.offsets[slot];
+    const bytes = this.lengths[slot];
+    return {
+      seq,
+      at: this.ats[slot],
+      dir: this.dirs[slot] === 0 ? 'in' : 'out',
+      text: chunk.buf.toString('utf8', start, start + bytes),
+      bytes,
+    };
   }
 
   /** Frames with seq in [from, to), oldest first; what was dropped is skipped. */
@@ -102,10 +179,12 @@ export class FrameRing {
   }
 
   clear(): void {
-    this.texts = [];
-    this.ats = [];
-    this.dirs = [];
-    this.sizes = [];
+    this.chunks = [];
+    this.chunkOf = new Int32Array(0);
+    this.offsets = new Int32Array(0);
+    this.lengths = new Int32Array(0);
+    this.ats = new Float64Array(0);
+    this.dirs = new Uint8Array(0);
     this.head = 0;
     this.count = 0;
   }
@@ -116,8 +195,8 @@ export class FrameRing {
     const kept = this.range(Math.max(this.firstSeq, this.nextSeq - capacity));
     this.cap = capacity;
     this.clear();
-    this.nextSeq = kept.length > 0 ? kept[0].seq : this.nextSeq;
-    for (const f of kept) this.push(f.dir, f.text, f.at, f.bytes);
+    if (kept.length > 0) this.nextSeq = kept[0].seq;
+    for (const f of kept) this.push(f.dir, f.text, f.at);
   }
 }
 
@@ -140,8 +219,7 @@ export class Capture {
 
   record(dir: Direction, text: string, at: number): void {
     if (this.paused) return;
-    const bytes = Buffer.byteLength(text, 'utf8');
-    this.ring.push(dir, text, at, bytes);
+    const { bytes } = this.ring.push(dir, text, at);
     if (dir === 'in') {
       this.totals.framesIn++;
       this.totals.bytesIn += bytes;

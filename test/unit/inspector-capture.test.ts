@@ -6,7 +6,7 @@ import { Capture, FrameRing, clampMaxFrames, DEFAULT_MAX_FRAMES } from '../../sr
 describe('inspector capture ring', () => {
   it('keeps the newest `capacity` frames, oldest first, with seqs that never repeat', () => {
     const ring = new FrameRing(3);
-    for (let i = 1; i <= 5; i++) ring.push(i % 2 ? 'in' : 'out', `f${i}`, 1000 + i, 2);
+    for (let i = 1; i <= 5; i++) ring.push(i % 2 ? 'in' : 'out', `f${i}`, 1000 + i);
     assert.equal(ring.size, 3);
     assert.equal(ring.firstSeq, 3);
     assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text, f.dir, f.at]), [
@@ -18,29 +18,50 @@ describe('inspector capture ring', () => {
     assert.equal(ring.get(6), undefined, 'not yet');
     ring.clear();
     assert.equal(ring.size, 0);
-    assert.equal(ring.push('in', 'g', 1, 1), 6, 'seqs go on after clear()');
+    assert.equal(ring.push('in', 'g', 1).seq, 6, 'seqs go on after clear()');
   });
 
   it('resizing keeps the newest frames that fit', () => {
     const ring = new FrameRing(5);
-    for (let i = 1; i <= 7; i++) ring.push('in', `f${i}`, i, 1);
+    for (let i = 1; i <= 7; i++) ring.push('in', `f${i}`, i);
     ring.resize(2);
     assert.deepEqual(ring.range(0).map((f) => f.text), ['f6', 'f7']);
-    ring.push('in', 'f8', 8, 1);
+    ring.push('in', 'f8', 8);
     assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text]), [
       [7, 'f7'],
       [8, 'f8'],
     ]);
     ring.resize(4);
-    ring.push('out', 'f9', 9, 1);
+    ring.push('out', 'f9', 9);
     assert.deepEqual(ring.range(0).map((f) => f.text), ['f7', 'f8', 'f9']);
   });
 
   it('memory is bounded at 100,000 frames whatever the traffic', () => {
     const c = new Capture(DEFAULT_MAX_FRAMES);
-    for (let i = 0; i < 250_000; i++) c.record('in', '{"msg":"added"}', i);
+    const text = `{"msg":"added","collection":"c","id":"x","fields":{"s":"${'y'.repeat(400)}"}}`;
+    for (let i = 0; i < 250_000; i++) c.record('in', text, i);
     assert.equal(c.ring.size, 100_000);
     assert.equal(c.totals.framesIn, 250_000, 'totals count every frame, dropped ones too');
+    assert.ok(c.ring.bufferedBytes <= 100_000 * text.length + 2 * 4 * 1024 * 1024, `${c.ring.bufferedBytes} bytes kept`);
+    assert.equal(c.ring.get(250_000)?.text, text);
+    assert.equal(c.ring.get(150_001)?.text, text);
+    assert.equal(c.ring.get(150_000), undefined);
+  });
+
+  it('keeps any text exactly: non-ASCII, lone surrogates replaced as UTF-8 does, frames larger than a chunk', () => {
+    const ring = new FrameRing(10);
+    const texts = ['{"a":"é中😀"}', '', 'x'.repeat(5 * 1024 * 1024), '{"msg":"ping"}'];
+    for (const t of texts) ring.push('in', t, 1);
+    assert.deepEqual(ring.range(0).map((f) => f.text), texts);
+    assert.deepEqual(ring.range(0).map((f) => f.bytes), texts.map((t) => Buffer.byteLength(t)));
+  });
+
+  it('a full chunk moves on to a new one without losing the frame that did not fit', () => {
+    const ring = new FrameRing(100);
+    const big = 'é'.repeat(900_000); // 1.8 MB in UTF-8, 0.9 M UTF-16 units: the quick size test cannot tell
+    for (let i = 0; i < 5; i++) ring.push('out', `${i}${big}`, i);
+    assert.deepEqual(ring.range(0).map((f) => f.text.slice(0, 1)), ['0', '1', '2', '3', '4']);
+    assert.ok(ring.range(0).every((f) => f.text.length === big.length + 1));
   });
 
   it('counts UTF-8 bytes of the exact text, in and out', () => {
