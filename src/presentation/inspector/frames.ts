@@ -33,6 +33,8 @@ export const FRAME_TYPES = [
 export type FrameType = (typeof FRAME_TYPES)[number];
 
 export interface FrameView extends WireFrame {
+  /** ms since the previous frame of the capture (set by the list that holds it). */
+  gap: number;
   /** The `msg` field as sent ('' when there is none or the text is not a JSON object). */
   msg: string;
   type: FrameType;
@@ -91,6 +93,7 @@ function shaped(f: WireFrame, msg: string, type: FrameType, preview: string): Fr
     dir: f.dir,
     bytes: f.bytes,
     text: f.text,
+    gap: 0,
     msg,
     type,
     key: '',
