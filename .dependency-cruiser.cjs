@@ -1,6 +1,7 @@
 // The layers of DDP Explorer, one direction of imports (see README "How it works"):
 //   src/ddp (protocol) <- src/core (sessions, settings, params) <- src/presentation (view models) <- src/vscode (adapter)
 // Only src/vscode may import the `vscode` module. No circular imports anywhere in src.
+// src/webview holds browser bundles (the inspector's page): they use plain presentation modules and nothing else.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -47,6 +48,27 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/' },
     },
     {
+      name: 'webview-uses-presentation-only',
+      severity: 'error',
+      comment: 'Webview code runs in a browser page and talks to the extension by messages: of src it may use only the plain presentation modules.',
+      from: { path: '^src/webview/' },
+      to: { path: '^src/', pathNot: '^src/(webview|presentation)/' },
+    },
+    {
+      name: 'nothing-imports-webview',
+      severity: 'error',
+      comment: 'The webview is its own bundle: the extension reaches it by messages, never by import.',
+      from: { path: '^src/', pathNot: '^src/webview/' },
+      to: { path: '^src/webview/' },
+    },
+    {
+      name: 'webview-without-node',
+      severity: 'error',
+      comment: 'A browser bundle cannot use Node built-ins or npm packages made for Node.',
+      from: { path: '^src/webview/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment: 'What ships may not need a devDependency at run time (the vscode API types are the one exception).',
@@ -62,8 +84,8 @@ module.exports = {
     {
       name: 'only-known-folders',
       severity: 'error',
-      comment: 'Every source file lives in one of the four layers.',
-      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode)/' },
+      comment: 'Every source file lives in one of the four layers, or in a webview bundle.',
+      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode|webview)/' },
       to: {},
     },
     {

@@ -14,6 +14,7 @@ import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
+import { registerInspector } from './inspector/register';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
 
@@ -88,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerMethodCommands(ctx),
     ...registerDocumentCommands(ctx),
     ...registerAccountCommands(ctx),
+    ...registerInspector(ctx).disposables,
   ];
   active = { manager, disposables };
   // Deactivation order: clients first (they log while closing), then the views.

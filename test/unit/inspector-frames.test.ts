@@ -202,3 +202,43 @@ describe('inspector counters', () => {
     assert.deepEqual([formatBytes(999), formatBytes(1500), formatBytes(2_500_000)], ['999 B', '1.5 kB', '2.5 MB']);
   });
 });
+
+describe('inspector frame list (what the webview holds)', () => {
+  const wire = (s: number, msg: Record<string, unknown>, dir: 'in' | 'out' = 'in', at = s * 10): WireFrame => {
+    const text = JSON.stringify(msg);
+    return { seq: s, at, dir, bytes: text.length, text };
+  };
+
+  it('describes, links, counts and filters each batch; gaps between frames; bounded like the capture', async () => {
+    const { FrameList } = await import('../../src/presentation/inspector/frameList');
+    const list = new FrameList(4);
+    list.setFilter({ ...EMPTY_FILTER, types: ['method', 'result'] });
+    list.append([
+      wire(1, { msg: 'method', id: '1', method: 'math.add', params: [2, 3] }, 'out', 100),
+      wire(2, { msg: 'added', collection: 'c', id: 'a' }, 'in', 105),
+      wire(3, { msg: 'result', id: '1', result: 5 }, 'in', 112),
+    ]);
+    assert.equal(list.rows, 2);
+    assert.equal(list.frameAtRow(1)?.name, 'math.add');
+    assert.equal(list.frame(3)?.gap, 7);
+    assert.equal(list.linker.get(1)?.resultMs, 12);
+    assert.equal(list.counters.byType.added, 1);
+    list.toggleBookmark(3);
+    list.append([wire(3, { msg: 'result', id: '1', result: 5 }), wire(4, { msg: 'ping' }), wire(5, { msg: 'method', id: '2', method: 'x', params: [] }, 'out'), wire(6, { msg: 'pong' })]);
+    assert.deepEqual(list.frames.map((f) => f.seq), [3, 4, 5, 6], 'the repeated frame 3 is not added twice; 1 and 2 dropped');
+    assert.deepEqual(list.shownSeqs(), [3, 5]);
+    assert.equal(list.rowOfSeq(5), 1);
+    assert.equal(list.rowOfSeq(1), -1);
+    assert.equal(list.linker.get(1), undefined, 'links of dropped frames are gone');
+    list.setFilter({ ...EMPTY_FILTER, bookmarkedOnly: true });
+    assert.deepEqual(list.shownSeqs(), [3]);
+    list.toggleBookmark(5);
+    assert.deepEqual(list.shownSeqs(), [3, 5]);
+    assert.equal(list.nextBookmark(3, 1), 5);
+    assert.equal(list.nextBookmark(5, 1), 3, 'wraps around');
+    assert.equal(list.nextBookmark(3, -1), 5);
+    list.clear();
+    assert.equal(list.rows, 0);
+    assert.equal(list.counters.framesIn, 0);
+  });
+});

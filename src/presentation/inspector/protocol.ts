@@ -14,7 +14,8 @@ export interface SourceInfo {
 }
 
 export type HostMessage =
-  | { type: 'init'; source: SourceInfo; paused: boolean; maxFrames: number }
+  /** `key` is kept in the webview's state, so that the panel reopens on the same source after a reload. */
+  | { type: 'init'; key: string; source: SourceInfo; paused: boolean; maxFrames: number }
   | { type: 'frames'; frames: WireFrame[] }
   | { type: 'source'; source: SourceInfo }
   | { type: 'paused'; paused: boolean }
