@@ -14,7 +14,7 @@ import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
-import { registerInspector } from './inspector/register';
+import { registerInspectorFeatures } from './inspector';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
 
@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerMethodCommands(ctx),
     ...registerDocumentCommands(ctx),
     ...registerAccountCommands(ctx),
-    ...registerInspector(ctx).disposables,
+    ...registerInspectorFeatures(ctx),
   ];
   active = { manager, disposables };
   // Deactivation order: clients first (they log while closing), then the views.
