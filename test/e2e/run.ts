@@ -22,6 +22,7 @@ import {
   RunningCodeServer,
 } from './codeserver';
 import { Workbench, escapeRe, until } from './workbench';
+import { inspectorScenario } from './inspector';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -350,6 +351,7 @@ async function main(): Promise<void> {
     if (want(4)) await scenario4();
     if (want(5)) await scenario5();
     if (want(6)) await showcase();
+    if (want(13)) await inspectorScenario({ wb, demo, resultsDir: RESULTS, step: (name, fn) => step(13, name, fn) });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');
