@@ -88,18 +88,31 @@ export class FrameRing {
 
   /** Stores a frame; returns its seq and its UTF-8 size. */
   push(dir: Direction, text: string, at: number): { seq: number; bytes: number } {
-    const seq = this.nextSeq++;
-    let slot: number;
-    if (this.count < this.cap) {
-      this.grow();
-      slot = (this.head + this.count) % this.cap;
-      this.count++;
-    } else {
-      slot = this.head;
-      this.head = (this.head + 1) % this.cap;
-    }
+    const seq = this.slotFor();
+    const slot = this.lastSlot();
     const { chunk, id } = this.room(text);
     const bytes = chunk.buf.write(text, chunk.used, 'utf8');
+    this.note(slot, seq, chunk, id, bytes, dir, at);
+    return { seq, bytes };
+  }
+
+  /** Takes the next seq and slot (dropping the oldest frame when full). */
+  private slotFor(): number {
+    if (this.count < this.cap) {
+      this.grow();
+      this.count++;
+    } else {
+      this.head = (this.head + 1) % this.cap;
+    }
+    return this.nextSeq++;
+  }
+
+  /** Slot of the newest frame. */
+  private lastSlot(): number {
+    return (this.head + this.count - 1) % this.cap;
+  }
+
+  private note(slot: number, seq: number, chunk: Chunk, id: number, bytes: number, dir: Direction, at: number): void {
     this.chunkOf[slot] = id;
     this.offsets[slot] = chunk.used;
     this.lengths[slot] = bytes;
@@ -108,19 +121,30 @@ export class FrameRing {
     chunk.used += bytes;
     chunk.lastSeq = seq;
     this.freeChunks();
-    return { seq, bytes };
+  }
+
+  /** Stores a frame that arrived as UTF-8 bytes (the tap): a plain copy, no decoding. Returns its seq. */
+  pushBytes(dir: Direction, bytes: Buffer, at: number): number {
+    const seq = this.slotFor();
+    const slot = this.lastSlot();
+    const { chunk, id } = this.roomFor(bytes.length);
+    bytes.copy(chunk.buf, chunk.used);
+    this.note(slot, seq, chunk, id, bytes.length, dir, at);
+    return seq;
   }
 
   /** The chunk the text fits in (a new one when the last is full; its own for a very large frame). */
   private room(text: string): { chunk: Chunk; id: number } {
     const last = this.chunks[this.chunks.length - 1];
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only near the end is the exact size needed.
-    if (last) {
-      const free = last.buf.length - last.used;
-      if (text.length * 3 <= free || Buffer.byteLength(text, 'utf8') <= free) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
-    }
-    const size = Math.max(CHUNK_BYTES, Buffer.byteLength(text, 'utf8'));
-    const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(size), used: 0, lastSeq: 0 };
+    if (last && text.length * 3 <= last.buf.length - last.used) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    return this.roomFor(Buffer.byteLength(text, 'utf8'));
+  }
+
+  private roomFor(size: number): { chunk: Chunk; id: number } {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && size <= last.buf.length - last.used) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size)), used: 0, lastSeq: 0 };
     this.chunks.push(chunk);
     return { chunk, id: this.chunkBase + this.chunks.length - 1 };
   }
@@ -220,6 +244,17 @@ export class Capture {
   record(dir: Direction, text: string, at: number): void {
     if (this.paused) return;
     const { bytes } = this.ring.push(dir, text, at);
+    this.count(dir, bytes);
+  }
+
+  /** record() for a frame that arrived as UTF-8 bytes (the tap forwards bytes: no decoding needed). */
+  recordBytes(dir: Direction, bytes: Buffer, at: number): void {
+    if (this.paused) return;
+    this.ring.pushBytes(dir, bytes, at);
+    this.count(dir, bytes.length);
+  }
+
+  private count(dir: Direction, bytes: number): void {
     if (dir === 'in') {
       this.totals.framesIn++;
       this.totals.bytesIn += bytes;

@@ -59,11 +59,11 @@ export class TapClient {
       tap.changed(this);
     });
     this.upstream.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      this.capture.record('in', text(data), Date.now());
+      this.capture.recordBytes('in', bytesOf(data), Date.now());
       if (app.readyState === WebSocket.OPEN) app.send(data, { binary: isBinary });
     });
     app.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      this.capture.record('out', text(data), Date.now());
+      this.capture.recordBytes('out', bytesOf(data), Date.now());
       if (this.upstream.readyState === WebSocket.OPEN) this.upstream.send(data, { binary: isBinary });
       else if (this.upstream.readyState === WebSocket.CONNECTING) this.backlog.push({ data, isBinary });
     });
@@ -101,10 +101,10 @@ export class TapClient {
   }
 }
 
-function text(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function bytesOf(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
 function sendable(code: number): boolean {

@@ -108,3 +108,15 @@ describe('inspector capture ring', () => {
     assert.equal(clampMaxFrames(2500.7), 2500);
   });
 });
+
+describe('inspector capture of bytes (the tap)', () => {
+  it('stores UTF-8 bytes as they came, mixed with text frames, and counts them', () => {
+    const c = new Capture(3);
+    c.recordBytes('out', Buffer.from('{"a":"é"}'), 1);
+    c.record('in', '{"b":"中"}', 2);
+    c.recordBytes('in', Buffer.from('x'.repeat(5 * 1024 * 1024)), 3);
+    c.recordBytes('in', Buffer.from('last'), 4);
+    assert.deepEqual(c.ring.range(0).map((f) => f.text.slice(0, 10)), ['{"b":"中"}', 'xxxxxxxxxx', 'last']);
+    assert.deepEqual(c.totals, { framesIn: 3, framesOut: 1, bytesIn: 11 + 5 * 1024 * 1024 + 4, bytesOut: 10 });
+  });
+});
