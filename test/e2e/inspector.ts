@@ -93,9 +93,21 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
       const r = (await rowTexts(inspector!)).filter((x) => /math\.add/.test(x));
       return r.length > rowsBefore && /→ result \d+ ms/.test(r[r.length - 1]) ? r : undefined;
     }, 'a second math.add row with its result', 10_000);
+    await wb.clearNotifications();
     await wb.page.screenshot({ path: path.join(h.resultsDir, 'inspector.png') });
     if (process.env.E2E_UPDATE_SCREENSHOT) fs.copyFileSync(path.join(h.resultsDir, 'inspector.png'), path.join(REPO, 'media', 'inspector.png'));
     return rows[rows.length - 1];
+  });
+
+  await h.step('The timing view shows the subscription and both calls as bars with their times', async () => {
+    await inspector!.locator('.filters button', { hasText: /^Timing$/ }).click();
+    const spans = await until(async () => {
+      const t = await inspector!.locator('.timing .span').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+      return t.filter((x) => /^method math\.add\d+ ms/.test(x)).length >= 2 && t.some((x) => /^sub tasks\d+ ms/.test(x)) ? t : undefined;
+    }, 'bars for tasks and the two math.add calls', 10_000);
+    await wb.screenshot('s13-timing-view');
+    await inspector!.locator('.filters button', { hasText: /^Timing$/ }).click();
+    return spans.join('; ');
   });
 
   const exported = path.join(REPO, 'test-results', 'e2e-workspace', 'capture.jsonl');

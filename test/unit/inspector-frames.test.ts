@@ -242,3 +242,30 @@ describe('inspector frame list (what the webview holds)', () => {
     assert.equal(list.counters.framesIn, 0);
   });
 });
+
+describe('inspector timing view', () => {
+  it('lays out methods and subscriptions from their frame to their answer on one axis', async () => {
+    const { FrameList } = await import('../../src/presentation/inspector/frameList');
+    const { spansOf, layoutSpans } = await import('../../src/presentation/inspector/timeline');
+    const list = new FrameList(100);
+    const w = (s: number, at: number, dir: 'in' | 'out', msg: Record<string, unknown>): WireFrame => ({ seq: s, at, dir, bytes: 1, text: JSON.stringify(msg) });
+    list.append([
+      w(1, 1000, 'out', { msg: 'sub', id: 'a', name: 'tasks', params: [] }),
+      w(2, 1010, 'out', { msg: 'method', id: '1', method: 'slow', params: [] }),
+      w(3, 1040, 'in', { msg: 'ready', subs: ['a'] }),
+      w(4, 1050, 'out', { msg: 'method', id: '2', method: 'never', params: [] }),
+      w(5, 2010, 'in', { msg: 'result', id: '1', result: 1 }),
+    ]);
+    const spans = spansOf(list);
+    assert.deepEqual(spans.map((s) => [s.name, s.ms, s.outcome]), [
+      ['tasks', 40, 'ready'],
+      ['slow', 1000, 'result'],
+      ['never', undefined, 'waiting'],
+    ]);
+    const { bars, from, to } = layoutSpans(spans, 3000);
+    assert.deepEqual([from, to], [1000, 3000]);
+    assert.deepEqual(bars[1], { left: 0.005, width: 0.5 });
+    assert.deepEqual(bars[2], { left: 0.025, width: 0.975 }, 'a call still waiting runs to now');
+    assert.equal(spansOf(list, 1).length, 1);
+  });
+});

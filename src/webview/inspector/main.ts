@@ -6,6 +6,7 @@ import { EMPTY_FILTER, type FilterSpec } from '../../presentation/inspector/filt
 import { FrameList } from '../../presentation/inspector/frameList';
 import { FRAME_TYPES, prettyFrame, type FrameType, type FrameView } from '../../presentation/inspector/frames';
 import { linkText } from '../../presentation/inspector/links';
+import { layoutSpans, spansOf } from '../../presentation/inspector/timeline';
 import type { HostMessage, SourceInfo, ViewMessage } from '../../presentation/inspector/protocol';
 import { VirtualList } from './virtualList';
 
@@ -105,6 +106,7 @@ const clearButton = button('Clear', 'Clear the capture', () => vscode.postMessag
 const exportButton = button('Export…', 'Export the capture as JSON Lines (secrets masked)', () =>
   vscode.postMessage({ type: 'export', seqs: filterActive() ? list.shownSeqs() : null }),
 );
+const timingButton = button('Timing', 'Show methods and subscriptions as a waterfall over time', () => setTiming(!timingOn));
 const prevPin = button('◀ Pin', 'Previous pinned frame', () => jumpToBookmark(-1));
 const nextPin = button('Pin ▶', 'Next pinned frame', () => jumpToBookmark(1));
 const filters = el(
@@ -117,6 +119,7 @@ const filters = el(
   nameFilter,
   pinnedLabel,
   el('span', { className: 'grow' }),
+  timingButton,
   prevPin,
   nextPin,
   pauseButton,
@@ -202,7 +205,45 @@ const detailPane = el('section', { className: 'detail-pane' }, el('div', { class
 
 const status = el('footer');
 
-document.body.append(header, chips, filters, listBox, detailPane, status);
+// ---- the timing view: methods and subscriptions as bars from their frame to their answer
+const timingBox = el('div', { className: 'timing' });
+timingBox.hidden = true;
+let timingOn = false;
+function setTiming(on: boolean): void {
+  timingOn = on;
+  timingBox.hidden = !on;
+  listBox.hidden = on;
+  timingButton.classList.toggle('on', on);
+  timingButton.setAttribute('aria-pressed', String(on));
+  if (on) renderTiming();
+  else virtual.schedule();
+}
+function renderTiming(): void {
+  const spans = spansOf(list);
+  const { bars, from, to } = layoutSpans(spans, Date.now());
+  const axis = el('div', { className: 'axis', text: spans.length ? `${clock(from)} — ${clock(to)} (${Math.round(to - from).toLocaleString('en-US')} ms)` : 'No method or subscription sent yet.' });
+  const rows = spans.map((span, i) => {
+    const bar = el('div', { className: `bar ${span.kind} ${span.outcome}` });
+    bar.style.left = `${(bars[i].left * 100).toFixed(3)}%`;
+    bar.style.width = `${(bars[i].width * 100).toFixed(3)}%`;
+    const ms = span.ms !== undefined ? `${Math.round(span.ms)} ms` : 'waiting';
+    const row = el(
+      'div',
+      { className: `span${span.seq === selected ? ' selected' : ''}`, title: `${span.kind} ${span.name}: ${span.outcome} ${ms}` },
+      el('span', { className: 'label', text: `${span.kind === 'method' ? 'method' : 'sub'} ${span.name}` }),
+      el('span', { className: 'ms', text: ms }),
+      el('div', { className: 'track' }, bar),
+    );
+    row.addEventListener('click', () => {
+      select(span.seq, false);
+      renderTiming();
+    });
+    return row;
+  });
+  timingBox.replaceChildren(axis, ...rows);
+}
+
+document.body.append(header, chips, filters, listBox, timingBox, detailPane, status);
 
 function select(seq: number, reveal: boolean): void {
   selected = seq;
@@ -315,6 +356,7 @@ function refreshChrome(): void {
   const total = list.frames.length.toLocaleString('en-US');
   status.textContent = `${total} frames${filterActive() ? ` · ${shown} shown` : ''}${list.filterError ? ` · ${list.filterError}` : ''}${paused ? ' · capture paused' : ''}${source.live ? '' : ' · offline'} · keeps the last ${list.maxFrames.toLocaleString('en-US')}`;
   drawChart(c.rates(now));
+  if (timingOn) renderTiming();
 }
 
 function drawChart(rates: number[]): void {
