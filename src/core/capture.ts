@@ -177,18 +177,18 @@ export class FrameRing {
     this.dirs = copy(this.dirs, (n) => new Uint8Array(n));
   }
 
-  get(seq: number): CapturedFrame | undefined {
+  /** The frame `seq`; `text`, when the caller still has it, saves decoding it again. */
+  get(seq: number, text?: string): CapturedFrame | undefined {
     const offset = seq - this.firstSeq;
     if (!Number.isInteger(offset) || offset < 0 || offset >= this.count) return undefined;
     const slot = (this.head + offset) % this.cap;
-    const chunk = this.chunks[this.chunkOf[slot] - this.chunkBase];
     const start = this.offsets[slot];
     const bytes = this.lengths[slot];
     return {
       seq,
       at: this.ats[slot],
       dir: this.dirs[slot] === 0 ? 'in' : 'out',
-      text: chunk.buf.toString('utf8', start, start + bytes),
+      text: text ?? this.chunks[this.chunkOf[slot] - this.chunkBase].buf.toString('utf8', start, start + bytes),
       bytes,
     };
   }
@@ -233,6 +233,10 @@ export class Capture {
   paused = false;
   totals: CaptureTotals = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   private drained: number;
+  /** Texts recorded since the last drain, while a view listens: drained as they are instead of decoded again. */
+  private pending: string[] = [];
+  /** seq of pending[0]. */
+  private pendingFrom = 0;
   private signalled = false;
   private listeners = new Set<() => void>();
 
@@ -243,14 +247,26 @@ export class Capture {
 
   record(dir: Direction, text: string, at: number): void {
     if (this.paused) return;
-    const { bytes } = this.ring.push(dir, text, at);
+    const { seq, bytes } = this.ring.push(dir, text, at);
+    if (this.listeners.size > 0) this.keep(seq, text);
     this.count(dir, bytes);
+  }
+
+  private keep(seq: number, text: string): void {
+    if (this.pending.length === 0) this.pendingFrom = seq;
+    // Frames beyond the ring's capacity are gone from it anyway: never hold more than that.
+    if (this.pending.length >= this.ring.capacity) {
+      this.pending.shift();
+      this.pendingFrom++;
+    }
+    this.pending.push(text);
   }
 
   /** record() for a frame that arrived as UTF-8 bytes (the tap forwards bytes: no decoding needed). */
   recordBytes(dir: Direction, bytes: Buffer, at: number): void {
     if (this.paused) return;
-    this.ring.pushBytes(dir, bytes, at);
+    const seq = this.ring.pushBytes(dir, bytes, at);
+    if (this.listeners.size > 0) this.keep(seq, bytes.toString('utf8'));
     this.count(dir, bytes.length);
   }
 
@@ -271,13 +287,25 @@ export class Capture {
   /** Called once when frames arrive after the last drain(). */
   onFrames(listener: () => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+      // Frames recorded from now on are not kept: what is kept would no longer be a run without gaps.
+      if (this.listeners.size === 0) this.pending = [];
+    };
   }
 
   /** Frames recorded since the last drain (those still in the ring). */
   drain(): CapturedFrame[] {
-    const frames = this.ring.range(this.drained);
-    this.drained = this.ring.endSeq;
+    const end = this.ring.endSeq;
+    const start = Math.max(this.drained, this.ring.firstSeq);
+    const from = this.pendingFrom;
+    const frames: CapturedFrame[] = [];
+    for (let seq = start; seq < end; seq++) {
+      const i = seq - from;
+      frames.push(this.ring.get(seq, i >= 0 && i < this.pending.length ? this.pending[i] : undefined)!);
+    }
+    this.pending = [];
+    this.drained = end;
     this.signalled = false;
     return frames;
   }
@@ -286,10 +314,12 @@ export class Capture {
   snapshot(): CapturedFrame[] {
     this.drained = this.ring.endSeq;
     this.signalled = false;
+    this.pending = [];
     return this.ring.range(this.ring.firstSeq);
   }
 
   clear(): void {
+    this.pending = [];
     this.ring.clear();
     this.drained = this.ring.endSeq;
     this.signalled = false;

@@ -120,3 +120,35 @@ describe('inspector capture of bytes (the tap)', () => {
     assert.deepEqual(c.totals, { framesIn: 3, framesOut: 1, bytesIn: 11 + 5 * 1024 * 1024 + 4, bytesOut: 10 });
   });
 });
+
+describe('inspector capture drains without decoding again', () => {
+  it('drains the right texts whatever the order of listening, pausing, dropping and clearing', () => {
+    const c = new Capture(4);
+    c.record('in', 'a', 1); // nobody listens: not kept
+    const stop = c.onFrames(() => undefined);
+    c.record('in', 'b', 2);
+    c.recordBytes('out', Buffer.from('c'), 3);
+    assert.deepEqual(c.drain().map((f) => f.text), ['a', 'b', 'c']);
+    for (const t of ['d', 'e', 'f', 'g', 'h', 'i']) c.record('in', t, 4);
+    assert.deepEqual(c.drain().map((f) => [f.seq, f.text]), [
+      [6, 'f'],
+      [7, 'g'],
+      [8, 'h'],
+      [9, 'i'],
+    ]);
+    c.record('in', 'j', 5);
+    stop();
+    c.record('in', 'k', 6);
+    const again = c.onFrames(() => undefined);
+    c.record('in', 'l', 7);
+    assert.deepEqual(c.drain().map((f) => f.text), ['j', 'k', 'l']);
+    c.paused = true;
+    c.record('in', 'm', 8);
+    c.paused = false;
+    c.record('in', 'n', 9);
+    c.clear();
+    c.record('in', 'o', 10);
+    assert.deepEqual(c.drain().map((f) => f.text), ['o']);
+    again();
+  });
+});
