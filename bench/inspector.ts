@@ -9,7 +9,7 @@
 //
 // Writes its section of bench/RESULTS.md (between the inspector markers; the rest of the file is bench/run.js's).
 // Options (environment): INSPECTOR_ROUNDS (3), INSPECTOR_SKIP_CLIENT=1 (skip part 1, the slow one).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +17,6 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DdpClient } from '../src/ddp';
 import { maskSecrets } from '../src/ddp/mask';
 import { Capture } from '../src/core/capture';
-import { Tap } from '../src/core/tap';
 import { EMPTY_FILTER } from '../src/presentation/inspector/filter';
 import { FrameList } from '../src/presentation/inspector/frameList';
 import type { WireFrame } from '../src/presentation/inspector/frames';
@@ -65,6 +64,43 @@ function captureCost(): void {
   out('');
   out(`Throughput with capture: ${slower >= 0 ? `${slower.toFixed(0)} % lower` : `${(-slower).toFixed(0)} % higher`} (target: at most 10 % lower); CPU time ${cpuMore >= 0 ? '+' : ''}${cpuMore.toFixed(0)} %.`);
   out('');
+}
+
+/** CPU per frame of each step, the minimum of 7 runs (robust on a busy machine), against the client's own parse. */
+function capturePerFrame(): void {
+  const bufs: Buffer[] = [];
+  for (let i = 0; i < N; i++) bufs.push(Buffer.from(JSON.stringify(addedFrame(i))));
+  const cpu = (fn: () => void) => {
+    const t0 = process.cpuUsage();
+    fn();
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / N;
+  };
+  const runs: Record<string, number[]> = { text: [], parse: [], record: [], drain: [], mask: [] };
+  let sink = 0;
+  for (let r = 0; r < 7; r++) {
+    const texts: string[] = [];
+    runs.text.push(cpu(() => bufs.forEach((b) => texts.push(b.toString()))));
+    runs.parse.push(cpu(() => texts.forEach((t) => (sink += (JSON.parse(t) as { msg: string }).msg.length))));
+    const c = new Capture(N);
+    const stop = c.onFrames(() => undefined);
+    const drained: string[] = [];
+    runs.record.push(cpu(() => texts.forEach((t, i) => c.record('in', t, i))));
+    runs.drain.push(cpu(() => c.drain().forEach((f) => drained.push(f.text))));
+    runs.mask.push(cpu(() => drained.forEach((t) => (sink += maskSecrets(t).length))));
+    stop();
+  }
+  const us = (k: string) => `${Math.min(...runs[k]).toFixed(2)} µs`;
+  out('CPU per `added` frame, each step on its own (minimum of 7 runs of 100,000 frames; less sensitive to a busy machine):');
+  out('');
+  out('| Step | CPU per frame |');
+  out('|---|---:|');
+  out(`| The client's own work, for scale: \`JSON.parse\` of the frame (one part of it) | ${us('parse')} |`);
+  out(`| Capture: copy the text into the ring | ${us('record')} |`);
+  out(`| Drain for the panel (the texts kept since the last drain, no decoding) | ${us('drain')} |`);
+  out(`| Mask secrets (the log's patterns) | ${us('mask')} |`);
+  out('');
+  if (sink < 0) console.log(sink);
 }
 
 function captureMemory(): void {
@@ -173,7 +209,12 @@ async function floodRate(url: string, server: { flood(ws: WebSocket): void }): P
 
 async function tap(): Promise<void> {
   const server = await instantServer();
-  const t = await Tap.start({ target: server.url, maxFrames: N });
+  // The tap in its own process, as in VS Code (the extension host); the server and the client share this one.
+  const child = fork(path.join(__dirname, 'tap-child.ts'), [server.url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const t = await new Promise<{ url: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string }));
+    child.once('exit', (code) => reject(new Error(`the tap process exited (${code})`)));
+  });
   const direct: number[] = [];
   const tapped: number[] = [];
   const rateDirect: number[] = [];
@@ -186,14 +227,15 @@ async function tap(): Promise<void> {
       rateTapped.push(await floodRate(t.url, server));
     }
   } finally {
-    await t.stop();
+    child.removeAllListeners('exit');
+    child.kill();
     await server.close();
   }
   const rttDirect = median(direct);
   const rttTapped = median(tapped);
   out('### The tap');
   out('');
-  out(`A server that answers at once, on 127.0.0.1; ${ROUNDS} rounds, medians. The tap records every frame in its capture as in use.`);
+  out(`A server that answers at once, on 127.0.0.1, and the client in one process, the tap in another (as in the extension host); ${ROUNDS} rounds, medians. The tap records every frame in its capture.`);
   out('');
   out('| Measure | Direct | Through the tap | Target |');
   out('|---|---:|---:|---|');
@@ -211,6 +253,7 @@ async function main(): Promise<void> {
   out(`- Date: ${new Date().toISOString()}; Node ${process.version}; load average before: ${load}`);
   out('');
   if (!process.env.INSPECTOR_SKIP_CLIENT) captureCost();
+  capturePerFrame();
   captureMemory();
   webviewWork();
   await tap();
