@@ -36,6 +36,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+const delta = (b: number) => `${b < 0 ? '−' : '+'}${mb(Math.abs(b))}`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const gc = () => (global as { gc?: () => void }).gc?.();
 
@@ -114,7 +115,7 @@ function captureMemory(): void {
   out('### Capture memory');
   out('');
   out(`100,000 frames of the \`added\` workload (${mb(bytes)} of frame text) in the ring:`);
-  out(`heap +${mb(after.heapUsed - before.heapUsed)}, outside the heap +${mb(after.arrayBuffers - before.arrayBuffers)}, RSS +${mb(after.rss - before.rss)} (target: at most +100 MB).`);
+  out(`heap ${delta(after.heapUsed - before.heapUsed)}, outside the heap ${delta(after.arrayBuffers - before.arrayBuffers)} (target: at most +100 MB; RSS moves as the collector returns memory: ${delta(after.rss - before.rss)}).`);
   out('');
 }
 
