@@ -28,13 +28,13 @@ function encodeFrame(payload) {
 const CHUNK = 1 << 20;
 
 /** All frames of a phase, as a few big buffers ready to write. */
-function encodePhase(frame, n) {
+function encodePhase(frame, n, count = n) {
   const chunks = [];
   let parts = [];
   let size = 0;
   let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const f = encodeFrame(Buffer.from(JSON.stringify(frame(i))));
+  for (let i = 0; i < count; i++) {
+    const f = encodeFrame(Buffer.from(JSON.stringify(frame(i, n))));
     parts.push(f);
     size += f.length;
     if (size >= CHUNK) {
@@ -52,10 +52,11 @@ function encodePhase(frame, n) {
 }
 
 class FloodServer {
-  constructor(n) {
+  /** `phases`: PHASES by default; ORDERED_PHASES for the ordered-collection workload. */
+  constructor(n, phases = PHASES) {
     this.n = n;
     this.phases = new Map();
-    for (const p of PHASES) this.phases.set(p.name, encodePhase(p.frame, n));
+    for (const p of phases) this.phases.set(p.name, encodePhase(p.frame, n, p.count ? p.count(n) : n));
     this.current = undefined;
     this.waiters = [];
   }

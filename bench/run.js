@@ -3,6 +3,7 @@
 //
 //   node bench/run.js [--rounds 5] [--n 100000] [--clients a,b] [--timeout 180] [--no-viewmodel] [--no-write]
 //                     [--only-viewmodel] [--vm-seconds 10] [--cpu-prof  (writes bench/.profiles/*.cpuprofile)]
+//                     [--ordered-sizes 20000,100000] [--no-ordered] [--only-ordered  (rewrites only its section)]
 //
 // One flood server in this process (frames pre-encoded); each client in its own child process, one after another,
 // in a rotating order, for several rounds; medians are reported. Results go to bench/RESULTS.md.
@@ -11,12 +12,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { FloodServer } = require('./flood-server');
-const { PHASES } = require('./workloads');
+const { PHASES, ORDERED_PHASES } = require('./workloads');
 
 const ALL_CLIENTS = ['ddp-explorer', 'floor', 'ddp', 'simpleddp', 'ddp.js', 'rocketchat'];
 
 function parseArgs(argv) {
-  const opts = { rounds: 5, n: 100000, clients: ALL_CLIENTS, timeout: 180, viewmodel: true, write: true, vmSeconds: 10, cpuProf: false, variants: {} };
+  const opts = {
+    rounds: 5, n: 100000, clients: ALL_CLIENTS, timeout: 180, viewmodel: true, write: true, vmSeconds: 10, cpuProf: false, variants: {},
+    ordered: true, orderedSizes: [20000, 100000],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -29,6 +33,13 @@ function parseArgs(argv) {
     else if (a === '--vm-seconds') opts.vmSeconds = Number(next());
     else if (a === '--no-write') opts.write = false;
     else if (a === '--cpu-prof') opts.cpuProf = true;
+    else if (a === '--no-ordered') opts.ordered = false;
+    else if (a === '--ordered-sizes') opts.orderedSizes = next().split(',').map(Number);
+    else if (a === '--only-ordered') {
+      opts.clients = [];
+      opts.viewmodel = false;
+      opts.onlyOrdered = true;
+    }
     else if (a === '--variant') {
       // name=path: our client from another build of the library, as an extra row (for before/after comparisons).
       const [name, lib] = next().split('=');
@@ -48,7 +59,7 @@ function median(xs) {
 }
 
 /** Runs one client through every phase in a fresh child process. */
-async function runClient(server, name, opts) {
+async function runClient(server, name, opts, phases = PHASES) {
   const lib = opts.variants[name];
   const env = lib ? { ...process.env, BENCH_DDP_LIB: lib, BENCH_DDP_LABEL: `DdpClient (${name})` } : process.env;
   const child = fork(path.join(__dirname, 'child.js'), [lib ? 'ddp-explorer' : name, server.url, String(opts.n)], {
@@ -93,7 +104,7 @@ async function runClient(server, name, opts) {
     result.label = ready.label;
     result.store = ready.store;
     await server.subscribed();
-    for (const p of PHASES) {
+    for (const p of phases) {
       child.send({ type: 'phase', name: p.name });
       await next('armed', 10000);
       const t0 = server.flood(p.name);
@@ -204,13 +215,15 @@ function targets(summaries, n, us = summaries.find((s) => s.name === 'ddp-explor
 }
 
 const VM = { docs: 100000, page: 100, rate: 10000 };
+/** The filtered-collection workload: a text filter on the 100,000 documents, 1,000 changes a second. */
+const VM_FILTERED = { ...VM, rate: 1000, filter: '777' };
 
 /** The explorer's view-model path: a paced change stream into SessionManager + TreeModel + DdpTreeProvider. */
-async function runViewModel(opts) {
+async function runViewModel(opts, vm = VM) {
   const { PacedServer } = require('./viewmodel-server');
-  const server = new PacedServer(VM.docs, VM.page);
+  const server = new PacedServer(vm.docs, vm.page);
   const url = await server.listen();
-  const child = fork(path.join(__dirname, 'viewmodel.js'), [url, String(VM.docs), String(VM.page)], {
+  const child = fork(path.join(__dirname, 'viewmodel.js'), [url, String(vm.docs), String(vm.page), ...(vm.filter ? [vm.filter] : [])], {
     execArgv: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.profiles')}`] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -239,7 +252,7 @@ async function runViewModel(opts) {
   try {
     await next('ready');
     child.send({ type: 'start' });
-    const sent = await server.stream(VM.rate, opts.vmSeconds);
+    const sent = await server.stream(vm.rate, opts.vmSeconds);
     await new Promise((resolve) => setTimeout(resolve, 500));
     child.send({ type: 'stop' });
     const r = await next('result');
@@ -263,13 +276,18 @@ function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-function viewModelMarkdown(r, opts) {
+function viewModelMarkdown(r, opts, vm = VM) {
   const secs = r.windowMs / 1000;
   const lines = [];
+  const filtered = vm.filter
+    ? ` with the filter "${vm.filter}" set on the collection (${r.matched === undefined ? '?' : r.matched.toLocaleString('en-US')} matching documents; ` +
+      `setting it tested every document once in ${r.filterMs === undefined ? '?' : r.filterMs.toFixed(0)} ms; the changes' \`score\` and \`t\` ` +
+      `values make documents start and stop matching)`
+    : '';
   lines.push(
-    `${VM.docs.toLocaleString('en-US')} documents loaded, the collection expanded (first page of ${VM.page} rows rendered), then ` +
-      `${r.sent.sent.toLocaleString('en-US')} \`changed\` frames in ${(r.sent.ms / 1000).toFixed(1)} s (${VM.rate.toLocaleString('en-US')}/s; one in ten ` +
-      `on a visible row, the rest spread over all documents), through the real SessionManager, TreeModel and DdpTreeProvider ` +
+    `${vm.docs.toLocaleString('en-US')} documents loaded, the collection expanded${filtered} (first page of ${vm.page} rows rendered), then ` +
+      `${r.sent.sent.toLocaleString('en-US')} \`changed\` frames in ${(r.sent.ms / 1000).toFixed(1)} s (${vm.rate.toLocaleString('en-US')}/s; one in ten ` +
+      `on a document of the first page, the rest spread over all documents), through the real SessionManager, TreeModel and DdpTreeProvider ` +
       `(\`vscode\` stubbed; each refreshed row is rendered again with getTreeItem).`,
   );
   lines.push('');
@@ -286,9 +304,76 @@ function viewModelMarkdown(r, opts) {
   lines.push(
     `| Change → refresh delay (visible rows, oldest pending change; ${r.delays.length} samples) | p50 ${f(p50)}, p95 ${f(p95)}, max ${f(max)} | < 200 ms ${max !== undefined && p95 < 200 ? '✓' : '✗'} |`,
   );
-  lines.push(`| CPU time of the extension-side process in the window | ${(r.cpuMs / 1000).toFixed(2)} s (${((100 * r.cpuMs) / r.windowMs).toFixed(0)}% of one core) | |`);
-  lines.push(`| Initial load of ${VM.docs.toLocaleString('en-US')} documents through the session and tree | ${(r.loadMs / 1000).toFixed(2)} s wall, ${(r.loadCpuMs / 1000).toFixed(2)} s CPU | |`);
+  const cpuPct = (100 * r.cpuMs) / r.windowMs;
+  lines.push(
+    `| CPU time of the extension-side process in the window | ${(r.cpuMs / 1000).toFixed(2)} s (${cpuPct.toFixed(0)}% of one core) | ${vm.filter ? `< 20 % ${cpuPct < 20 ? '✓' : '✗'}` : ''} |`,
+  );
+  lines.push(`| Initial load of ${vm.docs.toLocaleString('en-US')} documents through the session and tree | ${(r.loadMs / 1000).toFixed(2)} s wall, ${(r.loadCpuMs / 1000).toFixed(2)} s CPU | |`);
   return lines.join('\n');
+}
+
+/** Ordered collections: DdpClient only (the peers keep no order), plain `added` against `addedBefore` and moves. */
+async function runOrdered(opts) {
+  const rows = [];
+  for (const n of opts.orderedSizes) {
+    const server = new FloodServer(n, ORDERED_PHASES);
+    await server.listen();
+    const runs = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      // Plain and ordered swap places every other round, so that neither always runs on a warmer process.
+      const [warmup, plain, ordered, ...rest] = ORDERED_PHASES;
+      const phases = round % 2 ? [warmup, ordered, plain, ...rest] : ORDERED_PHASES;
+      const r = await runClient(server, 'ddp-explorer', { ...opts, n }, phases);
+      runs.push(r);
+      const line = phases.map((p) => `${p.name} ${r.phases[p.name] && r.phases[p.name].ms !== undefined ? Math.round(r.phases[p.name].ms) : '—'} ms`).join(', ');
+      console.log(`ordered ${n} round ${round + 1}/${opts.rounds}: ${line}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`);
+    }
+    server.close();
+    const ms = (name) => median(runs.map((r) => r.phases[name] && r.phases[name].ms));
+    const ratios = runs.filter((r) => !r.error).map((r) => r.phases.ordered.ms / r.phases.plain.ms);
+    rows.push({ n, plain: ms('plain'), ordered: ms('ordered'), moved: ms('moved'), ratio: median(ratios), failed: runs.filter((r) => r.error).length });
+  }
+  return rows;
+}
+
+function orderedMarkdown(rows, opts) {
+  const lines = [];
+  lines.push('## Ordered collections (DdpClient)');
+  lines.push('');
+  lines.push(
+    `The same 10-field documents as plain \`added\`, then as \`addedBefore\` with every fourth one inserted before an ` +
+      `earlier document spread over the collection (the others appended with \`before: null\`), then \`movedBefore\` of a ` +
+      `quarter of them to places spread over the collection (plain and ordered swap places every other round). Each ` +
+      `phase ends with a sentinel \`added\`; the time runs until the store holds it. ${opts.rounds} rounds, medians; "ordered ÷ plain" is the median of the per-round ratios.`,
+  );
+  lines.push('');
+  lines.push('| Documents | plain `added` | `addedBefore` (¼ in the middle) | ordered ÷ plain | `movedBefore` (¼ of them) | Target ≤ 1.5× |');
+  lines.push('|---:|---:|---:|---:|---:|:---:|');
+  const f = (x) => (x === undefined ? '—' : `${Math.round(x)} ms`);
+  for (const r of rows) {
+    const met = r.ratio !== undefined && r.ratio <= 1.5;
+    lines.push(
+      `| ${r.n.toLocaleString('en-US')} | ${f(r.plain)} | ${f(r.ordered)} | ${r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`} | ${f(r.moved)} | ${met ? 'yes' : '**no**'} |`,
+    );
+    if (r.failed) lines.push(`| | ${r.failed} of ${opts.rounds} rounds incomplete | | | | |`);
+  }
+  lines.push('');
+  lines.push(
+    'Before the linked list (every insert or move in the middle rebuilt the Map): 20,000 `addedBefore` took 24 s against 0.14 s for plain `added`.',
+  );
+  return lines.join('\n');
+}
+
+/** Rewrites only the ordered section of an existing RESULTS.md (inserted before "## Method" when missing). */
+function replaceOrderedSection(text, section) {
+  const start = text.indexOf('## Ordered collections');
+  if (start >= 0) {
+    const end = text.indexOf('\n## ', start + 3);
+    return text.slice(0, start) + section + (end >= 0 ? '\n' + text.slice(end + 1) : '\n');
+  }
+  const method = text.indexOf('## Method');
+  if (method >= 0) return text.slice(0, method) + section + '\n\n' + text.slice(method);
+  return text.trimEnd() + '\n\n' + section + '\n';
 }
 
 function machine() {
@@ -337,10 +422,29 @@ async function main() {
     for (const name of opts.clients) summaries.push(summarize(name, runs.get(name), opts.n));
   }
 
+  let ordered;
+  if (opts.ordered) {
+    console.log(`Ordered collections: ${opts.orderedSizes.join(', ')} documents...`);
+    ordered = await runOrdered(opts);
+  }
+  if (opts.onlyOrdered) {
+    const section = orderedMarkdown(ordered, opts) + `\n\n(${new Date().toISOString()}, ${machine().cpu}, Node ${process.version}, load ${loadavg()})`;
+    console.log('\n' + section);
+    if (opts.write) {
+      const file = path.join(__dirname, 'RESULTS.md');
+      fs.writeFileSync(file, replaceOrderedSection(fs.readFileSync(file, 'utf8'), section));
+      console.log('\nWritten to the ordered section of bench/RESULTS.md');
+    }
+    return;
+  }
+
   let vm;
+  let vmFiltered;
   if (opts.viewmodel) {
     console.log(`View model: 10,000 changed/s for ${opts.vmSeconds} s on a 100,000-document collection...`);
     vm = await runViewModel(opts);
+    console.log(`View model: 1,000 changed/s for ${opts.vmSeconds} s on a filtered 100,000-document collection...`);
+    vmFiltered = await runViewModel(opts, VM_FILTERED);
   }
   const loadAfter = loadavg();
 
@@ -387,11 +491,20 @@ async function main() {
       md.push('');
     }
   }
+  if (ordered) {
+    md.push(orderedMarkdown(ordered, opts));
+    md.push('');
+  }
   if (vm) {
     md.push('## View model (no VS Code)');
     md.push('');
     if (vm.error) md.push(`Failed: ${vm.error}`);
     else md.push(viewModelMarkdown(vm, opts));
+    md.push('');
+    md.push('### Filtered collection');
+    md.push('');
+    if (vmFiltered.error) md.push(`Failed: ${vmFiltered.error}`);
+    else md.push(viewModelMarkdown(vmFiltered, opts, VM_FILTERED));
     md.push('');
   }
   md.push(fs.readFileSync(path.join(__dirname, 'METHOD.md'), 'utf8').trim());

@@ -74,6 +74,56 @@ const PHASES = [
   { name: 'stream', frame: streamFrame },
 ];
 
+// Ordered collections: the same documents sent as plain `added`, as `addedBefore` with a quarter of them inserted
+// before an earlier document (the rest appended with `before: null`), then moves of a quarter of them to the middle.
+// Each phase ends with one `added` of a sentinel document: once the store holds it, every frame before it is applied.
+const PLAIN = 'plain';
+const ORDERED = 'ordered';
+const SENTINEL = 'sentinel';
+
+/** A deterministic spread of earlier indexes (Knuth's multiplicative hash). */
+function earlier(i) {
+  return ((i * 2654435761) >>> 0) % i;
+}
+
+function plainFrame(i) {
+  return { ...addedFrame(i), collection: PLAIN, id: `p${i}` };
+}
+
+function orderedFrame(i) {
+  const before = i % 4 === 3 ? `o${earlier(i)}` : null;
+  return { msg: 'addedBefore', collection: ORDERED, id: `o${i}`, fields: addedFrame(i).fields, before };
+}
+
+/** Moves every fourth document before another one spread over the collection. */
+function movedFrame(i, n) {
+  const id = 4 * i + 1;
+  const before = earlier(id + 7) || 1;
+  return { msg: 'movedBefore', collection: ORDERED, id: `o${id % n}`, before: `o${before % n}` };
+}
+
+/** A phase of `frames(n)` frames, then the sentinel. */
+function withSentinel(name, frame, frames) {
+  return {
+    name,
+    count: (n) => frames(n) + 1,
+    frame: (i, n) => (i === frames(n) ? { msg: 'added', collection: SENTINEL, id: `end-${name}`, fields: {} } : frame(i, n)),
+  };
+}
+
+/** A fifth of the documents, half plain and half ordered, in collections of their own: JIT warm-up, not reported. */
+function warmupFrame(i) {
+  if (i % 2 === 0) return { ...addedFrame(i), collection: 'warmup-plain', id: `w${i}` };
+  return { msg: 'addedBefore', collection: 'warmup-ordered', id: `w${i}`, fields: addedFrame(i).fields, before: i % 8 === 7 ? `w${earlier(i) | 1}` : null };
+}
+
+const ORDERED_PHASES = [
+  withSentinel('warmup', warmupFrame, (n) => Math.floor(n / 5)),
+  withSentinel('plain', plainFrame, (n) => n),
+  withSentinel('ordered', orderedFrame, (n) => n),
+  withSentinel('moved', movedFrame, (n) => Math.floor(n / 4)),
+];
+
 /**
  * The completion test of a phase. `kind/collection/id/fields` describe the event the client library delivered;
  * `get(collection, id)` reads the client's own store (undefined for clients without one).
@@ -121,9 +171,20 @@ function target(phase, n) {
           kind === 'changed' && coll === STREAM && fields && Array.isArray(fields.args) && fields.args[0] && fields.args[0]._id === mid,
       };
     }
+    case 'warmup':
+    case 'plain':
+    case 'ordered':
+    case 'moved': {
+      const id = `end-${phase}`;
+      return {
+        id,
+        store: (get) => get(SENTINEL, id) !== undefined,
+        event: (kind, coll, eid) => kind === 'added' && eid === id,
+      };
+    }
     default:
       throw new Error(`unknown phase ${phase}`);
   }
 }
 
-module.exports = { DOCS, STREAM, STREAM_ID, PHASES, streamSeed, target, addedFrame, changedFrame, removedFrame, streamFrame };
+module.exports = { DOCS, STREAM, STREAM_ID, PHASES, ORDERED_PHASES, PLAIN, ORDERED, SENTINEL, streamSeed, target, addedFrame, changedFrame, removedFrame, streamFrame };

@@ -8,7 +8,11 @@ export interface Settings {
   reconnectDelay: number;
   maxReconnectDelay: number;
   heartbeatInterval: number;
+  /** Longest wait for a method's answer, in ms (0: no limit). */
+  methodTimeout: number;
   pageSize: number;
+  /** Most documents "Load all" shows in one collection. */
+  loadAllLimit: number;
   trace: TraceSetting;
 }
 
@@ -17,7 +21,9 @@ export const DEFAULT_SETTINGS: Settings = {
   reconnectDelay: 500,
   maxReconnectDelay: 30000,
   heartbeatInterval: 17500,
+  methodTimeout: 60000,
   pageSize: 100,
+  loadAllLimit: 10000,
   trace: 'off',
 };
 
@@ -28,6 +34,7 @@ export interface ConnectionOptions {
   maxReconnectDelay?: number;
   heartbeatInterval?: number;
   connectTimeout?: number;
+  methodTimeout?: number;
   versions?: DdpVersion[];
   headers?: Record<string, string>;
   rejectUnauthorized?: boolean;
@@ -40,6 +47,8 @@ export interface SubscriptionSpec {
 }
 
 export interface ConnectionConfig {
+  /** Stable identity, written by DDP Explorer: the key of the connection's stored login. */
+  id?: string;
   name: string;
   url: string;
   options?: ConnectionOptions;
@@ -60,7 +69,9 @@ export function readSettings(get: (key: string) => unknown): Settings {
     reconnectDelay: num(get('reconnectDelay'), d.reconnectDelay, 0, 3_600_000),
     maxReconnectDelay: num(get('maxReconnectDelay'), d.maxReconnectDelay, 0, 3_600_000),
     heartbeatInterval: num(get('heartbeatInterval'), d.heartbeatInterval, 0, 3_600_000),
+    methodTimeout: num(get('methodTimeout'), d.methodTimeout, 0, 86_400_000),
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
+    loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
   };
 }
@@ -72,7 +83,7 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   const o = raw as Record<string, unknown>;
   const out: ConnectionOptions = {};
   if (typeof o.autoReconnect === 'boolean') out.autoReconnect = o.autoReconnect;
-  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout'] as const) {
+  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout', 'methodTimeout'] as const) {
     if (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= 0) out[k] = o[k] as number;
   }
   if (Array.isArray(o.versions)) {
@@ -89,6 +100,8 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   return out;
 }
 
+export const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export interface ParsedConnections {
   connections: ConnectionConfig[];
   /** Human-readable problems with entries that were skipped. */
@@ -102,6 +115,7 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
   if (raw === undefined || raw === null) return { connections, problems };
   if (!Array.isArray(raw)) return { connections, problems: ['ddpExplorer.connections must be an array'] };
   const names = new Set<string>();
+  const ids = new Set<string>();
   raw.forEach((entry, i) => {
     if (!entry || typeof entry !== 'object') {
       problems.push(`ddpExplorer.connections[${i}] is not an object`);
@@ -126,6 +140,11 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
     }
     names.add(name);
     const cfg: ConnectionConfig = { name, url };
+    // A copied entry keeps its id: only the first of two gets it, so logins never end up shared.
+    if (typeof e.id === 'string' && CONNECTION_ID.test(e.id) && !ids.has(e.id)) {
+      ids.add(e.id);
+      cfg.id = e.id;
+    }
     const options = parseOptions(e.options);
     if (options) cfg.options = options;
     if (Array.isArray(e.subscriptions)) {
@@ -146,6 +165,7 @@ export function clientOptions(settings: Settings, options: ConnectionOptions | u
     autoReconnectTimeout: o.reconnectDelay ?? settings.reconnectDelay,
     maxReconnectTimeout: o.maxReconnectDelay ?? settings.maxReconnectDelay,
     heartbeatInterval: o.heartbeatInterval ?? settings.heartbeatInterval,
+    methodTimeout: o.methodTimeout ?? settings.methodTimeout,
   };
   if (o.connectTimeout !== undefined) out.connectTimeout = o.connectTimeout;
   if (o.versions) out.versions = o.versions;

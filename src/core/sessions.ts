@@ -3,7 +3,7 @@
 import { normalizeUrl } from '../ddp';
 import { adHocName, DEFAULT_SETTINGS } from './config';
 import type { ConnectionConfig, Settings } from './config';
-import { Session, sameJson, type SessionChange, type SessionLog, type TokenStore } from './session';
+import { Session, sameJson, type SessionChange, type SessionHooks, type SessionLog, type TokenStore } from './session';
 
 export * from './session';
 
@@ -15,7 +15,7 @@ export class SessionManager {
   private listeners = new Set<(change: ManagerChange) => void>();
   private settings: Settings = DEFAULT_SETTINGS;
 
-  constructor(private readonly env: { log: SessionLog; tokens?: TokenStore }) {}
+  constructor(private readonly env: { log: SessionLog; tokens?: TokenStore; hooks?: SessionHooks }) {}
 
   onChange(listener: (change: ManagerChange) => void): () => void {
     this.listeners.add(listener);
@@ -49,7 +49,7 @@ export class SessionManager {
   }
 
   private create(id: string, config: ConnectionConfig, saved: boolean): Session {
-    const session = new Session(id, config, saved, { log: this.env.log, tokens: this.env.tokens, settings: () => this.settings });
+    const session = new Session(id, config, saved, { log: this.env.log, tokens: this.env.tokens, settings: () => this.settings, hooks: this.env.hooks });
     session.onChange((change) => this.emit({ type: 'session', session, change }));
     return session;
   }

@@ -30,12 +30,35 @@ export function toLoginResult(result: unknown): LoginResult {
 type Call = (method: string, params: unknown[]) => Promise<unknown>;
 
 /**
+ * Meteor's methods that log the connection in and answer `{ id, token, tokenExpires }`: `login` (password, resume,
+ * and every login handler: LDAP, OAuth, 2FA...), and the accounts-password methods that end logged in.
+ * `getNewToken` answers the same for the same user, with a fresh token.
+ */
+const LOGIN_METHODS = new Set(['login', 'createUser', 'resetPassword', 'verifyEmail', 'getNewToken']);
+
+/** A `login`-style result, or undefined for anything else (a 2FA first step answers without a token). */
+function readLogin(result: unknown): LoginResult | undefined {
+  try {
+    return toLoginResult(result);
+  } catch {
+    return undefined;
+  }
+}
+
+function isResume(params: unknown[]): boolean {
+  const first = params[0] as { resume?: unknown } | null | undefined;
+  return typeof first === 'object' && first !== null && typeof first.resume === 'string';
+}
+
+/**
  * Who the client is logged in as, and the resume token that keeps it so across reconnects. The token lives in
- * memory only; the password only as long as the login call.
+ * memory only; the password only as long as the login call. Every call is shown to `observe`, so a login or logout
+ * made with a plain `call()` is tracked exactly like `login()` / `logout()`.
  */
 export class Accounts {
   userId?: string;
   private token?: string;
+  private tokenExpires?: Date;
 
   constructor(
     /** Sends a "wait" method: nothing else goes out until it is answered. */
@@ -44,51 +67,84 @@ export class Accounts {
   ) {}
 
   async login(login: PasswordLogin): Promise<LoginResult> {
-    return this.accept(await this.callWaiting('login', [passwordLoginParams(login)]));
+    return toLoginResult(await this.callWaiting('login', [passwordLoginParams(login)]));
   }
 
   async loginWithToken(token: string): Promise<LoginResult> {
-    return this.settleResume(this.callWaiting('login', [{ resume: token }]));
+    return toLoginResult(await this.callWaiting('login', [{ resume: token }]));
   }
 
   async logout(): Promise<void> {
     await this.callWaiting('logout', []);
-    this.forget();
   }
 
-  /** The params of the resume login to send first on a new connection, when logged in. */
-  resumeParams(): unknown[] | undefined {
-    return this.token === undefined ? undefined : [{ resume: this.token }];
-  }
-
-  /** Follows a resume login: accepted, it keeps the user; refused by the server, it logs out. */
-  async settleResume(result: Promise<unknown>): Promise<LoginResult> {
-    try {
-      return this.accept(await result);
-    } catch (err) {
-      // A dropped socket is no refusal: the next connection tries the token again.
-      if (isServerError(err)) this.forget((err as { reason?: string }).reason ?? (err as Error).message);
-      throw err;
+  /**
+   * Follows one method call, whoever made it. A successful login method with an id and a token logs the client
+   * in (and is resumed after reconnects); a successful `logout` logs it out. A resume token the server refuses
+   * logs the client out; when the connection was logged in before (`afterReconnect` false), the server still
+   * holds that user, so `logout` is sent too and both sides agree. A refused password leaves things as they were,
+   * on both sides, as in Meteor.
+   */
+  observe(method: string, params: unknown[], result: Promise<unknown>, afterReconnect = false): void {
+    if (method === 'logout') {
+      result.then(
+        () => this.forget(),
+        () => undefined,
+      );
+      return;
     }
+    if (!LOGIN_METHODS.has(method)) return;
+    const resume = method === 'login' && isResume(params);
+    // The caller's own promise carries any failure; this branch must not add an unhandled one.
+    result
+      .then(
+        (value) => {
+          const login = readLogin(value);
+          if (login) this.accept(login);
+          else if (resume) this.refused('The server answered login without a user id and token', !afterReconnect);
+        },
+        (err: unknown) => {
+          // A dropped socket is no refusal: the next connection tries the token again.
+          if (resume && err instanceof Error && err.name === 'DdpError') {
+            this.refused((err as { reason?: string }).reason ?? err.message, !afterReconnect);
+          }
+        },
+      )
+      .catch(() => undefined);
   }
 
-  private accept(result: unknown): LoginResult {
-    const login = toLoginResult(result);
+  /**
+   * The params of the resume login to send first on a new connection, when logged in. A token past its
+   * `tokenExpires` is not sent: the client logs out instead.
+   */
+  resumeParams(): unknown[] | undefined {
+    if (this.token === undefined) return undefined;
+    if (this.tokenExpires && this.tokenExpires.getTime() <= Date.now()) {
+      this.forget('The login token has expired');
+      return undefined;
+    }
+    return [{ resume: this.token }];
+  }
+
+  private accept(login: LoginResult): void {
     this.token = login.token;
+    this.tokenExpires = login.tokenExpires && !Number.isNaN(login.tokenExpires.getTime()) ? login.tokenExpires : undefined;
     const changed = this.userId !== login.id;
     this.userId = login.id;
     if (changed) this.announce.login(login.id);
-    return login;
+  }
+
+  private refused(reason: string, serverMayHoldUser: boolean): void {
+    const wasLoggedIn = this.userId !== undefined;
+    this.forget(reason);
+    if (wasLoggedIn && serverMayHoldUser) this.callWaiting('logout', []).catch(() => undefined);
   }
 
   private forget(reason?: string): void {
     const had = this.userId !== undefined || this.token !== undefined;
     this.token = undefined;
+    this.tokenExpires = undefined;
     this.userId = undefined;
     if (had) this.announce.logout(reason);
   }
-}
-
-function isServerError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'DdpError' || err instanceof TypeError);
 }

@@ -25,6 +25,9 @@ type Outgoing = { kind: 'method'; call: MethodCall } | { kind: 'sub'; sub: Subsc
 type Callback = (error: Error | undefined, result?: unknown) => void;
 type Listener<E extends keyof DdpClientEvents> = (...args: DdpClientEvents[E]) => void;
 
+/** Events that still make sense after close(): everything else is muted, so the client cannot seem to live on. */
+const AFTER_CLOSE = new Set<string | symbol>(['status', 'socket_closed', 'listener_error']);
+
 export declare interface DdpClient {
   on<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
   once<E extends keyof DdpClientEvents>(event: E, listener: Listener<E>): this;
@@ -43,7 +46,12 @@ export class DdpClient extends EventEmitter {
   private readonly conn: Connection;
   private readonly store = new Store();
   private readonly methods = new Methods();
-  private readonly subs = new Subscriptions();
+  private readonly subs = new Subscriptions((error) => this.listenerFailed(error, 'subscribe callback'));
+  /** Default call timeout in ms (0: none). */
+  private readonly methodTimeout: number;
+  /** Bumped by close(): work that started before it (emitting a frame's events, a handshake) stops there. */
+  private epoch = 0;
+  private userDebug?: (line: string) => void;
   private outbox: Outgoing[] = [];
   /** A "wait" method on the wire: nothing else goes out until it is answered. */
   private blocking?: MethodCall;
@@ -52,6 +60,7 @@ export class DdpClient extends EventEmitter {
   /** Set between a reconnect and the moment every re-sent subscription is ready again. */
   private revival?: Revival;
   private pendingConnect?: { resolve(): void; reject(error: Error): void };
+  private readonly resubscribeTimeout: number;
   private readonly accounts = new Accounts((method, params) => this.call(method, params, { wait: true }), {
     login: (userId) => this.emit('login', userId),
     logout: (reason) => this.emit('logout', reason),
@@ -60,6 +69,8 @@ export class DdpClient extends EventEmitter {
   constructor(url: string, options: DdpClientOptions = {}) {
     super();
     this.url = normalizeUrl(url);
+    this.methodTimeout = options.methodTimeout ?? 0;
+    this.resubscribeTimeout = options.resubscribeTimeout ?? 30000;
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
     this.conn = new Connection(
       this.url,
@@ -82,18 +93,19 @@ export class DdpClient extends EventEmitter {
         connecting: (u) => this.emit('connecting', u),
         connected: (first) => this.onConnected(first),
         message: (m) => this.onMessage(m),
-        protocolError: (problem, frame, methodId) => this.onProtocolError(problem, frame, methodId),
+        protocolError: (problem, frame, methodId, subId) => this.onProtocolError(problem, frame, methodId, subId),
+        socketError: (error) => this.emit('socket_error', error),
         socketClosed: (code, reason, wasConnected) => this.onSocketClosed(code, reason, wasConnected),
         reconnecting: (info) => this.emit('reconnecting', info),
         failed: (data) => this.emit('failed', data),
         versionMismatch: (versions) => this.onVersionMismatch(versions),
-        gaveUp: (reason) => {
-          this.settleConnect(new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${reason}`));
-          this.failUnsent();
+        gaveUp: (error) => {
+          this.settleConnect(error);
+          this.failUnsent(error);
         },
       },
     );
-    this.conn.debug = debug;
+    this.debug = debug;
     // The `message` event (every raw frame) costs nothing on the hot path until someone listens to it.
     super.on('newListener', (event: string | symbol) => {
       if (event === 'message') this.conn.tap = (direction, text) => this.emit('message', { direction, text, at: Date.now() });
@@ -105,10 +117,62 @@ export class DdpClient extends EventEmitter {
 
   /** Receives every frame in (`<`) and out (`>`), secrets masked; set or clear it at any time. */
   get debug(): ((line: string) => void) | undefined {
-    return this.conn.debug;
+    return this.userDebug;
   }
   set debug(fn: ((line: string) => void) | undefined) {
-    this.conn.debug = fn;
+    this.userDebug = fn;
+    this.conn.debug = fn
+      ? (line) => {
+          try {
+            fn(line);
+          } catch (err) {
+            this.listenerFailed(err, 'debug');
+          }
+        }
+      : undefined;
+  }
+
+  /**
+   * Listeners run one by one: one that throws does not stop the others, nor the frame that caused the event, nor
+   * the client. Its error goes to `listener_error` listeners, or, without any, is rethrown asynchronously (an
+   * uncaught exception, as an error in a timer callback would be). After close() only AFTER_CLOSE events go out.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (this.conn?.status === 'closed' && !AFTER_CLOSE.has(event)) return false;
+    const count = this.listenerCount(event);
+    if (count === 0) return false;
+    if (count === 1) {
+      try {
+        return super.emit(event, ...args);
+      } catch (err) {
+        this.listenerFailed(err, event);
+        return true;
+      }
+    }
+    const epoch = this.epoch;
+    for (const listener of this.rawListeners(event) as Array<(...a: unknown[]) => void>) {
+      try {
+        listener.apply(this, args);
+      } catch (err) {
+        this.listenerFailed(err, event);
+      }
+      if (epoch !== this.epoch && !AFTER_CLOSE.has(event)) break;
+    }
+    return true;
+  }
+
+  private listenerFailed(error: unknown, where: string | symbol): void {
+    if (where !== 'listener_error' && this.listenerCount('listener_error') > 0) {
+      try {
+        super.emit('listener_error', error, String(where));
+        return;
+      } catch (err) {
+        error = err;
+      }
+    }
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 
   get status(): ClientStatus {
@@ -151,13 +215,16 @@ export class DdpClient extends EventEmitter {
 
   /** Stops everything, reconnects included. Unanswered calls are rejected; subscriptions are kept for a later connect(). */
   close(): void {
+    this.epoch++;
     const closed = new DdpConnectionError('CLOSED', 'The DDP client was closed');
     this.settleConnect(closed);
     this.blocking = undefined;
     this.outbox = this.outbox.filter((o) => o.kind === 'sub');
     this.methods.rejectAll(closed);
-    this.revival = undefined;
+    this.retryCalls = [];
+    this.endRevival();
     this.conn.close();
+    for (const sub of [...this.subs.all.values()]) sub.stoppedWaiting(closed);
   }
 
   reconnectNow(): void {
@@ -172,12 +239,18 @@ export class DdpClient extends EventEmitter {
     const promise = this.startCall(method, params ?? [], options ?? {});
     if (callback) {
       const cb = callback;
+      const run = (error: Error | undefined, result?: unknown) => {
+        try {
+          cb(error, result);
+        } catch (err) {
+          this.listenerFailed(err, 'call callback');
+        }
+      };
       // With a callback the caller handles errors there; the returned promise must not count as unhandled.
       promise.then(
-        (result) => cb(undefined, result),
-        (error: Error) => cb(error),
+        (result) => run(undefined, result),
+        (error: Error) => run(error),
       );
-      promise.catch(() => undefined);
     }
     return promise;
   }
@@ -192,7 +265,13 @@ export class DdpClient extends EventEmitter {
     } catch (err) {
       return Promise.reject(err);
     }
-    const { call, promise } = this.methods.create(method, wire, { retry: !!options.retry, wait: !!options.wait });
+    const { call, promise } = this.methods.create(method, wire, {
+      retry: !!options.retry,
+      wait: !!options.wait,
+      timeout: options.timeout ?? this.methodTimeout,
+      onTimeout: (c) => this.released(c),
+    });
+    this.accounts.observe(method, params, promise);
     this.outbox.push({ kind: 'method', call });
     this.flush();
     return promise;
@@ -257,30 +336,48 @@ export class DdpClient extends EventEmitter {
     const front: Outgoing[] = [];
     const resume = this.accounts.resumeParams();
     if (resume) {
-      const { call, promise } = this.methods.create('login', resume, { retry: false, wait: true });
-      this.accounts.settleResume(promise).catch(() => undefined);
+      // Bounded like any call: a server that never answers it must not hold the queue behind it forever.
+      const { call, promise } = this.methods.create('login', resume, {
+        retry: false,
+        wait: true,
+        timeout: this.methodTimeout,
+        onTimeout: (c) => this.released(c),
+      });
+      promise.catch(() => undefined);
+      this.accounts.observe('login', resume, promise, true);
       front.push({ kind: 'method', call });
     }
     for (const call of this.retryCalls) front.push({ kind: 'method', call });
     this.retryCalls = [];
+    const blocking = front.map((o) => (o as { call: MethodCall }).call);
     const resubscribe = this.subs.toResend();
     for (const sub of resubscribe) front.push({ kind: 'sub', sub });
     this.outbox = [...front, ...this.outbox];
     if (!first && (resubscribe.length > 0 || this.store.collections.size > 0)) {
-      // Keep showing the old documents until the re-sent subscriptions are ready, then apply the difference.
+      // Keep showing the old documents until the new session's data is in, then apply the difference.
       // Wait only for subscriptions that were ready before: one that never gets ready must not freeze the data.
-      this.revival = new Revival(resubscribe.filter((s) => s.state === 'ready').map((s) => s.id));
+      this.revival = new Revival({
+        subIds: resubscribe.filter((s) => s.state === 'ready').map((s) => s.id),
+        calls: blocking,
+        shown: this.store,
+        timeout: this.resubscribeTimeout,
+        onEnd: () => this.finishRevival(),
+      });
     }
     this.flush();
+    // A listener may close() (and even connect() again): then this session is over and connect() is settled.
+    const epoch = this.epoch;
     this.emit('connected');
+    if (epoch !== this.epoch) return;
     if (!first) this.emit('reconnected');
+    if (epoch !== this.epoch) return;
     this.settleConnect();
-    if (this.revival?.done) this.finishRevival();
+    this.revival?.check();
   }
 
   private onSocketClosed(code: number, reason: string, wasConnected: boolean): void {
     this.blocking = undefined;
-    this.revival = undefined;
+    this.endRevival();
     if (wasConnected) this.retryCalls.push(...this.methods.connectionLost());
     this.emit('socket_closed', code, reason);
   }
@@ -289,15 +386,19 @@ export class DdpClient extends EventEmitter {
     this.emit('version_mismatch', versions);
     const error = new DdpConnectionError('VERSION_MISMATCH', `The server speaks none of the DDP versions ${versions.join(', ')}`);
     this.settleConnect(error);
-    this.failUnsent();
+    this.failUnsent(error);
   }
 
-  /** The client will not connect again on its own: queued calls would wait forever, so fail them. */
-  private failUnsent(): void {
-    const error = new DdpConnectionError('CLOSED', `Not connected to ${this.url}`);
+  /**
+   * The client will not connect again on its own: queued calls would wait forever, so fail them, and tell waiting
+   * subscription callbacks (the subscriptions stay for a later connect()).
+   */
+  private failUnsent(cause: DdpConnectionError): void {
+    const error = new DdpConnectionError('CLOSED', `Not connected to ${this.url}: ${cause.message}`, { cause });
     this.methods.rejectAll(error);
     this.retryCalls = [];
     this.outbox = this.outbox.filter((o) => o.kind === 'sub');
+    for (const sub of [...this.subs.all.values()]) sub.stoppedWaiting(error);
   }
 
   private settleConnect(error?: Error): void {
@@ -312,7 +413,10 @@ export class DdpClient extends EventEmitter {
     const shadow = this.revival?.shadow;
     switch (m.msg) {
       case 'added':
-        if (shadow) return shadow.added(m.collection, m.id, m.fields);
+        if (shadow) {
+          shadow.added(m.collection, m.id, m.fields);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.added(m.collection, m.id, m.fields);
         this.emit('added', m.collection, m.id, m.fields);
         return;
@@ -331,7 +435,10 @@ export class DdpClient extends EventEmitter {
         this.emit('removed', m.collection, m.id);
         return;
       case 'addedBefore':
-        if (shadow) return shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+        if (shadow) {
+          shadow.addedBefore(m.collection, m.id, m.fields, m.before);
+          return this.revival?.arrived(m.collection, m.id);
+        }
         this.store.addedBefore(m.collection, m.id, m.fields, m.before);
         this.emit('addedBefore', m.collection, m.id, m.fields, m.before);
         return;
@@ -349,11 +456,15 @@ export class DdpClient extends EventEmitter {
         return this.onNosub(m.id, m.error ? new DdpError(m.error) : undefined);
       case 'result':
         return this.onResult(m);
-      case 'updated':
-        this.emit('updated', m.methods);
+      case 'updated': {
+        // The late `updated` of a timed-out call is ignored like its result.
+        const ids = this.methods.anyTimedOut() ? m.methods.filter((id) => !this.methods.timedOutCall(id)) : m.methods;
+        if (ids.length > 0) this.emit('updated', ids);
+        this.revival?.check();
         return;
+      }
       case 'error':
-        return this.onServerError(m.reason, m.offendingMessage);
+        return this.onServerError(m);
       default: {
         const never: never = m;
         return never;
@@ -362,46 +473,73 @@ export class DdpClient extends EventEmitter {
   }
 
   /** The server could not handle one of our messages. A refused `method` or `sub` ends there: no answer will come. */
-  private onServerError(reason: string, offending: unknown): void {
+  private onServerError(m: Extract<DataMessage, { msg: 'error' }>): void {
+    if (m.id !== undefined && m.error) {
+      // A non-standard answer to one call or subscription (the connection has said so in a protocol_error).
+      const call = this.methods.get(m.id);
+      if (call) {
+        call.reject(new DdpError(m.error));
+        return this.released(call);
+      }
+      const sub = this.subs.get(m.id);
+      if (sub?.live) this.onNosub(m.id, new DdpError(m.error));
+      return;
+    }
+    const reason = m.reason;
+    const offending = m.offendingMessage;
+    const epoch = this.epoch;
     this.emit('protocol_error', `the server refused a message: ${reason}`, excerpt(JSON.stringify(offending ?? null)));
-    const o = offending as { msg?: unknown; id?: unknown } | null;
-    if (!o || typeof o !== 'object' || typeof o.id !== 'string') return;
+    if (epoch !== this.epoch) return;
+    const o = readOffending(offending);
+    if (!o || typeof o.id !== 'string') return;
     if (o.msg === 'method') {
       const call = this.methods.get(o.id);
       if (!call) return;
       call.reject(new DdpConnectionError('PROTOCOL', `The server refused the call to '${call.method}': ${reason}`));
-      if (this.blocking === call) this.blocking = undefined;
-      this.flush();
+      this.released(call);
     } else if (o.msg === 'sub') {
       const sub = this.subs.get(o.id);
       if (sub?.live) this.onNosub(o.id, new DdpConnectionError('PROTOCOL', `The server refused the subscription '${sub.name}': ${reason}`));
     }
   }
 
-  private onProtocolError(problem: string, frame: string, methodId: string | undefined): void {
+  private onProtocolError(problem: string, frame: string, methodId?: string, subId?: string): void {
+    const epoch = this.epoch;
     this.emit('protocol_error', problem, frame);
-    // A result we cannot read still ends its call: otherwise the caller would wait forever.
+    if (epoch !== this.epoch) return;
+    // An answer we cannot read still ends its call or subscription: otherwise the caller would wait forever.
     const call = methodId === undefined ? undefined : this.methods.get(methodId);
-    if (!call) return;
-    call.reject(new DdpConnectionError('PROTOCOL', `The server's answer to '${call.method}' could not be read: ${problem}`));
+    if (call) {
+      call.reject(new DdpConnectionError('PROTOCOL', `The server's answer to '${call.method}' could not be read: ${problem}`));
+      return this.released(call);
+    }
+    const sub = subId === undefined ? undefined : this.subs.get(subId);
+    if (sub?.live) {
+      this.onNosub(sub.id, new DdpConnectionError('PROTOCOL', `The server's answer to the subscription '${sub.name}' could not be read: ${problem}`));
+    }
+  }
+
+  /** A call has settled: what it held back (a "wait" call holds the outbox) may go now. */
+  private released(call: MethodCall): void {
     if (this.blocking === call) this.blocking = undefined;
     if (this.outbox.length > 0) this.flush();
+    this.revival?.check();
   }
 
   private onResult(m: Extract<DataMessage, { msg: 'result' }>): void {
     const call = this.methods.settle(m.id, m.error, m.result);
     if (!call) {
+      // The late answer of a timed-out call is ignored.
+      if (this.methods.timedOutCall(m.id)) return;
       this.emit('protocol_error', `"result" for unknown method id ${m.id}`, JSON.stringify({ msg: 'result', id: m.id }));
       return;
     }
-    if (this.blocking === call) this.blocking = undefined;
-    if (this.outbox.length > 0) this.flush();
+    this.released(call);
   }
 
   private onReady(ids: string[]): void {
     if (this.revival) {
       this.revival.ready(ids);
-      if (this.revival.done) this.finishRevival();
       return;
     }
     for (const id of ids) this.subs.get(id)?.markReady();
@@ -416,9 +554,13 @@ export class DdpClient extends EventEmitter {
   }
 
   private doneReviving(id: string): void {
-    if (!this.revival) return;
-    this.revival.stopped(id);
-    if (this.revival.done) this.finishRevival();
+    this.revival?.stopped(id);
+  }
+
+  /** The catch-up is abandoned (close, drop): its timers go, its data is dropped. */
+  private endRevival(): void {
+    this.revival?.dispose();
+    this.revival = undefined;
   }
 
   private finishRevival(): void {
@@ -428,11 +570,26 @@ export class DdpClient extends EventEmitter {
     const { changes, readyIds } = revival.finish(this.store);
     for (const c of changes) {
       if (c.type === 'added') this.emit('added', c.collection, c.id, c.fields);
+      else if (c.type === 'addedBefore') this.emit('addedBefore', c.collection, c.id, c.fields, c.before);
+      else if (c.type === 'movedBefore') this.emit('movedBefore', c.collection, c.id, c.before);
       else if (c.type === 'changed') this.emit('changed', c.collection, c.id, c.fields, c.cleared);
       else this.emit('removed', c.collection, c.id);
     }
     if (readyIds.length > 0) this.onReady(readyIds);
   }
+}
+
+/** The message a server `error` refers to: an object, or (some servers) its JSON text. */
+function readOffending(offending: unknown): { msg?: unknown; id?: unknown } | undefined {
+  let o = offending;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return undefined;
+    }
+  }
+  return o !== null && typeof o === 'object' ? (o as { msg?: unknown; id?: unknown }) : undefined;
 }
 
 /** The EJSON wire form of params; throws a TypeError for values JSON cannot carry (BigInt, cycles). */

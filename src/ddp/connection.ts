@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff';
+import { DdpConnectionError } from './errors';
 import { excerpt, maskSecrets } from './mask';
 import { parseFrame, type ClientMessage, type DataMessage } from './messages';
-import type { ClientStatus, ReconnectInfo } from './types';
+import type { ClientStatus, ReconnectInfo, SocketError } from './types';
 
 export interface ConnectionOptions {
   autoReconnect: boolean;
@@ -25,20 +26,28 @@ export interface ConnectionHandlers {
   connecting(url: string): void;
   connected(first: boolean): void;
   message(message: DataMessage): void;
-  /** A malformed frame; `methodId` when it was the `result` of that call. */
-  protocolError(problem: string, frame: string, methodId?: string): void;
+  /**
+   * A malformed frame, or (for a frame still read) a note on how it departs from the spec. `methodId` / `subId`:
+   * the unreadable frame answered that call or subscription.
+   */
+  protocolError(problem: string, frame: string, methodId?: string, subId?: string): void;
+  /** The socket failed (refused, DNS, TLS, an HTTP status other than 101): the original error. */
+  socketError(error: SocketError): void;
   /** The socket is gone (wasConnected: a DDP session had been established on it). */
   socketClosed(code: number, reason: string, wasConnected: boolean): void;
   reconnecting(info: ReconnectInfo): void;
   failed(data: { version?: string }): void;
   versionMismatch(versions: string[]): void;
-  /** autoReconnect is off and the socket is gone: no further attempt will be made. */
-  gaveUp(reason: string): void;
+  /** No further attempt will be made (autoReconnect is off and the socket is gone, or retrying cannot help). */
+  gaveUp(error: DdpConnectionError): void;
 }
 
 /**
  * One DDP connection over a series of sockets: opening, the `connect` handshake and version negotiation,
  * heartbeats, and reconnecting with backoff. It knows nothing of methods, subscriptions or documents.
+ *
+ * Every handler may run user code that calls close(), open() or reconnectNow() re-entrantly: after each one the
+ * connection checks that the socket (`isCurrent`) or the step (`seq`) it was working on is still the current one.
  */
 export class Connection {
   status: ClientStatus = 'idle';
@@ -54,15 +63,20 @@ export class Connection {
 
   private ws?: WebSocket;
   private proposing: string;
+  /** Versions proposed since the last `connected` (or open()): each is proposed at most once per cycle. */
+  private readonly tried = new Set<string>();
   private everConnected = false;
   private attempt = 0;
   private stopped = true;
   private mismatch = false;
   private retryAtOnce = false;
   private lastError?: string;
+  private lastSocketError?: SocketError;
   private dropReason?: string;
   private lastReceived = 0;
   private awaitingPong = false;
+  /** Bumped by close() and by every socket opened: a step that sees it changed was overtaken. */
+  private seq = 0;
   private connectTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -84,12 +98,14 @@ export class Connection {
     this.mismatch = false;
     this.attempt = 0;
     this.proposing = this.options.versions[0];
+    this.tried.clear();
     this.openSocket();
   }
 
-  /** Stops for good: no socket, no timer, no reconnect. */
+  /** Stops for good: no socket, no timer, no reconnect, and no frame of the old socket is handled any more. */
   close(): void {
     this.stopped = true;
+    this.seq++;
     this.sessionOpen = false;
     this.clearTimers();
     clearTimeout(this.reconnectTimer);
@@ -128,18 +144,35 @@ export class Connection {
     ws.send(text);
   }
 
+  /** Is `ws` the socket this connection still works with (not replaced, dropped or closed)? */
+  private isCurrent(ws: WebSocket): boolean {
+    return ws === this.ws && !this.stopped && this.dropReason === undefined;
+  }
+
   private setStatus(status: ClientStatus): void {
     if (this.status === status) return;
     this.status = status;
     this.on.status(status);
   }
 
+  /** Stops without a further attempt and tells the owner why (unless a listener opened again meanwhile). */
+  private giveUp(status: ClientStatus, error: DdpConnectionError): void {
+    this.stopped = true;
+    const seq = ++this.seq;
+    this.setStatus(status);
+    if (seq === this.seq) this.on.gaveUp(error);
+  }
+
   private openSocket(): void {
+    const seq = ++this.seq;
     this.nextReconnect = undefined;
     this.lastError = undefined;
+    this.lastSocketError = undefined;
     this.dropReason = undefined;
     this.setStatus(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    if (seq !== this.seq) return;
     this.on.connecting(this.url);
+    if (seq !== this.seq) return;
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.url, {
@@ -151,31 +184,38 @@ export class Connection {
         handshakeTimeout: this.options.connectTimeout,
       });
     } catch (err) {
-      // Only a malformed URL throws synchronously; normalizeUrl should have caught it.
+      // A malformed URL or header value throws synchronously; retrying the same options cannot help.
       this.lastError = (err as Error).message;
-      this.setStatus('failed');
-      this.stopped = true;
       this.on.socketClosed(1006, this.lastError, false);
+      if (seq !== this.seq) return;
+      this.giveUp('failed', new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${this.lastError}`, { cause: err }));
       return;
     }
     this.ws = ws;
     this.connectTimer = setTimeout(() => this.drop('connect timed out'), this.options.connectTimeout);
     ws.on('open', () => {
+      if (!this.isCurrent(ws)) return;
+      this.tried.add(this.proposing);
       const connect: ClientMessage = { msg: 'connect', version: this.proposing, support: this.options.versions };
       if (this.session) connect.session = this.session;
       this.send(connect);
     });
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      if (ws !== this.ws) return;
-      this.onFrame(isBinary ? '' : data.toString());
+      // Frames of one TCP chunk arrive in one go: after close() or a drop the rest are dropped too.
+      if (!this.isCurrent(ws)) return;
+      this.onFrame(ws, isBinary ? '' : data.toString());
     });
-    ws.on('error', (err: Error & { code?: string }) => {
+    ws.on('error', (err: SocketError) => {
+      const status = /^Unexpected server response: (\d+)$/.exec(err.message);
+      if (status && err.statusCode === undefined) err.statusCode = Number(status[1]);
       this.lastError = err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message;
+      this.lastSocketError = err;
+      if (this.isCurrent(ws)) this.on.socketError(err);
     });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
   }
 
-  private onFrame(text: string): void {
+  private onFrame(ws: WebSocket, text: string): void {
     this.lastReceived = Date.now();
     if (this.awaitingPong) {
       this.awaitingPong = false;
@@ -184,21 +224,27 @@ export class Connection {
     }
     if (this.debug) this.debug(`< ${maskSecrets(text)}`);
     if (this.tap) this.tap('in', text);
+    if (!this.sessionOpen && isSockJsFrame(text)) return this.sockJs(ws);
     const parsed = parseFrame(text);
     if (!parsed.ok) {
-      if (!parsed.ignored) this.on.protocolError(parsed.problem, excerpt(text), parsed.methodId);
+      if (!parsed.ignored) this.on.protocolError(parsed.problem, excerpt(text), parsed.methodId, parsed.subId);
       return;
     }
     const m = parsed.message;
+    if (parsed.quirk !== undefined && !(m.msg === 'connected' && this.status === 'connected')) {
+      // Read although not standard DDP: said once, so the log shows what the server does.
+      this.on.protocolError(parsed.quirk, excerpt(text));
+      if (!this.isCurrent(ws)) return;
+    }
     switch (m.msg) {
       case 'connected':
-        return this.onConnected(m.session);
+        return this.onConnected(ws, m.session, text);
       case 'failed':
         if (this.status === 'connected') {
           // Only an answer to our `connect` can refuse a version; a stray one must not end a live session.
           return this.on.protocolError('"failed" in an established session', excerpt(text));
         }
-        return this.onFailed(m.version);
+        return this.onFailed(ws, m.version);
       case 'ping':
         return this.send(m.id === undefined ? { msg: 'pong' } : { msg: 'pong', id: m.id });
       case 'pong':
@@ -208,31 +254,47 @@ export class Connection {
     }
   }
 
-  private onConnected(session: string): void {
+  /** SockJS framing (`o`, `h`, `a[...]`, `c[...]`): this is a SockJS endpoint, which no retry will change. */
+  private sockJs(ws: WebSocket): void {
+    const raw = this.url.replace(/\/sockjs\/[^/]+\/[^/]+\/websocket$/, '/websocket');
+    const hint = raw !== this.url ? raw : 'the raw WebSocket URL (ws://host:port/websocket)';
+    const message = `${this.url} is a SockJS endpoint (it answered with SockJS framing); this client speaks DDP over a raw WebSocket: use ${hint}`;
+    this.dropReason = 'SockJS endpoint';
+    this.clearTimers();
+    ws.terminate();
+    this.giveUp('failed', new DdpConnectionError('UNSUPPORTED_TRANSPORT', message));
+  }
+
+  private onConnected(ws: WebSocket, session: string | undefined, text: string): void {
     if (this.status === 'connected') {
-      this.on.protocolError('"connected" on an already connected session', excerpt(JSON.stringify({ msg: 'connected', session })));
+      this.on.protocolError('"connected" on an already connected session', excerpt(text));
       return;
     }
     clearTimeout(this.connectTimer);
     this.version = this.proposing;
     this.session = session;
     this.attempt = 0;
+    this.tried.clear();
     const first = !this.everConnected;
     this.everConnected = true;
     this.setStatus('connected');
+    // A status listener may have closed or dropped the connection: then it never opened.
+    if (!this.isCurrent(ws)) return;
     if (this.options.heartbeatInterval > 0 && this.version !== 'pre1') this.scheduleHeartbeat(this.options.heartbeatInterval);
     // Opened only now, so that calls made by status listeners queue behind the client's own reconnect work.
     this.sessionOpen = true;
     this.on.connected(first);
   }
 
-  private onFailed(version: string | undefined): void {
+  private onFailed(ws: WebSocket, version: string | undefined): void {
     this.on.failed({ version });
-    if (version !== undefined && version !== this.proposing && this.options.versions.includes(version)) {
-      // The server named a version we speak: try it at once, no backoff.
+    if (!this.isCurrent(ws)) return;
+    if (version !== undefined && !this.tried.has(version) && this.options.versions.includes(version)) {
+      // The server named a version we speak and have not tried in this cycle: try it at once, no backoff.
       this.proposing = version;
       this.retryAtOnce = true;
     } else {
+      // Refused, with nothing left to try (a server naming a new version each time must not make us loop).
       this.mismatch = true;
     }
     this.drop(`version ${this.proposing} refused`);
@@ -272,16 +334,19 @@ export class Connection {
     if (this.ws) return;
     this.clearTimers();
     this.sessionOpen = false;
+    const seq = this.seq;
     const wasConnected = this.status === 'connected';
     const why = reason || this.dropReason || this.lastError || '';
     // Listeners of socket_closed must not see 'connected' any more.
     if (!this.stopped && !this.mismatch && (this.retryAtOnce || this.options.autoReconnect)) this.setStatus('reconnecting');
+    // Always told, even when a status listener already closed or reopened: the owner settles what this socket held.
     this.on.socketClosed(code, why, wasConnected);
-    if (this.stopped) return;
+    // close(), or a listener that closed or opened again: what follows is no longer this socket's business.
+    if (this.stopped || seq !== this.seq) return;
     if (this.mismatch) {
       this.stopped = true;
       this.setStatus('failed');
-      this.on.versionMismatch([...this.options.versions]);
+      if (seq === this.seq) this.on.versionMismatch([...this.options.versions]);
       return;
     }
     if (this.retryAtOnce) {
@@ -289,9 +354,10 @@ export class Connection {
       return this.openSocket();
     }
     if (!this.options.autoReconnect) {
-      this.stopped = true;
-      this.setStatus(wasConnected ? 'closed' : 'failed');
-      this.on.gaveUp(why || `socket closed (${code})`);
+      const error = new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${why || `socket closed (${code})`}`, {
+        cause: this.lastSocketError,
+      });
+      this.giveUp(wasConnected ? 'closed' : 'failed', error);
       return;
     }
     this.attempt++;
@@ -300,8 +366,17 @@ export class Connection {
       max: this.options.maxReconnectTimeout,
     });
     this.nextReconnect = { attempt: this.attempt, delay, at: Date.now() + delay };
-    this.setStatus('reconnecting');
-    this.on.reconnecting(this.nextReconnect);
+    // The timer first: a listener of what follows may close() (which clears it) or reconnect now.
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
+    this.setStatus('reconnecting');
+    if (seq !== this.seq) return;
+    this.on.reconnecting(this.nextReconnect);
   }
+}
+
+/** SockJS frames: open `o`, heartbeat `h`, messages `a[...]`, close `c[code,"reason"]`. No DDP frame looks so. */
+function isSockJsFrame(text: string): boolean {
+  if (text.length === 1) return text === 'o' || text === 'h';
+  const c = text.charCodeAt(0);
+  return (c === 97 /* a */ || c === 99 /* c */) && text.charCodeAt(1) === 91 /* [ */;
 }

@@ -43,6 +43,27 @@ function isCandidate(obj: Record<string, unknown>): boolean {
   return n > 0;
 }
 
+/**
+ * Is this object one of EJSON's wire forms (`{$date}`, `{$binary}`, `{$InfNaN}`, `{$escape}`, `{$regexp, $flags}`,
+ * `{$type, $value}`)? Only those go to the ejson package: it copies whatever else it is given with plain
+ * assignments, which turns an own "__proto__" key (`{"$gt": {"__proto__": ...}}`) into a prototype.
+ */
+function isWireForm(obj: Record<string, unknown>): boolean {
+  let n = 0;
+  let first = '';
+  let second = '';
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    if (++n > 2) return false;
+    if (n === 1) first = k;
+    else second = k;
+  }
+  if (n === 1) return first === '$date' || first === '$binary' || first === '$InfNaN' || first === '$escape';
+  if (n !== 2) return false;
+  const pair = first < second ? `${first} ${second}` : `${second} ${first}`;
+  return pair === '$type $value' || pair === '$flags $regexp';
+}
+
 /** Sets a key without ever touching a prototype, even for `__proto__`. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
@@ -79,7 +100,7 @@ export function fromEJSON(value: unknown): unknown {
     for (const key of Object.keys(escaped)) setOwn(out, key, fromEJSON((escaped as Record<string, unknown>)[key]));
     return out;
   }
-  if (isCandidate(obj)) {
+  if (isCandidate(obj) && isWireForm(obj)) {
     try {
       return EJSON.fromJSONValue(obj as any);
     } catch {
@@ -143,9 +164,21 @@ function copyObject(obj: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Encodes a value (Date, Uint8Array, ObjectID, ...) into its JSON wire form. */
+/**
+ * Encodes a value (Date, Uint8Array, ObjectID, ...) into its JSON wire form. Arrays and plain objects are walked
+ * here, not by the ejson package, whose copies assign keys plainly: an own "__proto__" key would become a prototype
+ * (a document copied as JSON, or params, would silently lose it). Objects that look like a wire form are escaped
+ * with `$escape`, as EJSON does.
+ */
 export function toEJSON(value: unknown): unknown {
-  return EJSON.toJSONValue(value as any);
+  if (value === null || typeof value !== 'object') return EJSON.toJSONValue(value as any);
+  if (Array.isArray(value)) return value.map(toEJSON);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return EJSON.toJSONValue(value as any);
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) setOwn(out, key, toEJSON(obj[key]));
+  return isWireForm(obj) ? { $escape: out } : out;
 }
 
 /** Parses EJSON text as users type it (`[{"$date": 0}, 2]`). Throws SyntaxError with the parser's message. */

@@ -1,9 +1,11 @@
 import { decodeInPlace, fromEJSON } from './ejson';
+import { excerpt } from './mask';
 import type { DdpErrorObject, Fields } from './types';
 
 /** Every server message the client acts on, validated and EJSON-decoded. */
 export type ServerMessage =
-  | { msg: 'connected'; session: string }
+  /** `session` is missing when a server sends none or another shape (Tarang's ddp-server: numeric `session_id`). */
+  | { msg: 'connected'; session?: string }
   | { msg: 'failed'; version?: string }
   | { msg: 'ping'; id?: string }
   | { msg: 'pong'; id?: string }
@@ -16,16 +18,21 @@ export type ServerMessage =
   | { msg: 'nosub'; id: string; error?: DdpErrorObject }
   | { msg: 'result'; id: string; error?: DdpErrorObject; result?: unknown }
   | { msg: 'updated'; methods: string[] }
-  | { msg: 'error'; reason: string; offendingMessage?: unknown };
+  /**
+   * `id` and `error`: a non-standard answer to one call or subscription (`{"msg":"error","id","error"}`, or
+   * `{"id","error"}` without `msg`, as ddp-server-reactive and Tarang's ddp-server send for a failed method).
+   */
+  | { msg: 'error'; reason: string; offendingMessage?: unknown; id?: string; error?: DdpErrorObject };
 
 /** What the client handles once the connection has taken care of the handshake and heartbeats. */
 export type DataMessage = Exclude<ServerMessage, { msg: 'connected' | 'failed' | 'ping' | 'pong' }>;
 
 export type ParseOutcome =
-  | { ok: true; message: ServerMessage }
+  /** `quirk`: the frame was read although it is not standard DDP; the text says how (for one protocol_error). */
+  | { ok: true; message: ServerMessage; quirk?: string }
   | { ok: false; ignored: true }
-  /** `methodId`: the frame was a `result` for this call, so the call can still be settled. */
-  | { ok: false; ignored: false; problem: string; methodId?: string };
+  /** `methodId` / `subId`: the frame answered this call or subscription, so it can still be settled. */
+  | { ok: false; ignored: false; problem: string; methodId?: string; subId?: string };
 
 /** Deeper documents are refused: every later walk over them (diffs, display, EJSON) would risk the stack. */
 export const MAX_DEPTH = 1000;
@@ -92,25 +99,75 @@ function fields(raw: Raw, hasDollar: boolean): Fields {
   return hasDollar ? (decodeInPlace(v) as Fields) : v;
 }
 
-function errorObject(raw: Raw): DdpErrorObject | undefined {
-  const v = raw.error;
-  if (v === undefined || v === null) return undefined;
-  if (!isPlainObject(v)) fail(`"${raw.msg}" needs "error" as an object`);
-  const code = v.error;
-  if (typeof code !== 'string' && typeof code !== 'number') fail(`"${raw.msg}" error needs an "error" code`);
-  return {
-    error: code,
-    reason: typeof v.reason === 'string' ? v.reason : undefined,
-    message: typeof v.message === 'string' ? v.message : undefined,
-    details: v.details,
-    errorType: typeof v.errorType === 'string' ? v.errorType : undefined,
-  };
+/** Collects the one note on how a frame departs from the spec while still being read. */
+interface Notes {
+  quirk?: string;
 }
 
-function validate(raw: Raw, hasDollar: boolean): ServerMessage | undefined {
+function note(notes: Notes, quirk: string): void {
+  notes.quirk ??= quirk;
+}
+
+const ANSWERS = 'Meteor answers a method with "result" and a subscription with "nosub"';
+
+/**
+ * The error of a `result`, `nosub` or non-standard error frame. Anything a server puts there still makes an error
+ * (a string, a number, an object without a code), so the call or subscription it answers is settled, not left hanging.
+ */
+function errorObject(raw: Raw, notes: Notes, what = `"${String(raw.msg)}"`): DdpErrorObject | undefined {
+  const v = raw.error;
+  if (v === undefined || v === null) return undefined;
+  if (isPlainObject(v)) {
+    const code = v.error;
+    const reason = typeof v.reason === 'string' ? v.reason : undefined;
+    const message = typeof v.message === 'string' ? v.message : undefined;
+    const errorType = typeof v.errorType === 'string' ? v.errorType : undefined;
+    if (typeof code === 'string' || typeof code === 'number') return { error: code, reason, message, details: v.details, errorType };
+    note(notes, `${what} has an error object without an "error" code`);
+    const text = message ?? (reason === undefined ? `The server sent an error without a code: ${excerpt(JSON.stringify(v))}` : undefined);
+    return { error: 'unknown', reason, message: text, details: v.details, errorType };
+  }
+  if (typeof v === 'string') {
+    note(notes, `${what} has "error" as a string, not an error object`);
+    return { error: v, message: v };
+  }
+  if (typeof v === 'number') {
+    note(notes, `${what} has "error" as a number, not an error object`);
+    return { error: v };
+  }
+  note(notes, `${what} has an unreadable "error"`);
+  return { error: 'unknown', message: `The server sent an unreadable error: ${excerpt(JSON.stringify(v))}`, details: v };
+}
+
+/** The id of a call a frame answers. Our ids are strings; a server that echoes them as numbers still means them. */
+function answerId(raw: Raw, notes: Notes, what: string): string | undefined {
+  const v = raw.id;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    note(notes, `${what} has a numeric "id"`);
+    return String(v);
+  }
+  return undefined;
+}
+
+/** A list of ids (`ready.subs`, `updated.methods`); a single string is read as a list of one. */
+function idList(raw: Raw, key: string, notes: Notes): string[] {
+  const v = raw[key];
+  if (typeof v === 'string') {
+    note(notes, `"${raw.msg}" has "${key}" as a string, not an array`);
+    return [v];
+  }
+  return strArray(raw, key);
+}
+
+function validate(raw: Raw, hasDollar: boolean, notes: Notes): ServerMessage | undefined {
   switch (raw.msg) {
-    case 'connected':
-      return { msg: 'connected', session: str(raw, 'session') };
+    case 'connected': {
+      if (typeof raw.session === 'string') return { msg: 'connected', session: raw.session };
+      const other = raw.session === undefined ? Object.keys(raw).find((k) => /session/i.test(k)) : 'session';
+      note(notes, `"connected" without a string "session"${other ? ` (it has "${other}")` : ''}: connected without a session id`);
+      return { msg: 'connected' };
+    }
     case 'failed':
       return { msg: 'failed', version: optStr(raw, 'version') };
     case 'ping':
@@ -135,25 +192,71 @@ function validate(raw: Raw, hasDollar: boolean): ServerMessage | undefined {
     case 'movedBefore':
       return { msg: 'movedBefore', collection: str(raw, 'collection'), id: str(raw, 'id'), before: before(raw) };
     case 'ready':
-      return { msg: 'ready', subs: strArray(raw, 'subs') };
+      return { msg: 'ready', subs: idList(raw, 'subs', notes) };
     case 'nosub':
-      return { msg: 'nosub', id: str(raw, 'id'), error: errorObject(raw) };
+      return { msg: 'nosub', id: str(raw, 'id'), error: errorObject(raw, notes) };
     case 'result': {
+      const id = answerId(raw, notes, '"result"') ?? fail('"result" needs a string "id"');
       const result = hasDollar ? fromEJSON(raw.result) : raw.result;
-      return { msg: 'result', id: str(raw, 'id'), error: errorObject(raw), result };
+      return { msg: 'result', id, error: errorObject(raw, notes), result };
     }
-    case 'updated':
-      return { msg: 'updated', methods: strArray(raw, 'methods') };
-    case 'error':
-      return {
-        msg: 'error',
-        reason: typeof raw.reason === 'string' ? raw.reason : 'unspecified error',
-        offendingMessage: raw.offendingMessage,
-      };
+    case 'updated': {
+      if (raw.methods === undefined && typeof raw.id === 'string') {
+        // ddp-server-reactive: {"msg":"updated","id":"2"}
+        note(notes, '"updated" with "id" instead of "methods"');
+        return { msg: 'updated', methods: [raw.id] };
+      }
+      return { msg: 'updated', methods: idList(raw, 'methods', notes) };
+    }
+    case 'error': {
+      const id = raw.id === undefined ? undefined : answerId(raw, notes, '"error"');
+      const error = id === undefined ? undefined : (errorObject(raw, notes, '"error"') ?? { error: 'unknown', reason: optReason(raw) });
+      if (id !== undefined) notes.quirk = `non-standard error frame {"msg":"error","id","error"} (${ANSWERS})`;
+      const reason = optReason(raw) ?? error?.reason ?? error?.message ?? 'unspecified error';
+      return { msg: 'error', reason, offendingMessage: raw.offendingMessage, id, error };
+    }
+    case undefined:
+      return withoutMsg(raw, hasDollar, notes);
     default:
-      // No `msg` (old Meteor's {"server_id":"0"}), or a type we do not know (Rocket.Chat's "server_id"): ignore.
+      // A type we do not know (Rocket.Chat's "server_id", a future message): ignore.
       return undefined;
   }
+}
+
+function optReason(raw: Raw): string | undefined {
+  return typeof raw.reason === 'string' ? raw.reason : undefined;
+}
+
+/**
+ * No `msg`: old Meteor's {"server_id":"0"} is ignored; but some servers answer a method without `msg`:
+ * {"id":"1","error":{...}} (ddp-server-reactive, Tarang's ddp-server). Read those, so the call is settled.
+ */
+function withoutMsg(raw: Raw, hasDollar: boolean, notes: Notes): ServerMessage | undefined {
+  if (raw.id === undefined) return undefined;
+  if (raw.error !== undefined && raw.error !== null) {
+    const id = answerId(raw, notes, 'the error frame');
+    if (id === undefined) return undefined;
+    const error = errorObject(raw, notes, 'the error frame');
+    notes.quirk = `non-standard error frame {"id","error"} without "msg" (${ANSWERS})`;
+    return { msg: 'error', reason: error?.reason ?? error?.message ?? 'unspecified error', id, error };
+  }
+  if ('result' in raw) {
+    const id = answerId(raw, notes, 'the result frame');
+    if (id === undefined) return undefined;
+    notes.quirk = 'non-standard result frame {"id","result"} without "msg"';
+    return { msg: 'result', id, result: hasDollar ? fromEJSON(raw.result) : raw.result };
+  }
+  return undefined;
+}
+
+/** The id a frame answers, for settling its call or subscription when the frame cannot be read. */
+function answeredIds(raw: Raw): { methodId?: string; subId?: string } {
+  const id = typeof raw.id === 'string' ? raw.id : typeof raw.id === 'number' ? String(raw.id) : undefined;
+  if (id === undefined) return {};
+  if (raw.msg === 'result') return { methodId: id };
+  if (raw.msg === 'nosub') return { subId: id };
+  if (raw.msg === 'error' || (raw.msg === undefined && ('error' in raw || 'result' in raw))) return { methodId: id, subId: id };
+  return {};
 }
 
 /** Parses and validates one text frame. Never throws. */
@@ -168,18 +271,19 @@ export function parseFrame(text: string): ParseOutcome {
   if (raw.msg !== undefined && typeof raw.msg !== 'string') {
     return { ok: false, ignored: false, problem: '"msg" is not a string' };
   }
-  const methodId = raw.msg === 'result' && typeof raw.id === 'string' ? raw.id : undefined;
   // Nesting deeper than MAX_DEPTH takes at least twice as many characters, so short frames skip the scan.
   if (text.length > 2 * MAX_DEPTH && nestsDeeper(text, MAX_DEPTH)) {
-    return { ok: false, ignored: false, problem: `"${raw.msg}" is nested deeper than ${MAX_DEPTH} levels`, methodId };
+    return { ok: false, ignored: false, problem: `"${raw.msg}" is nested deeper than ${MAX_DEPTH} levels`, ...answeredIds(raw) };
   }
+  const notes: Notes = {};
   try {
-    const message = validate(raw, text.includes('$'));
-    return message ? { ok: true, message } : { ok: false, ignored: true };
+    const message = validate(raw, text.includes('$'), notes);
+    if (!message) return { ok: false, ignored: true };
+    return notes.quirk === undefined ? { ok: true, message } : { ok: true, message, quirk: notes.quirk };
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message, methodId };
+    if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message, ...answeredIds(raw) };
     // Anything unexpected while decoding: still just a bad frame.
-    return { ok: false, ignored: false, problem: `cannot decode "${raw.msg}": ${(err as Error).message}`, methodId };
+    return { ok: false, ignored: false, problem: `cannot decode "${raw.msg}": ${(err as Error).message}`, ...answeredIds(raw) };
   }
 }
 

@@ -12,16 +12,31 @@ export interface MethodCall {
   sent: boolean;
   settled: boolean;
   readonly startedAt: number;
+  /** Runs out the call's `timeout`; cleared when the call settles. */
+  timer?: NodeJS.Timeout;
   resolve(result: unknown): void;
   reject(error: Error): void;
 }
+
+/** Timed-out calls whose late answers are still expected; beyond this many the oldest are forgotten. */
+export const KEEP_TIMED_OUT = 100;
 
 /** Outstanding method calls: ids "1", "2", ... for the client's whole life, as Meteor numbers them. */
 export class Methods {
   private counter = 0;
   private readonly calls = new Map<string, MethodCall>();
+  /** Ids of calls that timed out: their late `result` and `updated` are ignored, not reported as unknown. */
+  private readonly timedOut = new Set<string>();
 
-  create(method: string, params: unknown[], opts: { retry: boolean; wait: boolean }): { call: MethodCall; promise: Promise<unknown> } {
+  /**
+   * `timeout` (ms, > 0): the call rejects with TIMEOUT when no answer came by then; `onTimeout` runs afterwards so
+   * the owner can release what the call held (a "wait" call blocks the outbox).
+   */
+  create(
+    method: string,
+    params: unknown[],
+    opts: { retry: boolean; wait: boolean; timeout?: number; onTimeout?: (call: MethodCall) => void },
+  ): { call: MethodCall; promise: Promise<unknown> } {
     const id = String(++this.counter);
     let resolve!: (v: unknown) => void;
     let reject!: (e: Error) => void;
@@ -48,13 +63,33 @@ export class Methods {
       },
     };
     this.calls.set(id, call);
+    const timeout = opts.timeout;
+    if (timeout !== undefined && timeout > 0 && Number.isFinite(timeout)) {
+      call.timer = setTimeout(() => {
+        if (call.settled) return;
+        this.timedOut.add(call.id);
+        if (this.timedOut.size > KEEP_TIMED_OUT) this.timedOut.delete(this.timedOut.values().next().value as string);
+        call.reject(new DdpConnectionError('TIMEOUT', `The server did not answer method '${method}' within ${timeout} ms`, { timeout }));
+        opts.onTimeout?.(call);
+      }, timeout);
+    }
     return { call, promise };
   }
 
   private finish(call: MethodCall): void {
     call.settled = true;
     call.sent = false;
+    clearTimeout(call.timer);
     this.calls.delete(call.id);
+  }
+
+  anyTimedOut(): boolean {
+    return this.timedOut.size > 0;
+  }
+
+  /** Did this call time out (so its late `result` or `updated` is to be ignored)? */
+  timedOutCall(id: string): boolean {
+    return this.timedOut.has(id);
   }
 
   get(id: string): MethodCall | undefined {

@@ -1,3 +1,4 @@
+import { DocumentMap } from './documents';
 import { ejsonEquals, setOwn } from './ejson';
 import type { Fields } from './types';
 
@@ -6,6 +7,8 @@ export type Collections = Map<string, Map<string, Fields>>;
 /** One change the store made, for the client to announce. */
 export type StoreChange =
   | { type: 'added'; collection: string; id: string; fields: Fields }
+  | { type: 'addedBefore'; collection: string; id: string; fields: Fields; before: string | null }
+  | { type: 'movedBefore'; collection: string; id: string; before: string | null }
   | { type: 'changed'; collection: string; id: string; fields: Fields; cleared: string[] }
   | { type: 'removed'; collection: string; id: string };
 
@@ -14,19 +17,24 @@ export type StoreChange =
  * It is the only place that mutates documents.
  */
 export class Store {
-  readonly collections: Collections = new Map();
+  private readonly docs = new Map<string, DocumentMap>();
 
-  private collection(name: string): Map<string, Fields> {
-    let coll = this.collections.get(name);
+  /** The same Maps, typed as plain ones for readers. */
+  get collections(): Collections {
+    return this.docs;
+  }
+
+  private collection(name: string): DocumentMap {
+    let coll = this.docs.get(name);
     if (!coll) {
-      coll = new Map();
-      this.collections.set(name, coll);
+      coll = new DocumentMap();
+      this.docs.set(name, coll);
     }
     return coll;
   }
 
   get(collection: string, id: string): Fields | undefined {
-    return this.collections.get(collection)?.get(id);
+    return this.docs.get(collection)?.get(id);
   }
 
   /** Keeps its own copy: the fields object handed to listeners stays theirs. */
@@ -36,30 +44,17 @@ export class Store {
 
   /** Inserts before `before` (null: at the end). An unknown `before` appends, so nothing is lost. */
   addedBefore(collection: string, id: string, fields: Fields, before: string | null): void {
-    const coll = this.collection(collection);
-    const doc = copyFields(fields);
-    coll.delete(id);
-    if (before === null || !coll.has(before)) {
-      coll.set(id, doc);
-      return;
-    }
-    reorder(coll, id, doc, before);
+    this.collection(collection).insertBefore(id, copyFields(fields), before);
   }
 
   /** Returns false when the document is unknown. */
   movedBefore(collection: string, id: string, before: string | null): boolean {
-    const coll = this.collections.get(collection);
-    const doc = coll?.get(id);
-    if (!coll || !doc) return false;
-    coll.delete(id);
-    if (before === null || !coll.has(before)) coll.set(id, doc);
-    else reorder(coll, id, doc, before);
-    return true;
+    return this.docs.get(collection)?.moveBefore(id, before) ?? false;
   }
 
   /** Applies top-level fields and clears; returns false when the document is unknown. */
   changed(collection: string, id: string, fields: Fields, cleared: string[]): boolean {
-    const doc = this.collections.get(collection)?.get(id);
+    const doc = this.docs.get(collection)?.get(id);
     if (!doc) return false;
     for (const key of Object.keys(fields)) setOwn(doc, key, fields[key]);
     for (const key of cleared) delete doc[key];
@@ -68,51 +63,96 @@ export class Store {
 
   /** Returns false when the document is unknown. */
   removed(collection: string, id: string): boolean {
-    const coll = this.collections.get(collection);
+    const coll = this.docs.get(collection);
     return coll !== undefined && coll.delete(id);
   }
 
   /**
-   * Makes this store equal to `next` and returns exactly the changes that takes: used after a reconnect, where
-   * the re-sent subscriptions filled `next` while this store kept showing the old data.
+   * Makes this store equal to `next`, order included, and returns the changes that takes, in an order a listener
+   * can replay: used after a reconnect, where the re-sent subscriptions filled `next` while this store kept showing
+   * the old data. Unchanged documents give no change. In collections the server orders (`addedBefore` /
+   * `movedBefore`), new documents come as `addedBefore` and only the documents off the longest run already in order
+   * are moved (`movedBefore`), so replaying the changes rebuilds exactly this store's order. In other collections
+   * documents keep their place and new ones are appended (`added`).
    */
   replaceWith(next: Store): StoreChange[] {
     const changes: StoreChange[] = [];
-    for (const [name, coll] of this.collections) {
-      const nextColl = next.collections.get(name);
+    for (const [name, coll] of this.docs) {
+      const nextColl = next.docs.get(name);
+      const gone: string[] = [];
       for (const [id, doc] of coll) {
         const nextDoc = nextColl?.get(id);
-        if (!nextDoc) changes.push({ type: 'removed', collection: name, id });
-        else {
-          const diff = diffFields(doc, nextDoc);
-          if (diff) changes.push({ type: 'changed', collection: name, id, ...diff });
+        if (!nextDoc) {
+          gone.push(id);
+          continue;
+        }
+        const diff = diffFields(doc, nextDoc);
+        if (!diff) continue;
+        changes.push({ type: 'changed', collection: name, id, ...diff });
+        coll.set(id, nextDoc);
+      }
+      for (const id of gone) {
+        coll.delete(id);
+        changes.push({ type: 'removed', collection: name, id });
+      }
+    }
+    // Emptied collections stay (they did exist); callers may hold the Map objects, so they are kept too.
+    for (const [name, nextColl] of next.docs) {
+      const coll = this.collection(name);
+      if (nextColl.explicit) this.reorder(name, coll, nextColl, changes);
+      else {
+        for (const [id, doc] of nextColl) {
+          if (coll.has(id)) continue;
+          coll.set(id, doc);
+          changes.push({ type: 'added', collection: name, id, fields: { ...doc } });
         }
       }
     }
-    for (const [name, nextColl] of next.collections) {
-      const coll = this.collections.get(name);
-      for (const [id, doc] of nextColl) {
-        if (!coll?.has(id)) changes.push({ type: 'added', collection: name, id, fields: { ...doc } });
+    return changes;
+  }
+
+  /** Brings `coll` (whose documents are all in `target`) into `target`'s order, adding the new documents. */
+  private reorder(name: string, coll: DocumentMap, target: DocumentMap, changes: StoreChange[]): void {
+    const order = [...target.keys()];
+    const position = new Map<string, number>();
+    order.forEach((id, i) => position.set(id, i));
+    const current = [...coll.keys()];
+    const stay = new Set(longestIncreasing(current.map((id) => position.get(id)!)).map((k) => current[k]));
+    // From the end: each document goes right before its successor, which is already in its final place.
+    for (let i = order.length - 1; i >= 0; i--) {
+      const id = order[i];
+      const before = i + 1 < order.length ? order[i + 1] : null;
+      if (!coll.has(id)) {
+        const doc = target.get(id)!;
+        coll.insertBefore(id, doc, before);
+        changes.push({ type: 'addedBefore', collection: name, id, fields: { ...doc }, before });
+      } else if (!stay.has(id)) {
+        coll.moveBefore(id, before);
+        changes.push({ type: 'movedBefore', collection: name, id, before });
       }
     }
-    // Keep the Map objects (callers may hold references) and emptied collections (they did exist).
-    for (const [name, coll] of this.collections) if (!next.collections.has(name)) coll.clear();
-    for (const [name, nextColl] of next.collections) {
-      const coll = this.collection(name);
-      coll.clear();
-      for (const [id, doc] of nextColl) coll.set(id, doc);
-    }
-    return changes;
+    coll.explicit = true;
   }
 }
 
-function reorder(coll: Map<string, Fields>, id: string, doc: Fields, before: string): void {
-  const entries = [...coll];
-  coll.clear();
-  for (const [key, value] of entries) {
-    if (key === before) coll.set(id, doc);
-    coll.set(key, value);
+/** Indexes (into `seq`) of one longest strictly increasing subsequence; O(n log n). */
+export function longestIncreasing(seq: number[]): number[] {
+  const tails: number[] = []; // tails[k]: index of the smallest tail of an increasing run of length k + 1
+  const prev = new Array<number>(seq.length);
+  for (let i = 0; i < seq.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seq[tails[mid]] < seq[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    prev[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
   }
+  const out: number[] = [];
+  for (let k = tails.length > 0 ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) out.push(k);
+  return out.reverse();
 }
 
 function diffFields(prev: Fields, next: Fields): { fields: Fields; cleared: string[] } | undefined {

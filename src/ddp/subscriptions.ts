@@ -29,6 +29,10 @@ export class Subscription implements SubscriptionInfo {
     /** EJSON wire form of params. */
     readonly wireParams: unknown[],
     callback?: (error?: Error) => void,
+    /** Where an exception thrown by the callback goes: it must not stop the frame that called it. */
+    private readonly report: (error: unknown) => void = (error) => queueMicrotask(() => {
+      throw error;
+    }),
   ) {
     this.callback = callback;
   }
@@ -50,11 +54,24 @@ export class Subscription implements SubscriptionInfo {
     this.notify(error);
   }
 
-  /** The callback runs once: on the first `ready` or on `nosub`. */
+  /**
+   * The client stopped (close(), or it gave up connecting) before this subscription got ready: its callback learns
+   * that now, so nobody waits forever, while the subscription itself stays, to be sent again by a later connect().
+   */
+  stoppedWaiting(error: Error): void {
+    if (this.state === 'pending') this.notify(error);
+  }
+
+  /** The callback runs once: on the first `ready`, on `nosub`, or on close() before `ready`. */
   private notify(error: Error | undefined): void {
     const cb = this.callback;
     this.callback = undefined;
-    cb?.(error);
+    if (!cb) return;
+    try {
+      cb(error);
+    } catch (err) {
+      this.report(err);
+    }
   }
 }
 
@@ -65,10 +82,12 @@ export class Subscriptions {
   readonly all = new Map<string, Subscription>();
   private readonly ended: string[] = [];
 
+  constructor(private readonly report?: (error: unknown) => void) {}
+
   create(name: string, params: unknown[], wireParams: unknown[], callback?: (error?: Error) => void): Subscription {
     let id = randomId();
     while (this.all.has(id)) id = randomId();
-    const sub = new Subscription(id, name, params, wireParams, callback);
+    const sub = new Subscription(id, name, params, wireParams, callback, this.report);
     this.all.set(id, sub);
     return sub;
   }

@@ -38,6 +38,18 @@ export interface DdpClientOptions {
   compression?: boolean;
   /** Largest frame accepted, in bytes (default 64 MiB). A larger one closes the socket. */
   maxPayload?: number;
+  /**
+   * Default `timeout` in ms of every call (default none, as in Meteor: a call waits for its answer). A call with no
+   * answer in time rejects with a `DdpConnectionError` (code `TIMEOUT`); a late answer is ignored.
+   */
+  methodTimeout?: number;
+  /**
+   * After a reconnect the old documents stay shown until the new session's data is in (every re-sent subscription
+   * ready); this is the longest that catch-up may last, in ms (default 30000; 0: no bound, as Meteor). A subscription
+   * that has not answered by then no longer holds the data back: what has arrived is applied, and its documents
+   * follow as ordinary events when they come.
+   */
+  resubscribeTimeout?: number;
 }
 
 export interface CallOptions {
@@ -45,7 +57,16 @@ export interface CallOptions {
   retry?: boolean;
   /** Hold every later call and subscription back until this one completes (Meteor's "wait" methods). */
   wait?: boolean;
+  /**
+   * Reject with a `DdpConnectionError` (code `TIMEOUT`) when no answer came within this many ms, counted from the
+   * call (time queued while disconnected included). Overrides the client's `methodTimeout`; 0 means no limit.
+   */
+  timeout?: number;
 }
+
+/** An error of the socket, as Node and `ws` report it: `code` (ECONNREFUSED, ENOTFOUND, a TLS code) and, when the
+ * server answered the upgrade with another HTTP status (404, 200, ...), `statusCode`. */
+export type SocketError = Error & { code?: string; statusCode?: number };
 
 /** The shape of a DDP error object as servers send it. */
 export interface DdpErrorObject {
@@ -97,6 +118,10 @@ export interface DdpClientEvents {
   nosub: [id: string, error: Error | undefined];
   updated: [methodIds: string[]];
   protocol_error: [problem: string, frame: string];
+  /** A socket failed (refused, DNS, TLS, HTTP status other than 101): the original error, before `socket_closed`. */
+  socket_error: [error: SocketError];
+  /** A listener (or callback, or the debug function) threw; the client went on. See the README. */
+  listener_error: [error: unknown, event: string];
   /** Every change of `status`. */
   status: [status: ClientStatus];
   /** A reconnect attempt has been scheduled. */

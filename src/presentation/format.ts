@@ -1,52 +1,14 @@
 // Formatting of EJSON values and documents for display. Plain module: no VS Code API.
 // Everything returned here is plain text; callers must show it as text, never as trusted markdown.
+import { stringifyEJSON } from '../ddp/ejson';
+import { childEntries, formatDuration, isCustomEjson, isPlainObject, isRawTyped, redactSecrets, truncate, type ValueKind } from '../core/values';
 
-/** How a value is shown in the tree: a leaf, or something with children. */
-export type ValueKind = 'leaf' | 'object' | 'array';
-
-const SECRET_KEYS = new Set(['password', 'digest', 'resume', 'token', 'hashedtoken', 'authtoken', 'logintoken']);
-
-/** True for plain objects (not Date, Uint8Array, EJSON custom types, class instances with a typeName). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value) || value instanceof Date || value instanceof Uint8Array || value instanceof RegExp) return false;
-  if (isCustomEjson(value)) return false;
-  if (isRawTyped(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-interface CustomEjson {
-  typeName(): string;
-  toJSONValue?(): unknown;
-}
-
-function isCustomEjson(value: object): value is CustomEjson {
-  return typeof (value as { typeName?: unknown }).typeName === 'function';
-}
-
-/** `{ $type, $value }` kept raw (an EJSON type the decoder did not know). */
-function isRawTyped(value: object): value is { $type: unknown; $value: unknown } {
-  const keys = Object.keys(value);
-  return keys.length === 2 && '$type' in value && '$value' in value;
-}
+export { childEntries, formatDuration, isPlainObject, redactSecrets, truncate, type ValueKind };
 
 export function valueKind(value: unknown): ValueKind {
   if (Array.isArray(value)) return 'array';
   if (isPlainObject(value)) return 'object';
   return 'leaf';
-}
-
-/** Children of an object or array, as [key, value] pairs (array keys are indexes). */
-export function childEntries(value: unknown): Array<[string | number, unknown]> {
-  if (Array.isArray(value)) return value.map((v, i) => [i, v]);
-  if (isPlainObject(value)) return Object.keys(value).map((k) => [k, value[k]]);
-  return [];
-}
-
-export function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/[\r\n]+/g, ' ');
-  return oneLine.length > max ? oneLine.slice(0, Math.max(0, max - 1)) + '…' : oneLine;
 }
 
 function hexOf(value: unknown): string | undefined {
@@ -189,25 +151,6 @@ export function typeLabel(value: unknown): string {
   return typeof value;
 }
 
-/** A deep copy of `value` with secret-looking keys (password, digest, resume, token...) replaced by "***". */
-export function redactSecrets<T>(value: T, depth = 0): T {
-  if (depth > 50) return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as unknown as T;
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      const v = value[k];
-      if (SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null) {
-        out[k] = '***';
-      } else {
-        out[k] = redactSecrets(v, depth + 1);
-      }
-    }
-    return out as T;
-  }
-  return value;
-}
-
 /** Value at `path` inside `root` (object keys and array indexes), or undefined. */
 export function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
   let cur: unknown = root;
@@ -241,12 +184,43 @@ export function matchesFilter(id: string, fields: Record<string, unknown> | unde
   return false;
 }
 
+/** `12,345`: counts with thousands separators (fixed en-US grouping, so the text is the same everywhere). */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? COUNT_FORMAT.format(n) : String(n);
+}
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-/** Milliseconds as "12 ms" / "1.2 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+/**
+ * The EJSON text of a value exactly as received (pretty-printed): what Open Document, Open Result and Copy show.
+ * Nothing is masked here: masking is for the log and the trace, never for data the user asked to see or copy.
+ */
+export function exactEJSON(value: unknown, indent = 2): string {
+  if (value === undefined) return 'null';
+  try {
+    return stringifyEJSON(value, indent);
+  } catch (err) {
+    return JSON.stringify(`(unprintable value: ${err instanceof Error ? err.message : String(err)})`);
+  }
 }
+
+/** The text Copy Value puts on the clipboard: a string as it is, anything else as exact EJSON. */
+export function copyValueText(value: unknown): string {
+  return typeof value === 'string' ? value : exactEJSON(value);
+}
+
+/** MongoDB dot notation of a field path (`address.tags.1`), as selectors and `$set` use it. */
+export function mongoPath(path: ReadonlyArray<string | number>): string {
+  return path.map(String).join('.');
+}
+
+/** Local wall-clock time `HH:MM:SS` of an epoch-ms instant (for "last ready at" and "removed at"). */
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+

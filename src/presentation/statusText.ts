@@ -1,6 +1,7 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
 import type { Session, SessionState } from '../core/sessions';
-import { plural } from './format';
+import { clockTime, plural } from './format';
+import { forStatusBar } from './sanitize';
 
 export interface ConnectionSnapshot {
   name: string;
@@ -19,6 +20,8 @@ export interface ConnectionSnapshot {
   documents: number;
   lastError?: string;
   failure?: string;
+  /** The data has not caught up since this drop (epoch ms). */
+  staleSince?: number;
 }
 
 export function snapshot(s: Session): ConnectionSnapshot {
@@ -44,11 +47,13 @@ export function snapshot(s: Session): ConnectionSnapshot {
     session: state === 'connected' ? c?.session : undefined,
     userId: c?.userId,
     subscriptions: subs.length,
-    readySubscriptions: subs.filter((x) => x.state === 'ready').length,
+    // Ready and caught up: a subscription waiting to be made again after a drop is not counted as ready.
+    readySubscriptions: subs.filter((x) => x.state === 'ready' && s.freshness.timing(x.id)?.staleSince === undefined).length,
     collections,
     documents,
     lastError: s.lastError,
     failure: s.failure,
+    staleSince: s.freshness.staleSince,
   };
 }
 
@@ -62,9 +67,14 @@ export function stateText(s: Pick<ConnectionSnapshot, 'state' | 'reconnectAt'>, 
   return s.state;
 }
 
+/** Connected again, but the re-sent subscriptions are not all ready: the data shown is still the old one. */
+function catchingUp(s: Pick<ConnectionSnapshot, 'state' | 'staleSince'>): string {
+  return s.state === 'connected' && s.staleSince !== undefined ? ' · catching up' : '';
+}
+
 /** Description of the connection row: the state, plus the user when logged in. */
 export function connectionDescription(s: ConnectionSnapshot, now: number): string {
-  const parts = [stateText(s, now)];
+  const parts = [stateText(s, now) + catchingUp(s)];
   if (s.userId) parts.push(`user ${s.userId}`);
   return parts.join(' · ');
 }
@@ -82,7 +92,7 @@ export function statusBarView(s: ConnectionSnapshot | undefined, now: number, ot
   if (!s) return { text: '$(plug) DDP', tooltip: 'DDP Explorer: no connection', tone: 'normal' };
   const state = stateText(s, now);
   const icon = s.state === 'connecting' || s.state === 'reconnecting' ? ' $(sync~spin)' : '';
-  const text = `$(plug) DDP: ${s.name}${icon} ${state}`;
+  const text = `$(plug) DDP: ${forStatusBar(s.name)}${icon} ${state}${catchingUp(s)}`; // a name from settings shows no icons
   const tone: StatusTone = s.state === 'reconnecting' ? 'warning' : s.state === 'failed' ? 'error' : 'normal';
   let tooltip = connectionTooltip(s, now);
   if (others > 0) tooltip += `\n\n${plural(others, 'other connection')}`;
@@ -100,7 +110,7 @@ export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
   lines.push(
     `Subscriptions: ${s.subscriptions}${s.subscriptions ? ` (${s.readySubscriptions} ready)` : ''}`,
     `Collections: ${s.collections}`,
-    `Documents: ${s.documents}`,
+    `Documents: ${s.documents}${s.staleSince !== undefined ? ` (stale since ${clockTime(s.staleSince)}: catching up)` : ''}`,
   );
   if (s.failure) lines.push(`Failed: ${s.failure}`);
   else if (s.lastError && s.state !== 'connected') lines.push(`Last error: ${s.lastError}`);

@@ -1,19 +1,21 @@
 // Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
 import * as vscode from 'vscode';
 import { normalizeUrl } from '../ddp';
+import { serverUrl } from '../core/connectionUrl';
 import { parseConnections, readSettings } from '../core/config';
-import { SessionManager, type TokenStore } from '../core/sessions';
+import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
-import { DdpTreeProvider } from './tree/provider';
+import { DdpTreeProvider, reconnectClock } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';
 import { DocumentProvider, SCHEME } from './views/documentProvider';
 import type { Ctx } from './commands/context';
-import { registerConnectionCommands } from './commands/connection';
+import { assignConnectionId, registerConnectionCommands, showConnectProblem } from './commands/connection';
 import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
+import { showWarning } from './commands/notify';
 import { registerInspectorFeatures } from './inspector';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
@@ -26,26 +28,33 @@ export function activate(context: vscode.ExtensionContext): void {
     store: (key, token) => context.secrets.store(key, token),
     delete: (key) => context.secrets.delete(key),
   };
-  const manager = new SessionManager({ log, tokens });
+  // Bound below, once the commands' context exists.
+  const hooks: SessionHooks = {};
+  const manager = new SessionManager({ log, tokens, hooks });
   const settings = () => readSettings((key) => config().get(key));
   manager.updateSettings(settings());
   log.trace = manager.current.trace;
 
   let lastProblems = '';
   const reloadSaved = () => {
-    const parsed = parseConnections(config().get('connections'), normalizeUrl);
+    const parsed = parseConnections(config().get('connections'), serverUrl);
     const problems = parsed.problems.join('; ');
     if (problems && problems !== lastProblems) {
       log.warn(`Settings: ${problems}`);
-      void vscode.window.showWarningMessage(`DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
+      void showWarning(log, `DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
     }
     lastProblems = problems;
     manager.setSaved(parsed.connections);
   };
 
-  const model = new TreeModel(manager, () => manager.current.pageSize);
-  const tree = new DdpTreeProvider(model, manager);
-  const status = new StatusBar(manager);
+  // One clock for the countdowns of the tree and the status bar; it re-reads the time on every state change.
+  const clock = reconnectClock(manager);
+  const offClock = manager.onChange((c) => {
+    if (c.type === 'sessions' || c.change.type === 'state') clock.sync();
+  });
+  const model = new TreeModel(manager, () => manager.current.pageSize, () => clock.now(), () => manager.current.loadAllLimit);
+  const tree = new DdpTreeProvider(model, manager, clock);
+  const status = new StatusBar(manager, clock);
   const docs = new DocumentProvider(manager);
   const view = vscode.window.createTreeView<TreeNode>('ddpExplorer.connections', {
     treeDataProvider: tree,
@@ -54,9 +63,12 @@ export function activate(context: vscode.ExtensionContext): void {
   tree.onFlush = () => status.schedule();
 
   const ctx: Ctx = { ext: context, manager, model, tree, log, status, docs, reloadSaved };
+  hooks.connectProblem = (session, problem) => void showConnectProblem(ctx, session, problem);
+  hooks.assignId = (session) => assignConnectionId(ctx, session);
   reloadSaved();
 
   const disposables: vscode.Disposable[] = [
+    { dispose: () => (offClock(), clock.dispose()) },
     log,
     tree,
     view,

@@ -328,6 +328,13 @@ export class DemoServer {
       async fail() {
         throw new ClientSafeError('demo-failure', 'This method always fails (on purpose)', 'see test/demo/server.ts');
       },
+      // A hostile server's error: markdown and command links, a codicon and a forged log line, all to be shown as text.
+      async hostile() {
+        throw new ClientSafeError(
+          'hostile',
+          'Click [Open Settings](command:workbench.action.openSettings) or [visit](https://evil.example) <command:workbench.action.reloadWindow> $(alert)\n[info] [demo] Logged in as user admin',
+        );
+      },
       async echo(...args: unknown[]) {
         return args;
       },
@@ -406,7 +413,7 @@ export function describeDemo(server: DemoServer): string {
   return [
     `DDP demo server listening on ${server.url}`,
     `  publications: tasks (changes every 1.5 s), messages (new one every 3 s), big (${server.data.big.docs.size} docs), me (needs login)`,
-    `  methods: tasks.add(title), tasks.toggle(id), math.add(a, b), slow() (2 s), fail() (always throws), echo(...), now(), whoami()`,
+    `  methods: tasks.add(title), tasks.toggle(id), math.add(a, b), slow() (2 s), fail() (always throws), hostile() (an error with command links), echo(...), now(), whoami()`,
     `  demo login: username "${DEMO_USER.username}" (or ${DEMO_USER.email}), password "${DEMO_USER.password}"`,
   ].join('\n');
 }

@@ -8,6 +8,8 @@
 //
 // Screenshots of every step go to test-results/e2e/. Waits are bounded; nothing sleeps to synchronise.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { DemoServer, startDemoServer } from '../demo/server';
 import {
@@ -277,6 +279,113 @@ async function scenario5(): Promise<void> {
   });
 }
 
+/** Text of the visible lines of the active editor (lines joined with \n). */
+async function editorText(): Promise<string> {
+  const lines = wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line');
+  return lines.evaluateAll((els) =>
+    els
+      .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.t.replace(/\u00a0/g, ' '))
+      .join('\n'),
+  );
+}
+
+/** The status bar's Problems item (its id is "status.problems"): its aria-label, or undefined when it is not there. */
+async function problemsItem(): Promise<{ aria: string; text: string } | undefined> {
+  const items = await wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
+    els.map((e) => ({ id: e.id, aria: e.getAttribute('aria-label') ?? e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '', text: (e as HTMLElement).innerText })),
+  );
+  const hit = items.find((i) => i.id === 'status.problems');
+  if (!hit) throw new Error(`no Problems item in the status bar: ${JSON.stringify(items.map((i) => [i.id, i.aria]))}`);
+  return hit;
+}
+
+/** Errors + warnings shown by the status bar's Problems item ("No Problems", or its numbers). */
+async function problemCount(): Promise<number> {
+  const item = await problemsItem();
+  if (!item) return -1;
+  if (/no problems/i.test(item.aria)) return 0;
+  const nums = (item.aria.match(/\d+/g) ?? item.text.match(/\d+/g) ?? []).map(Number);
+  return nums.reduce((a, b) => a + b, 0);
+}
+
+/** Issue 11, the data as it is: a document that disappears leaves Problems empty and its tab says what happened. */
+async function scenarioDocumentGone(): Promise<void> {
+  await step(7, 'A document open in an editor that is removed on the server leaves Problems empty; the tab says so', async () => {
+    if (!demo.subscriptions.some((x) => x.name === 'tasks')) await subscribe('tasks');
+    // Earlier scenarios may leave the tree scrolled down a long collection: back to the top, big collapsed.
+    const list = await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list').first().boundingBox();
+    if (list) {
+      await wb.page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+      await wb.page.mouse.wheel(0, -1_000_000);
+    }
+    await wb.collapseIfShown(/^big\b.*documents?/);
+    const id = demo.data.addTask('Short-lived task');
+    await wb.expand(/^Collections/);
+    await wb.waitForRow(new RegExp(`^tasks\\b.*\\b${demo.data.tasks.docs.size} documents?`), 10_000);
+    await wb.runCommand('DDP: Open Document');
+    await wb.pickItem(/^tasks$/);
+    await wb.pickItem(new RegExp(`^${escapeRe(id)}$`));
+    const tab = `${id} (127.0.0.1:${demo.port}).jsonc`;
+    const tabText = async () =>
+      [await wb.page.title(), await wb.page.locator('.tabs-container').first().innerText().catch(() => '')].join(' ').replace(/\u00a0/g, ' ');
+    await until(async () => (await tabText()).includes(tab), `the tab "${tab}"`, 10_000);
+    await until(async () => /Short-lived task/.test(await editorText()), 'the document in the editor', 10_000);
+    const mode = await until(async () => wb.statusText(/^JSON/), 'the language mode in the status bar', 10_000);
+    if (!/JSON with Comments/.test(mode)) throw new Error(`the document editor is "${mode}", not JSON with Comments`);
+    demo.data.tasks.remove(id);
+    const text = await until(async () => {
+      const t = await editorText();
+      return /\/\/ Removed: /.test(t) ? t : undefined;
+    }, 'the editor to say the document was removed', 10_000);
+    if (!/Short-lived task/.test(text)) throw new Error('the last version received is not shown under the state line');
+    // The JSON language service validates within a second or so of a change; watch Problems well past that.
+    const t0 = Date.now();
+    while (Date.now() - t0 < 3000) {
+      const n = await problemCount();
+      if (n !== 0) throw new Error(`Problems shows ${n} after the removal`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Open the Problems panel (the status bar item toggles it; a DOM click, the item may be partly covered).
+    await wb.page.locator('#workbench\\.parts\\.statusbar [id="status.problems"]').first().evaluate((e) => {
+      const target = (e.querySelector('a, [role="button"]') as HTMLElement | null) ?? (e as HTMLElement);
+      target.click();
+    });
+    const panel = await until(async () => {
+      const t = await wb.page.locator('#workbench\\.parts\\.panel').innerText().catch(() => '');
+      return /No problems have been detected/i.test(t) ? t : undefined;
+    }, 'the Problems panel to say there are none', 10_000);
+    return `tab "${tab}"; editor: "${text.split('\n')[0].slice(0, 90)}"; Problems: "${panel.match(/No problems[^\n]*/i)?.[0]}"`;
+  });
+
+  await step(7, 'While the server is down, subscriptions say stale and resubscribing; ready again after the catch-up', async () => {
+    await wb.collapseIfShown(/^Collections/);
+    await wb.expand(/^Subscriptions/);
+    await demo.stop();
+    const stale = await wb.waitForRow(/^tasks\b.*stale · resubscribing \(last ready \d\d:\d\d:\d\d\)/, 15_000);
+    const staleText = await stale.getAttribute('aria-label');
+    await demo.start();
+    await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+    await wb.waitForRow(/^tasks\b.*ready in \d/, 15_000);
+    return `while down: "${staleText}"`;
+  });
+
+  await step(7, 'After Disconnect the subscriptions stay listed as stopped; Connect makes them again', async () => {
+    await wb.runCommand('DDP: Disconnect');
+    await wb.waitForStatus(DDP_STATUS, /disconnected/i, 10_000);
+    const row = await wb.waitForRow(/^tasks\b.*stopped · resumes on connect/, 10_000);
+    const stoppedText = await row.getAttribute('aria-label');
+    await wb.runCommand('DDP: Connect to Server...');
+    await wb.waitForInputBox(undefined, 15_000);
+    await wb.submit(demo.url);
+    await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+    await wb.waitForRow(/^tasks\b.*ready in \d/, 15_000);
+    await wb.expand(/^Collections/); // as the scenarios after this one expect
+    return `after Disconnect: "${stoppedText}"`;
+  });
+}
+
 /** Not one of the issue's scenarios: a tidy view of everything for media/screenshot.png. */
 async function showcase(): Promise<void> {
   await step(6, 'Showcase: live tree, an open document and the DDP log', async () => {
@@ -312,6 +421,82 @@ async function showcase(): Promise<void> {
     if (process.env.E2E_UPDATE_SCREENSHOT) fs.copyFileSync(file, path.join(REPO, 'media', 'screenshot.png'));
     return rel(file);
   });
+}
+
+/** Issue 11: a hostile method error renders no link at all in its notification (no command: href to click). */
+async function stepHostileError(): Promise<void> {
+  await step(10, 'A hostile method error shows as text: no command: link in the notification', async () => {
+    await wb.clearNotifications();
+    await callMethod('hostile', '[]');
+    const text = await wb.waitForNotification(/Open Settings/, 10_000);
+    const links = await wb.notificationLinks();
+    const commandLinks = links.filter((l) => /^\s*command:/i.test(l.href));
+    if (commandLinks.length) throw new Error(`command links in the notification: ${JSON.stringify(commandLinks)}`);
+    if (links.length) throw new Error(`links in the notification: ${JSON.stringify(links)}`);
+    if (/\n/.test(text) && /\[info\] \[demo\] Logged in/.test(text.split('\n').slice(1).join('\n'))) throw new Error('the forged line became a line');
+    return `notification: "${text}" (0 links)`;
+  });
+}
+
+/** Issue 11: a first connect that cannot succeed says why in a notification, with Retry, Edit URL, Show Log. */
+async function stepFirstConnectFailures(): Promise<void> {
+  const closed = await freePort(0);
+  // Keep the new rows in view: the demo connection's expanded tree comes first.
+  await wb.collapseIfShown(connLabel);
+  await step(8, 'First connect to a closed port: "Nothing is listening on 127.0.0.1:<port>"', async () => {
+    await wb.clearNotifications();
+    await wb.runCommand('DDP: Connect to Server...');
+    await wb.waitForInputBox(undefined, 15_000);
+    await wb.submit(`ws://127.0.0.1:${closed}/websocket`);
+    const match = new RegExp(`Nothing is listening on 127\\.0\\.0\\.1:${closed}`);
+    const text = await wb.waitForNotification(match, 10_000);
+    const buttons = await wb.notificationButtons(match);
+    for (const b of ['Retry', 'Edit URL', 'Show Log']) if (!buttons.includes(b)) throw new Error(`no ${b} button: ${JSON.stringify(buttons)}`);
+    await wb.waitForRow(new RegExp(`^127\\.0\\.0\\.1:${closed}\\b.*failed`), 10_000);
+    return `"${text}" [${buttons.join(', ')}]`;
+  });
+  const server = http.createServer((_q, r) => {
+    r.writeHead(404, { 'content-type': 'text/plain' });
+    r.end('not here');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    await step(8, 'First connect to an HTTP server answering 404: "is this a Meteor/DDP server?"', async () => {
+      await wb.runCommand('DDP: Connect to Server...');
+      await wb.waitForInputBox(undefined, 15_000);
+      await wb.submit(`ws://127.0.0.1:${port}/websocket`);
+      const text = await wb.waitForNotification(/HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket/, 10_000);
+      // Only URLs that connected become the Enter-to-reuse default: still the demo's, not the two that failed.
+      await wb.runCommand('DDP: Connect to Server...');
+      await wb.waitForInputBox(undefined, 15_000);
+      const placeholder = (await wb.quickInputBox().getAttribute('placeholder')) ?? '';
+      await wb.escape();
+      if (placeholder !== demo.url) throw new Error(`the default URL is ${JSON.stringify(placeholder)}, not the demo's ${demo.url}`);
+      return `"${text}"; default URL still ${placeholder}`;
+    });
+    await step(9, 'Remove Connection asks for confirmation first; Cancel keeps it, Remove removes it', async () => {
+      const row = new RegExp(`^127\\.0\\.0\\.1:${port}\\b`);
+      const remove = async () => {
+        await wb.runCommand('DDP: Remove Connection');
+        await wb.pickItem(row);
+        return until(async () => {
+          const t = await wb.dialogText();
+          return /Remove the connection/.test(t) ? t : undefined;
+        }, 'the confirmation dialog', 10_000);
+      };
+      const question = await remove();
+      await wb.dialogButton('Cancel');
+      await wb.waitForRow(row, 5000);
+      await remove();
+      await wb.dialogButton('Remove');
+      await until(async () => !(await wb.rowInfo()).some((r) => row.test(r.label) || row.test(r.text)), 'the connection row to go', 10_000);
+      return `dialog: "${question.replace(/\s+/g, ' ').slice(0, 120)}"`;
+    });
+  } finally {
+    server.closeAllConnections?.();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 }
 
 async function main(): Promise<void> {
@@ -350,7 +535,10 @@ async function main(): Promise<void> {
     if (want(3)) await scenario3();
     if (want(4)) await scenario4();
     if (want(5)) await scenario5();
+    if (want(7)) await scenarioDocumentGone();
     if (want(6)) await showcase();
+    if (want(10)) await stepHostileError();
+    if (want(8) || want(9)) await stepFirstConnectFailures();
     if (want(13)) await inspectorScenario({ wb, demo, resultsDir: RESULTS, step: (name, fn) => step(13, name, fn) });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);

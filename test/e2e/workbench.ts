@@ -172,12 +172,18 @@ export class Workbench {
 
   /** Expands the row (first match) if it is collapsed; waits until it reports expanded. */
   async expand(match: RegExp, timeout = 10_000): Promise<Locator> {
-    const row = await this.waitForRow(match, timeout);
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await row.locator('.monaco-tl-twistie').click();
-      await until(async () => (await row.getAttribute('aria-expanded')) === 'true', `row ${match} to expand`, 5000);
-    }
-    return row;
+    // The row is found again on every try: its label (a countdown, a count) may change between two looks.
+    return until(
+      async () => {
+        const row = await this.waitForRow(match, timeout);
+        if ((await row.getAttribute('aria-expanded', { timeout: 2000 })) === 'true') return row;
+        await row.locator('.monaco-tl-twistie').click({ timeout: 2000 });
+        const expanded = await until(async () => (await row.getAttribute('aria-expanded', { timeout: 1000 })) === 'true', `row ${match} to expand`, 3000);
+        return expanded ? row : undefined;
+      },
+      `row ${match} to expand`,
+      timeout + 5000,
+    );
   }
 
   async collapse(match: RegExp, timeout = 10_000): Promise<void> {
@@ -246,6 +252,40 @@ export class Workbench {
 
   async waitForNotification(match: RegExp, timeout = 10_000): Promise<string> {
     return until(async () => (await this.notifications()).find((t) => match.test(t)), `a notification matching ${match}`, timeout);
+  }
+
+  /** Every link rendered inside notification toasts: its text and href (a server must never make one). */
+  async notificationLinks(): Promise<Array<{ text: string; href: string }>> {
+    return this.page
+      .locator('.notifications-toasts .notification-list-item-message a')
+      .evaluateAll((els) => els.map((e) => ({ text: (e as HTMLElement).innerText, href: e.getAttribute('href') ?? (e as HTMLElement).dataset.href ?? '' })));
+  }
+
+  /** The buttons of the toast whose message matches. */
+  async notificationButtons(match: RegExp): Promise<string[]> {
+    const items = this.page.locator('.notifications-toasts .notification-list-item');
+    const n = await items.count();
+    for (let i = 0; i < n; i++) {
+      const item = items.nth(i);
+      const text = clean(await item.locator('.notification-list-item-message').innerText().catch(() => ''));
+      if (match.test(text)) {
+        return item.locator('.notification-list-item-buttons-container .monaco-button').evaluateAll((els) => els.map((e) => ((e as HTMLElement).innerText || '').trim()));
+      }
+    }
+    return [];
+  }
+
+  /** The message of the modal dialog on screen ('' when there is none). */
+  async dialogText(): Promise<string> {
+    const box = this.page.locator('.monaco-dialog-box');
+    if ((await box.count()) === 0 || !(await box.first().isVisible().catch(() => false))) return '';
+    return clean(await box.first().innerText().catch(() => ''));
+  }
+
+  /** Clicks the modal dialog's button with this label, and waits for the dialog to close. */
+  async dialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: label }).first().click();
+    await until(async () => (await this.dialogText()) === '', 'the dialog to close', 5000);
   }
 
   async clearNotifications(): Promise<void> {

@@ -10,6 +10,7 @@ import { SessionManager, type Session, type SessionLog, type TokenStore } from '
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { Coalescer } from '../../src/presentation/coalescer';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
+import { callErrorNotification } from '../../src/presentation/logFormat';
 
 const T = { timeout: 10000 };
 
@@ -247,6 +248,19 @@ describe('explorer view models against a real server', () => {
     assert.ok(log.has(/error \[.*\] fail failed: Bad thing \[oops\] \(\d+ ms\)/));
   });
 
+  test('ddpExplorer.methodTimeout reaches the client: a method the server never answers ends in TIMEOUT', T, async (t) => {
+    const { manager } = setup(t);
+    manager.updateSettings({ ...manager.current, methodTimeout: 100 });
+    const s = manager.addAdHoc(server.url);
+    await connected(s);
+    const outcome = await s.call('slow', ['never-released']).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.equal((outcome as { code?: string }).code, 'TIMEOUT');
+    assert.equal(callErrorNotification('slow', outcome), 'slow: the server did not answer within 0.1 s (ddpExplorer.methodTimeout); the method may still run on the server');
+  });
+
   test('Disconnect empties the tree; Connect brings the subscriptions back', T, async (t) => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(server.url);
@@ -301,29 +315,27 @@ describe('explorer view models against a real server', () => {
     manager.setSaved([{ name: 'bad', url: 'ftp://nowhere' }]);
     const s = manager.findByName('bad')!;
     await s.connect();
-    assert.equal(s.state, 'disconnected');
+    assert.equal(s.state, 'failed');
     assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Failed: Unsupported scheme ftp:/);
     assert.ok(log.has(/error \[bad\] Cannot connect: Unsupported scheme/));
   });
 
-  test('an unreachable server: reconnecting with the OS error logged, nothing unhandled, dispose stops it', T, async (t) => {
+  test('an unreachable server on the first connect: failed in plain words, no retries, nothing unhandled', T, async (t) => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     t.after(() => process.off('unhandledRejection', onUnhandled));
     const { manager, model, log } = setup(t);
     const s = manager.addAdHoc('ws://127.0.0.1:1/websocket');
-    void s.connect();
-    await waitUntil(() => s.state === 'reconnecting', 5000);
-    assert.match(model.view(model.connectionNode(s.id)).description ?? '', /^reconnecting( in \d+s)?$/);
-    await waitUntil(() => log.has(/ECONNREFUSED/), 5000);
-    assert.ok(log.has(/Reconnect attempt 1 in \d+ ms/));
-    assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Last error: .*ECONNREFUSED/);
-    const queued = s.call('x'); // queued while offline, rejected when the client closes: never left hanging
-    manager.dispose();
-    await assert.rejects(queued, /closed/i);
-    await assert.rejects(s.call('x'), /not connected/i);
+    await s.connect();
+    await waitUntil(() => s.state === 'failed', 5000);
+    assert.match(model.view(model.connectionNode(s.id)).description ?? '', /^failed$/);
+    assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Failed: Nothing is listening on 127\.0\.0\.1:1\./);
+    assert.ok(log.has(/Cannot connect: Nothing is listening on 127\.0\.0\.1:1\./));
+    assert.ok(!log.has(/Reconnect attempt/), 'a connection that never connected does not retry on its own');
     assert.equal(s.client, undefined);
+    await assert.rejects(s.call('x'), /not connected/i);
+    manager.dispose();
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(unhandled, []);
   });

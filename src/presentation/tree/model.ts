@@ -2,36 +2,12 @@
 // so it is unit-tested directly; src/vscode/tree/provider.ts turns NodeViews into TreeItems.
 import type { Session, SessionChange, SessionManager } from '../../core/sessions';
 import type { SubscriptionInfo } from '../../ddp';
-import { childEntries, matchesFilter, truncate, valueAt } from '../format';
-import { prettyEJSON } from '../logFormat';
+import { childEntries, clockTime, exactEJSON, valueAt } from '../format';
+import { FilterIndex } from './filterIndex';
 import * as views from './nodeViews';
 
-export type Path = Array<string | number>;
-
-export type TreeNode =
-  | { kind: 'connection'; key: string; sessionId: string }
-  | { kind: 'group'; key: string; sessionId: string; group: 'subscriptions' | 'collections' }
-  | { kind: 'subscription'; key: string; sessionId: string; subId: string }
-  | { kind: 'collection'; key: string; sessionId: string; collection: string }
-  | { kind: 'document'; key: string; sessionId: string; collection: string; docId: string }
-  | { kind: 'field'; key: string; sessionId: string; collection: string; docId: string; path: Path }
-  | { kind: 'loadMore'; key: string; sessionId: string; collection: string }
-  | { kind: 'info'; key: string; sessionId: string; message: string };
-
-export type NodeKind = TreeNode['kind'];
-
-export interface NodeView {
-  /** Stable id (keeps expansion across refreshes). */
-  id: string;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  collapsible: 'none' | 'collapsed' | 'expanded';
-  contextValue: string;
-  /** Codicon id, with an optional theme color id. */
-  icon?: { id: string; color?: string };
-  command?: { command: string; title: string; arguments: unknown[] };
-}
+export type { NodeKind, NodeView, Path, TreeNode } from './nodes';
+import type { NodeView, Path, TreeNode } from './nodes';
 
 /** Most entries shown under one object or array field. */
 export const MAX_FIELD_CHILDREN = 500;
@@ -39,6 +15,8 @@ export const MAX_FIELD_CHILDREN = 500;
 interface CollectionView {
   limit: number;
   filter: string;
+  /** The matches of `filter`, kept change by change (none without a filter). */
+  index?: FilterIndex;
 }
 
 /** The whole tree as plain data. Node objects are cached by key, so refreshes can name the same object. */
@@ -49,12 +27,25 @@ export class TreeModel {
   private readonly views = new Map<string, CollectionView>();
   /** Collections shown under each session's "Collections" group at the last listing. */
   private readonly knownCollections = new Map<string, Set<string>>();
+  /** The last change seen and its keys: the model and the provider both ask for them, the work is done once. */
+  private seen: { change: SessionChange; keys: string[] } | undefined;
+  private readonly offManager: () => void;
 
   constructor(
     private readonly manager: SessionManager,
     private readonly pageSize: () => number,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+    private readonly loadAllLimit: () => number = () => 10_000,
+  ) {
+    // The filter indexes follow every change, whether or not a view is listening.
+    this.offManager = manager.onChange((c) => {
+      if (c.type === 'session') this.keysFor(c.session, c.change);
+    });
+  }
+
+  dispose(): void {
+    this.offManager();
+  }
 
   private node<N extends TreeNode>(parts: unknown[], make: (key: string) => N): N {
     const key = JSON.stringify(parts);
@@ -122,10 +113,17 @@ export class TreeModel {
     v.limit += this.pageSize();
   }
 
+  /** Shows every document of the collection that passes its filter, up to the `loadAllLimit` setting. */
+  loadAll(sessionId: string, collection: string): void {
+    const v = this.collectionView(sessionId, collection);
+    v.limit = Math.max(v.limit, Math.min(this.matched(sessionId, collection), this.loadAllLimit()));
+  }
+
   setFilter(sessionId: string, collection: string, filter: string): void {
     const v = this.collectionView(sessionId, collection);
     v.filter = filter.trim();
     v.limit = this.pageSize();
+    v.index = v.filter ? new FilterIndex(v.filter, () => this.docs(sessionId, collection)) : undefined;
   }
 
   /** New page size: every collection goes back to its first page. */
@@ -142,7 +140,7 @@ export class TreeModel {
         return [this.groupNode(s.id, 'subscriptions'), this.groupNode(s.id, 'collections')];
       case 'group':
         if (node.group === 'subscriptions') {
-          return s.subscriptions().map((sub) =>
+          return [...s.subscriptions(), ...s.carried()].map((sub) =>
             this.node(['s', s.id, sub.id], (key) => ({ kind: 'subscription', key, sessionId: s.id, subId: sub.id })),
           );
         } else {
@@ -164,8 +162,8 @@ export class TreeModel {
           out.push(this.fieldNode(s.id, node.collection, node.docId, [...path, k]));
         }
         if (entries.length > MAX_FIELD_CHILDREN) {
-          const rest = entries.length - MAX_FIELD_CHILDREN;
-          out.push(this.node(['i', node.key, 'more'], (key) => ({ kind: 'info', key, sessionId: s.id, message: `… ${rest} more` })));
+          const { collection, docId } = node;
+          out.push(this.node(['m', node.key], (key) => ({ kind: 'moreFields', key, sessionId: s.id, collection, docId, path })));
         }
         return out;
       }
@@ -181,18 +179,15 @@ export class TreeModel {
     const view = this.collectionView(sessionId, collection);
     const out: TreeNode[] = [];
     let matched = 0;
-    if (!view.filter) {
+    if (!view.index) {
       for (const id of docs.keys()) {
         if (out.length >= view.limit) break;
         out.push(this.documentNode(sessionId, collection, id));
       }
       matched = docs.size;
     } else {
-      for (const [id, fields] of docs) {
-        if (!matchesFilter(id, fields, view.filter)) continue;
-        matched++;
-        if (out.length < view.limit) out.push(this.documentNode(sessionId, collection, id));
-      }
+      for (const id of view.index.page(view.limit)) out.push(this.documentNode(sessionId, collection, id));
+      matched = view.index.count();
       if (matched === 0) {
         out.push(
           this.node(['i', sessionId, collection, 'nomatch'], (key) => ({
@@ -218,12 +213,8 @@ export class TreeModel {
 
   /** Number of documents that pass the collection's filter (all of them without one). */
   private matched(sessionId: string, collection: string): number {
-    const docs = this.docs(sessionId, collection);
-    const { filter } = this.collectionView(sessionId, collection);
-    if (!docs || !filter) return docs?.size ?? 0;
-    let n = 0;
-    for (const [id, fields] of docs) if (matchesFilter(id, fields, filter)) n++;
-    return n;
+    const { index } = this.collectionView(sessionId, collection);
+    return index ? index.count() : (this.docs(sessionId, collection)?.size ?? 0);
   }
 
   parent(node: TreeNode): TreeNode | undefined {
@@ -239,6 +230,10 @@ export class TreeModel {
       case 'document':
       case 'loadMore':
         return this.collectionNode(node.sessionId, node.collection);
+      case 'moreFields':
+        return node.path.length === 0
+          ? this.documentNode(node.sessionId, node.collection, node.docId)
+          : this.fieldNode(node.sessionId, node.collection, node.docId, node.path);
       case 'field':
         return node.path.length <= 1
           ? this.documentNode(node.sessionId, node.collection, node.docId)
@@ -259,30 +254,39 @@ export class TreeModel {
         return views.connectionView(node, s, this.now());
       case 'group':
         return views.groupView(node, s);
-      case 'subscription':
-        return views.subscriptionView(node, this.subscription(node));
+      case 'subscription': {
+        const carried = s?.carried().find((c) => c.id === node.subId);
+        if (carried) return views.carriedSubscriptionView(node, carried);
+        return views.subscriptionView(node, this.subscription(node), s?.freshness.timing(node.subId));
+      }
       case 'collection': {
         const total = this.docs(node.sessionId, node.collection)?.size ?? 0;
         const { filter } = this.collectionView(node.sessionId, node.collection);
-        return views.collectionView(node, total, filter, this.matched(node.sessionId, node.collection));
+        return views.collectionView(node, total, filter, this.matched(node.sessionId, node.collection), s?.freshness.staleSince);
       }
       case 'document':
-        return views.documentView(node, this.fields(node));
+        return views.documentView(node, this.fields(node), s?.freshness.staleSince);
       case 'field':
         return views.fieldView(node, this.fields(node));
       case 'loadMore':
-        return views.loadMoreView(node, this.remaining(node.sessionId, node.collection));
+        return views.loadMoreView(node, this.remaining(node.sessionId, node.collection), this.loadAllLimit());
+      case 'moreFields': {
+        const fields = this.fields(node);
+        const value = node.path.length ? valueAt(fields, node.path) : fields;
+        return views.moreFieldsView(node, Math.max(0, childEntries(value).length - MAX_FIELD_CHILDREN));
+      }
       case 'info':
         return views.infoView(node);
     }
   }
 
-  /** Full tooltip of a document (computed lazily, on hover). */
+  /** Tooltip of a document (computed lazily, on hover): its exact EJSON, cut after about 3,000 characters. */
   documentTooltip(node: { sessionId: string; collection: string; docId: string }): string {
     const fields = this.fields(node);
     if (!fields) return `${node.docId} (removed)`;
-    const text = prettyEJSON({ _id: node.docId, ...fields });
-    return truncate(text, 100_000).length > 3000 ? text.slice(0, 3000) + '\n…' : text;
+    const stale = this.manager.get(node.sessionId)?.freshness.staleSince;
+    const head = stale !== undefined ? `Stale: the connection dropped at ${clockTime(stale)}; this is the last version received.\n\n` : '';
+    return head + documentPreview(node.docId, fields, 3000);
   }
 
   /**
@@ -290,15 +294,29 @@ export class TreeModel {
    * 'root' means the whole tree.
    */
   keysFor(session: Session, change: SessionChange): string[] {
+    if (this.seen?.change === change) return this.seen.keys;
+    const keys = this.computeKeys(session, change);
+    this.seen = { change, keys };
+    return keys;
+  }
+
+  private computeKeys(session: Session, change: SessionChange): string[] {
     const sid = session.id;
     switch (change.type) {
       case 'state':
+        // Subscription rows read the connection state (waiting, resubscribing) too.
+        return [JSON.stringify(['c', sid]), JSON.stringify(['g', sid, 'subscriptions'])];
       case 'user':
         return [JSON.stringify(['c', sid])];
       case 'subscriptions':
         return [JSON.stringify(['g', sid, 'subscriptions'])];
       case 'collections':
         this.forgetDocuments(sid);
+        for (const v of this.sessionViews(sid)) v.index?.reset();
+        return [JSON.stringify(['g', sid, 'collections']), JSON.stringify(['g', sid, 'subscriptions'])];
+      case 'freshness':
+        // Stale or live again: the collections and documents (re-rendered under the group) and the subscriptions.
+        for (const v of this.sessionViews(sid)) v.index?.invalidateOrder();
         return [JSON.stringify(['g', sid, 'collections']), JSON.stringify(['g', sid, 'subscriptions'])];
       case 'doc': {
         const known = this.knownCollections.get(sid);
@@ -308,9 +326,13 @@ export class TreeModel {
         const keys: string[] = [];
         if (known && known.has(change.collection) !== exists) keys.push(groupKey);
         const docKey = JSON.stringify(['d', sid, change.collection, change.id]);
+        const index = this.views.get(JSON.stringify([sid, change.collection]))?.index;
+        const effect = index?.apply(change.op, change.id, change.ordered);
         if (change.op === 'changed') {
-          keys.push(docKey);
-          if (this.views.get(JSON.stringify([sid, change.collection]))?.filter) keys.push(collKey);
+          // Filtered: a document that still does not match is not on screen; one that starts or stops matching
+          // changes the collection's rows and count.
+          if (effect === 'membership') keys.push(collKey);
+          else if (effect !== 'none') keys.push(docKey);
         } else {
           keys.push(collKey);
           if (change.op === 'removed') this.forgetDocument(docKey);
@@ -336,6 +358,11 @@ export class TreeModel {
     this.knownCollections.delete(sessionId);
   }
 
+  private *sessionViews(sessionId: string): Iterable<CollectionView> {
+    const prefix = `[${JSON.stringify(sessionId)},`;
+    for (const [k, v] of this.views) if (k.startsWith(prefix)) yield v;
+  }
+
   /** Forgets everything about a removed session. */
   forgetSession(sessionId: string): void {
     this.forgetDocuments(sessionId);
@@ -343,4 +370,24 @@ export class TreeModel {
     for (const key of [...this.nodes.keys()]) if (key.includes(`,${marker}`)) this.nodes.delete(key);
     for (const key of [...this.views.keys()]) if (key.startsWith(`[${marker},`)) this.views.delete(key);
   }
+}
+
+/** `{ "_id": …, field: … }` as exact EJSON, field by field, stopping once past `max` characters. */
+export function documentPreview(id: string, fields: Record<string, unknown>, max: number): string {
+  const lines = [`{`, `  "_id": ${JSON.stringify(id)}`];
+  let used = 0;
+  const keys = Object.keys(fields).filter((k) => k !== '_id');
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const text = `  ${JSON.stringify(k)}: ${exactEJSON(fields[k]).replace(/\n/g, '\n  ')}`;
+    lines[lines.length - 1] += ',';
+    if (used + text.length > max) {
+      lines.push(`  … ${keys.length - i} more ${keys.length - i === 1 ? 'field' : 'fields'}`);
+      break;
+    }
+    lines.push(text);
+    used += text.length;
+  }
+  lines.push('}');
+  return lines.join('\n');
 }

@@ -2,8 +2,11 @@
 // TreeModel decides what the nodes are and finds their data; these only describe them.
 import type { Session } from '../../core/sessions';
 import type { SubscriptionInfo } from '../../ddp';
+import type { SubscriptionTiming } from '../../core/freshness';
 import {
   childEntries,
+  clockTime,
+  formatCount,
   describeValue,
   formatDuration,
   formatValue,
@@ -16,7 +19,7 @@ import {
 } from '../format';
 import { connectionDescription, connectionTooltip, snapshot } from '../statusText';
 import { describeError, formatParams } from '../logFormat';
-import type { NodeView, Path, TreeNode } from './model';
+import type { NodeView, Path, TreeNode } from './nodes';
 
 type NodeOf<K extends TreeNode['kind']> = Extract<TreeNode, { kind: K }>;
 type Fields = Record<string, unknown> | undefined;
@@ -38,11 +41,11 @@ export function connectionView(node: NodeOf<'connection'>, s: Session | undefine
 
 export function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeView {
   if (node.group === 'subscriptions') {
-    const subs = s?.subscriptions() ?? [];
+    const n = (s?.subscriptions().length ?? 0) + (s?.carried().length ?? 0);
     return {
       id: node.key,
       label: 'Subscriptions',
-      description: subs.length ? String(subs.length) : undefined,
+      description: n ? formatCount(n) : undefined,
       collapsible: 'expanded',
       contextValue: s?.state === 'connected' ? 'subscriptions.connected' : 'subscriptions',
       icon: { id: 'rss' },
@@ -52,33 +55,57 @@ export function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeVi
   return {
     id: node.key,
     label: 'Collections',
-    description: n ? String(n) : undefined,
+    description: n ? formatCount(n) : undefined,
     collapsible: 'expanded',
     contextValue: 'collections',
     icon: { id: 'database' },
   };
 }
 
-export function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | undefined): NodeView {
+/** `timing`: the session's own account of this subscription (stale since a drop, its latest ready). */
+export function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | undefined, timing?: SubscriptionTiming): NodeView {
   if (!sub) return { id: node.key, label: '(gone)', collapsible: 'none', contextValue: 'subscription.stopped' };
-  const state = subscriptionStateText(sub);
+  const state = subscriptionStateText(sub, timing);
   const params = formatParams(sub.params).trim();
+  const stale = isStale(sub, timing);
   return {
     id: node.key,
     label: sub.name,
     description: params ? `${truncate(params, 60)} · ${state}` : state,
     tooltip: [`Publication: ${sub.name}`, `Params: ${params || '[]'}`, `Subscription id: ${sub.id}`, `State: ${state}`].join('\n'),
     collapsible: 'none',
-    contextValue: `subscription.${sub.state}`,
-    icon: subscriptionIcon(sub.state),
+    contextValue: stale ? 'subscription.stale' : `subscription.${sub.state}`,
+    icon: stale ? { id: 'history', color: 'list.warningForeground' } : subscriptionIcon(sub.state),
   };
 }
 
-/** `matched`: how many of the `total` documents pass `filter`. */
-export function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number): NodeView {
-  const description = filter
-    ? `${matched} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
+/** A subscription that Disconnect stopped and the next connect makes again. */
+export function carriedSubscriptionView(node: NodeOf<'subscription'>, sub: { name: string; params: unknown[] }): NodeView {
+  const params = formatParams(sub.params).trim();
+  const state = CARRIED_TEXT;
+  return {
+    id: node.key,
+    label: sub.name,
+    description: params ? `${truncate(params, 60)} · ${state}` : state,
+    tooltip: [`Publication: ${sub.name}`, `Params: ${params || '[]'}`, `State: ${state}`, 'Unsubscribe removes it, so that Connect does not make it again.'].join('\n'),
+    collapsible: 'none',
+    contextValue: 'subscription.carried',
+    icon: { id: 'debug-pause' },
+  };
+}
+
+export const CARRIED_TEXT = 'stopped · resumes on connect';
+
+function isStale(sub: SubscriptionInfo, timing: SubscriptionTiming | undefined): boolean {
+  return sub.state === 'ready' && timing?.staleSince !== undefined;
+}
+
+/** `matched`: how many of the `total` documents pass `filter`. `staleSince`: the data has not caught up since then. */
+export function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number, staleSince?: number): NodeView {
+  let description = filter
+    ? `${formatCount(matched)} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
     : plural(total, 'document');
+  if (staleSince !== undefined) description += ` · stale since ${clockTime(staleSince)}`;
   return {
     id: node.key,
     label: node.collection,
@@ -90,7 +117,7 @@ export function collectionView(node: NodeOf<'collection'>, total: number, filter
   };
 }
 
-export function documentView(node: NodeOf<'document'>, fields: Fields): NodeView {
+export function documentView(node: NodeOf<'document'>, fields: Fields, staleSince?: number): NodeView {
   const hasChildren = !!fields && Object.keys(fields).length > 0;
   return {
     id: node.key,
@@ -98,7 +125,8 @@ export function documentView(node: NodeOf<'document'>, fields: Fields): NodeView
     description: summarizeDocument(fields),
     collapsible: hasChildren ? 'collapsed' : 'none',
     contextValue: 'document',
-    icon: { id: 'json' },
+    // Greyed while the connection has not caught up: the row shows the last version received.
+    icon: staleSince !== undefined ? { id: 'json', color: 'disabledForeground' } : { id: 'json' },
   };
 }
 
@@ -118,15 +146,21 @@ export function fieldView(node: NodeOf<'field'>, fields: Fields): NodeView {
   };
 }
 
-export function loadMoreView(node: NodeOf<'loadMore'>, remaining: number): NodeView {
+export function loadMoreView(node: NodeOf<'loadMore'>, remaining: number, loadAllLimit = 10_000): NodeView {
   return {
     id: node.key,
-    label: `Load more (${remaining} more)`,
+    label: `Load more (${formatCount(remaining)} more)`,
+    tooltip: `Click for the next page. Load All (the inline button) shows up to ${formatCount(loadAllLimit)} documents (setting ddpExplorer.loadAllLimit).`,
     collapsible: 'none',
     contextValue: 'loadMore',
     icon: { id: 'ellipsis' },
     command: { command: 'ddpExplorer.loadMore', title: 'Load More', arguments: [node] },
   };
+}
+
+/** "… N more" under a big object or array; N is read when the row is shown, so it follows the data. */
+export function moreFieldsView(node: NodeOf<'moreFields'>, rest: number): NodeView {
+  return { id: node.key, label: `… ${formatCount(rest)} more`, collapsible: 'none', contextValue: 'info', icon: { id: 'info' } };
 }
 
 export function infoView(node: NodeOf<'info'>): NodeView {
@@ -140,12 +174,22 @@ export function pathText(path: Path): string {
   return out;
 }
 
-export function subscriptionStateText(sub: SubscriptionInfo): string {
+/**
+ * `waiting`, `ready in 36 ms`, `stale · resubscribing (last ready 12:01:02)`, `error: …`, `stopped`. With `timing`
+ * (the session's account), "ready in" is the latest ready's own time and a dropped connection shows as stale.
+ */
+export function subscriptionStateText(sub: SubscriptionInfo, timing?: SubscriptionTiming): string {
   switch (sub.state) {
     case 'pending':
-      return 'waiting';
-    case 'ready':
-      return sub.readyAt !== undefined ? `ready in ${formatDuration(sub.readyAt - sub.startedAt)}` : 'ready';
+      return timing?.staleSince !== undefined ? 'waiting · resubscribing' : 'waiting';
+    case 'ready': {
+      if (timing?.staleSince !== undefined) {
+        const last = timing.readyAt ?? sub.readyAt;
+        return `stale · resubscribing${last !== undefined ? ` (last ready ${clockTime(last)})` : ''}`;
+      }
+      const ms = timing?.readyMs ?? (sub.readyAt !== undefined ? sub.readyAt - sub.startedAt : undefined);
+      return ms !== undefined ? `ready in ${formatDuration(ms)}` : 'ready';
+    }
     case 'error':
       return `error: ${sub.error ? describeError(sub.error) : 'unknown'}`;
     case 'stopped':

@@ -2,6 +2,14 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../presentation/logFormat';
 import { type Ctx, guarded, isActive, pickSession } from './context';
+import { showError, showInfo } from './notify';
+import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
+
+/** Meteor answers a wrong password (or an unknown user) with error 403 (accounts-password). */
+function isRefusedCredentials(err: unknown): boolean {
+  const e = (err as { error?: unknown } | undefined)?.error;
+  return e === 403 || e === '403';
+}
 
 export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
   const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
@@ -10,30 +18,38 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
       const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Log in on which connection?' });
       if (!session) return;
       const user = await vscode.window.showInputBox({
-        title: `DDP: Log In to ${session.name} (1/2)`,
+        title: forPlainInput(`DDP: Log In to ${session.name} (1/2)`),
         prompt: 'User name or e-mail address',
         ignoreFocusOut: true,
         validateInput: (t) => (t.trim() ? undefined : 'Enter a user name or an e-mail address'),
       });
       if (user === undefined) return;
-      const password = await vscode.window.showInputBox({
-        title: `DDP: Log In to ${session.name} as ${user.trim()} (2/2)`,
-        prompt: 'Password',
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (password === undefined) return;
-      ctx.log.addSecret(password);
-      try {
-        const r = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Window, title: `DDP: logging in to ${session.name}` },
-          () => session.login(user.trim(), password),
-        );
-        void vscode.window.showInformationMessage(`Logged in to ${session.name} as ${r.id}.`);
-        return r.id;
-      } catch (err) {
-        void vscode.window.showErrorMessage(ctx.log.mask(`Log in to ${session.name} failed: ${describeError(err)}`));
-        return undefined;
+      // A refused password asks again for the password only (the user name stays), with the server's reason.
+      let refused: string | undefined;
+      for (;;) {
+        const password = await vscode.window.showInputBox({
+          title: forPlainInput(`DDP: Log In to ${session.name} as ${user.trim()} (2/2)`),
+          prompt: refused ? forQuickInput(`${refused}. Password (try again, or Escape to stop)`) : 'Password',
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (password === undefined) return;
+        ctx.log.addSecret(password);
+        try {
+          const r = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: logging in to ${session.name}`) },
+            () => session.login(user.trim(), password),
+          );
+          void showInfo(ctx.log, `Logged in to ${session.name} as ${r.id}.`);
+          return r.id;
+        } catch (err) {
+          if (isRefusedCredentials(err) && session.isActive) {
+            refused = describeError(err);
+            continue;
+          }
+          void showError(ctx.log, `Log in to ${session.name} failed: ${describeError(err)}`);
+          return undefined;
+        }
       }
     }),
 
@@ -42,9 +58,9 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
       if (!session) return;
       try {
         await session.logout();
-        void vscode.window.showInformationMessage(`Logged out of ${session.name}.`);
+        void showInfo(ctx.log, `Logged out of ${session.name}.`);
       } catch (err) {
-        void vscode.window.showErrorMessage(ctx.log.mask(`Log out of ${session.name} failed: ${describeError(err)}`));
+        void showError(ctx.log, `Log out of ${session.name} failed: ${describeError(err)}`);
       }
     }),
   ];

@@ -1,49 +1,130 @@
 // Connect, add, remove, disconnect, reconnect, refresh, show log, status bar actions.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { normalizeUrl } from '../../ddp';
 import type { ConnectionConfig } from '../../core/config';
+import { hasCredentials, serverUrl } from '../../core/connectionUrl';
 import type { Session } from '../../core/sessions';
+import type { ConnectProblem } from '../../core/connectProblem';
+import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 import { actionsFor } from '../../presentation/statusText';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
+import { confirm, showError, validationMessage } from './notify';
 
 const RECENT_URLS = 'ddpExplorer.recentUrls';
 
 function validateUrl(text: string, fallback?: string): string | undefined {
   if (!text.trim() && fallback) return undefined;
   try {
-    normalizeUrl(text);
+    serverUrl(text);
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return forQuickInput(err instanceof Error ? err.message : String(err));
   }
 }
 
-async function askUrl(ctx: Ctx, title: string): Promise<string | undefined> {
-  const urls = recent(ctx, RECENT_URLS);
-  const last = urls[0];
+/** URLs that connected, newest first (never one with credentials, even if an older version stored it). */
+function recentUrls(ctx: Ctx): string[] {
+  return recent(ctx, RECENT_URLS).filter((u) => !hasCredentials(u));
+}
+
+async function askUrl(ctx: Ctx, title: string, value?: string): Promise<string | undefined> {
+  const urls = recentUrls(ctx);
+  const last = value === undefined ? urls[0] : undefined;
   const input = await vscode.window.showInputBox({
-    title,
-    prompt:
+    title: forPlainInput(title),
+    prompt: forQuickInput(
       'WebSocket URL of a DDP server (ws://host:3000/websocket, wss://host, http://host:3000 or host:3000)' +
-      (urls.length ? `. Recent: ${urls.slice(0, 3).join(', ')}` : ''),
-    placeHolder: last ?? 'ws://localhost:3000/websocket',
+        (urls.length ? `. Recent: ${urls.slice(0, 3).join(', ')}` : ''),
+    ),
+    placeHolder: forPlainInput(last ?? 'ws://localhost:3000/websocket'),
+    value,
     ignoreFocusOut: true,
     validateInput: (text) => validateUrl(text, last),
   });
   if (input === undefined) return undefined;
   const url = input.trim() || last;
   if (!url) return undefined;
-  return normalizeUrl(url);
+  return serverUrl(url);
+}
+
+/** Only a URL that connected becomes a recent one (and the Enter-to-reuse default). */
+function rememberWhenConnected(ctx: Ctx, session: Session): void {
+  const check = () => {
+    if (session.state === 'connected') {
+      off();
+      void remember(ctx, RECENT_URLS, session.url);
+    } else if (session.state === 'failed') {
+      off(); // a new connect (Retry) listens again
+    }
+  };
+  const off = session.onChange((c) => {
+    if (c.type === 'state') check();
+  });
 }
 
 function connectSession(ctx: Ctx, session: Session): void {
   ctx.status.setCurrent(session);
   if (session.isActive) return; // already connecting or connected: keep its subscriptions
-  try {
-    void session.connect();
-  } catch (err) {
-    void vscode.window.showErrorMessage(`DDP: ${err instanceof Error ? err.message : String(err)}`);
+  rememberWhenConnected(ctx, session);
+  void session.connect();
+}
+
+/** Index of the session's entry in the setting: by id, else by name, else (unnamed entries) by URL. */
+function entryIndex(list: unknown[], session: Session): number {
+  const field = (e: unknown, k: string) => (e && typeof e === 'object' ? (e as Record<string, unknown>)[k] : undefined);
+  if (session.config.id) {
+    const i = list.findIndex((e) => field(e, 'id') === session.config.id);
+    if (i >= 0) return i;
   }
+  const i = list.findIndex((e) => typeof field(e, 'name') === 'string' && (field(e, 'name') as string).trim() === session.name);
+  if (i >= 0) return i;
+  return list.findIndex((e) => typeof field(e, 'url') === 'string' && (field(e, 'url') as string).trim() === session.config.url);
+}
+
+async function updateEntry(ctx: Ctx, session: Session, change: (entry: Record<string, unknown>) => void): Promise<boolean> {
+  const list = savedList();
+  const i = entryIndex(list, session);
+  if (i < 0 || !list[i] || typeof list[i] !== 'object') return false;
+  const entry = { ...(list[i] as Record<string, unknown>) };
+  change(entry);
+  list[i] = entry;
+  await vscode.workspace.getConfiguration('ddpExplorer').update('connections', list, connectionsTarget());
+  ctx.reloadSaved();
+  return true;
+}
+
+export const newConnectionId = (): string => randomUUID();
+
+/** Writes a stable id into a saved connection's settings entry (the key of its stored login). */
+export async function assignConnectionId(ctx: Ctx, session: Session): Promise<string | undefined> {
+  const id = newConnectionId();
+  return (await updateEntry(ctx, session, (e) => (e.id = id))) ? id : undefined;
+}
+
+/** Says why a first connect failed, with what can be done about it. */
+export async function showConnectProblem(ctx: Ctx, session: Session, problem: ConnectProblem): Promise<void> {
+  const retry = 'Retry';
+  const edit = 'Edit URL';
+  const log = 'Show Log';
+  const choice = await showError(ctx.log, `DDP: ${session.name}: ${problem.sentence}`, retry, edit, log);
+  if (choice === retry) connectSession(ctx, session);
+  else if (choice === log) ctx.log.show();
+  else if (choice === edit) await editUrl(ctx, session);
+}
+
+async function editUrl(ctx: Ctx, session: Session): Promise<void> {
+  const url = await askUrl(ctx, `DDP: URL of ${session.name}`, session.url);
+  if (!url) return;
+  if (session.saved) {
+    if (!(await updateEntry(ctx, session, (e) => (e.url = url)))) return;
+    const updated = ctx.manager.get(session.id);
+    if (updated) connectSession(ctx, updated);
+    return;
+  }
+  ctx.manager.remove(session.id);
+  ctx.model.forgetSession(session.id);
+  connectSession(ctx, ctx.manager.addAdHoc(url));
 }
 
 function connectionsTarget(): vscode.ConfigurationTarget {
@@ -51,6 +132,33 @@ function connectionsTarget(): vscode.ConfigurationTarget {
   if (inspect?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
   if (inspect?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
   return vscode.ConfigurationTarget.Global;
+}
+
+/** Where Add Connection saves: asked when a folder is open (User or Workspace settings), else User settings. */
+async function chooseTarget(): Promise<vscode.ConfigurationTarget | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) return vscode.ConfigurationTarget.Global;
+  const items = [
+    { label: 'User settings', detail: 'In every window', target: vscode.ConfigurationTarget.Global },
+    {
+      label: 'Workspace settings',
+      detail: 'Only in this workspace (.vscode/settings.json, shareable with the project)',
+      target: vscode.ConfigurationTarget.Workspace,
+    },
+  ];
+  const current = connectionsTarget() === vscode.ConfigurationTarget.Global ? 0 : 1;
+  const picked = await vscode.window.showQuickPick([items[current], items[1 - current]], {
+    title: 'DDP: Add Connection: save it in',
+    ignoreFocusOut: true,
+  });
+  return picked?.target;
+}
+
+/** The list to extend at `target`: its own when it has one, else the list in effect (so that none disappears). */
+function listAt(target: vscode.ConfigurationTarget): unknown[] {
+  const i = vscode.workspace.getConfiguration('ddpExplorer').inspect<unknown>('connections');
+  const own =
+    target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
+  return Array.isArray(own) ? [...own] : savedList();
 }
 
 function savedList(): unknown[] {
@@ -68,13 +176,11 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         return;
       }
       // A URL argument (from another extension or a test) skips the input box.
-      const url = typeof arg === 'string' && !validateUrl(arg) ? normalizeUrl(arg) : await askUrl(ctx, 'DDP: Connect to Server');
+      const url = typeof arg === 'string' && !validateUrl(arg) ? serverUrl(arg) : await askUrl(ctx, 'DDP: Connect to Server');
       if (!url) return;
-      await remember(ctx, RECENT_URLS, url);
       const saved = ctx.manager.list().find((s) => s.saved && s.url === url);
       const session = saved ?? ctx.manager.addAdHoc(url);
-      if (!session.isActive) connectSession(ctx, session);
-      else ctx.status.setCurrent(session);
+      connectSession(ctx, session);
       return session.name;
     }),
 
@@ -85,14 +191,15 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         prompt: 'A name for the connection',
         placeHolder: 'local',
         ignoreFocusOut: true,
-        validateInput: (t) => (!t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined),
+        validateInput: (t) => validationMessage(!t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined),
       });
       if (name === undefined) return;
       const url = await askUrl(ctx, 'DDP: Add Connection (2/2)');
       if (!url) return;
-      await remember(ctx, RECENT_URLS, url);
-      const entry: ConnectionConfig = { name: name.trim(), url };
-      await vscode.workspace.getConfiguration('ddpExplorer').update('connections', [...savedList(), entry], connectionsTarget());
+      const entry: ConnectionConfig = { id: newConnectionId(), name: name.trim(), url };
+      const target = await chooseTarget();
+      if (target === undefined) return;
+      await vscode.workspace.getConfiguration('ddpExplorer').update('connections', [...listAt(target), entry], target);
       ctx.reloadSaved();
       const session = ctx.manager.findByName(entry.name);
       if (session) connectSession(ctx, session);
@@ -101,13 +208,21 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
     reg('ddpExplorer.removeConnection', async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Connection to remove' });
       if (!session) return;
+      const ok = await confirm(
+        ctx.log,
+        `Remove the connection "${session.name}"?`,
+        session.saved
+          ? `${session.url}\n\nIt is deleted from the ddpExplorer.connections setting, with its stored login.`
+          : `${session.url}\n\nIt is closed and leaves the list.`,
+        'Remove',
+      );
+      if (!ok) return;
+      await session.forgetToken();
       if (session.saved) {
-        await session.forgetToken();
-        const next = savedList().filter((e) => !(e && typeof e === 'object' && (e as { name?: unknown }).name === session.name));
         const list = savedList();
-        // Entries without a name are named by their URL.
-        const rest = next.length < list.length ? next : list.filter((e) => (e as { url?: unknown })?.url !== session.config.url);
-        await vscode.workspace.getConfiguration('ddpExplorer').update('connections', rest, connectionsTarget());
+        const i = entryIndex(list, session);
+        if (i >= 0) list.splice(i, 1);
+        await vscode.workspace.getConfiguration('ddpExplorer').update('connections', list, connectionsTarget());
         ctx.reloadSaved();
       } else {
         ctx.manager.remove(session.id);
@@ -161,7 +276,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
       const items = actionsFor(session.state, !!session.userId).map((id) => ({ label: titles[id] ?? id, id }));
       items.push({ label: '$(pulse) Open Inspector', id: 'ddpExplorer.openInspector' });
       if (ctx.manager.list().length > 1) items.push({ label: '$(list-selection) Switch Connection...', id: 'switch' });
-      const picked = await vscode.window.showQuickPick(items, { placeHolder: `${session.name}: ${session.url}` });
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`${session.name}: ${session.url}`) });
       if (!picked) return;
       if (picked.id === 'switch') {
         const other = await pickSession(ctx, undefined, { placeHolder: 'Connection to show in the status bar' });

@@ -8,6 +8,8 @@ import type { StatusBar } from '../views/statusBar';
 import type { DocumentProvider } from '../views/documentProvider';
 import { stateText } from '../../presentation/statusText';
 import { readRecent, pushRecent } from '../../core/recent';
+import { pickItem, showError, showWarning } from './notify';
+import { forPlainInput } from '../../presentation/sanitize';
 
 export interface Ctx {
   ext: vscode.ExtensionContext;
@@ -47,25 +49,22 @@ export async function pickSession(ctx: Ctx, arg: unknown, options: PickOptions =
   if (candidates.length === 0) {
     const what = options.adjective ? `${options.adjective} DDP connection` : 'DDP connection';
     const action = 'Connect to Server...';
-    void vscode.window.showWarningMessage(`There is no ${what}.`, action).then((choice) => {
+    void showWarning(ctx.log, `There is no ${what}.`, action).then((choice) => {
       if (choice === action) void vscode.commands.executeCommand('ddpExplorer.connect');
     });
     return undefined;
   }
   if (candidates.length === 1) return candidates[0];
   const current = ctx.status.current;
-  const items = candidates.map((s) => ({
-    label: s.name,
-    description: stateText({ state: s.state, reconnectAt: s.client?.nextReconnect?.at }, Date.now()),
-    detail: s.url,
-    session: s,
-  }));
-  items.sort((a, b) => (a.session === current ? -1 : b.session === current ? 1 : 0));
+  const items = candidates.map((s) =>
+    pickItem(s, s.name, stateText({ state: s.state, reconnectAt: s.client?.nextReconnect?.at }, ctx.tree.clock.now()), s.url),
+  );
+  items.sort((a, b) => (a.value === current ? -1 : b.value === current ? 1 : 0));
   const picked = await vscode.window.showQuickPick(items, {
-    placeHolder: options.placeHolder ?? 'Choose a DDP connection',
+    placeHolder: forPlainInput(options.placeHolder ?? 'Choose a DDP connection'),
     matchOnDetail: true,
   });
-  return picked?.session;
+  return picked?.value;
 }
 
 export const isActive = (s: Session): boolean => s.isActive;
@@ -87,7 +86,7 @@ export function guarded<A extends unknown[]>(ctx: Ctx, name: string, fn: (...arg
     } catch (err) {
       const message = ctx.log.mask(err instanceof Error ? err.message : String(err));
       ctx.log.error(`${name}: ${message}`);
-      void vscode.window.showErrorMessage(`DDP: ${message}`);
+      void showError(ctx.log, `DDP: ${message}`);
       return undefined;
     }
   };

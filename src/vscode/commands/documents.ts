@@ -1,10 +1,12 @@
-// Open Document, Copy Document as JSON, Copy ID, Filter Collection..., Load More.
+// Open Document, Copy Document as JSON, Copy ID, Copy Value, Copy Path, Filter Collection..., Clear Filter,
+// Load More, Load All. What is copied or opened is the data exactly as received: nothing is masked here.
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../presentation/tree/model';
-import { prettyEJSON } from '../../presentation/logFormat';
-import { summarizeDocument, valueAt } from '../../presentation/format';
+import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
 import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isNode, pickSession } from './context';
+import { flash, pickItem, showWarning } from './notify';
+import { forPlainInput } from '../../presentation/sanitize';
 
 type DocRef = { session: Session; collection: string; id: string; path?: Array<string | number> };
 
@@ -23,24 +25,25 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
   let collection: string | undefined = isNode(arg) && arg.kind === 'collection' ? arg.collection : undefined;
   if (!collection) {
     const names = [...session.client.collections.keys()].sort();
-    collection = await vscode.window.showQuickPick(names, { placeHolder: 'Collection' });
+    collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection' }))?.value;
     if (!collection) return undefined;
   }
   const docs = session.client.collections.get(collection);
   if (!docs) return undefined;
-  const items: vscode.QuickPickItem[] = [];
+  const items: Array<vscode.QuickPickItem & { value: string }> = [];
   for (const [id, fields] of docs) {
-    items.push({ label: id, description: summarizeDocument(fields, 80) });
+    items.push(pickItem(id, id, summarizeDocument(fields, 80)));
     if (items.length >= 5000) break;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Document in ${collection}`, matchOnDescription: true });
-  return picked ? { session, collection, id: picked.label } : undefined;
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`Document in ${collection}`), matchOnDescription: true });
+  return picked ? { session, collection, id: picked.value } : undefined;
 }
 
 export async function openDocument(ctx: Ctx, session: Session, collection: string, id: string): Promise<void> {
   const uri = ctx.docs.documentUri(session.id, session.name, collection, id);
   let doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.languageId !== 'json') doc = await vscode.languages.setTextDocumentLanguage(doc, 'json').then((d) => d, () => doc);
+  // jsonc: the state line above a stale or removed document is a comment, never a Problems entry.
+  if (doc.languageId !== 'jsonc') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then((d) => d, () => doc);
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
@@ -57,13 +60,34 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       if (!ref) return;
       const fields = ref.session.client?.collections.get(ref.collection)?.get(ref.id);
       if (!fields) {
-        void vscode.window.showWarningMessage(`Document ${ref.id} is no longer in ${ref.collection}.`);
+        void showWarning(ctx.log, `Document ${ref.id} is no longer in ${ref.collection}.`);
         return;
       }
       const value = ref.path ? valueAt(fields, ref.path) : { _id: ref.id, ...fields };
-      const text = prettyEJSON(value);
+      const text = exactEJSON(value);
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`DDP: copied ${ref.path ? 'the value' : `document ${ref.id}`} as JSON`, 3000);
+      flash(`DDP: copied ${ref.path ? 'the value' : `document ${ref.id}`} as JSON`);
+      return text;
+    }),
+
+    reg('ddpExplorer.copyValue', async (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'field') return;
+      const fields = ctx.model.fields(arg);
+      if (!fields) {
+        void showWarning(ctx.log, `Document ${arg.docId} is no longer in ${arg.collection}.`);
+        return;
+      }
+      const text = copyValueText(valueAt(fields, arg.path));
+      await vscode.env.clipboard.writeText(text);
+      flash(`DDP: copied the value of ${mongoPath(arg.path)}`);
+      return text;
+    }),
+
+    reg('ddpExplorer.copyPath', async (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'field') return;
+      const text = mongoPath(arg.path);
+      await vscode.env.clipboard.writeText(text);
+      flash(`DDP: copied the path ${text}`);
       return text;
     }),
 
@@ -71,7 +95,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       const ref = await pickDocument(ctx, arg);
       if (!ref) return;
       await vscode.env.clipboard.writeText(ref.id);
-      vscode.window.setStatusBarMessage(`DDP: copied ID ${ref.id}`, 3000);
+      flash(`DDP: copied ID ${ref.id}`);
       return ref.id;
     }),
 
@@ -81,14 +105,14 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
         const session = await pickSession(ctx, arg, { filter: (s) => !!s.client?.collections.size, adjective: 'DDP connection with collections; subscribe first. No' });
         if (!session?.client) return;
         const names = [...session.client.collections.keys()].sort();
-        const collection = await vscode.window.showQuickPick(names, { placeHolder: 'Collection to filter' });
+        const collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection to filter' }))?.value;
         if (!collection) return;
         node = ctx.model.collectionNode(session.id, collection);
       }
       if (node.kind !== 'collection') return;
       const current = ctx.model.collectionView(node.sessionId, node.collection).filter;
       const text = await vscode.window.showInputBox({
-        title: `DDP: Filter ${node.collection}`,
+        title: forPlainInput(`DDP: Filter ${node.collection}`),
         prompt: 'Show documents whose id or any field value contains this text (empty shows all)',
         value: current,
         ignoreFocusOut: true,
@@ -98,9 +122,21 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       ctx.tree.refreshNode(node);
     }),
 
+    reg('ddpExplorer.clearFilter', (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'collection') return;
+      ctx.model.setFilter(arg.sessionId, arg.collection, '');
+      ctx.tree.refreshNode(arg);
+    }),
+
     reg('ddpExplorer.loadMore', (arg?: unknown) => {
       if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
       ctx.model.loadMore(arg.sessionId, arg.collection);
+      ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));
+    }),
+
+    reg('ddpExplorer.loadAll', (arg?: unknown) => {
+      if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
+      ctx.model.loadAll(arg.sessionId, arg.collection);
       ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));
     }),
   ];

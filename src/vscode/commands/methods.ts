@@ -2,9 +2,13 @@
 import * as vscode from 'vscode';
 import { parseParams, validateName, validateParams } from '../../core/params';
 import { callErrorNotification } from '../../presentation/logFormat';
-import { formatDuration, formatValue } from '../../presentation/format';
+import { formatDuration, formatValue, redactSecrets } from '../../presentation/format';
+import { isSecretKey as isSecretKeyName } from '../../core/secretKeys';
+import { readParamsHistory, rememberParams, type ParamsHistory } from '../../core/paramsHistory';
+import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
 import type { Session } from '../../core/sessions';
 import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
+import { showError, showInfo, validationMessage } from './notify';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const LAST_PARAMS = 'ddpExplorer.lastParams';
@@ -12,11 +16,13 @@ const LAST_PARAMS = 'ddpExplorer.lastParams';
 /** A quick pick of recent methods that also accepts a new name typed into it. */
 function pickMethod(recentMethods: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick();
+    const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { name: string }>();
     qp.title = 'DDP: Call Method (1/2)';
     qp.placeholder = 'Method name (type a new one or pick a recent one)';
     qp.ignoreFocusOut = true;
-    const base = recentMethods.map((m) => ({ label: m, description: 'recent' }));
+    // Labels are escaped (codicons); `name` is the method itself.
+    const item = (name: string, description: string) => ({ label: forQuickInput(name), description, name });
+    const base = recentMethods.map((m) => item(m, 'recent'));
     qp.items = base;
     let done = false;
     const finish = (value: string | undefined) => {
@@ -27,10 +33,10 @@ function pickMethod(recentMethods: string[]): Promise<string | undefined> {
     };
     qp.onDidChangeValue((value) => {
       const v = value.trim();
-      qp.items = v && !recentMethods.includes(v) ? [{ label: v, description: 'call this method' }, ...base] : base;
+      qp.items = v && !recentMethods.includes(v) ? [item(v, 'call this method'), ...base] : base;
     });
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0]?.label ?? qp.activeItems[0]?.label ?? qp.value.trim();
+      const picked = qp.selectedItems[0]?.name ?? qp.activeItems[0]?.name ?? qp.value.trim();
       if (validateName(picked ?? '', 'method')) return;
       finish(picked);
     });
@@ -47,21 +53,20 @@ export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
       if (!session) return;
       const method = await pickMethod(recent(ctx, RECENT_METHODS));
       if (!method) return;
-      const lastParams = (ctx.ext.globalState.get<Record<string, string>>(LAST_PARAMS) ?? {})[method];
+      const lastParams = storedParams(ctx)[method];
       const text = await vscode.window.showInputBox({
-        title: `DDP: Call ${method} (2/2)`,
+        title: forPlainInput(`DDP: Call ${method} (2/2)`),
         prompt: 'Params as an EJSON array, e.g. [2, 3] or [{"$date": 0}] (empty for none; a single value is one argument)',
         placeHolder: '[]',
         value: typeof lastParams === 'string' ? lastParams : undefined,
         ignoreFocusOut: true,
-        validateInput: (t) => validateParams(t, { allowSingle: true }),
+        validateInput: (t) => validationMessage(validateParams(t, { allowSingle: true })),
       });
       if (text === undefined) return;
       const parsed = parseParams(text, { allowSingle: true });
       if (!parsed.ok) return;
       await remember(ctx, RECENT_METHODS, method);
-      const all = ctx.ext.globalState.get<Record<string, string>>(LAST_PARAMS) ?? {};
-      if (method !== 'login') await ctx.ext.globalState.update(LAST_PARAMS, { ...all, [method]: text });
+      await rememberMethodParams(ctx, method, text, parsed.params);
       ctx.status.setCurrent(session);
       return runCall(ctx, session, method, parsed.params);
     }),
@@ -71,28 +76,48 @@ export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
 async function runCall(ctx: Ctx, session: Session, method: string, params: unknown[]): Promise<unknown> {
   try {
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `DDP: calling ${method}` },
+      { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: calling ${method}`) },
       () => session.call(method, params),
     );
     const open = 'Open Result';
     const log = 'Show Log';
-    void vscode.window
-      .showInformationMessage(`${method} → ${formatValue(outcome.result, 80)} (${formatDuration(outcome.ms)})`, open, log)
+    // A login result carries a resume token: never in clear in a notification, nor later in the log.
+    maskTokens(ctx, outcome.result);
+    void showInfo(ctx.log, `${method} → ${formatValue(redactSecrets(outcome.result), 80)} (${formatDuration(outcome.ms)})`, open, log)
       .then(async (choice) => {
         if (choice === open) {
+          // A tab of its own (not a preview, which would replace the preview tab open now), exact EJSON, jsonc.
           const doc = await vscode.workspace.openTextDocument(ctx.docs.resultUri(method, outcome.result));
-          await vscode.languages.setTextDocumentLanguage(doc, 'json').then(
-            (d) => vscode.window.showTextDocument(d, { preview: true }),
-            () => vscode.window.showTextDocument(doc, { preview: true }),
-          );
+          await vscode.window.showTextDocument(doc, { preview: false });
         } else if (choice === log) ctx.log.show();
       });
     return outcome.result;
   } catch (err) {
     const log = 'Show Log';
-    void vscode.window.showErrorMessage(ctx.log.mask(callErrorNotification(method, err)), log).then((c) => {
+    void showError(ctx.log, callErrorNotification(method, err), log).then((c) => {
       if (c === log) ctx.log.show();
     });
     return undefined;
+  }
+}
+
+/** The last params typed per method; entries older versions kept with secrets in them are deleted on the way. */
+function storedParams(ctx: Ctx): ParamsHistory {
+  const { history, dropped } = readParamsHistory(ctx.ext.globalState.get<unknown>(LAST_PARAMS));
+  if (dropped) void ctx.ext.globalState.update(LAST_PARAMS, history);
+  return history;
+}
+
+async function rememberMethodParams(ctx: Ctx, method: string, text: string, params: unknown[]): Promise<void> {
+  const next = rememberParams(storedParams(ctx), method, text, params);
+  if (next) await ctx.ext.globalState.update(LAST_PARAMS, next);
+}
+
+/** Registers every string under a secret key of a result (a login's token) with the log's masker. */
+function maskTokens(ctx: Ctx, value: unknown, depth = 0): void {
+  if (depth > 20 || value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'string' && isSecretKeyName(k)) ctx.log.addSecret(v);
+    else maskTokens(ctx, v, depth + 1);
   }
 }

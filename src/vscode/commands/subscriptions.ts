@@ -4,6 +4,8 @@ import { validateName, validateParams, parseParams } from '../../core/params';
 import { formatParams } from '../../presentation/logFormat';
 import { subscriptionStateText } from '../../presentation/tree/nodeViews';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
+import { pickItem, validationMessage } from './notify';
+import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';
 
@@ -15,21 +17,21 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
       if (!session) return;
       const pubs = recent(ctx, RECENT_PUBS);
       const name = await vscode.window.showInputBox({
-        title: `DDP: Subscribe on ${session.name} (1/2)`,
-        prompt: 'Publication name' + (pubs.length ? `. Recent: ${pubs.slice(0, 5).join(', ')}` : ''),
-        placeHolder: pubs[0] ?? 'publication name',
+        title: forPlainInput(`DDP: Subscribe on ${session.name} (1/2)`),
+        prompt: forQuickInput('Publication name' + (pubs.length ? `. Recent: ${pubs.slice(0, 5).join(', ')}` : '')),
+        placeHolder: forPlainInput(pubs[0] ?? 'publication name'),
         ignoreFocusOut: true,
-        validateInput: (t) => (!t.trim() && pubs[0] ? undefined : validateName(t, 'publication')),
+        validateInput: (t) => (!t.trim() && pubs[0] ? undefined : validationMessage(validateName(t, 'publication'))),
       });
       if (name === undefined) return;
       const pub = name.trim() || pubs[0];
       if (!pub) return;
       const text = await vscode.window.showInputBox({
-        title: `DDP: Subscribe to ${pub} (2/2)`,
+        title: forPlainInput(`DDP: Subscribe to ${pub} (2/2)`),
         prompt: 'Params as an EJSON array, e.g. ["abc", {"$date": 0}] (empty for none)',
         placeHolder: '[]',
         ignoreFocusOut: true,
-        validateInput: (t) => validateParams(t),
+        validateInput: (t) => validationMessage(validateParams(t)),
       });
       if (text === undefined) return;
       const parsed = parseParams(text);
@@ -46,13 +48,11 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
       }
       const session = await pickSession(ctx, arg, { filter: (s) => s.subscriptions().length > 0, adjective: 'subscribed' });
       if (!session) return;
-      const items = session.subscriptions().map((s) => ({
-        label: s.name,
-        description: `${formatParams(s.params).trim()} ${subscriptionStateText(s)}`.trim(),
-        id: s.id,
-      }));
+      const items = session.subscriptions().map((s) =>
+        pickItem(s.id, s.name, `${formatParams(s.params).trim()} ${subscriptionStateText(s, session.freshness.timing(s.id))}`.trim()),
+      );
       const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Subscription to stop' });
-      if (picked) session.unsubscribe(picked.id);
+      if (picked) session.unsubscribe(picked.value);
     }),
   ];
 }

@@ -8,6 +8,7 @@ import { validateParams, parseParams } from '../../core/params';
 import { describeError } from '../../presentation/logFormat';
 import { prettyFrame, type WireFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
+import { flash, showError, validationMessage } from '../commands/notify';
 import { inspectorHtml } from './html';
 import type { FrameSource } from './sources';
 
@@ -94,7 +95,7 @@ export class InspectorPanel implements vscode.Disposable {
     const m = parseViewMessage(raw);
     if (!m) return;
     void this.handle(m).catch((err: unknown) => {
-      void vscode.window.showErrorMessage(`DDP Inspector: ${this.env.mask(describeError(err))}`);
+      void showError(this.env, `DDP Inspector: ${describeError(err)}`);
     });
   }
 
@@ -119,7 +120,7 @@ export class InspectorPanel implements vscode.Disposable {
         if (!f) throw new Error('That frame is no longer in the capture');
         // Copied data is exact, like Copy Document: masking is for what is shown and exported.
         await vscode.env.clipboard.writeText(prettyFrame(f.text));
-        vscode.window.setStatusBarMessage('DDP: frame copied', 3000);
+        flash('DDP: frame copied');
         return;
       }
       case 'resend':
@@ -143,7 +144,7 @@ export class InspectorPanel implements vscode.Disposable {
         prompt: 'Params as an EJSON array, e.g. [2, 3] or [{"$date": 0}] (empty for none)',
         value: paramsText(params),
         ignoreFocusOut: true,
-        validateInput: (t) => validateParams(t),
+        validateInput: (t) => validationMessage(validateParams(t)),
       });
       if (text === undefined) return;
       const parsed = parseParams(text);
@@ -178,7 +179,7 @@ export class InspectorPanel implements vscode.Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(toJsonLines(frames, this.env.mask), 'utf8'));
-    vscode.window.setStatusBarMessage(`DDP: ${frames.length} frames exported to ${target.fsPath}`, 5000);
+    flash(`DDP: ${frames.length} frames exported to ${target.fsPath}`, 5000);
   }
 
   dispose(): void {

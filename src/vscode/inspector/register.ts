@@ -5,6 +5,7 @@ import { Capture, clampMaxFrames } from '../../core/capture';
 import { parseJsonLines } from '../../core/captureFile';
 import type { Ctx } from '../commands/context';
 import { guarded, pickSession } from '../commands/context';
+import { showError } from '../commands/notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type PanelEnv } from './panel';
 import { FileSource, SessionSource, sessionKey, type FrameSource } from './sources';
 
@@ -55,9 +56,7 @@ export class Inspectors implements vscode.Disposable {
     const parsed = parseJsonLines(Buffer.from(bytes).toString('utf8'));
     if (parsed.frames.length === 0) {
       panel?.dispose();
-      void vscode.window.showErrorMessage(
-        `DDP: ${uri.fsPath} has no DDP capture frames${parsed.problems.length ? ` (${parsed.problems[0]})` : ''}.`,
-      );
+      void showError(this.ctx.log, `DDP: ${uri.fsPath} has no DDP capture frames${parsed.problems.length ? ` (${parsed.problems[0]})` : ''}.`);
       return undefined;
     }
     const key = `file:${uri.fsPath}`;

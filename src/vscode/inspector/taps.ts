@@ -7,6 +7,7 @@ import type { Capture } from '../../core/capture';
 import type { SourceInfo } from '../../presentation/inspector/protocol';
 import type { Ctx } from '../commands/context';
 import { guarded } from '../commands/context';
+import { pickItem, showInfo, validationMessage } from '../commands/notify';
 import type { Inspectors } from './register';
 import type { FrameSource } from './sources';
 
@@ -120,7 +121,7 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
             normalizeUrl(t.trim());
             return undefined;
           } catch (err) {
-            return (err as Error).message;
+            return validationMessage((err as Error).message);
           }
         },
       });
@@ -145,7 +146,7 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
       ctx.log.info(`Tap listening on ${tap.url}, forwarding to ${tap.target}`);
       void vscode.commands.executeCommand('ddpExplorer.taps.focus');
       const copy = 'Copy URL';
-      void vscode.window.showInformationMessage(`Tap listening on ${tap.url} → ${tap.target}. Point your app at it.`, copy).then(async (c) => {
+      void showInfo(ctx.log, `Tap listening on ${tap.url} → ${tap.target}. Point your app at it.`, copy).then(async (c) => {
         if (c === copy) await vscode.env.clipboard.writeText(tap.url);
       });
     }),
@@ -153,13 +154,13 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
       let tap = isTapNode(arg) ? arg.tap : undefined;
       if (!tap) {
         if (view.taps.length === 0) {
-          void vscode.window.showInformationMessage('No tap is running.');
+          void showInfo(ctx.log, 'No tap is running.');
           return;
         }
         const picked =
           view.taps.length === 1
             ? { tap: view.taps[0] }
-            : await vscode.window.showQuickPick(view.taps.map((t) => ({ label: t.url, description: `→ ${t.target}`, tap: t })), { placeHolder: 'Stop which tap?' });
+            : await vscode.window.showQuickPick(view.taps.map((t) => ({ ...pickItem(t, t.url, `→ ${t.target}`), tap: t })), { placeHolder: 'Stop which tap?' });
         tap = picked?.tap;
       }
       if (!tap) return;

@@ -54,6 +54,7 @@ export function createItem(node: TreeNode, view: NodeView): DdpTreeItem {
     case 'loadMore':
       return new LoadMoreItem(node, view);
     case 'info':
+    case 'moreFields':
       return new InfoItem(node, view);
   }
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ManagerChange, SessionManager } from '../../core/sessions';
 import { Coalescer } from '../../presentation/coalescer';
+import { CountdownClock } from '../../presentation/clock';
 import { createItem } from './items';
 import type { TreeModel, TreeNode } from '../../presentation/tree/model';
 
@@ -11,16 +12,26 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly coalescer: Coalescer<string>;
   private readonly offManager: () => void;
-  private ticker: NodeJS.Timeout | undefined;
+  private readonly offTick: () => void;
+  private readonly ownClock: boolean;
+  readonly clock: CountdownClock;
   /** Called after each flush (the status bar follows the tree). */
   onFlush: (() => void) | undefined;
 
   constructor(
     readonly model: TreeModel,
     private readonly manager: SessionManager,
+    /** The countdown clock shared with the status bar (the model's `now` must read it too). */
+    clock?: CountdownClock,
   ) {
+    this.clock = clock ?? reconnectClock(manager);
+    this.ownClock = !clock;
     this.coalescer = new Coalescer<string>((keys) => this.flush(keys), 100);
     this.offManager = manager.onChange((c) => this.onManagerChange(c));
+    // While a connection waits to reconnect, its row redraws when the clock's whole seconds change.
+    this.offTick = this.clock.onTick(() => {
+      for (const s of this.manager.list()) if (s.state === 'reconnecting') this.coalescer.mark(this.model.connectionNode(s.id).key);
+    });
   }
 
   private onManagerChange(c: ManagerChange): void {
@@ -29,22 +40,7 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       return;
     }
     for (const key of this.model.keysFor(c.session, c.change)) this.coalescer.mark(key);
-    if (c.change.type === 'state') this.ensureTicker();
-  }
-
-  /** While a connection waits to reconnect, its countdown ticks once a second. */
-  private ensureTicker(): void {
-    if (this.ticker) return;
-    if (!this.manager.list().some((s) => s.state === 'reconnecting')) return;
-    this.ticker = setInterval(() => {
-      const waiting = this.manager.list().filter((s) => s.state === 'reconnecting');
-      if (waiting.length === 0) {
-        clearInterval(this.ticker);
-        this.ticker = undefined;
-        return;
-      }
-      for (const s of waiting) this.coalescer.mark(this.model.connectionNode(s.id).key);
-    }, 1000);
+    if (this.ownClock && c.change.type === 'state') this.clock.sync();
   }
 
   private flush(keys: string[] | 'all'): void {
@@ -94,8 +90,20 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   dispose(): void {
     this.offManager();
     this.coalescer.dispose();
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
+    this.offTick();
+    if (this.ownClock) this.clock.dispose();
     this.emitter.dispose();
   }
+}
+
+/** A clock whose ticks follow every reconnecting connection's next attempt. */
+export function reconnectClock(manager: SessionManager): CountdownClock {
+  return new CountdownClock(() => {
+    const out: number[] = [];
+    for (const s of manager.list()) {
+      const at = s.state === 'reconnecting' ? s.client?.nextReconnect?.at : undefined;
+      if (at !== undefined) out.push(at);
+    }
+    return out;
+  });
 }

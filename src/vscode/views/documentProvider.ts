@@ -1,8 +1,12 @@
-// Read-only virtual JSON documents: DDP documents (updated live) and method results.
+// Read-only virtual documents: DDP documents (updated live) and method results, as exact EJSON. They are `jsonc`, so
+// that the state lines written above a document that is stale or gone (comments) never become Problems entries.
 import * as vscode from 'vscode';
 import type { ManagerChange, SessionManager } from '../../core/sessions';
-import { Coalescer } from '../../presentation/coalescer';
-import { prettyEJSON } from '../../presentation/logFormat';
+import { exactEJSON } from '../../presentation/format';
+import { findEjsonDates } from '../../presentation/dateHints';
+import { documentText, type Seen } from '../../presentation/documentText';
+import { RenderPacer } from '../../presentation/renderPacer';
+import { forMarkdown } from '../../presentation/sanitize';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
@@ -18,21 +22,52 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
   readonly onDidChange = this.emitter.event;
   private readonly results = new Map<number, string>();
   private nextResult = 1;
-  /** Open document URIs by their key (session, collection, id). */
-  private readonly open = new Map<string, vscode.Uri>();
-  private readonly coalescer: Coalescer<string>;
+  /** Open document URIs by their key (session, collection, id), with what was last shown of them. */
+  private readonly open = new Map<string, { uri: vscode.Uri; seen: Seen }>();
+  private readonly pacer: RenderPacer<string>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly manager: SessionManager) {
-    this.coalescer = new Coalescer<string>((keys) => this.flush(keys), 200);
+    this.pacer = new RenderPacer<string>((key) => {
+      const o = this.open.get(key);
+      if (o) this.emitter.fire(o.uri);
+    });
     const off = manager.onChange((c) => this.onManagerChange(c));
+    const selector: vscode.DocumentSelector = { scheme: SCHEME };
     this.disposables.push(
       { dispose: off },
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme !== SCHEME) return;
         const t = this.parse(doc.uri);
-        if (t?.kind === 'doc') this.open.delete(this.key(t.s, t.c, t.d));
+        if (t?.kind === 'doc') {
+          const key = this.key(t.s, t.c, t.d);
+          this.open.delete(key);
+          this.pacer.forget(key);
+        }
         if (t?.kind === 'result') this.results.delete(t.r);
+      }),
+      vscode.languages.registerInlayHintsProvider(selector, {
+        provideInlayHints: (doc, range) => {
+          // Only the visible range: a multi-megabyte document is not copied whole on every scroll.
+          const base = doc.offsetAt(range.start);
+          return findEjsonDates(doc.getText(range)).map((d) => {
+            const hint = new vscode.InlayHint(doc.positionAt(base + d.end), d.iso, vscode.InlayHintKind.Type);
+            hint.paddingLeft = true;
+            hint.tooltip = 'The EJSON date as ISO 8601 (UTC); the text stays EJSON.';
+            return hint;
+          });
+        },
+      }),
+      vscode.languages.registerHoverProvider(selector, {
+        provideHover: (doc, pos) => {
+          const line = doc.lineAt(pos.line);
+          const base = doc.offsetAt(line.range.start);
+          const at = doc.offsetAt(pos);
+          const d = findEjsonDates(doc.getText(line.range)).find((x) => base + x.start <= at && at <= base + x.end);
+          if (!d) return undefined;
+          const range = new vscode.Range(doc.positionAt(base + d.start), doc.positionAt(base + d.end));
+          return new vscode.Hover(new vscode.MarkdownString(forMarkdown(`Date ${d.iso}`)), range);
+        },
       }),
     );
   }
@@ -41,24 +76,26 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
     return JSON.stringify([s, c, d]);
   }
 
+  /** `task-1 (local).jsonc` under `/local/tasks/`: the tab names the connection, so two of them never look alike. */
   documentUri(sessionId: string, sessionName: string, collection: string, id: string): vscode.Uri {
     const uri = vscode.Uri.from({
       scheme: SCHEME,
-      path: `/${segment(sessionName)}/${segment(collection)}/${segment(id)}.json`,
+      path: `/${segment(sessionName)}/${segment(collection)}/${segment(id)} (${segment(sessionName)}).jsonc`,
       query: JSON.stringify({ s: sessionId, c: collection, d: id }),
     });
-    this.open.set(this.key(sessionId, collection, id), uri);
+    const key = this.key(sessionId, collection, id);
+    if (!this.open.has(key)) this.open.set(key, { uri, seen: {} });
     return uri;
   }
 
   resultUri(method: string, value: unknown): vscode.Uri {
     const r = this.nextResult++;
-    this.results.set(r, prettyEJSON(value) + '\n');
+    this.results.set(r, value === undefined ? '// The method returned no result.\nnull\n' : exactEJSON(value) + '\n');
     for (const old of this.results.keys()) {
       if (this.results.size <= MAX_RESULTS) break;
       this.results.delete(old);
     }
-    return vscode.Uri.from({ scheme: SCHEME, path: `/results/${segment(method)}-${r}.json`, query: JSON.stringify({ r }) });
+    return vscode.Uri.from({ scheme: SCHEME, path: `/results/${segment(method)}-${r}.jsonc`, query: JSON.stringify({ r }) });
   }
 
   private parse(uri: vscode.Uri): Target | undefined {
@@ -74,47 +111,50 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const t = this.parse(uri);
-    if (!t) return '// Unknown DDP Explorer document\n';
-    if (t.kind === 'result') return this.results.get(t.r) ?? '// This result is no longer available\n';
+    if (!t) return '// Not a DDP Explorer document.\nnull\n';
+    if (t.kind === 'result') return this.results.get(t.r) ?? '// This result is no longer kept (the last 50 are). Call the method again.\nnull\n';
+    const key = this.key(t.s, t.c, t.d);
+    let entry = this.open.get(key);
+    if (!entry) this.open.set(key, (entry = { uri, seen: {} }));
+    const t0 = performance.now();
     const session = this.manager.get(t.s);
     const fields = session?.client?.collections.get(t.c)?.get(t.d);
-    if (!fields) {
-      const where = session ? `${session.name} / ${t.c}` : t.c;
-      return `// Document ${JSON.stringify(t.d)} is not in ${where} (removed, or not subscribed)\n`;
-    }
-    return prettyEJSON({ _id: t.d, ...fields }) + '\n';
+    const { text } = documentText(
+      {
+        session: session && { name: session.name, connected: !!session.client && session.isActive, staleSince: session.freshness.staleSince },
+        collection: t.c,
+        id: t.d,
+      },
+      fields,
+      entry.seen,
+      Date.now(),
+    );
+    this.pacer.measured(key, performance.now() - t0);
+    return text;
   }
 
   private onManagerChange(c: ManagerChange): void {
     if (this.open.size === 0) return;
     if (c.type === 'sessions') {
-      this.coalescer.markAll();
+      for (const k of this.open.keys()) this.pacer.mark(k);
       return;
     }
     const ch = c.change;
-    if (ch.type === 'collections') {
-      for (const k of this.open.keys()) if ((JSON.parse(k) as string[])[0] === c.session.id) this.coalescer.mark(k);
+    if (ch.type === 'collections' || ch.type === 'freshness') {
+      for (const k of this.open.keys()) if ((JSON.parse(k) as string[])[0] === c.session.id) this.pacer.mark(k);
     } else if (ch.type === 'doc') {
       const k = this.key(c.session.id, ch.collection, ch.id);
-      if (this.open.has(k)) this.coalescer.mark(k);
-    }
-  }
-
-  private flush(keys: string[] | 'all'): void {
-    const list = keys === 'all' ? [...this.open.keys()] : keys;
-    for (const k of list) {
-      const uri = this.open.get(k);
-      if (uri) this.emitter.fire(uri);
+      if (this.open.has(k)) this.pacer.mark(k);
     }
   }
 
   /** Re-renders every open document. */
   refreshAll(): void {
-    this.coalescer.markAll();
+    for (const k of this.open.keys()) this.pacer.mark(k);
   }
 
   dispose(): void {
-    this.coalescer.dispose();
+    this.pacer.dispose();
     for (const d of this.disposables) d.dispose();
     this.emitter.dispose();
     this.results.clear();

@@ -1,6 +1,7 @@
 // The "DDP" LogOutputChannel: every line masked (frames, errors, results), frames only when traced.
 import * as vscode from 'vscode';
 import { SecretMasker } from '../../presentation/masker';
+import { logMessage, forLog } from '../../presentation/sanitize';
 import type { TraceSetting } from '../../core/config';
 import type { SessionLog } from '../../core/sessions';
 
@@ -30,17 +31,19 @@ export class DdpLog implements SessionLog, vscode.Disposable {
     return this.masker.mask(text);
   }
 
+  // Every line is escaped here, whoever built it: a server's newline, carriage return or ANSI escape never
+  // starts a line of its own (see sanitize.ts).
   info(message: string): void {
-    this.channel.info(this.mask(message));
+    this.channel.info(logMessage(this.mask(message)));
   }
   warn(message: string): void {
-    this.channel.warn(this.mask(message));
+    this.channel.warn(logMessage(this.mask(message)));
   }
   error(message: string): void {
-    this.channel.error(this.mask(message));
+    this.channel.error(logMessage(this.mask(message)));
   }
   frame(line: string): void {
-    if (this.trace === 'messages') this.channel.info(this.mask(line));
+    if (this.trace === 'messages') this.channel.info(forLog(this.mask(line)));
   }
 
   show(): void {

@@ -1,6 +1,7 @@
 // The one status bar item: `$(plug) DDP: <name>` and the state of the current connection.
 import * as vscode from 'vscode';
 import type { Session, SessionManager } from '../../core/sessions';
+import type { CountdownClock } from '../../presentation/clock';
 import { snapshot, statusBarView } from '../../presentation/statusText';
 
 export class StatusBar implements vscode.Disposable {
@@ -8,7 +9,14 @@ export class StatusBar implements vscode.Disposable {
   private currentId: string | undefined;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private readonly manager: SessionManager) {
+  private readonly offTick: () => void;
+
+  /** `clock`: the one the tree reads too, so both show the same countdown. */
+  constructor(
+    private readonly manager: SessionManager,
+    private readonly clock: CountdownClock,
+  ) {
+    this.offTick = clock.onTick(() => this.update());
     this.item = vscode.window.createStatusBarItem('ddpExplorer.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'DDP Explorer';
     this.item.command = 'ddpExplorer.statusActions';
@@ -43,7 +51,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const view = statusBarView(snapshot(s), Date.now(), this.manager.list().length - 1);
+    const view = statusBarView(snapshot(s), this.clock.now(), this.manager.list().length - 1);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip; // plain text: server strings are never markdown here
     this.item.backgroundColor =
@@ -56,6 +64,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.offTick();
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
     this.item.dispose();
