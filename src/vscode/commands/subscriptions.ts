@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { validateName, validateParams, parseParams } from '../../core/params';
 import { formatParams } from '../../presentation/logFormat';
-import { subscriptionStateText } from '../../presentation/tree/nodeViews';
+import { subscriptionStateText } from '../../presentation/tree/levels/subscription';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
 import { pickItem, validationMessage } from './notify';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
