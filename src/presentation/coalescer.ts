@@ -48,15 +48,6 @@ export class Coalescer<K> {
     return this.timer !== undefined;
   }
 
-  /** Flushes now if anything is pending (for tests and disposal paths). */
-  flushNow(): void {
-    if (this.timer !== undefined) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.run();
-  }
-
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);

@@ -17,9 +17,9 @@ export class NodeCache {
     const key = this.keyOf(data, identity);
     let n = this.nodes.get(key);
     if (!n) {
-      n = { ...data, key } as TreeNode;
+      n = { ...data, key };
       this.nodes.set(key, n);
-      if ('docId' in n) this.documentKeys(n.sessionId, n.collection, n.docId, true)!.add(key);
+      if ('docId' in n) this.track(n.sessionId, n.collection, n.docId, key);
     }
     return n as NodeOf<K>;
   }
@@ -30,10 +30,10 @@ export class NodeCache {
   }
 
   forgetDocument(sessionId: string, collection: string, docId: string): void {
-    const keys = this.documentKeys(sessionId, collection, docId, false);
-    if (!keys) return;
-    for (const k of keys) this.nodes.delete(k);
-    this.byDocument.get(sessionId)?.delete(JSON.stringify([collection, docId]));
+    const docs = this.byDocument.get(sessionId);
+    const doc = JSON.stringify([collection, docId]);
+    for (const k of docs?.get(doc) ?? []) this.nodes.delete(k);
+    docs?.delete(doc);
   }
 
   /** Every document node of a session (its data was replaced as a whole). */
@@ -54,15 +54,12 @@ export class NodeCache {
     return this.nodes.size;
   }
 
-  private documentKeys(sessionId: string, collection: string, docId: string, make: boolean): Set<string> | undefined {
+  private track(sessionId: string, collection: string, docId: string, key: string): void {
     let docs = this.byDocument.get(sessionId);
-    if (!docs) {
-      if (!make) return undefined;
-      this.byDocument.set(sessionId, (docs = new Map()));
-    }
-    const k = JSON.stringify([collection, docId]);
-    let keys = docs.get(k);
-    if (!keys && make) docs.set(k, (keys = new Set()));
-    return keys;
+    if (!docs) this.byDocument.set(sessionId, (docs = new Map<string, Set<string>>()));
+    const doc = JSON.stringify([collection, docId]);
+    let keys = docs.get(doc);
+    if (!keys) docs.set(doc, (keys = new Set<string>()));
+    keys.add(key);
   }
 }
