@@ -44,10 +44,6 @@ export class Coalescer<K> {
     this.schedule();
   }
 
-  get scheduled(): boolean {
-    return this.timer !== undefined;
-  }
-
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);

@@ -43,7 +43,7 @@ export const collectionLevel: Level<'collection'> = {
 };
 
 /** `matched`: how many of the `total` documents pass `filter`. `staleSince`: the data has not caught up since then. */
-export function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number, staleSince?: number): NodeView {
+function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number, staleSince?: number): NodeView {
   let description = filter
     ? `${formatCount(matched)} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
     : plural(total, 'document');

@@ -18,7 +18,7 @@ export const connectionLevel: Level<'connection'> = {
   refresh: (change, sessionId) => (change.type === 'state' || change.type === 'user' ? [{ kind: 'connection', sessionId }] : []),
 };
 
-export function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now: number): NodeView {
+function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now: number): NodeView {
   if (!s) return { id: node.key, label: '(removed)', collapsible: 'none', contextValue: 'connection.removed' };
   const snap = snapshot(s);
   return {

@@ -24,7 +24,7 @@ export const documentLevel: Level<'document'> = {
   },
 };
 
-export function documentView(node: NodeOf<'document'>, fields: Fields, staleSince?: number): NodeView {
+function documentView(node: NodeOf<'document'>, fields: Fields, staleSince?: number): NodeView {
   const hasChildren = !!fields && Object.keys(fields).length > 0;
   return {
     id: node.key,

@@ -31,7 +31,7 @@ export function entryRows(node: { sessionId: string; collection: string; docId: 
   return out;
 }
 
-export function fieldView(node: NodeOf<'field'>, fields: Fields): NodeView {
+function fieldView(node: NodeOf<'field'>, fields: Fields): NodeView {
   const value = valueAt(fields, node.path);
   const last = node.path[node.path.length - 1];
   const kind = valueKind(value);
@@ -48,7 +48,7 @@ export function fieldView(node: NodeOf<'field'>, fields: Fields): NodeView {
 }
 
 /** `a.b[2].c` */
-export function pathText(path: Path): string {
+function pathText(path: Path): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
   return out;

@@ -41,7 +41,7 @@ export const groupLevel: Level<'group'> = {
   },
 };
 
-export function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeView {
+function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeView {
   if (node.group === 'subscriptions') {
     const n = (s?.subscriptions().length ?? 0) + (s?.carried().length ?? 0);
     return {

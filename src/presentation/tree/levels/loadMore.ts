@@ -12,7 +12,7 @@ export const loadMoreLevel: Level<'loadMore'> = {
   // Redrawn with its collection.
 };
 
-export function loadMoreView(node: NodeOf<'loadMore'>, remaining: number, loadAllLimit: number): NodeView {
+function loadMoreView(node: NodeOf<'loadMore'>, remaining: number, loadAllLimit: number): NodeView {
   return {
     id: node.key,
     label: `Load more (${formatCount(remaining)} more)`,

@@ -20,7 +20,7 @@ export const subscriptionLevel: Level<'subscription'> = {
 };
 
 /** `timing`: the session's own account of this subscription (stale since a drop, its latest ready). */
-export function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | undefined, timing?: SubscriptionTiming): NodeView {
+function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | undefined, timing?: SubscriptionTiming): NodeView {
   if (!sub) return { id: node.key, label: '(gone)', collapsible: 'none', contextValue: 'subscription.stopped' };
   const state = subscriptionStateText(sub, timing);
   const params = formatParams(sub.params).trim();
@@ -37,7 +37,7 @@ export function subscriptionView(node: NodeOf<'subscription'>, sub: Subscription
 }
 
 /** A subscription that Disconnect stopped and the next connect makes again. */
-export function carriedSubscriptionView(node: NodeOf<'subscription'>, sub: { name: string; params: unknown[] }): NodeView {
+function carriedSubscriptionView(node: NodeOf<'subscription'>, sub: { name: string; params: unknown[] }): NodeView {
   const params = formatParams(sub.params).trim();
   const state = CARRIED_TEXT;
   return {
