@@ -8,6 +8,8 @@ export interface Settings {
   reconnectDelay: number;
   maxReconnectDelay: number;
   heartbeatInterval: number;
+  /** Longest wait for a method's answer, in ms (0: no limit). */
+  methodTimeout: number;
   pageSize: number;
   /** Most documents "Load all" shows in one collection. */
   loadAllLimit: number;
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   reconnectDelay: 500,
   maxReconnectDelay: 30000,
   heartbeatInterval: 17500,
+  methodTimeout: 60000,
   pageSize: 100,
   loadAllLimit: 10000,
   trace: 'off',
@@ -31,6 +34,7 @@ export interface ConnectionOptions {
   maxReconnectDelay?: number;
   heartbeatInterval?: number;
   connectTimeout?: number;
+  methodTimeout?: number;
   versions?: DdpVersion[];
   headers?: Record<string, string>;
   rejectUnauthorized?: boolean;
@@ -65,6 +69,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     reconnectDelay: num(get('reconnectDelay'), d.reconnectDelay, 0, 3_600_000),
     maxReconnectDelay: num(get('maxReconnectDelay'), d.maxReconnectDelay, 0, 3_600_000),
     heartbeatInterval: num(get('heartbeatInterval'), d.heartbeatInterval, 0, 3_600_000),
+    methodTimeout: num(get('methodTimeout'), d.methodTimeout, 0, 86_400_000),
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
     loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
@@ -78,7 +83,7 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   const o = raw as Record<string, unknown>;
   const out: ConnectionOptions = {};
   if (typeof o.autoReconnect === 'boolean') out.autoReconnect = o.autoReconnect;
-  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout'] as const) {
+  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout', 'methodTimeout'] as const) {
     if (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= 0) out[k] = o[k] as number;
   }
   if (Array.isArray(o.versions)) {
@@ -160,6 +165,7 @@ export function clientOptions(settings: Settings, options: ConnectionOptions | u
     autoReconnectTimeout: o.reconnectDelay ?? settings.reconnectDelay,
     maxReconnectTimeout: o.maxReconnectDelay ?? settings.maxReconnectDelay,
     heartbeatInterval: o.heartbeatInterval ?? settings.heartbeatInterval,
+    methodTimeout: o.methodTimeout ?? settings.methodTimeout,
   };
   if (o.connectTimeout !== undefined) out.connectTimeout = o.connectTimeout;
   if (o.versions) out.versions = o.versions;

@@ -4,8 +4,8 @@ import { DdpClient, normalizeUrl } from '../ddp';
 import type { ClientStatus, DdpClientOptions, LoginResult, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
-import { formatCallResult, formatCallError, formatParams, describeError } from '../presentation/logFormat';
-import { explainConnectProblem, type ConnectProblem } from '../presentation/connectProblem';
+import { formatCallResult, formatCallError, formatParams, describeError } from './logText';
+import { explainConnectProblem, type ConnectProblem } from './connectProblem';
 import { Freshness, type ReadyReport } from './freshness';
 
 export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'failed';

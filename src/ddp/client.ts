@@ -329,7 +329,13 @@ export class DdpClient extends EventEmitter {
     const front: Outgoing[] = [];
     const resume = this.accounts.resumeParams();
     if (resume) {
-      const { call, promise } = this.methods.create('login', resume, { retry: false, wait: true });
+      // Bounded like any call: a server that never answers it must not hold the queue behind it forever.
+      const { call, promise } = this.methods.create('login', resume, {
+        retry: false,
+        wait: true,
+        timeout: this.methodTimeout,
+        onTimeout: (c) => this.released(c),
+      });
       promise.catch(() => undefined);
       this.accounts.observe('login', resume, promise, true);
       front.push({ kind: 'method', call });
@@ -474,9 +480,11 @@ export class DdpClient extends EventEmitter {
     }
     const reason = m.reason;
     const offending = m.offendingMessage;
+    const epoch = this.epoch;
     this.emit('protocol_error', `the server refused a message: ${reason}`, excerpt(JSON.stringify(offending ?? null)));
-    const o = offending as { msg?: unknown; id?: unknown } | null;
-    if (!o || typeof o !== 'object' || typeof o.id !== 'string') return;
+    if (epoch !== this.epoch) return;
+    const o = readOffending(offending);
+    if (!o || typeof o.id !== 'string') return;
     if (o.msg === 'method') {
       const call = this.methods.get(o.id);
       if (!call) return;
@@ -562,6 +570,19 @@ export class DdpClient extends EventEmitter {
     }
     if (readyIds.length > 0) this.onReady(readyIds);
   }
+}
+
+/** The message a server `error` refers to: an object, or (some servers) its JSON text. */
+function readOffending(offending: unknown): { msg?: unknown; id?: unknown } | undefined {
+  let o = offending;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return undefined;
+    }
+  }
+  return o !== null && typeof o === 'object' ? (o as { msg?: unknown; id?: unknown }) : undefined;
 }
 
 /** The EJSON wire form of params; throws a TypeError for values JSON cannot carry (BigInt, cycles). */

@@ -335,7 +335,7 @@ export class Connection {
     const why = reason || this.dropReason || this.lastError || '';
     // Listeners of socket_closed must not see 'connected' any more.
     if (!this.stopped && !this.mismatch && (this.retryAtOnce || this.options.autoReconnect)) this.setStatus('reconnecting');
-    if (seq !== this.seq) return;
+    // Always told, even when a status listener already closed or reopened: the owner settles what this socket held.
     this.on.socketClosed(code, why, wasConnected);
     // close(), or a listener that closed or opened again: what follows is no longer this socket's business.
     if (this.stopped || seq !== this.seq) return;

@@ -32,10 +32,13 @@ export type ConnectionErrorCode =
 /** The connection, not the server, ended the request (the socket dropped, the client was closed, ...). */
 export class DdpConnectionError extends Error {
   readonly code: ConnectionErrorCode;
+  /** For TIMEOUT: the limit that ran out, in ms. */
+  declare readonly timeout?: number;
 
   /** `cause`: the original error, e.g. the socket's (`code` ECONNREFUSED, ENOTFOUND, a TLS code; `statusCode`). */
-  constructor(code: ConnectionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ConnectionErrorCode, message: string, options?: { cause?: unknown; timeout?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.timeout !== undefined) this.timeout = options.timeout;
     this.name = 'DdpConnectionError';
     this.code = code;
   }

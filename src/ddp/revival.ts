@@ -33,8 +33,9 @@ export class Revival {
   readonly shadow = new Store();
   private readonly waiting: Set<string>;
   private readonly readyIds: string[] = [];
-  /** Old documents ("collection\0id") not re-sent yet; known once subscriptions and methods are in. */
-  private missing?: Set<string>;
+  /** Old documents not re-sent yet (collection -> ids); known once subscriptions and methods are in. */
+  private missing?: Map<string, Set<string>>;
+  private missingCount = 0;
   private lastArrival = 0;
   private quietTimer?: NodeJS.Timeout;
   private boundTimer?: NodeJS.Timeout;
@@ -63,20 +64,23 @@ export class Revival {
     const missing = this.missing;
     if (!missing) return;
     this.lastArrival = Date.now();
-    if (missing.delete(key(collection, id)) && missing.size === 0) this.end();
+    if (missing.get(collection)?.delete(id) && --this.missingCount === 0) this.end();
   }
 
   /** Ends the catch-up when everything it waits for is in; call it whenever that may have changed. */
   check(): void {
     if (this.ended || this.waiting.size > 0 || this.options.calls.some((c) => !c.settled)) return;
     if (this.missing) return;
-    const missing = new Set<string>();
+    const missing = new Map<string, Set<string>>();
     for (const [name, coll] of this.options.shown.collections) {
       const resent = this.shadow.collections.get(name);
-      for (const id of coll.keys()) if (!resent?.has(id)) missing.add(key(name, id));
+      const ids = new Set<string>();
+      for (const id of coll.keys()) if (!resent?.has(id)) ids.add(id);
+      if (ids.size > 0) missing.set(name, ids);
+      this.missingCount += ids.size;
     }
     this.missing = missing;
-    if (missing.size === 0) return this.end();
+    if (this.missingCount === 0) return this.end();
     this.lastArrival = Date.now();
     this.armQuiet(UNIVERSAL_QUIET_MS);
   }
@@ -106,8 +110,4 @@ export class Revival {
     this.dispose();
     this.options.onEnd();
   }
-}
-
-function key(collection: string, id: string): string {
-  return `${collection}\u0000${id}`;
 }

@@ -68,9 +68,14 @@ export function stateText(s: Pick<ConnectionSnapshot, 'state' | 'reconnectAt'>, 
   return s.state;
 }
 
+/** Connected again, but the re-sent subscriptions are not all ready: the data shown is still the old one. */
+function catchingUp(s: Pick<ConnectionSnapshot, 'state' | 'staleSince'>): string {
+  return s.state === 'connected' && s.staleSince !== undefined ? ' · catching up' : '';
+}
+
 /** Description of the connection row: the state, plus the user when logged in. */
 export function connectionDescription(s: ConnectionSnapshot, now: number): string {
-  const parts = [stateText(s, now)];
+  const parts = [stateText(s, now) + catchingUp(s)];
   if (s.userId) parts.push(`user ${s.userId}`);
   return parts.join(' · ');
 }
@@ -88,7 +93,7 @@ export function statusBarView(s: ConnectionSnapshot | undefined, now: number, ot
   if (!s) return { text: '$(plug) DDP', tooltip: 'DDP Explorer: no connection', tone: 'normal' };
   const state = stateText(s, now);
   const icon = s.state === 'connecting' || s.state === 'reconnecting' ? ' $(sync~spin)' : '';
-  const text = `$(plug) DDP: ${forStatusBar(s.name)}${icon} ${state}`; // a name from settings shows no icons
+  const text = `$(plug) DDP: ${forStatusBar(s.name)}${icon} ${state}${catchingUp(s)}`; // a name from settings shows no icons
   const tone: StatusTone = s.state === 'reconnecting' ? 'warning' : s.state === 'failed' ? 'error' : 'normal';
   let tooltip = connectionTooltip(s, now);
   if (others > 0) tooltip += `\n\n${plural(others, 'other connection')}`;

@@ -172,12 +172,18 @@ export class Workbench {
 
   /** Expands the row (first match) if it is collapsed; waits until it reports expanded. */
   async expand(match: RegExp, timeout = 10_000): Promise<Locator> {
-    const row = await this.waitForRow(match, timeout);
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await row.locator('.monaco-tl-twistie').click();
-      await until(async () => (await row.getAttribute('aria-expanded')) === 'true', `row ${match} to expand`, 5000);
-    }
-    return row;
+    // The row is found again on every try: its label (a countdown, a count) may change between two looks.
+    return until(
+      async () => {
+        const row = await this.waitForRow(match, timeout);
+        if ((await row.getAttribute('aria-expanded', { timeout: 2000 })) === 'true') return row;
+        await row.locator('.monaco-tl-twistie').click({ timeout: 2000 });
+        const expanded = await until(async () => (await row.getAttribute('aria-expanded', { timeout: 1000 })) === 'true', `row ${match} to expand`, 3000);
+        return expanded ? row : undefined;
+      },
+      `row ${match} to expand`,
+      timeout + 5000,
+    );
   }
 
   async collapse(match: RegExp, timeout = 10_000): Promise<void> {

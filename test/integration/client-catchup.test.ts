@@ -220,6 +220,40 @@ describe('client-catchup: documents sent without a subscription', () => {
   });
 });
 
+describe('client-catchup: the resume login', () => {
+  test('documents that depend on the user: the catch-up waits for the resume login to be answered', T, async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const c1 = await s.nextConnection();
+    const login = c.call('login', [{ oauth: 'x' }]);
+    const m = await c1.next('method');
+    c1.sendAll([
+      { msg: 'added', collection: 'mine', id: 'm1', fields: { owner: 'u1' } },
+      { msg: 'result', id: m.id, result: { id: 'u1', token: 'tok' } },
+    ]);
+    await login;
+    const log = recordAll(c as any, DATA_EVENTS);
+    c1.terminate();
+    const c2 = await s.nextConnection(3000);
+    const resume = await c2.next('method');
+    assert.deepEqual(resume.params, [{ resume: 'tok' }]);
+    // The server takes its time with the login; the user's documents come with it. Meanwhile nothing may be removed.
+    await expectNoEvent(c as any, 'removed', 400);
+    c2.sendAll([
+      { msg: 'added', collection: 'mine', id: 'm1', fields: { owner: 'u1' } },
+      { msg: 'result', id: resume.id, result: { id: 'u1', token: 'tok' } },
+      { msg: 'updated', methods: [resume.id] },
+    ]);
+    const changed = waitFor(c as any, 'changed', { timeout: 3000 });
+    c2.send({ msg: 'changed', collection: 'mine', id: 'm1', fields: { owner: 'u1', seen: true } });
+    await changed;
+    assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['changed m1'], JSON.stringify(log.log));
+    assert.equal(c.userId, 'u1');
+  });
+});
+
 /** A listener's view rebuilt from the events alone, with the store's rules (an unknown `before` appends). */
 function rebuild(events: Array<[string, ...unknown[]]>, initial: string[] = []): string[] {
   const ids = [...initial];

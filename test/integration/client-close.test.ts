@@ -194,6 +194,26 @@ describe('client-close: close() is final', () => {
     }
   });
 
+  test('reconnectNow() in a status listener as a socket drops: the calls that were on it still settle', T, async (t) => {
+    const { c, conn, connected } = await handshaking(t, { autoReconnectTimeout: 60_000, maxReconnectTimeout: 60_000 });
+    conn.accept();
+    await connected;
+    const call = c.call('in.flight', []);
+    await conn.next('method');
+    c.once('status', (st) => st === 'reconnecting' && c.reconnectNow());
+    conn.terminate();
+    const outcome = await settle(call);
+    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CONNECTION_LOST');
+    const conn2 = (await waitFor<[ScriptConnection]>(s, 'connection'))[0];
+    await conn2.next('connect');
+    conn2.accept();
+    await waitFor(c as any, 'connected');
+    const next = c.call('after', []);
+    const m = await conn2.next('method');
+    conn2.send({ msg: 'result', id: m.id, result: 'ok' });
+    assert.equal(await next, 'ok');
+  });
+
   test('pending calls reject and waiting subscription callbacks learn CLOSED; the subscription is sent again on connect()', T, async (t) => {
     const { c, conn, connected } = await handshaking(t);
     conn.accept();

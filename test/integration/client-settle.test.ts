@@ -128,6 +128,17 @@ describe('client-settle: non-standard answers settle their call or subscription'
     assert.equal(await second, 2);
   });
 
+  test('a server error whose offendingMessage is JSON text still refuses the call it names', T, async (t) => {
+    const { c, conn } = await setup(t);
+    const outcome = await answered(c, conn, (id) => ({
+      msg: 'error',
+      reason: 'Bad request',
+      offendingMessage: JSON.stringify({ msg: 'method', id, method: 'odd.method', params: [1] }),
+    }));
+    assert.equal(outcome.status, 'rejected');
+    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'PROTOCOL');
+  });
+
   const subAnswers: Array<[string, (id: string) => unknown, (err: Error) => void]> = [
     ['nosub with "error" as a string', (id) => ({ msg: 'nosub', id, error: 'not allowed' }), (e) => {
       assert.ok(e instanceof DdpError);
@@ -269,6 +280,23 @@ describe('client-settle: call timeouts', () => {
     const { c } = await setup(t);
     const seen = await new Promise<Error | undefined>((resolve) => c.call('cb', [], (err) => resolve(err), { timeout: 30 }));
     assert.equal((seen as DdpConnectionError).code, 'TIMEOUT');
+  });
+
+  test('the resume login after a reconnect is bounded by methodTimeout: the calls queued behind it go out', T, async (t) => {
+    const { c, conn } = await setup(t, { methodTimeout: 100 });
+    const login = c.loginWithToken('resume-token');
+    const m = await conn.next('method');
+    conn.send({ msg: 'result', id: m.id, result: { id: 'user-1', token: 'resume-token' } });
+    await login;
+    conn.terminate();
+    const conn2 = (await waitFor<[ScriptConnection]>(s, 'connection'))[0];
+    const resume = await conn2.next('method');
+    assert.equal(resume.method, 'login');
+    const after = c.call('after.reconnect', [], { timeout: 0 });
+    // The server never answers the resume login; the queue behind it is released when it times out.
+    const m2 = await conn2.nextMessage((x) => x?.msg === 'method' && x.method === 'after.reconnect');
+    conn2.send({ msg: 'result', id: m2.id, result: 'went out' });
+    assert.equal(await after, 'went out');
   });
 
   test('a retry call waiting for a reconnect times out too', T, async (t) => {

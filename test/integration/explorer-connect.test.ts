@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/core/sessions';
-import type { ConnectProblem } from '../../src/presentation/connectProblem';
+import type { ConnectProblem } from '../../src/core/connectProblem';
 import { startScriptServer, TLS_CERT, TLS_KEY, type ScriptConnection } from '../support/scriptServer';
 import { startAccountsServer, ALICE } from '../support/accountsServer';
 import { DdpClient } from '../../src/ddp';

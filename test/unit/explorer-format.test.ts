@@ -16,7 +16,7 @@ import {
 } from '../../src/presentation/format';
 import { parseParams, validateParams } from '../../src/core/params';
 import { callErrorNotification, describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/presentation/logFormat';
-import { DdpError } from '../../src/ddp';
+import { DdpConnectionError, DdpError } from '../../src/ddp';
 import { pushRecent, readRecent } from '../../src/core/recent';
 import { SecretMasker } from '../../src/presentation/masker';
 
@@ -155,6 +155,15 @@ describe('explorer log lines', () => {
     assert.equal(describeError(os), 'connect ECONNREFUSED 127.0.0.1:1');
     assert.equal(describeError('x'), 'x');
     assert.ok(!describeError(new Error('{"resume":"tok123"}')).includes('tok123'));
+  });
+
+  test('a call that timed out says plainly that the server did not answer within the limit', () => {
+    const e = new DdpConnectionError('TIMEOUT', "The server did not answer method 'slow' within 60000 ms", { timeout: 60000 });
+    assert.equal(callErrorNotification('slow', e), 'slow: the server did not answer within 60 s (ddpExplorer.methodTimeout); the method may still run on the server');
+    const short = new DdpConnectionError('TIMEOUT', 'x', { timeout: 1500 });
+    assert.equal(callErrorNotification('m', short), 'm: the server did not answer within 1.5 s (ddpExplorer.methodTimeout); the method may still run on the server');
+    const lost = new DdpConnectionError('CONNECTION_LOST', 'Connection lost before the server answered');
+    assert.equal(callErrorNotification('m', lost), 'm: the connection dropped before the answer (the method may or may not have run)');
   });
 
   test('recent lists keep the newest first without duplicates', () => {

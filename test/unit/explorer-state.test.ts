@@ -14,7 +14,7 @@ import { documentText } from '../../src/presentation/documentText';
 import { findEjsonDates } from '../../src/presentation/dateHints';
 import { RenderPacer } from '../../src/presentation/renderPacer';
 import { clockTime, copyValueText, exactEJSON, formatCount, matchesFilter, mongoPath, plural } from '../../src/presentation/format';
-import { stateText } from '../../src/presentation/statusText';
+import { connectionDescription, stateText, statusBarView, type ConnectionSnapshot } from '../../src/presentation/statusText';
 import type { SubscriptionInfo } from '../../src/ddp';
 
 /** Fake timers: time moves only when the test says so; due timers run in order. */
@@ -150,6 +150,13 @@ describe('one countdown clock for the tree and the status bar', () => {
     assert.equal(timers.pending, 0, 'no tick once the countdown is over');
     clock.dispose();
   });
+});
+
+test('connected but not caught up says so, in the tree and the status bar alike', () => {
+  const snap: ConnectionSnapshot = { name: 'local', url: 'ws://x', saved: true, state: 'connected', subscriptions: 1, readySubscriptions: 0, collections: 1, documents: 5, staleSince: 1 };
+  assert.equal(connectionDescription(snap, 0), 'connected · catching up');
+  assert.equal(statusBarView(snap, 0).text, '$(plug) DDP: local connected · catching up');
+  assert.equal(connectionDescription({ ...snap, staleSince: undefined }, 0), 'connected');
 });
 
 describe('documents as they are', () => {

@@ -185,6 +185,17 @@ describe('explorer settings', () => {
     assert.equal(o.heartbeatInterval, DEFAULT_SETTINGS.heartbeatInterval);
   });
 
+  test('methodTimeout: 60000 by default, 0 allowed, passed to the client, overridable per connection', () => {
+    assert.equal(DEFAULT_SETTINGS.methodTimeout, 60000);
+    assert.equal(readSettings(() => undefined).methodTimeout, 60000);
+    assert.equal(readSettings((k) => (k === 'methodTimeout' ? 0 : undefined)).methodTimeout, 0);
+    assert.equal(readSettings((k) => (k === 'methodTimeout' ? -5 : undefined)).methodTimeout, 0);
+    assert.equal(clientOptions(DEFAULT_SETTINGS, undefined).methodTimeout, 60000);
+    assert.equal(clientOptions({ ...DEFAULT_SETTINGS, methodTimeout: 0 }, undefined).methodTimeout, 0);
+    const parsed = parseConnections([{ name: 'a', url: 'ws://h/websocket', options: { methodTimeout: 5000 } }], normalizeUrl);
+    assert.equal(clientOptions(DEFAULT_SETTINGS, parsed.connections[0].options).methodTimeout, 5000);
+  });
+
   test('ad-hoc connections are named host:port', () => {
     assert.equal(adHocName('ws://localhost:3000/websocket'), 'localhost:3000');
     assert.equal(adHocName('wss://example.com/websocket'), 'example.com');

@@ -10,6 +10,7 @@ import { SessionManager, type Session, type SessionLog, type TokenStore } from '
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { Coalescer } from '../../src/presentation/coalescer';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
+import { callErrorNotification } from '../../src/presentation/logFormat';
 
 const T = { timeout: 10000 };
 
@@ -245,6 +246,19 @@ describe('explorer view models against a real server', () => {
     assert.ok(log.has(/info \[.*\] math\.add → 5 \(\d+ ms\)/));
     await assert.rejects(s.call('fail', ['oops', 'Bad thing']), /Bad thing/);
     assert.ok(log.has(/error \[.*\] fail failed: Bad thing \[oops\] \(\d+ ms\)/));
+  });
+
+  test('ddpExplorer.methodTimeout reaches the client: a method the server never answers ends in TIMEOUT', T, async (t) => {
+    const { manager } = setup(t);
+    manager.updateSettings({ ...manager.current, methodTimeout: 100 });
+    const s = manager.addAdHoc(server.url);
+    await connected(s);
+    const outcome = await s.call('slow', ['never-released']).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.equal((outcome as { code?: string }).code, 'TIMEOUT');
+    assert.equal(callErrorNotification('slow', outcome), 'slow: the server did not answer within 0.1 s (ddpExplorer.methodTimeout); the method may still run on the server');
   });
 
   test('Disconnect empties the tree; Connect brings the subscriptions back', T, async (t) => {

@@ -2,7 +2,7 @@
 // secret keys (one list, the library's and more) and the params history, credentials in URLs, connection ids.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainConnectProblem } from '../../src/presentation/connectProblem';
+import { explainConnectProblem } from '../../src/core/connectProblem';
 import { parseParams, validateParams } from '../../src/core/params';
 import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/core/secretKeys';
 import { SecretMasker } from '../../src/presentation/masker';
@@ -180,7 +180,7 @@ describe('saved connections keep a stable id', () => {
 describe('failed calls in plain words', () => {
   test('a timeout and a lost connection say what happened to the method', () => {
     const timeout = Object.assign(new Error("Method 'slow' timed out after 1000 ms"), { code: 'TIMEOUT' });
-    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time (the method may still run on the server)');
+    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time; the method may still run on the server');
     assert.match(callErrorNotification('x', new DdpConnectionError('CONNECTION_LOST', 'lost')), /connection dropped before the answer/);
   });
 });

@@ -5,7 +5,7 @@ import { normalizeUrl } from '../../ddp';
 import type { ConnectionConfig } from '../../core/config';
 import { hasCredentials, serverUrl } from '../../core/connectionUrl';
 import type { Session } from '../../core/sessions';
-import type { ConnectProblem } from '../../presentation/connectProblem';
+import type { ConnectProblem } from '../../core/connectProblem';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 import { actionsFor } from '../../presentation/statusText';
 import { type Ctx, register, isActive, isNode, pickSession, recent, remember } from './context';

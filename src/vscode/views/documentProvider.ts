@@ -48,9 +48,10 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
       }),
       vscode.languages.registerInlayHintsProvider(selector, {
         provideInlayHints: (doc, range) => {
-          const text = doc.getText();
-          return findEjsonDates(text, doc.offsetAt(range.start), doc.offsetAt(range.end)).map((d) => {
-            const hint = new vscode.InlayHint(doc.positionAt(d.end), d.iso, vscode.InlayHintKind.Type);
+          // Only the visible range: a multi-megabyte document is not copied whole on every scroll.
+          const base = doc.offsetAt(range.start);
+          return findEjsonDates(doc.getText(range)).map((d) => {
+            const hint = new vscode.InlayHint(doc.positionAt(base + d.end), d.iso, vscode.InlayHintKind.Type);
             hint.paddingLeft = true;
             hint.tooltip = 'The EJSON date as ISO 8601 (UTC); the text stays EJSON.';
             return hint;

@@ -4,7 +4,7 @@
 // `Unexpected server response: 404`, `EPROTO: write EPROTO ...wrong version number...`,
 // `DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate`, `connect timed out`) or an error with a `code`
 // (`UNSUPPORTED_TRANSPORT` for a SockJS endpoint, `TIMEOUT`). Raw OpenSSL text never reaches the user.
-import { escapeControl, maskUrlCredentials } from './sanitize';
+import { escapeControl, maskUrlCredentials } from './text';
 
 export type ConnectProblemKind =
   | 'refused'
@@ -33,9 +33,10 @@ const CODE = /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SEL
 function parts(error: unknown): { code?: string; message: string } {
   if (typeof error === 'string') return { message: error, code: CODE.exec(error)?.[1] };
   if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; message?: unknown };
+    const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
     const message = typeof e.message === 'string' ? e.message : String(error);
-    const code = typeof e.code === 'string' ? e.code : CODE.exec(message)?.[1];
+    // The library's own wrapper code (SOCKET) says less than the OS error it carries as its cause.
+    const code = [e.code, e.cause?.code, CODE.exec(message)?.[1]].find((c): c is string => typeof c === 'string' && c !== 'SOCKET');
     return { code, message };
   }
   return { message: String(error) };
