@@ -44,19 +44,6 @@ export class Coalescer<K> {
     this.schedule();
   }
 
-  get scheduled(): boolean {
-    return this.timer !== undefined;
-  }
-
-  /** Flushes now if anything is pending (for tests and disposal paths). */
-  flushNow(): void {
-    if (this.timer !== undefined) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.run();
-  }
-
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);

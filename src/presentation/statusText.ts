@@ -1,5 +1,6 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
 import type { Session, SessionState } from '../core/sessions';
+import { COMMANDS, type CommandId } from './commands';
 import { clockTime, plural } from './format';
 import { forStatusBar } from './sanitize';
 import { problemText } from './sessionLogText';
@@ -117,23 +118,23 @@ export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
 }
 
 /** Actions offered by the status bar's quick pick for a state (command ids). */
-export function actionsFor(state: SessionState, loggedIn: boolean): string[] {
-  const actions: string[] = [];
+export function actionsFor(state: SessionState, loggedIn: boolean): CommandId[] {
+  const actions: CommandId[] = [];
   switch (state) {
     case 'connected':
-      actions.push('ddpExplorer.callMethod', 'ddpExplorer.subscribe', loggedIn ? 'ddpExplorer.logout' : 'ddpExplorer.login', 'ddpExplorer.reconnect', 'ddpExplorer.disconnect');
+      actions.push(COMMANDS.callMethod, COMMANDS.subscribe, loggedIn ? COMMANDS.logout : COMMANDS.login, COMMANDS.reconnect, COMMANDS.disconnect);
       break;
     case 'connecting':
-      actions.push('ddpExplorer.disconnect');
+      actions.push(COMMANDS.disconnect);
       break;
     case 'reconnecting':
-      actions.push('ddpExplorer.reconnect', 'ddpExplorer.disconnect');
+      actions.push(COMMANDS.reconnect, COMMANDS.disconnect);
       break;
     case 'failed':
     case 'disconnected':
-      actions.push('ddpExplorer.connect');
+      actions.push(COMMANDS.connect);
       break;
   }
-  actions.push('ddpExplorer.showLog');
+  actions.push(COMMANDS.showLog);
   return actions;
 }

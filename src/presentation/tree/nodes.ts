@@ -1,5 +1,6 @@
-// The tree's nodes and what a view makes of one: plain data shared by the model (which nodes there are) and the
-// node views (how each is shown), so that neither imports the other.
+// The tree's nodes and what a view makes of one: plain data shared by the model (which nodes there are), the
+// levels (one module per kind) and the VS Code adapter, so that none of them imports another for its types.
+import type { CommandId } from '../commands';
 
 export type Path = Array<string | number>;
 
@@ -13,9 +14,20 @@ export type TreeNode =
   | { kind: 'loadMore'; key: string; sessionId: string; collection: string }
   /** "… N more" under an object or array with more than MAX_FIELD_CHILDREN entries (N read when shown). */
   | { kind: 'moreFields'; key: string; sessionId: string; collection: string; docId: string; path: Path }
-  | { kind: 'info'; key: string; sessionId: string; message: string };
+  /** A message in place of a collection's documents ("No documents match the filter"). */
+  | { kind: 'info'; key: string; sessionId: string; collection: string; message: string };
 
 export type NodeKind = TreeNode['kind'];
+
+export type NodeOf<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
+
+/** A node before the cache gives it its key (what callers name to get the cached node). */
+export type NodeData<K extends NodeKind = NodeKind> = K extends NodeKind ? Omit<NodeOf<K>, 'key'> : never;
+
+/** Every kind, for the tests that check each has its level (the type below fails to compile when one is missing). */
+export const NODE_KINDS = ['connection', 'group', 'subscription', 'collection', 'document', 'field', 'loadMore', 'moreFields', 'info'] as const;
+type MissingKinds = Exclude<NodeKind, (typeof NODE_KINDS)[number]>;
+const _everyKindListed: [MissingKinds] extends [never] ? true : MissingKinds = true;
 
 export interface NodeView {
   /** Stable id (keeps expansion across refreshes). */
@@ -27,5 +39,5 @@ export interface NodeView {
   contextValue: string;
   /** Codicon id, with an optional theme color id. */
   icon?: { id: string; color?: string };
-  command?: { command: string; title: string; arguments: unknown[] };
+  command?: { command: CommandId; title: string; arguments: unknown[] };
 }

@@ -1,7 +1,8 @@
 // Log In... (user name or e-mail, then a hidden password) and Log Out. Tokens go to SecretStorage only.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../presentation/errorMessages';
-import { type Ctx, guarded, isActive, pickSession } from './context';
+import { type Ctx, register, isActive, pickSession } from './context';
+import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo } from './notify';
 import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
 
@@ -12,9 +13,8 @@ function isRefusedCredentials(err: unknown): boolean {
 }
 
 export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   return [
-    reg('ddpExplorer.login', async (arg?: unknown) => {
+    register(ctx, COMMANDS.login, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Log in on which connection?' });
       if (!session) return;
       const user = await vscode.window.showInputBox({
@@ -53,7 +53,7 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
       }
     }),
 
-    reg('ddpExplorer.logout', async (arg?: unknown) => {
+    register(ctx, COMMANDS.logout, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { filter: (s) => !!s.userId, adjective: 'logged-in' });
       if (!session) return;
       try {

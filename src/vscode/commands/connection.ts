@@ -8,7 +8,8 @@ import type { Session } from '../../core/sessions';
 import { connectProblemSentence, type ConnectProblem } from '../../presentation/connectProblem';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 import { actionsFor } from '../../presentation/statusText';
-import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
+import { type Ctx, register, isActive, isNode, pickSession, recent, remember } from './context';
+import { COMMANDS, type CommandId } from '../../presentation/commands';
 import { confirm, showError, validationMessage } from './notify';
 
 const RECENT_URLS = 'ddpExplorer.recentUrls';
@@ -167,9 +168,8 @@ function savedList(): unknown[] {
 }
 
 export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   return [
-    reg('ddpExplorer.connect', async (arg?: unknown) => {
+    register(ctx, COMMANDS.connect, async (arg?: unknown) => {
       if (isNode(arg)) {
         const s = ctx.manager.get(arg.sessionId);
         if (s) connectSession(ctx, s);
@@ -184,7 +184,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
       return session.name;
     }),
 
-    reg('ddpExplorer.addConnection', async () => {
+    register(ctx, COMMANDS.addConnection, async () => {
       const taken = new Set(ctx.manager.list().filter((s) => s.saved).map((s) => s.name));
       const name = await vscode.window.showInputBox({
         title: 'DDP: Add Connection (1/2)',
@@ -205,7 +205,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
       if (session) connectSession(ctx, session);
     }),
 
-    reg('ddpExplorer.removeConnection', async (arg?: unknown) => {
+    register(ctx, COMMANDS.removeConnection, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Connection to remove' });
       if (!session) return;
       const ok = await confirm(
@@ -232,44 +232,44 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
       ctx.log.info(`[${session.name}] Connection removed`);
     }),
 
-    reg('ddpExplorer.disconnect', async (arg?: unknown) => {
+    register(ctx, COMMANDS.disconnect, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Connection to close' });
       session?.disconnect();
     }),
 
-    reg('ddpExplorer.reconnect', async (arg?: unknown) => {
+    register(ctx, COMMANDS.reconnect, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Connection to reconnect' });
       if (!session) return;
       if (!session.reconnectNow()) connectSession(ctx, session);
     }),
 
-    reg('ddpExplorer.refresh', () => {
+    register(ctx, COMMANDS.refresh, () => {
       ctx.reloadSaved();
       ctx.tree.refreshAll();
       ctx.docs.refreshAll();
       ctx.status.update();
     }),
 
-    reg('ddpExplorer.showLog', () => ctx.log.show()),
+    register(ctx, COMMANDS.showLog, () => ctx.log.show()),
 
-    reg('ddpExplorer.statusActions', async () => {
+    register(ctx, COMMANDS.statusActions, async () => {
       const session = ctx.status.current;
       if (!session) {
-        await vscode.commands.executeCommand('ddpExplorer.connect');
+        await vscode.commands.executeCommand(COMMANDS.connect);
         return;
       }
-      const titles: Record<string, string> = {
-        'ddpExplorer.callMethod': '$(run) Call Method...',
-        'ddpExplorer.subscribe': '$(rss) Subscribe...',
-        'ddpExplorer.login': '$(account) Log In...',
-        'ddpExplorer.logout': '$(sign-out) Log Out',
-        'ddpExplorer.reconnect': '$(refresh) Reconnect Now',
-        'ddpExplorer.disconnect': '$(debug-disconnect) Disconnect',
-        'ddpExplorer.connect': '$(plug) Connect',
-        'ddpExplorer.showLog': '$(output) Show Log',
+      const titles: Partial<Record<CommandId, string>> = {
+        [COMMANDS.callMethod]: '$(run) Call Method...',
+        [COMMANDS.subscribe]: '$(rss) Subscribe...',
+        [COMMANDS.login]: '$(account) Log In...',
+        [COMMANDS.logout]: '$(sign-out) Log Out',
+        [COMMANDS.reconnect]: '$(refresh) Reconnect Now',
+        [COMMANDS.disconnect]: '$(debug-disconnect) Disconnect',
+        [COMMANDS.connect]: '$(plug) Connect',
+        [COMMANDS.showLog]: '$(output) Show Log',
       };
-      const items = actionsFor(session.state, !!session.userId).map((id) => ({ label: titles[id] ?? id, id }));
-      items.push({ label: '$(pulse) Open Inspector', id: 'ddpExplorer.openInspector' });
+      const items: Array<{ label: string; id: CommandId | 'switch' }> = actionsFor(session.state, !!session.userId).map((id) => ({ label: titles[id] ?? id, id }));
+      items.push({ label: '$(pulse) Open Inspector', id: COMMANDS.openInspector });
       if (ctx.manager.list().length > 1) items.push({ label: '$(list-selection) Switch Connection...', id: 'switch' });
       const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`${session.name}: ${session.url}`) });
       if (!picked) return;

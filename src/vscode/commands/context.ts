@@ -11,6 +11,7 @@ import { readRecent, pushRecent } from '../../core/recent';
 import { pickItem, showError, showWarning } from './notify';
 import { forPlainInput } from '../../presentation/sanitize';
 import { errorMessage } from '../../presentation/errorMessages';
+import { COMMANDS, type CommandId } from '../../presentation/commands';
 
 export interface Ctx {
   ext: vscode.ExtensionContext;
@@ -51,7 +52,7 @@ export async function pickSession(ctx: Ctx, arg: unknown, options: PickOptions =
     const what = options.adjective ? `${options.adjective} DDP connection` : 'DDP connection';
     const action = 'Connect to Server...';
     void showWarning(ctx.log, `There is no ${what}.`, action).then((choice) => {
-      if (choice === action) void vscode.commands.executeCommand('ddpExplorer.connect');
+      if (choice === action) void vscode.commands.executeCommand(COMMANDS.connect);
     });
     return undefined;
   }
@@ -77,6 +78,11 @@ export function recent(ctx: Ctx, key: string): string[] {
 
 export async function remember(ctx: Ctx, key: string, value: string): Promise<void> {
   await ctx.ext.globalState.update(key, pushRecent(recent(ctx, key), value));
+}
+
+/** Registers a command of the map; its body runs `guarded`. */
+export function register(ctx: Ctx, id: CommandId, fn: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, guarded(ctx, id, fn));
 }
 
 /** Runs a command body; an unexpected error becomes a notification and a log line, never an unhandled rejection. */

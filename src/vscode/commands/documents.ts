@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../presentation/tree/model';
 import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
 import type { Session } from '../../core/sessions';
-import { type Ctx, guarded, isNode, pickSession } from './context';
+import { type Ctx, register, isNode, pickSession } from './context';
+import { COMMANDS } from '../../presentation/commands';
 import { flash, pickItem, showWarning } from './notify';
 import { forPlainInput } from '../../presentation/sanitize';
 
@@ -48,14 +49,13 @@ export async function openDocument(ctx: Ctx, session: Session, collection: strin
 }
 
 export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   return [
-    reg('ddpExplorer.openDocument', async (arg?: unknown) => {
+    register(ctx, COMMANDS.openDocument, async (arg?: unknown) => {
       const ref = await pickDocument(ctx, arg);
       if (ref) await openDocument(ctx, ref.session, ref.collection, ref.id);
     }),
 
-    reg('ddpExplorer.copyDocument', async (arg?: unknown) => {
+    register(ctx, COMMANDS.copyDocument, async (arg?: unknown) => {
       const ref = await pickDocument(ctx, arg);
       if (!ref) return;
       const fields = ref.session.document(ref.collection, ref.id);
@@ -70,7 +70,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       return text;
     }),
 
-    reg('ddpExplorer.copyValue', async (arg?: unknown) => {
+    register(ctx, COMMANDS.copyValue, async (arg?: unknown) => {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const fields = ctx.model.fields(arg);
       if (!fields) {
@@ -83,7 +83,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       return text;
     }),
 
-    reg('ddpExplorer.copyPath', async (arg?: unknown) => {
+    register(ctx, COMMANDS.copyPath, async (arg?: unknown) => {
       if (!isNode(arg) || arg.kind !== 'field') return;
       const text = mongoPath(arg.path);
       await vscode.env.clipboard.writeText(text);
@@ -91,7 +91,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       return text;
     }),
 
-    reg('ddpExplorer.copyId', async (arg?: unknown) => {
+    register(ctx, COMMANDS.copyId, async (arg?: unknown) => {
       const ref = await pickDocument(ctx, arg);
       if (!ref) return;
       await vscode.env.clipboard.writeText(ref.id);
@@ -99,7 +99,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       return ref.id;
     }),
 
-    reg('ddpExplorer.filterCollection', async (arg?: unknown) => {
+    register(ctx, COMMANDS.filterCollection, async (arg?: unknown) => {
       let node: TreeNode | undefined = isNode(arg) && arg.kind === 'collection' ? arg : undefined;
       if (!node) {
         const session = await pickSession(ctx, arg, { filter: (s) => s.collectionCount > 0, adjective: 'DDP connection with collections; subscribe first. No' });
@@ -122,19 +122,19 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       ctx.tree.refreshNode(node);
     }),
 
-    reg('ddpExplorer.clearFilter', (arg?: unknown) => {
+    register(ctx, COMMANDS.clearFilter, (arg?: unknown) => {
       if (!isNode(arg) || arg.kind !== 'collection') return;
       ctx.model.setFilter(arg.sessionId, arg.collection, '');
       ctx.tree.refreshNode(arg);
     }),
 
-    reg('ddpExplorer.loadMore', (arg?: unknown) => {
+    register(ctx, COMMANDS.loadMore, (arg?: unknown) => {
       if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
       ctx.model.loadMore(arg.sessionId, arg.collection);
       ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));
     }),
 
-    reg('ddpExplorer.loadAll', (arg?: unknown) => {
+    register(ctx, COMMANDS.loadAll, (arg?: unknown) => {
       if (!isNode(arg) || (arg.kind !== 'loadMore' && arg.kind !== 'collection')) return;
       ctx.model.loadAll(arg.sessionId, arg.collection);
       ctx.tree.refreshNode(ctx.model.collectionNode(arg.sessionId, arg.collection));

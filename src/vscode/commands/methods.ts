@@ -7,7 +7,8 @@ import { isSecretKey as isSecretKeyName } from '../../core/secretKeys';
 import { readParamsHistory, rememberParams, type ParamsHistory } from '../../core/paramsHistory';
 import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
 import type { Session } from '../../core/sessions';
-import { type Ctx, guarded, isActive, pickSession, recent, remember } from './context';
+import { type Ctx, register, isActive, pickSession, recent, remember } from './context';
+import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo, validationMessage } from './notify';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
@@ -46,9 +47,8 @@ function pickMethod(recentMethods: string[]): Promise<string | undefined> {
 }
 
 export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   return [
-    reg('ddpExplorer.callMethod', async (arg?: unknown) => {
+    register(ctx, COMMANDS.callMethod, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Call on which connection?' });
       if (!session) return;
       const method = await pickMethod(recent(ctx, RECENT_METHODS));

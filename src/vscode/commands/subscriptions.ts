@@ -2,17 +2,17 @@
 import * as vscode from 'vscode';
 import { validateName, validateParams, parseParams } from '../../core/params';
 import { formatParams } from '../../presentation/logFormat';
-import { subscriptionStateText } from '../../presentation/tree/nodeViews';
-import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
+import { subscriptionStateText } from '../../presentation/tree/levels/subscription';
+import { type Ctx, register, isActive, isNode, pickSession, recent, remember } from './context';
+import { COMMANDS } from '../../presentation/commands';
 import { pickItem, validationMessage } from './notify';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';
 
 export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   return [
-    reg('ddpExplorer.subscribe', async (arg?: unknown) => {
+    register(ctx, COMMANDS.subscribe, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Subscribe on which connection?' });
       if (!session) return;
       const pubs = recent(ctx, RECENT_PUBS);
@@ -41,7 +41,7 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
       return session.subscribe(pub, parsed.params);
     }),
 
-    reg('ddpExplorer.unsubscribe', async (arg?: unknown) => {
+    register(ctx, COMMANDS.unsubscribe, async (arg?: unknown) => {
       if (isNode(arg) && arg.kind === 'subscription') {
         ctx.manager.get(arg.sessionId)?.unsubscribe(arg.subId);
         return;

@@ -1,10 +1,11 @@
 // CodeLens on .ddp files: "Run All" at the top, "Run" above each request.
+import { COMMANDS } from '../../presentation/commands';
 import * as vscode from 'vscode';
 import { parseDdp } from '../../core/ddpFile/parser';
 import { requestLabel } from '../../core/ddpFile/ast';
 
-export const RUN_REQUEST = 'ddpExplorer.ddp.runRequest';
-export const RUN_ALL = 'ddpExplorer.ddp.runAll';
+export const RUN_REQUEST = COMMANDS.runRequest;
+export const RUN_ALL = COMMANDS.runAll;
 
 export class DdpCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

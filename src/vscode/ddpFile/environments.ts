@@ -1,10 +1,11 @@
 // Environments for .ddp files: the `ddpExplorer.environments` setting and the one selected with the status-bar
 // switcher (kept per workspace). The status bar item shows while a .ddp file is the active editor.
+import { COMMANDS } from '../../presentation/commands';
 import * as vscode from 'vscode';
 import { environmentVariables, parseEnvironments, type Environments } from '../../core/ddpFile/environments';
 
 const SELECTED = 'ddpExplorer.ddp.environment';
-export const SELECT_ENVIRONMENT = 'ddpExplorer.ddp.selectEnvironment';
+export const SELECT_ENVIRONMENT = COMMANDS.selectEnvironment;
 
 export class EnvironmentSwitcher implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -16,7 +17,6 @@ export class EnvironmentSwitcher implements vscode.Disposable {
     this.item.command = SELECT_ENVIRONMENT;
     this.disposables.push(
       this.item,
-      vscode.commands.registerCommand(SELECT_ENVIRONMENT, () => this.pick()),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ddpExplorer.environments')) this.update();

@@ -2,9 +2,10 @@
 // Explorer controller, completions, hovers and diagnostics. extension.ts calls this once.
 import * as vscode from 'vscode';
 import type { Ctx } from '../commands/context';
-import { guarded } from '../commands/context';
+import { register } from '../commands/context';
+import { COMMANDS } from '../../presentation/commands';
 import { showWarning } from '../commands/notify';
-import { DdpCodeLensProvider, RUN_ALL, RUN_REQUEST, requestAt } from './codeLens';
+import { DdpCodeLensProvider, requestAt } from './codeLens';
 import { EnvironmentSwitcher } from './environments';
 import { ResponseView } from './responseView';
 import { DdpRunService } from './runService';
@@ -31,9 +32,8 @@ export function registerDdpFiles(ctx: Ctx): vscode.Disposable[] {
     view,
     tests,
     vscode.languages.registerCodeLensProvider(DDP_SELECTOR, new DdpCodeLensProvider()),
-    vscode.commands.registerCommand(
-      RUN_REQUEST,
-      guarded(ctx, RUN_REQUEST, async (uri?: unknown, index?: unknown) => {
+    register(ctx, COMMANDS.selectEnvironment, () => env.pick()),
+    register(ctx, COMMANDS.runRequest, async (uri?: unknown, index?: unknown) => {
         const document = await documentFor(ctx, uri);
         if (!document) return undefined;
         const i = typeof index === 'number' ? index : requestAt(document, vscode.window.activeTextEditor?.selection.active.line ?? 0);
@@ -42,16 +42,12 @@ export function registerDdpFiles(ctx: Ctx): vscode.Disposable[] {
           return undefined;
         }
         return (await runner.run(document, { only: [i] })).report;
-      }),
-    ),
-    vscode.commands.registerCommand(
-      RUN_ALL,
-      guarded(ctx, RUN_ALL, async (uri?: unknown) => {
+    }),
+    register(ctx, COMMANDS.runAll, async (uri?: unknown) => {
         const document = await documentFor(ctx, uri);
         if (!document) return undefined;
         return (await runner.run(document)).report;
-      }),
-    ),
+    }),
     ...registerLanguageFeatures(ctx, runner, env),
   ];
 }

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { Capture, clampMaxFrames } from '../../core/capture';
 import { parseJsonLines } from '../../core/captureFile';
 import type { Ctx } from '../commands/context';
-import { guarded, pickSession } from '../commands/context';
+import { pickSession, register } from '../commands/context';
+import { COMMANDS } from '../../presentation/commands';
 import { showError } from '../commands/notify';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type PanelEnv } from './panel';
 import { FileSource, SessionSource, sessionKey, type FrameSource } from './sources';
@@ -89,16 +90,15 @@ interface PanelState {
 
 export function registerInspector(ctx: Ctx): { inspectors: Inspectors; disposables: vscode.Disposable[] } {
   const inspectors = new Inspectors(ctx);
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   const disposables: vscode.Disposable[] = [
     inspectors,
-    reg('ddpExplorer.openInspector', async (arg?: unknown) => {
+    register(ctx, COMMANDS.openInspector, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Inspect which connection?' });
       if (!session) return;
       ctx.status.setCurrent(session);
       inspectors.openSession(session.id);
     }),
-    reg('ddpExplorer.openCapture', async () => {
+    register(ctx, COMMANDS.openCapture, async () => {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false,
         filters: { 'DDP capture (JSON Lines)': ['jsonl', 'ndjson', 'txt'] },

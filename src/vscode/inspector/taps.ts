@@ -6,7 +6,8 @@ import { Tap, type TapClient } from '../../core/tap';
 import type { Capture } from '../../core/capture';
 import type { SourceInfo } from '../../presentation/inspector/protocol';
 import type { Ctx } from '../commands/context';
-import { guarded } from '../commands/context';
+import { register } from '../commands/context';
+import { COMMANDS } from '../../presentation/commands';
 import { pickItem, showInfo, validationMessage } from '../commands/notify';
 import type { Inspectors } from './register';
 import type { FrameSource } from './sources';
@@ -90,7 +91,7 @@ export class TapsView implements vscode.TreeDataProvider<TapNode>, vscode.Dispos
     item.iconPath = new vscode.ThemeIcon(c.state === 'closed' ? 'debug-disconnect' : 'pulse');
     item.contextValue = 'tapClient';
     item.id = `tap:${node.tap.port}:${c.id}`;
-    item.command = { command: 'ddpExplorer.inspectTapClient', title: 'Open Inspector', arguments: [node] };
+    item.command = { command: COMMANDS.inspectTapClient, title: 'Open Inspector', arguments: [node] };
     return item;
   }
 
@@ -103,12 +104,11 @@ export class TapsView implements vscode.TreeDataProvider<TapNode>, vscode.Dispos
 
 export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposable[] {
   const view = new TapsView();
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, guarded(ctx, id, fn));
   const isTapNode = (x: unknown): x is TapNode => !!x && typeof x === 'object' && 'tap' in x && (x as TapNode).tap instanceof Tap;
   return [
     view,
     vscode.window.registerTreeDataProvider('ddpExplorer.taps', view),
-    reg('ddpExplorer.startTap', async () => {
+    register(ctx, COMMANDS.startTap, async () => {
       const current = ctx.status.current?.url;
       const target = await vscode.window.showInputBox({
         title: 'DDP: Start Tap (1/2)',
@@ -150,7 +150,7 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
         if (c === copy) await vscode.env.clipboard.writeText(tap.url);
       });
     }),
-    reg('ddpExplorer.stopTap', async (arg?: unknown) => {
+    register(ctx, COMMANDS.stopTap, async (arg?: unknown) => {
       let tap = isTapNode(arg) ? arg.tap : undefined;
       if (!tap) {
         if (view.taps.length === 0) {
@@ -167,10 +167,10 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
       await view.stop(tap);
       ctx.log.info(`Tap on ${tap.url} stopped`);
     }),
-    reg('ddpExplorer.copyTapUrl', async (arg?: unknown) => {
+    register(ctx, COMMANDS.copyTapUrl, async (arg?: unknown) => {
       if (isTapNode(arg)) await vscode.env.clipboard.writeText(arg.tap.url);
     }),
-    reg('ddpExplorer.inspectTapClient', (arg?: unknown) => {
+    register(ctx, COMMANDS.inspectTapClient, (arg?: unknown) => {
       if (isTapNode(arg) && arg.kind === 'client') inspectors.openSource(new TapClientSource(arg.tap, arg.client));
     }),
   ];

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ManagerChange, SessionManager } from '../../core/sessions';
 import { Coalescer } from '../../presentation/coalescer';
 import { CountdownClock } from '../../presentation/clock';
-import { createItem } from './items';
+import { treeItem } from './items';
 import type { TreeModel, TreeNode } from '../../presentation/tree/model';
 
 export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -67,9 +67,9 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    const item = createItem(node, this.model.view(node));
+    const item = treeItem(this.model.view(node));
     // Computed on hover (resolveTreeItem), so that they are current and cost nothing until then.
-    if (node.kind === 'connection' || node.kind === 'document') item.tooltip = undefined;
+    if (this.model.hasLazyTooltip(node)) item.tooltip = undefined;
     return item;
   }
 
@@ -82,8 +82,7 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
-    if (node.kind === 'document') item.tooltip = this.model.documentTooltip(node);
-    else if (node.kind === 'connection') item.tooltip = this.model.view(node).tooltip;
+    if (this.model.hasLazyTooltip(node)) item.tooltip = this.model.tooltip(node);
     return item;
   }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Session, SessionManager } from '../../core/sessions';
 import type { CountdownClock } from '../../presentation/clock';
 import { snapshot, statusBarView } from '../../presentation/statusText';
+import { COMMANDS } from '../../presentation/commands';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -19,7 +20,7 @@ export class StatusBar implements vscode.Disposable {
     this.offTick = clock.onTick(() => this.update());
     this.item = vscode.window.createStatusBarItem('ddpExplorer.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'DDP Explorer';
-    this.item.command = 'ddpExplorer.statusActions';
+    this.item.command = COMMANDS.statusActions;
     this.update();
   }
 

@@ -1,0 +1,65 @@
+// The two groups under a connection: Subscriptions (live ones, then those Disconnect carries over) and Collections
+// (by name).
+import type { Session } from '../../../core/sessions';
+import { formatCount } from '../../format';
+import type { NodeData, NodeOf, NodeView } from '../nodes';
+import type { Level } from './level';
+
+export const groupLevel: Level<'group'> = {
+  identity: (node) => [node.group],
+  children: (node, s, tree) => {
+    if (node.group === 'subscriptions') {
+      return [...s.subscriptions(), ...s.carried()].map((sub) => tree.node({ kind: 'subscription', sessionId: s.id, subId: sub.id }));
+    }
+    const names = s.collectionNames().sort((a, b) => a.localeCompare(b));
+    tree.listedCollections.set(s.id, new Set(names));
+    return names.map((collection) => tree.node({ kind: 'collection', sessionId: s.id, collection }));
+  },
+  parent: ({ sessionId }, tree) => tree.node({ kind: 'connection', sessionId }),
+  view: (node, tree) => groupView(node, tree.session(node.sessionId)),
+  refresh: (change, sessionId, tree) => {
+    const subscriptions: NodeData<'group'> = { kind: 'group', sessionId, group: 'subscriptions' };
+    const collections: NodeData<'group'> = { kind: 'group', sessionId, group: 'collections' };
+    switch (change.type) {
+      // Subscription rows read the connection state (waiting, resubscribing) too.
+      case 'state':
+      case 'subscriptions':
+        return [subscriptions];
+      // New data (a reconnect's catch-up) or stale / live again: the collections, their documents and the subscriptions.
+      case 'collections':
+      case 'freshness':
+        return [collections, subscriptions];
+      case 'doc': {
+        // The list of names changes when a collection gets its first document or loses its last.
+        const listed = tree.listedCollections.get(sessionId);
+        const exists = !!tree.documents(sessionId, change.collection)?.size;
+        return listed && listed.has(change.collection) !== exists ? [collections] : [];
+      }
+      default:
+        return [];
+    }
+  },
+};
+
+function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeView {
+  if (node.group === 'subscriptions') {
+    const n = (s?.subscriptions().length ?? 0) + (s?.carried().length ?? 0);
+    return {
+      id: node.key,
+      label: 'Subscriptions',
+      description: n ? formatCount(n) : undefined,
+      collapsible: 'expanded',
+      contextValue: s?.state === 'connected' ? 'subscriptions.connected' : 'subscriptions',
+      icon: { id: 'rss' },
+    };
+  }
+  const n = s?.collectionCount ?? 0;
+  return {
+    id: node.key,
+    label: 'Collections',
+    description: n ? formatCount(n) : undefined,
+    collapsible: 'expanded',
+    contextValue: 'collections',
+    icon: { id: 'database' },
+  };
+}
