@@ -198,3 +198,14 @@ export function ejsonEquals(a: unknown, b: unknown): boolean {
     return false;
   }
 }
+
+/** The EJSON wire form of params; throws a TypeError for values JSON cannot carry (BigInt, cycles). */
+export function encodeParams(params: unknown[]): unknown[] {
+  const wire = toEJSON(params) as unknown[];
+  try {
+    JSON.stringify(wire);
+  } catch (err) {
+    throw new TypeError(`Params cannot be sent as EJSON: ${(err as Error).message}`);
+  }
+  return wire;
+}

@@ -295,3 +295,16 @@ export type ClientMessage =
   | { msg: 'sub'; id: string; name: string; params: unknown[] }
   | { msg: 'unsub'; id: string }
   | { msg: 'method'; id: string; method: string; params: unknown[]; randomSeed?: string };
+
+/** The message a server `error` refers to: an object, or (some servers) its JSON text. */
+export function readOffending(offending: unknown): { msg?: unknown; id?: unknown } | undefined {
+  let o = offending;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return undefined;
+    }
+  }
+  return o !== null && typeof o === 'object' ? (o as { msg?: unknown; id?: unknown }) : undefined;
+}
