@@ -350,11 +350,11 @@ export class DdpClient extends SafeEmitter {
     if (o.msg === 'method') {
       const call = this.methods.get(o.id);
       if (!call) return;
-      call.reject(new DdpConnectionError('PROTOCOL', `The server refused the call to '${call.method}': ${reason}`));
+      call.reject(new DdpConnectionError('REFUSED', `The server refused the call to '${call.method}': ${reason}`));
       this.released(call);
     } else if (o.msg === 'sub') {
       const sub = this.subs.get(o.id);
-      if (sub?.live) this.onNosub(o.id, new DdpConnectionError('PROTOCOL', `The server refused the subscription '${sub.name}': ${reason}`));
+      if (sub?.live) this.onNosub(o.id, new DdpConnectionError('REFUSED', `The server refused the subscription '${sub.name}': ${reason}`));
     }
   }
 
