@@ -14,9 +14,7 @@ import { Subscriptions, type SubscriptionInfo } from './subscriptions';
 import type {
   CallOptions,
   ClientStatus,
-  DdpClientEvents,
   DdpClientOptions,
-  Fields,
   LoginResult,
   PasswordLogin,
   ReconnectInfo,
@@ -199,7 +197,7 @@ export class DdpClient extends SafeEmitter {
     try {
       wire = encodeParams(params);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
     }
     const { call, promise } = this.methods.create(method, wire, {
       retry: !!options.retry,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import type { DdpClientEvents } from './types';
 
 // The plain emit (no isolation), for the one-listener fast path and for `listener_error` itself.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this, ...)
 const { emit } = EventEmitter.prototype;
 
 type Events = DdpClientEvents;
