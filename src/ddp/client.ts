@@ -4,10 +4,12 @@ import { ConnectPromise } from './connectPromise';
 import { encodeParams } from './ejson';
 import { DdpConnectionError, DdpError } from './errors';
 import { LiveData } from './liveData';
-import { readOffending, type DataMessage } from './messages';
+import type { DataMessage } from './messages';
 import { excerpt } from './mask';
 import { Methods, type MethodCall } from './methods';
+import { connectionOptions } from './options';
 import { Outbox } from './outbox';
+import { refusedRequest, unreadableAnswer, type EndedRequest } from './refusals';
 import { SafeEmitter } from './safeEmitter';
 import type { CollectionsView } from './store';
 import { Subscriptions, type SubscriptionInfo } from './subscriptions';
@@ -56,20 +58,7 @@ export class DdpClient extends SafeEmitter {
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
     this.conn = new Connection(
       this.url,
-      {
-        autoReconnect: options.autoReconnect ?? true,
-        autoReconnectTimeout: options.autoReconnectTimeout ?? 500,
-        maxReconnectTimeout: options.maxReconnectTimeout ?? 30000,
-        heartbeatInterval: options.heartbeatInterval ?? 17500,
-        heartbeatTimeout: options.heartbeatTimeout ?? 15000,
-        connectTimeout: options.connectTimeout ?? 10000,
-        versions: options.versions?.length ? [...options.versions] : ['1', 'pre2', 'pre1'],
-        headers: options.headers,
-        rejectUnauthorized: options.rejectUnauthorized,
-        ca: options.ca,
-        maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
-        compression: options.compression ?? false,
-      },
+      connectionOptions(options),
       {
         status: (s) => this.emit('status', s),
         connecting: (u) => this.emit('connecting', u),
@@ -325,51 +314,31 @@ export class DdpClient extends SafeEmitter {
     }
   }
 
-  /** The server could not handle one of our messages. A refused `method` or `sub` ends there: no answer will come. */
+  /** The server could not handle one of our messages (see refusedRequest). */
   private onServerError(m: Extract<DataMessage, { msg: 'error' }>): void {
-    if (m.id !== undefined && m.error) {
-      // A non-standard answer to one call or subscription (the connection has said so in a protocol_error).
-      const call = this.methods.get(m.id);
-      if (call) {
-        call.reject(new DdpError(m.error));
-        return this.released(call);
-      }
-      const sub = this.subs.get(m.id);
-      if (sub?.live) this.onNosub(m.id, new DdpError(m.error));
-      return;
+    if (m.id === undefined || !m.error) {
+      // A refusal of one of our frames (a non-standard answer was reported by the connection already).
+      const epoch = this.epoch;
+      this.emit('protocol_error', `the server refused a message: ${m.reason}`, excerpt(JSON.stringify(m.offendingMessage ?? null)));
+      if (epoch !== this.epoch) return;
     }
-    const reason = m.reason;
-    const offending = m.offendingMessage;
-    const epoch = this.epoch;
-    this.emit('protocol_error', `the server refused a message: ${reason}`, excerpt(JSON.stringify(offending ?? null)));
-    if (epoch !== this.epoch) return;
-    const o = readOffending(offending);
-    if (!o || typeof o.id !== 'string') return;
-    if (o.msg === 'method') {
-      const call = this.methods.get(o.id);
-      if (!call) return;
-      call.reject(new DdpConnectionError('REFUSED', `The server refused the call to '${call.method}': ${reason}`));
-      this.released(call);
-    } else if (o.msg === 'sub') {
-      const sub = this.subs.get(o.id);
-      if (sub?.live) this.onNosub(o.id, new DdpConnectionError('REFUSED', `The server refused the subscription '${sub.name}': ${reason}`));
-    }
+    this.end(refusedRequest(m, this.methods, this.subs));
   }
 
   private onProtocolError(problem: string, frame: string, methodId?: string, subId?: string): void {
     const epoch = this.epoch;
     this.emit('protocol_error', problem, frame);
     if (epoch !== this.epoch) return;
-    // An answer we cannot read still ends its call or subscription: otherwise the caller would wait forever.
-    const call = methodId === undefined ? undefined : this.methods.get(methodId);
-    if (call) {
-      call.reject(new DdpConnectionError('PROTOCOL', `The server's answer to '${call.method}' could not be read: ${problem}`));
-      return this.released(call);
-    }
-    const sub = subId === undefined ? undefined : this.subs.get(subId);
-    if (sub?.live) {
-      this.onNosub(sub.id, new DdpConnectionError('PROTOCOL', `The server's answer to the subscription '${sub.name}' could not be read: ${problem}`));
-    }
+    this.end(unreadableAnswer(problem, methodId, subId, this.methods, this.subs));
+  }
+
+  /** A call or subscription that will get no usable answer ends with its error. */
+  private end(ended: EndedRequest | undefined): void {
+    if (!ended) return;
+    if ('call' in ended) {
+      ended.call.reject(ended.error);
+      this.released(ended.call);
+    } else this.onNosub(ended.sub.id, ended.error);
   }
 
   /** A call has settled: what it held back (a "wait" call holds the outbox) may go now. */

@@ -35,7 +35,7 @@ export type ParseOutcome =
   | { ok: false; ignored: false; problem: string; methodId?: string; subId?: string };
 
 /** Deeper documents are refused: every later walk over them (diffs, display, EJSON) would risk the stack. */
-export const MAX_DEPTH = 1000;
+const MAX_DEPTH = 1000;
 
 /** Does the JSON text nest objects and arrays deeper than `max`? A scan of the text, no recursion. */
 function nestsDeeper(text: string, max: number): boolean {
