@@ -17,7 +17,7 @@ function wire(open = true) {
 const names = (sent: ClientMessage[]) => sent.map((m) => (m.msg === 'method' ? m.method : m.msg === 'sub' ? `sub:${m.name}` : m.msg));
 const opts = (wait: boolean) => ({ retry: false, wait, timeout: 0, onTimeout: () => undefined });
 
-test('outbox: a "wait" call goes out alone and holds back what follows until it is answered', () => {
+void test('outbox: a "wait" call goes out alone and holds back what follows until it is answered', () => {
   const w = wire();
   const methods = new Methods();
   const out = new Outbox(w, methods);
@@ -38,7 +38,7 @@ test('outbox: a "wait" call goes out alone and holds back what follows until it 
   void b.promise;
 });
 
-test('outbox: nothing goes out before the session is open; on resume the login and retried calls go first', () => {
+void test('outbox: nothing goes out before the session is open; on resume the login and retried calls go first', () => {
   const w = wire(false);
   const methods = new Methods();
   const out = new Outbox(w, methods);
@@ -56,7 +56,7 @@ test('outbox: nothing goes out before the session is open; on resume the login a
   for (const p of [queued, retried, login]) p.promise.catch(() => undefined);
 });
 
-test('outbox: dropCalls forgets queued calls but keeps queued subscriptions', () => {
+void test('outbox: dropCalls forgets queued calls but keeps queued subscriptions', () => {
   const w = wire(false);
   const methods = new Methods();
   const out = new Outbox(w, methods);
@@ -71,7 +71,7 @@ test('outbox: dropCalls forgets queued calls but keeps queued subscriptions', ()
   assert.deepEqual(names(w.sent), ['sub:s']);
 });
 
-test('connect promise: every waiting connect() settles, with the same outcome', async () => {
+void test('connect promise: every waiting connect() settles, with the same outcome', async () => {
   const cp = new ConnectPromise();
   const one = cp.wait();
   const two = cp.wait();
@@ -84,7 +84,7 @@ test('connect promise: every waiting connect() settles, with the same outcome', 
   await three;
 });
 
-test('store collections: read-only views that follow the data, with no Map to reach', () => {
+void test('store collections: read-only views that follow the data, with no Map to reach', () => {
   const store = new Store();
   const view = store.collections;
   store.added('c', 'a', { n: 1 });
@@ -104,7 +104,7 @@ test('store collections: read-only views that follow the data, with no Map to re
   assert.equal(view.get('c'), docs, 'the same view object each time');
 });
 
-test('errors: one family, told apart by kind and type guards (also across copies of the library)', () => {
+void test('errors: one family, told apart by kind and type guards (also across copies of the library)', () => {
   const server = new DdpError({ error: 403, reason: 'denied' });
   const conn = new DdpConnectionError('REFUSED', 'refused');
   assert.ok(server instanceof DdpClientError && conn instanceof DdpClientError);
