@@ -180,7 +180,7 @@ function diffCounts(now: Record<string, number>, base: Record<string, number>): 
 }
 
 /** Documents (id -> fields) that differ between a copy and the server snapshot. */
-function differing(copy: Map<string, Map<string, Record<string, unknown>>>, snap: Snapshot): string[] {
+function differing(copy: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, unknown>>>>, snap: Snapshot): string[] {
   const bad: string[] = [];
   for (const name of [COLLECTION, CHURN]) {
     const want = snap[name] ?? {};

@@ -47,8 +47,10 @@ function subRef(client: DdpClient, id: string): SubscriptionRef | undefined {
 export function wireClient(client: DdpClient, session: WiredSession): () => void {
   const detach: Array<() => void> = [];
   const on = <E extends keyof DdpClientEvents>(event: E, fn: (...args: DdpClientEvents[E]) => void) => {
-    client.on(event, fn);
-    detach.push(() => client.off(event, fn));
+    // Node's typed EventEmitter cannot see that a listener for a generic E fits E's arguments.
+    const listener = fn as Parameters<typeof client.on<E>>[1];
+    client.on(event, listener);
+    detach.push(() => client.off(event, listener));
   };
   let first = true;
   /** A `failed` (version negotiation) closes the socket on purpose: the client retries with another version. */

@@ -13,7 +13,7 @@ export function passwordLoginParams(login: PasswordLogin): { user: LoginUser; pa
 }
 
 /** Validates the result of a `login` call. */
-export function toLoginResult(result: unknown): LoginResult {
+function toLoginResult(result: unknown): LoginResult {
   const r = result as Record<string, unknown> | null;
   if (!r || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.token !== 'string') {
     throw new TypeError('The server answered login without a user id and token');

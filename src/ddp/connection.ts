@@ -203,7 +203,7 @@ export class Connection {
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       // Frames of one TCP chunk arrive in one go: after close() or a drop the rest are dropped too.
       if (!this.isCurrent(ws)) return;
-      this.onFrame(ws, isBinary ? '' : data.toString());
+      this.onFrame(ws, isBinary ? '' : (data as Buffer).toString()); // binaryType is "nodebuffer" (ws's default)
     });
     ws.on('error', (err: SocketError) => {
       const status = /^Unexpected server response: (\d+)$/.exec(err.message);

@@ -151,5 +151,5 @@ function walk<T>(start: Link | undefined, pick: (l: Link) => T): MapIterator<T> 
       return it;
     },
   };
-  return it as unknown as MapIterator<T>;
+  return it;
 }

@@ -1,4 +1,12 @@
-import EJSON from 'ejson';
+import EJSONModule from 'ejson';
+
+/** The ejson functions used here, typed as they behave (@types/ejson says `string` where any JSON value goes). */
+const EJSON = EJSONModule as unknown as {
+  addType: typeof EJSONModule.addType;
+  toJSONValue(value: unknown): unknown;
+  fromJSONValue(value: unknown): unknown;
+  equals(a: unknown, b: unknown): boolean;
+};
 
 /** Mongo's ObjectID as Meteor sends it (`{"$type":"oid","$value":"<24 hex>"}`). */
 export class ObjectID {
@@ -25,7 +33,7 @@ function registerTypes(): void {
   if (registered) return;
   registered = true;
   try {
-    EJSON.addType('oid', (hex: unknown) => new ObjectID(String(hex)) as unknown as EJSON.CustomType);
+    EJSON.addType('oid', (hex: unknown) => new ObjectID(String(hex)));
   } catch {
     // Another copy of this module already registered it in the same ejson instance.
   }
@@ -83,7 +91,7 @@ export function fromEJSON(value: unknown): unknown {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = value[i];
+      const v: unknown = value[i];
       const d = fromEJSON(v);
       if (d !== v) {
         out ??= value.slice();
@@ -102,7 +110,7 @@ export function fromEJSON(value: unknown): unknown {
   }
   if (isCandidate(obj) && isWireForm(obj)) {
     try {
-      return EJSON.fromJSONValue(obj as any);
+      return EJSON.fromJSONValue(obj);
     } catch {
       return obj;
     }
@@ -127,7 +135,7 @@ export function decodeInPlace(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const v = value[i];
+      const v: unknown = value[i];
       if (v !== null && typeof v === 'object') {
         const d = decodeInPlace(v);
         if (d !== v) value[i] = d;
@@ -171,10 +179,10 @@ function copyObject(obj: Record<string, unknown>): Record<string, unknown> {
  * with `$escape`, as EJSON does.
  */
 export function toEJSON(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return EJSON.toJSONValue(value as any);
+  if (value === null || typeof value !== 'object') return EJSON.toJSONValue(value);
   if (Array.isArray(value)) return value.map(toEJSON);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return EJSON.toJSONValue(value as any);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return EJSON.toJSONValue(value);
   const obj = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(obj)) setOwn(out, key, toEJSON(obj[key]));
@@ -193,8 +201,19 @@ export function stringifyEJSON(value: unknown, indent: number | string = 2): str
 
 export function ejsonEquals(a: unknown, b: unknown): boolean {
   try {
-    return EJSON.equals(a as any, b as any);
+    return EJSON.equals(a, b);
   } catch {
     return false;
   }
+}
+
+/** The EJSON wire form of params; throws a TypeError for values JSON cannot carry (BigInt, cycles). */
+export function encodeParams(params: unknown[]): unknown[] {
+  const wire = toEJSON(params) as unknown[];
+  try {
+    JSON.stringify(wire);
+  } catch (err) {
+    throw new TypeError(`Params cannot be sent as EJSON: ${(err as Error).message}`);
+  }
+  return wire;
 }

@@ -1,7 +1,20 @@
 import type { DdpErrorObject } from './types';
 
+/**
+ * Every error the client reports for a call, a subscription, a login or connect() is one of two kinds:
+ * - `DdpError` (`kind: 'server'`): the server answered with an error (Meteor.Error on the wire): a method that
+ *   threw, a `nosub` with an error, a refused login. Retrying the same request will most likely fail the same way.
+ * - `DdpConnectionError` (`kind: 'connection'`): no answer came, or none could be used; `code` says why.
+ * Both extend `DdpClientError`; `isDdpError` / `isDdpConnectionError` tell them apart even across copies of the
+ * library (where `instanceof` fails). Invalid arguments (params EJSON cannot carry) are a `TypeError` instead.
+ */
+export abstract class DdpClientError extends Error {
+  abstract readonly kind: 'server' | 'connection';
+}
+
 /** An error the server sent for a method call or a subscription (Meteor.Error on the wire). */
-export class DdpError extends Error {
+export class DdpError extends DdpClientError {
+  readonly kind = 'server';
   readonly error: string | number;
   readonly reason?: string;
   readonly details?: unknown;
@@ -9,7 +22,7 @@ export class DdpError extends Error {
 
   constructor(obj: DdpErrorObject) {
     // Meteor formats its messages as "reason [error]"; keep the server's own text when it sent one.
-    super(obj.message ?? (obj.reason !== undefined ? `${obj.reason} [${obj.error}]` : `[${obj.error}]`));
+    super(obj.message ?? (obj.reason !== undefined ? `${obj.reason} [${String(obj.error)}]` : `[${String(obj.error)}]`));
     this.name = 'DdpError';
     this.error = obj.error;
     this.reason = obj.reason;
@@ -19,18 +32,26 @@ export class DdpError extends Error {
 }
 
 export type ConnectionErrorCode =
+  /** The socket dropped while the request was on the wire (a call without `retry`). */
   | 'CONNECTION_LOST'
+  /** The client was closed, or will not connect again on its own (it gave up, versions did not match). */
   | 'CLOSED'
+  /** The server speaks none of the offered DDP versions. */
   | 'VERSION_MISMATCH'
+  /** The socket failed (refused, DNS, TLS, HTTP status): `cause` holds the original error. */
   | 'SOCKET'
+  /** The server's answer to this request could not be read (malformed, nested too deep). */
   | 'PROTOCOL'
+  /** The server refused our message itself (a DDP `error` message naming it): it will never be answered. */
+  | 'REFUSED'
   /** No answer within the call's `timeout` (or the client's `methodTimeout`). */
   | 'TIMEOUT'
   /** The endpoint speaks something other than raw WebSocket DDP (a SockJS URL): retrying cannot help. */
   | 'UNSUPPORTED_TRANSPORT';
 
-/** The connection, not the server, ended the request (the socket dropped, the client was closed, ...). */
-export class DdpConnectionError extends Error {
+/** The connection, not the server's method or publication, ended the request (see ConnectionErrorCode). */
+export class DdpConnectionError extends DdpClientError {
+  readonly kind = 'connection';
   readonly code: ConnectionErrorCode;
   /** For TIMEOUT: the limit that ran out, in ms. */
   declare readonly timeout?: number;
@@ -42,4 +63,17 @@ export class DdpConnectionError extends Error {
     this.name = 'DdpConnectionError';
     this.code = code;
   }
+}
+
+/** True for an error the server sent (Meteor.Error): a method error, a `nosub` error, a refused login. */
+export function isDdpError(error: unknown): error is DdpError {
+  return error instanceof DdpError || (error instanceof Error && (error as Partial<DdpClientError>).kind === 'server' && error.name === 'DdpError');
+}
+
+/** True for an error of the connection (see ConnectionErrorCode): no usable answer came. */
+export function isDdpConnectionError(error: unknown): error is DdpConnectionError {
+  return (
+    error instanceof DdpConnectionError ||
+    (error instanceof Error && (error as Partial<DdpClientError>).kind === 'connection' && error.name === 'DdpConnectionError')
+  );
 }

@@ -35,7 +35,7 @@ export type ParseOutcome =
   | { ok: false; ignored: false; problem: string; methodId?: string; subId?: string };
 
 /** Deeper documents are refused: every later walk over them (diffs, display, EJSON) would risk the stack. */
-export const MAX_DEPTH = 1000;
+const MAX_DEPTH = 1000;
 
 /** Does the JSON text nest objects and arrays deeper than `max`? A scan of the text, no recursion. */
 function nestsDeeper(text: string, max: number): boolean {
@@ -64,27 +64,27 @@ function fail(problem: string): never {
 
 function str(raw: Raw, key: string): string {
   const v = raw[key];
-  if (typeof v !== 'string') fail(`"${raw.msg}" needs a string "${key}"`);
+  if (typeof v !== 'string') fail(`"${String(raw.msg)}" needs a string "${key}"`);
   return v;
 }
 
 function optStr(raw: Raw, key: string): string | undefined {
   const v = raw[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') fail(`"${raw.msg}" has a non-string "${key}"`);
+  if (typeof v !== 'string') fail(`"${String(raw.msg)}" has a non-string "${key}"`);
   return v;
 }
 
 function before(raw: Raw): string | null {
   const v = raw.before;
   if (v === null || typeof v === 'string') return v;
-  fail(`"${raw.msg}" needs "before" as a string or null`);
+  fail(`"${String(raw.msg)}" needs "before" as a string or null`);
 }
 
 function strArray(raw: Raw, key: string): string[] {
   const v = raw[key];
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(`"${raw.msg}" needs "${key}" as an array of strings`);
-  return v as string[];
+  if (!Array.isArray(v) || !v.every((s): s is string => typeof s === 'string')) fail(`"${String(raw.msg)}" needs "${key}" as an array of strings`);
+  return v;
 }
 
 function isPlainObject(v: unknown): v is Raw {
@@ -95,7 +95,7 @@ function isPlainObject(v: unknown): v is Raw {
 function fields(raw: Raw, hasDollar: boolean): Fields {
   const v = raw.fields;
   if (v === undefined) return {};
-  if (!isPlainObject(v)) fail(`"${raw.msg}" needs "fields" as an object`);
+  if (!isPlainObject(v)) fail(`"${String(raw.msg)}" needs "fields" as an object`);
   return hasDollar ? (decodeInPlace(v) as Fields) : v;
 }
 
@@ -154,7 +154,7 @@ function answerId(raw: Raw, notes: Notes, what: string): string | undefined {
 function idList(raw: Raw, key: string, notes: Notes): string[] {
   const v = raw[key];
   if (typeof v === 'string') {
-    note(notes, `"${raw.msg}" has "${key}" as a string, not an array`);
+    note(notes, `"${String(raw.msg)}" has "${key}" as a string, not an array`);
     return [v];
   }
   return strArray(raw, key);
@@ -273,7 +273,7 @@ export function parseFrame(text: string): ParseOutcome {
   }
   // Nesting deeper than MAX_DEPTH takes at least twice as many characters, so short frames skip the scan.
   if (text.length > 2 * MAX_DEPTH && nestsDeeper(text, MAX_DEPTH)) {
-    return { ok: false, ignored: false, problem: `"${raw.msg}" is nested deeper than ${MAX_DEPTH} levels`, ...answeredIds(raw) };
+    return { ok: false, ignored: false, problem: `"${String(raw.msg)}" is nested deeper than ${MAX_DEPTH} levels`, ...answeredIds(raw) };
   }
   const notes: Notes = {};
   try {
@@ -283,7 +283,7 @@ export function parseFrame(text: string): ParseOutcome {
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message, ...answeredIds(raw) };
     // Anything unexpected while decoding: still just a bad frame.
-    return { ok: false, ignored: false, problem: `cannot decode "${raw.msg}": ${(err as Error).message}`, ...answeredIds(raw) };
+    return { ok: false, ignored: false, problem: `cannot decode "${String(raw.msg)}": ${(err as Error).message}`, ...answeredIds(raw) };
   }
 }
 
@@ -295,3 +295,16 @@ export type ClientMessage =
   | { msg: 'sub'; id: string; name: string; params: unknown[] }
   | { msg: 'unsub'; id: string }
   | { msg: 'method'; id: string; method: string; params: unknown[]; randomSeed?: string };
+
+/** The message a server `error` refers to: an object, or (some servers) its JSON text. */
+export function readOffending(offending: unknown): { msg?: unknown; id?: unknown } | undefined {
+  let o = offending;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return undefined;
+    }
+  }
+  return o !== null && typeof o === 'object' ? o : undefined;
+}

@@ -19,7 +19,7 @@ export interface MethodCall {
 }
 
 /** Timed-out calls whose late answers are still expected; beyond this many the oldest are forgotten. */
-export const KEEP_TIMED_OUT = 100;
+const KEEP_TIMED_OUT = 100;
 
 /** Outstanding method calls: ids "1", "2", ... for the client's whole life, as Meteor numbers them. */
 export class Methods {

@@ -6,7 +6,7 @@ import { Store, type StoreChange } from './store';
  * `ready`. Once everything else is in, the catch-up still waits this long after the last re-sent document for the
  * old documents that have not come back yet; when they all have, it ends at once.
  */
-export const UNIVERSAL_QUIET_MS = 200;
+const UNIVERSAL_QUIET_MS = 200;
 
 export interface RevivalOptions {
   /** Re-sent subscriptions that were ready before the drop: waited for until ready or ended. */

@@ -1,8 +1,12 @@
 import { DocumentMap } from './documents';
 import { ejsonEquals, setOwn } from './ejson';
+import { ReadonlyMapView } from './readonlyView';
 import type { Fields } from './types';
 
-export type Collections = Map<string, Map<string, Fields>>;
+/** One collection as readers see it: id -> fields, in server order. */
+export type DocumentsView = ReadonlyMap<string, Readonly<Fields>>;
+/** collection -> id -> fields, as readers see it. */
+export type CollectionsView = ReadonlyMap<string, DocumentsView>;
 
 /** One change the store made, for the client to announce. */
 export type StoreChange =
@@ -18,17 +22,17 @@ export type StoreChange =
  */
 export class Store {
   private readonly docs = new Map<string, DocumentMap>();
-
-  /** The same Maps, typed as plain ones for readers. */
-  get collections(): Collections {
-    return this.docs;
-  }
+  /** A read-only view of each collection, made with it: readers keep the same object across reconnects. */
+  private readonly views = new Map<string, DocumentsView>();
+  /** Read-only views of the collections (the fields objects are the store's own: read them, never write them). */
+  readonly collections: CollectionsView = new ReadonlyMapView(this.views);
 
   private collection(name: string): DocumentMap {
     let coll = this.docs.get(name);
     if (!coll) {
       coll = new DocumentMap();
       this.docs.set(name, coll);
+      this.views.set(name, new ReadonlyMapView(coll));
     }
     return coll;
   }

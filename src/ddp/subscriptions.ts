@@ -76,7 +76,7 @@ export class Subscription implements SubscriptionInfo {
 }
 
 /** Ended subscriptions stay readable (their state and error) for a while; beyond this many the oldest go. */
-export const KEEP_ENDED = 100;
+const KEEP_ENDED = 100;
 
 export class Subscriptions {
   readonly all = new Map<string, Subscription>();

@@ -21,15 +21,21 @@ describe('client-data: real server', () => {
   });
   after(() => server.close());
 
-  test('collections is a Map of Maps of fields; added carries (collection, id, fields)', T, async (t) => {
+  test('collections is a read-only view of views of fields (no Map to change); added carries (collection, id, fields)', T, async (t) => {
     server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
     server.store.set('data-a', 'y', { name: 'Y' });
     const c = await connectedClient(t, server.url);
     const log = recordAll(c as any, ['added']);
     await subscribeReady(c, 'docs', ['data-a']);
-    assert.ok(c.collections instanceof Map);
+    // Read-only views: no Map leaks out, so no cast can reach the store to change it.
+    assert.ok(!(c.collections instanceof Map));
+    assert.equal((c.collections as unknown as { set?: unknown }).set, undefined);
+    assert.equal(c.collections.size, 1);
+    assert.deepEqual([...c.collections.keys()], ['data-a']);
     const coll = c.collections.get('data-a');
-    assert.ok(coll instanceof Map);
+    assert.ok(coll && !(coll instanceof Map));
+    assert.equal((coll as unknown as { delete?: unknown }).delete, undefined);
+    assert.deepEqual([...coll].map(([id]) => id).sort(), ['x', 'y']);
     assert.deepEqual([...coll!.keys()].sort(), ['x', 'y']);
     assert.deepEqual(coll!.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
     assert.deepEqual(

@@ -3,7 +3,7 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DdpConnectionError, DdpError, type DdpClient } from '../../src/ddp';
+import { DdpConnectionError, DdpError, isDdpConnectionError, isDdpError, type DdpClient } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
 import { record, settle, waitFor } from '../support/wait';
 import { newClient, protocolErrors, trapUnhandled } from '../support/clients';
@@ -136,7 +136,10 @@ describe('client-settle: non-standard answers settle their call or subscription'
       offendingMessage: JSON.stringify({ msg: 'method', id, method: 'odd.method', params: [1] }),
     }));
     assert.equal(outcome.status, 'rejected');
-    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'PROTOCOL');
+    // A refusal has its own code: the answer was readable, the server refused the message itself.
+    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'REFUSED');
+    assert.ok(isDdpConnectionError((outcome as { reason: unknown }).reason));
+    assert.ok(!isDdpError((outcome as { reason: unknown }).reason));
   });
 
   const subAnswers: Array<[string, (id: string) => unknown, (err: Error) => void]> = [
@@ -151,6 +154,10 @@ describe('client-settle: non-standard answers settle their call or subscription'
     ['{"id","error"} without msg for the subscription', (id) => ({ id, error: { error: 403, reason: 'denied' } }), (e) => {
       assert.ok(e instanceof DdpError);
       assert.equal((e as DdpError).reason, 'denied');
+    }],
+    ['a server error refusing the sub message', (id) => ({ msg: 'error', reason: 'Bad request', offendingMessage: { msg: 'sub', id, name: 'x' } }), (e) => {
+      assert.ok(isDdpConnectionError(e));
+      assert.equal((e as DdpConnectionError).code, 'REFUSED');
     }],
     ['an unreadable nosub (nested too deep)', (id) => `{"msg":"nosub","id":"${id}","error":{"error":1,"details":${'['.repeat(3000)}${']'.repeat(3000)}}}`, (e) => {
       assert.ok(e instanceof DdpConnectionError);

@@ -143,7 +143,7 @@ class Model {
 }
 
 /** Canonical text of a store (Map of Maps) or the model, non-empty collections only, in server order. */
-function storeText(colls: Map<string, Map<string, Doc>> | Map<string, Array<[string, Doc]>>): string {
+function storeText(colls: ReadonlyMap<string, ReadonlyMap<string, Doc>> | ReadonlyMap<string, Array<[string, Doc]>>): string {
   const out: string[] = [];
   for (const name of [...colls.keys()].sort()) {
     const c = colls.get(name)!;
