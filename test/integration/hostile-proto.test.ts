@@ -4,76 +4,13 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DdpClient, fromEJSON, toEJSON, stringifyEJSON } from '../../src/ddp';
-import { parseFrame } from '../../src/ddp/messages';
+import type { DdpClient } from '../../src/ddp';
 import { startScriptServer, type ScriptServer, type ScriptConnection } from '../support/scriptServer';
-import { waitFor } from '../support/wait';
+import { waitForEvent } from '../support/wait';
 import { newClient } from '../support/clients';
+import { own, assertOwnProto, P } from '../support/protoShapes';
 
 const T = { timeout: 10_000 };
-const own = (o: unknown, key: string) => Object.prototype.hasOwnProperty.call(o, key);
-
-/** Fails unless `v` is a plain object with an own "__proto__" key holding `{ x: 1 }`, and an untouched prototype. */
-function assertOwnProto(v: unknown, where: string): void {
-  assert.ok(v !== null && typeof v === 'object', `${where}: not an object`);
-  assert.equal(Object.getPrototypeOf(v), Object.prototype, `${where}: "__proto__" became the prototype`);
-  assert.ok(own(v, '__proto__'), `${where}: "__proto__" is not an own key`);
-  assert.deepEqual({ ...(Object.getOwnPropertyDescriptor(v, '__proto__')!.value as object) }, { x: 1 }, `${where}: wrong value`);
-  assert.equal((v as { x?: unknown }).x, undefined, `${where}: an inherited field appeared`);
-}
-
-const P = '{"__proto__":{"x":1}}';
-/** Wire values holding P at various depths, and how to reach P in the decoded value. */
-const SHAPES: Array<[string, string, (v: any) => unknown]> = [
-  ['$gt', `{"$gt":${P}}`, (v) => v.$gt],
-  ['$gt nested', `{"$gt":{"b":${P}}}`, (v) => v.$gt.b],
-  ['$in array', `{"$in":[${P}]}`, (v) => v.$in[0]],
-  ['two $ keys', `{"$gt":${P},"$lt":1}`, (v) => v.$gt],
-  ['under a plain key', `{"a":{"$gt":${P}}}`, (v) => v.a.$gt],
-  ['$escape', `{"$escape":{"$gt":${P}}}`, (v) => v.$gt],
-  ['$escape array', `{"$escape":{"$date":[${P}]}}`, (v) => v.$date[0]],
-  ['array of $-objects', `[{"$gt":${P}},{"$ne":${P}}]`, (v) => v[1].$ne],
-  ['next to a $date', `{"$gt":${P},"when":{"$date":0}}`, (v) => v.$gt],
-];
-
-describe('hostile-proto: decoding', () => {
-  for (const [name, wire, reach] of SHAPES) {
-    test(`fromEJSON keeps "__proto__" as data: ${name}`, () => {
-      const v = fromEJSON(JSON.parse(wire));
-      assertOwnProto(reach(v), name);
-      assert.equal(({} as { x?: unknown }).x, undefined);
-    });
-  }
-
-  test('added, changed and result frames keep "__proto__" inside $-objects as data', () => {
-    for (const [name, wire, reach] of SHAPES) {
-      const added = parseFrame(`{"msg":"added","collection":"c","id":"i","fields":{"f":${wire}}}`);
-      assert.ok(added.ok);
-      assertOwnProto(reach((added.message as any).fields.f), `added ${name}`);
-      const changed = parseFrame(`{"msg":"changed","collection":"c","id":"i","fields":{"f":${wire}}}`);
-      assert.ok(changed.ok);
-      assertOwnProto(reach((changed.message as any).fields.f), `changed ${name}`);
-      const result = parseFrame(`{"msg":"result","id":"1","result":{"r":${wire}}}`);
-      assert.ok(result.ok);
-      assertOwnProto(reach((result.message as any).result.r), `result ${name}`);
-    }
-  });
-
-  test('encoding keeps an own "__proto__" key: params and copied documents are exact', () => {
-    const value = fromEJSON(JSON.parse(`{"top":${P},"$gt":${P},"list":[${P}],"when":{"$date":5}}`));
-    const wire = toEJSON(value) as any;
-    assertOwnProto(wire.top, 'toEJSON top');
-    assertOwnProto(wire.$gt, 'toEJSON $gt');
-    assertOwnProto(wire.list[0], 'toEJSON array');
-    assert.deepEqual(wire.when, { $date: 5 });
-    const text = stringifyEJSON(value, 0);
-    assert.equal(text, `{"top":${P},"$gt":${P},"list":[${P}],"when":{"$date":5}}`);
-    // Wire-form look-alikes are escaped, and round-trip.
-    const lookalike = fromEJSON(JSON.parse(`{"$escape":{"$date":${P}}}`));
-    assert.equal(JSON.stringify(toEJSON(lookalike)), `{"$escape":{"$date":${P}}}`);
-    assertOwnProto((fromEJSON(JSON.parse(JSON.stringify(toEJSON(lookalike)))) as any).$date, 'round trip');
-  });
-});
 
 describe('hostile-proto: a live client', () => {
   let s: ScriptServer;
@@ -84,14 +21,14 @@ describe('hostile-proto: a live client', () => {
 
   async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
 
   test('store, events and method results keep "__proto__" inside $-objects as data', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send(`{"msg":"added","collection":"q","id":"a","fields":{"sel":{"$gt":${P}},"deep":{"k":[{"$in":{"__proto__":{"x":1}}}]}}}`);
     const [, , fields] = (await added) as [string, string, any];
     assertOwnProto(fields.sel.$gt, 'added event');
@@ -99,9 +36,9 @@ describe('hostile-proto: a live client', () => {
     assertOwnProto(doc.sel.$gt, 'store after added');
     assertOwnProto(doc.deep.k[0].$in, 'store after added, deep');
 
-    const changed = waitFor(c as any, 'changed');
+    const changed = waitForEvent(c, 'changed');
     conn.send(`{"msg":"changed","collection":"q","id":"a","fields":{"sel":{"$ne":{"$gt":${P}}},"__proto__":{"$lt":${P}}}}`);
-    const [, , cf] = (await changed) as [string, string, any];
+    const [, , cf] = (await changed) as [string, string, any, string[]];
     assertOwnProto(cf.sel.$ne.$gt, 'changed event');
     const after = c.collections.get('q')!.get('a') as any;
     assertOwnProto(after.sel.$ne.$gt, 'store after changed');
