@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DdpClient } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
-import { waitFor, recordAll } from '../support/wait';
+import { waitForEvent, recordAll } from '../support/wait';
 import { newClient, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -25,7 +25,7 @@ describe('client-data: real server', () => {
     server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
     server.store.set('data-a', 'y', { name: 'Y' });
     const c = await connectedClient(t, server.url);
-    const log = recordAll(c as any, ['added']);
+    const log = recordAll(c, ['added']);
     await subscribeReady(c, 'docs', ['data-a']);
     assert.ok(c.collections instanceof Map);
     const coll = c.collections.get('data-a');
@@ -45,7 +45,7 @@ describe('client-data: real server', () => {
 
   test('EJSON values in documents are decoded: Date, Uint8Array, nested Dates', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const added = waitFor<[string, string, Record<string, unknown>]>(c as any, 'added', { filter: (coll) => coll === 'ejson' });
+    const added = waitForEvent(c, 'added', { filter: (coll) => coll === 'ejson' });
     await subscribeReady(c, 'ejson');
     const doc = c.collections.get('ejson')!.get('e1') as any;
     assert.ok(doc.when instanceof Date, `when is ${typeof doc.when}`);
@@ -65,7 +65,7 @@ describe('client-data: real server', () => {
     server.store.set('data-c', 'doc', { a: 1, b: 'keep', c: new Date(1), gone: true });
     const c = await connectedClient(t, server.url);
     await subscribeReady(c, 'docs', ['data-c']);
-    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const changed = waitForEvent(c, 'changed');
     server.store.change('data-c', 'doc', { a: 2, c: new Date(2), gone: undefined, fresh: 'new' });
     const [coll, id, fields, cleared] = await changed;
     assert.equal(coll, 'data-c');
@@ -88,7 +88,7 @@ describe('client-data: real server', () => {
     server.store.set('data-r', 'r2', { v: 2 });
     const c = await connectedClient(t, server.url);
     await subscribeReady(c, 'docs', ['data-r']);
-    const removed = waitFor<[string, string]>(c as any, 'removed');
+    const removed = waitForEvent(c, 'removed');
     server.store.remove('data-r', 'r1');
     assert.deepEqual(await removed, ['data-r', 'r1']);
     assert.equal(c.collections.get('data-r')!.has('r1'), false);
@@ -101,7 +101,7 @@ describe('client-data: real server', () => {
     const order: string[] = [];
     c.on('added', (coll, id) => coll === 'data-m' && order.push(`added ${id}`));
     c.on('updated', (ids) => order.push(`updated ${ids.join(',')}`));
-    const updated = waitFor(c as any, 'updated');
+    const updated = waitForEvent(c, 'updated');
     await c.call('data.set', ['data-m', 'w1', { by: 'method' }]);
     await updated;
     assert.deepEqual(order.slice(0, 2), ['added w1', 'updated 1']);
@@ -168,14 +168,14 @@ describe('client-data: scripted frames', () => {
   async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url);
     // The server is shared by the tests of this file: take the connection this client opens.
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
 
   test('added with no fields gives an empty document', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'bare', id: 'b1' });
     const [, , fields] = await added;
     assert.deepEqual(fields, {});
@@ -185,13 +185,13 @@ describe('client-data: scripted frames', () => {
   test('changed with only cleared, and with neither fields nor cleared', T, async (t) => {
     const { c, conn } = await setup(t);
     conn.send({ msg: 'added', collection: 'cc', id: 'd', fields: { a: 1, b: 2 } });
-    const first = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const first = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'cc', id: 'd', cleared: ['a'] });
     const [, , fields, cleared] = await first;
     assert.deepEqual(fields, {});
     assert.deepEqual(cleared, ['a']);
     assert.deepEqual(c.collections.get('cc')?.get('d'), { b: 2 });
-    const second = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const second = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'cc', id: 'd' });
     const [, , f2, c2] = await second;
     assert.deepEqual(f2, {});
@@ -203,7 +203,7 @@ describe('client-data: scripted frames', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     const errors = protocolErrors(c);
-    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const changed = waitForEvent(c, 'changed');
     conn.send({
       msg: 'changed',
       collection: 'stream-room-messages',
@@ -219,10 +219,10 @@ describe('client-data: scripted frames', () => {
     assert.ok(args[0].ts instanceof Date, 'EJSON inside the stream event is decoded');
     assert.deepEqual(cleared, []);
     // A second event for the same never-added id works too, and later normal data still applies.
-    const again = waitFor(c as any, 'changed');
+    const again = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'stream-room-messages', id: 'id', fields: { eventName: 'GENERAL', args: [2] } });
     await again;
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
     await added;
     assert.deepEqual(c.collections.get('normal')?.get('n1'), { ok: true });
@@ -234,10 +234,10 @@ describe('client-data: scripted frames', () => {
   test('removed for an unknown document is emitted, not thrown', T, async (t) => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
-    const removed = waitFor<[string, string]>(c as any, 'removed');
+    const removed = waitForEvent(c, 'removed');
     conn.send({ msg: 'removed', collection: 'nowhere', id: 'ghost' });
     assert.deepEqual(await removed, ['nowhere', 'ghost']);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'nowhere', id: 'real', fields: {} });
     await added;
     assert.equal(c.status, 'connected');
@@ -246,11 +246,11 @@ describe('client-data: scripted frames', () => {
 
   test('addedBefore / movedBefore keep the server order', T, async (t) => {
     const { c, conn } = await setup(t);
-    const log = recordAll(c as any, ['addedBefore', 'movedBefore']);
+    const log = recordAll(c, ['addedBefore', 'movedBefore']);
     const keys = () => [...(c.collections.get('ordered')?.keys() ?? [])];
     const step = async (frame: object) => {
       const ev = (frame as { msg: string }).msg;
-      const seen = waitFor(c as any, ev);
+      const seen = waitForEvent(c, ev);
       conn.send(frame);
       await seen;
     };
@@ -279,7 +279,7 @@ describe('client-data: scripted frames', () => {
 
   test('addedBefore with EJSON fields decodes them', T, async (t) => {
     const { c, conn } = await setup(t);
-    const seen = waitFor(c as any, 'addedBefore');
+    const seen = waitForEvent(c, 'addedBefore');
     conn.send({ msg: 'addedBefore', collection: 'ord-ejson', id: 'x', fields: { at: { $date: 99 } }, before: null });
     const [, , fields] = await seen;
     assert.ok((fields as any).at instanceof Date);
@@ -290,7 +290,7 @@ describe('client-data: scripted frames', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     conn.send({ msg: 'movedBefore', collection: 'ordered-x', id: 'ghost', before: null });
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'ordered-x', id: 'after', fields: {} });
     await added;
     assert.equal(c.status, 'connected');
@@ -299,7 +299,7 @@ describe('client-data: scripted frames', () => {
 
   test('ObjectID values ($type oid) are decoded, not dropped', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'oids', id: 'o', fields: { ref: { $type: 'oid', $value: '0123456789abcdef01234567' } } });
     await added;
     const ref = c.collections.get('oids')?.get('o')?.ref as { toJSONValue?: () => unknown; hexString?: string } | undefined;
@@ -309,7 +309,7 @@ describe('client-data: scripted frames', () => {
 
   test('escaped keys ($escape) are unescaped', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'esc', id: 'e', fields: { q: { $escape: { $date: 'not a date' } } } });
     await added;
     assert.deepEqual(c.collections.get('esc')?.get('e'), { q: { $date: 'not a date' } });
