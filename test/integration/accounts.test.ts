@@ -140,7 +140,7 @@ test('a token refused after a reconnect emits logout with the reason and the cli
   await c.login({ username: ALICE.username, password: ALICE.password });
   await new Promise<void>((resolve, reject) => c.subscribe('public', [], (e) => (e ? reject(e) : resolve())));
   s.tokens.clear();
-  const loggedOut = waitForEvent<[string | undefined]>(c, 'logout', { timeout: 3000 });
+  const loggedOut = waitForEvent(c, 'logout', { timeout: 3000 });
   s.dropConnections();
   const [reason] = await loggedOut;
   assert.match(String(reason), /logged out by the server/);

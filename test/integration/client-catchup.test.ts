@@ -14,7 +14,7 @@ import { waitForEvent, waitUntil, recordAll, expectNoEvent } from '../support/wa
 import { newClient, protocolErrors } from '../support/clients';
 
 const T = { timeout: 10_000 };
-const DATA_EVENTS = ['added', 'changed', 'removed', 'addedBefore', 'movedBefore'];
+const DATA_EVENTS = ['added', 'changed', 'removed', 'addedBefore', 'movedBefore'] as const;
 
 /** A client with one ready subscription `things` holding docs a, b (and `other` holding o1, made by `other`). */
 async function withReadySubs(t: import('node:test').TestContext, options: DdpClientOptions = {}) {

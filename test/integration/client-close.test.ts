@@ -3,7 +3,7 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DdpConnectionError, type DdpClient } from '../../src/ddp';
+import { DdpConnectionError, type DdpClient, type DdpEventName } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
 import { startProxy } from '../support/proxy';
 import { expectNoEvent, record, recordAll, settle, waitForEvent, waitUntil } from '../support/wait';
@@ -29,7 +29,7 @@ function catchUncaught(t: import('node:test').TestContext): unknown[] {
 }
 
 /** Every event a user could see as "the client is alive". */
-const LIVE_EVENTS = [
+const LIVE_EVENTS: DdpEventName[] = [
   'connected', 'reconnected', 'added', 'changed', 'removed', 'addedBefore', 'movedBefore', 'ready', 'nosub', 'updated',
   'protocol_error', 'connecting', 'reconnecting', 'login', 'logout', 'failed', 'version_mismatch',
 ];
@@ -45,8 +45,8 @@ function sendInOneChunk(conn: ScriptConnection, frames: unknown[]): void {
 /** Records the live events and status changes that happen after the client's status became 'closed'. */
 function afterClose(c: DdpClient): { events: string[] } {
   const events: string[] = [];
-  for (const name of [...LIVE_EVENTS, 'status']) {
-    c.on(name as any, (...args: unknown[]) => {
+  for (const name of [...LIVE_EVENTS, 'status' as const]) {
+    c.on(name, (...args: unknown[]) => {
       if (c.status === 'closed' || events.length > 0) events.push(`${name} ${JSON.stringify(args)}`);
     });
   }
@@ -181,11 +181,11 @@ describe('client-close: close() is final', () => {
   });
 
   test('close() in a `reconnecting` or `socket_closed` listener: no reconnect follows', T, async (t) => {
-    for (const event of ['reconnecting', 'socket_closed']) {
+    for (const event of ['reconnecting', 'socket_closed'] as const) {
       const { c, conn, connected } = await handshaking(t);
       conn.accept();
       await connected;
-      c.once(event as any, () => c.close());
+      c.once(event, () => c.close());
       conn.terminate();
       await waitUntil(() => c.status === 'closed');
       // With the 30 ms backoff of the tests, a reconnect would show within this window.

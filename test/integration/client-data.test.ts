@@ -117,7 +117,7 @@ describe('client-data: writes made by methods', () => {
     await subscribeReady(c, 'docs', ['by-method']);
     // Snapshot the arguments as they are emitted (aliasing is checked by its own test).
     const log: unknown[][] = [];
-    for (const ev of ['added', 'changed', 'removed']) c.on(ev as any, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
+    for (const ev of ['added', 'changed', 'removed'] as const) c.on(ev, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
     await c.call('data.set', ['by-method', 'd', { a: 1, b: 2 }]);
     await c.call('data.change', ['by-method', 'd', { a: 5, b: null }]);
     await c.call('data.remove', ['by-method', 'd']);
@@ -249,7 +249,7 @@ describe('client-data: scripted frames', () => {
     const log = recordAll(c, ['addedBefore', 'movedBefore']);
     const keys = () => [...(c.collections.get('ordered')?.keys() ?? [])];
     const step = async (frame: object) => {
-      const ev = (frame as { msg: string }).msg;
+      const ev = (frame as { msg: 'addedBefore' | 'movedBefore' }).msg;
       const seen = waitForEvent(c, ev);
       conn.send(frame);
       await seen;

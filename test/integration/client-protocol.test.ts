@@ -103,6 +103,7 @@ describe('client-protocol', () => {
   test('no error event is emitted for garbage (it would throw without a listener)', T, async (t) => {
     const { c, conn } = await setup(t);
     let errorEvents = 0;
+    // 'error' is not a DdpClient event: the cast listens for it anyway, to prove it is never emitted.
     c.on('error' as any, () => errorEvents++);
     conn.send('{{{');
     conn.send('[]');

@@ -31,7 +31,7 @@ async function capture(t: TestContext, url: string): Promise<Captured> {
   const texts: string[] = [];
   const c = newClient(t, url, { debug: (line) => lines.push(line) });
   for (const e of ['protocol_error', 'login', 'logout', 'socket_closed', 'nosub', 'failed', 'reconnecting'] as const) {
-    c.on(e as any, (...args: unknown[]) => texts.push(`${e} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack}` : typeof a === 'string' ? a : safe(a))).join(' ')}`));
+    c.on(e, (...args: unknown[]) => texts.push(`${e} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack}` : typeof a === 'string' ? a : safe(a))).join(' ')}`));
   }
   await c.connect();
   return { c, lines, texts };

@@ -26,6 +26,12 @@ function detach(emitter: EmitterLike, event: string, listener: (...args: any[]) 
   else if (typeof emitter.removeListener === 'function') emitter.removeListener(event, listener);
 }
 
+/**
+ * An emitter without an event map (the script server, a proxy). A DdpClient is excluded so that it always takes the
+ * typed overloads, where a misspelt event name is a compile error.
+ */
+export type UntypedEmitter = EmitterLike & { readonly collections?: never };
+
 /** DdpClient's `on`/`off` are typed per event, so it is not an EmitterLike to TypeScript; at run time it is one. */
 function asEmitter(emitter: EmitterLike | DdpClient): EmitterLike {
   return emitter as unknown as EmitterLike;
@@ -41,7 +47,7 @@ export function waitForEvent<E extends ClientEvent>(
   options?: WaitForOptions<DdpClientEvents[E]>,
 ): Promise<DdpClientEvents[E]>;
 export function waitForEvent<A extends unknown[] = any[]>(
-  emitter: EmitterLike,
+  emitter: UntypedEmitter,
   event: string,
   options?: WaitForOptions<A>,
 ): Promise<A>;
@@ -137,7 +143,7 @@ export const waitFor = waitForEvent;
 
 /** Records every `event` from now on. */
 export function record<E extends ClientEvent>(client: DdpClient, event: E): Recorder<DdpClientEvents[E]>;
-export function record<A extends unknown[] = any[]>(emitter: EmitterLike, event: string): Recorder<A>;
+export function record<A extends unknown[] = any[]>(emitter: UntypedEmitter, event: string): Recorder<A>;
 export function record<A extends unknown[]>(source: EmitterLike | DdpClient, event: string): Recorder<A> {
   const emitter = asEmitter(source);
   const events: A[] = [];
@@ -165,9 +171,9 @@ export function record<A extends unknown[]>(source: EmitterLike | DdpClient, eve
 export type ClientLogEntry<E extends ClientEvent> = { [K in E]: [K, ...DdpClientEvents[K]] }[E];
 
 /** Records every event a client-like emitter emits, across all the given names, in one ordered log. */
-export function recordAll<E extends ClientEvent>(client: DdpClient, events: E[]): { log: Array<ClientLogEntry<E>>; stop(): void };
-export function recordAll(emitter: EmitterLike, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void };
-export function recordAll(source: EmitterLike | DdpClient, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void } {
+export function recordAll<E extends ClientEvent>(client: DdpClient, events: readonly E[]): { log: Array<ClientLogEntry<E>>; stop(): void };
+export function recordAll(emitter: UntypedEmitter, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void };
+export function recordAll(source: EmitterLike | DdpClient, events: readonly string[]): { log: Array<[string, ...unknown[]]>; stop(): void } {
   const emitter = asEmitter(source);
   const log: Array<[string, ...unknown[]]> = [];
   const listeners = events.map((name) => {
@@ -193,7 +199,7 @@ export function expectNoEvent<E extends ClientEvent>(
   ms: number,
   filter?: (...args: DdpClientEvents[E]) => boolean,
 ): Promise<void>;
-export function expectNoEvent(emitter: EmitterLike, event: string, ms: number, filter?: (...args: any[]) => boolean): Promise<void>;
+export function expectNoEvent(emitter: UntypedEmitter, event: string, ms: number, filter?: (...args: any[]) => boolean): Promise<void>;
 export function expectNoEvent(
   source: EmitterLike | DdpClient,
   event: string,
