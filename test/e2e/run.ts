@@ -22,7 +22,7 @@ import {
   startCodeServer,
   vsixPath,
   RunningCodeServer,
-} from './codeserver';
+} from '../tooling/codeserver';
 import { Workbench, escapeRe, until } from './workbench';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
