@@ -1,5 +1,6 @@
 // The layers of DDP Explorer, one direction of imports (see README "How it works"):
 //   src/ddp (protocol) <- src/core (sessions, settings, params) <- src/presentation (view models) <- src/vscode (adapter)
+//   src/cli (the ddp-explorer command) stands beside the adapter: it uses ddp, core and presentation, never vscode.
 // Only src/vscode may import the `vscode` module. No circular imports anywhere in src.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -40,6 +41,20 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(ddp|core|presentation)/' },
     },
     {
+      name: 'cli-beside-adapter',
+      severity: 'error',
+      comment: 'The CLI runs in plain Node (CI): it uses the protocol, the core and the view models, never the adapter.',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/(ddp|core|presentation|cli)/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      severity: 'error',
+      comment: 'The CLI is an entry point: shared code lives in core (the .ddp language and runner), not here.',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'protocol-depends-on-ws-and-ejson-only',
       severity: 'error',
       comment: 'The installable library package declares ws and ejson as its only dependencies.',
@@ -62,8 +77,8 @@ module.exports = {
     {
       name: 'only-known-folders',
       severity: 'error',
-      comment: 'Every source file lives in one of the four layers.',
-      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode)/' },
+      comment: 'Every source file lives in one of the four layers, or in the CLI beside the adapter.',
+      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode|cli)/' },
       to: {},
     },
     {

@@ -1,4 +1,5 @@
-// Builds two bundles: the extension (for VS Code) and the DDP library on its own (for plain Node).
+// Builds three bundles: the extension (for VS Code), the DDP library on its own (for plain Node) and the
+// ddp-explorer CLI (the package's bin; commander, dotenv and jsonc-parser bundled in).
 // `node esbuild.js --lib` builds instead the installable npm package of the library in dist/client-package/
 // (`npm run pack:lib` packs it): see libraryPackage() below and src/ddp/README.md.
 const esbuild = require('esbuild');
@@ -15,11 +16,14 @@ const common = {
   logLevel: 'warning',
   // ws tries these optional native helpers; without them it falls back to pure JS.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow; its ES build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/ddp/index.ts'], outfile: 'dist/ddp.js' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 const LIB = {

@@ -72,10 +72,14 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const session = manager.addAdHoc(url, 'bench');
   await session.connect();
-  const client = session.client!;
   await new Promise<void>((resolve) => {
-    client.once('ready', () => resolve());
-    session.subscribe('bench', []);
+    let id = '';
+    const off = session.on('subscriptions', () => {
+      if (session.subscription(id)?.state !== 'ready') return;
+      off();
+      resolve();
+    });
+    id = session.subscribe('bench', []);
   });
   let filterMs: number | undefined;
   if (FILTER) {
@@ -87,14 +91,15 @@ async function main(): Promise<void> {
   render();
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const loadCpu = process.cpuUsage(cpu0);
-  const docs = client.collections.get('docs');
+  const docs = session.documents('docs');
   if (!docs || docs.size !== DOCS) throw new Error(`expected ${DOCS} documents, have ${docs?.size}`);
   const shown = provider.getChildren(model.collectionNode(session.id, 'docs'));
   for (const n of shown) if (n.kind === 'document') visible.add(n.docId);
 
   // Instrumentation only: the send time of the oldest unrefreshed change of each visible document.
-  client.on('changed', (_c, id, fields) => {
-    if (measuring && visible.has(id) && !pending.has(id)) pending.set(id, fields.t as number);
+  session.on('doc', ({ op, collection, id }) => {
+    if (op !== 'changed' || !measuring || !visible.has(id) || pending.has(id)) return;
+    pending.set(id, session.document(collection, id)?.t as number);
   });
 
   let cpuStart = process.cpuUsage();

@@ -84,7 +84,8 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   const out: ConnectionOptions = {};
   if (typeof o.autoReconnect === 'boolean') out.autoReconnect = o.autoReconnect;
   for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout', 'methodTimeout'] as const) {
-    if (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= 0) out[k] = o[k] as number;
+    const v = o[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = v;
   }
   if (Array.isArray(o.versions)) {
     const v = o.versions.filter((x): x is DdpVersion => VERSIONS.includes(x as DdpVersion));

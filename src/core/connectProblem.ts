@@ -1,10 +1,10 @@
-// Why a first connect cannot succeed, in plain words. Plain module: no VS Code API.
+// Why a first connect cannot succeed, as a kind the extension can act on (the sentence for the user is written
+// by src/presentation/connectProblemText.ts).
 //
-// Input is what the DDP client reports today: the `socket_closed` reason (`connect ECONNREFUSED 127.0.0.1:1`,
+// Input is what the DDP client reports: the `socket_closed` reason (`connect ECONNREFUSED 127.0.0.1:1`,
 // `Unexpected server response: 404`, `EPROTO: write EPROTO ...wrong version number...`,
 // `DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate`, `connect timed out`) or an error with a `code`
-// (`UNSUPPORTED_TRANSPORT` for a SockJS endpoint, `TIMEOUT`). Raw OpenSSL text never reaches the user.
-import { escapeControl, maskUrlCredentials } from './text';
+// (`UNSUPPORTED_TRANSPORT` for a SockJS endpoint, `TIMEOUT`).
 
 export type ConnectProblemKind =
   | 'refused'
@@ -20,12 +20,24 @@ export type ConnectProblemKind =
   | 'reset'
   | 'other';
 
+/** Which certificate check failed (each has its own advice). */
+export type CertificateProblem = 'self-signed' | 'untrusted-ca' | 'expired' | 'not-yet-valid' | 'wrong-host';
+
 export interface ConnectProblem {
   kind: ConnectProblemKind;
-  /** One plain sentence for the notification and the log. */
-  sentence: string;
+  /** Host name, `host:port` and whether TLS was asked for (wss:, https:), from the WebSocket URL. */
+  host: string;
+  hostPort: string;
+  secure: boolean;
   /** HTTP status, when the server answered one instead of upgrading. */
   status?: number;
+  certificate?: CertificateProblem;
+  /** `not-tls`: the TLS layer itself failed (not a plain-text answer to a TLS hello). */
+  handshake?: boolean;
+  /** `version`: the DDP versions the client offered. */
+  versions?: string[];
+  /** `other`: the raw reason (server or OS text, unescaped: the presentation escapes it). */
+  message?: string;
 }
 
 const CODE = /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+|UNSUPPORTED_TRANSPORT|TIMEOUT)\b/;
@@ -33,10 +45,9 @@ const CODE = /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SEL
 function parts(error: unknown): { code?: string; message: string } {
   if (typeof error === 'string') return { message: error, code: CODE.exec(error)?.[1] };
   if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
-    const message = typeof e.message === 'string' ? e.message : String(error);
-    // The library's own wrapper code (SOCKET) says less than the OS error it carries as its cause.
-    const code = [e.code, e.cause?.code, CODE.exec(message)?.[1]].find((c): c is string => typeof c === 'string' && c !== 'SOCKET');
+    const e = error as { code?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message : (error as { toString(): string }).toString();
+    const code = typeof e.code === 'string' ? e.code : CODE.exec(message)?.[1];
     return { code, message };
   }
   return { message: String(error) };
@@ -53,70 +64,49 @@ function where(url: string): { host: string; hostPort: string; secure: boolean }
   }
 }
 
-function httpSentence(status: number, secure: boolean): string {
-  const head = `The server answered HTTP ${status}`;
-  if (status === 404 || (status >= 200 && status < 300)) {
-    const what = status === 404 ? '' : ' (a web page, not a WebSocket)';
-    return `${head}${what}: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
-  }
-  if (status >= 300 && status < 400) return `${head} (a redirect)${secure ? '' : ': try wss://'}. Use the address the server redirects to.`;
-  if (status === 401 || status === 403) return `${head} (${status === 401 ? 'authentication required' : 'forbidden'}) to the WebSocket upgrade.`;
-  if (status >= 500) return `${head}: the server, or a proxy in front of it, has a problem.`;
-  return `${head} instead of upgrading to a WebSocket: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
-}
+const CERTIFICATE: Record<string, CertificateProblem> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'untrusted-ca',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted-ca',
+  UNABLE_TO_GET_ISSUER_CERT: 'untrusted-ca',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrusted-ca',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not-yet-valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'wrong-host',
+};
 
-/** The plain sentence for a connect that failed before the first DDP `connected` (`url`: the WebSocket URL). */
-export function explainConnectProblem(error: unknown, url: string): ConnectProblem {
+/** The kind of a connect that failed before the first DDP `connected` (`url`: the WebSocket URL). */
+export function classifyConnectProblem(error: unknown, url: string): ConnectProblem {
   const { code, message } = parts(error);
-  const { host, hostPort, secure } = where(url);
+  const at = where(url);
   const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  if (status) return { kind: 'http', status: Number(status), sentence: httpSentence(Number(status), secure) };
-  if (code === 'UNSUPPORTED_TRANSPORT' || /sockjs/i.test(message)) {
-    return { kind: 'sockjs', sentence: 'This address speaks SockJS only: DDP Explorer needs the plain WebSocket endpoint, which Meteor serves at /websocket.' };
-  }
+  if (status) return { kind: 'http', ...at, status: Number(status) };
+  if (code === 'UNSUPPORTED_TRANSPORT' || /sockjs/i.test(message)) return { kind: 'sockjs', ...at };
   switch (code) {
     case 'ECONNREFUSED':
-      return { kind: 'refused', sentence: `Nothing is listening on ${hostPort}.` };
+      return { kind: 'refused', ...at };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
     case 'EAI_NONAME':
-      return { kind: 'dns', sentence: `The host name "${host}" could not be found (DNS).` };
+      return { kind: 'dns', ...at };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
-      return { kind: 'unreachable', sentence: `${host} cannot be reached from this machine (no route to the host).` };
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return { kind: 'certificate', sentence: `The server's TLS certificate is self-signed, so it is not trusted. Trust it in the operating system, or set "rejectUnauthorized": false in this connection's options (insecure).` };
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return { kind: 'certificate', sentence: `The server's TLS certificate is signed by an authority this machine does not trust (a self-signed or private CA). Trust that CA in the operating system, or set "rejectUnauthorized": false in this connection's options (insecure).` };
-    case 'CERT_HAS_EXPIRED':
-      return { kind: 'certificate', sentence: `The server's TLS certificate has expired.` };
-    case 'CERT_NOT_YET_VALID':
-      return { kind: 'certificate', sentence: `The server's TLS certificate is not valid yet (check this machine's clock).` };
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return { kind: 'certificate', sentence: `The server's TLS certificate is for another host name than ${host}.` };
+      return { kind: 'unreachable', ...at };
   }
+  const certificate = code !== undefined ? CERTIFICATE[code] : undefined;
+  if (certificate) return { kind: 'certificate', ...at, certificate };
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|packet length too long|http request/i.test(message)) {
-    return { kind: 'not-tls', sentence: 'The server does not speak TLS: try ws:// instead of wss://.' };
+    return { kind: 'not-tls', ...at };
   }
-  if (code === 'EPROTO' || (code?.startsWith('ERR_SSL') ?? false)) {
-    return { kind: 'not-tls', sentence: 'The TLS handshake with the server failed: does it speak TLS on this port? Try ws:// instead of wss://.' };
-  }
-  if (code === 'TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
-    return { kind: 'timeout', sentence: `${hostPort} did not answer in time.` };
-  }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
-    return {
-      kind: secure ? 'reset' : 'tls-to-plain',
-      sentence: secure
-        ? `${hostPort} closed the connection during the handshake.`
-        : `${hostPort} closed the connection without answering: if it serves TLS, try wss://.`,
-    };
-  }
-  const reason = escapeControl(maskUrlCredentials(message)).slice(0, 300);
-  return { kind: 'other', sentence: `Could not connect to ${hostPort}${reason ? `: ${reason}` : ''}.` };
+  if (code === 'EPROTO' || (code?.startsWith('ERR_SSL') ?? false)) return { kind: 'not-tls', ...at, handshake: true };
+  if (code === 'TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) return { kind: 'timeout', ...at };
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) return { kind: at.secure ? 'reset' : 'tls-to-plain', ...at };
+  return { kind: 'other', ...at, message };
+}
+
+/** The server speaks none of the DDP versions the client offered. */
+export function versionProblem(url: string, versions: string[]): ConnectProblem {
+  return { kind: 'version', ...where(url), versions };
 }

@@ -113,7 +113,7 @@ export function parseParams(text: string, options: { allowSingle?: boolean } = {
 function arrayHint(text: string, always = false): string {
   const wrapped = `[${text}]`;
   try {
-    const v = JSON.parse(wrapped);
+    const v: unknown = JSON.parse(wrapped);
     if (Array.isArray(v) && (always || v.length > 1) && !ejsonProblem(v)) return wrapped.length > 60 ? `[${text.slice(0, 50)}…]` : wrapped;
   } catch {
     /* no hint */

@@ -3,9 +3,26 @@
 import { normalizeUrl } from '../ddp';
 import { adHocName, DEFAULT_SETTINGS } from './config';
 import type { ConnectionConfig, Settings } from './config';
-import { Session, sameJson, type SessionChange, type SessionHooks, type SessionLog, type TokenStore } from './session';
+import { Session, type SessionHooks } from './session';
+import { SessionError } from './sessionError';
+import type { SessionChange } from './sessionEvents';
+import type { SessionLog } from './sessionLog';
+import type { TokenStore } from './resumeTokens';
 
+// The session layer's whole surface, for the extension: one import.
 export * from './session';
+export type { DocumentsView } from './sessionData';
+export type { SessionChange, SessionChangeOf, SessionChangeType } from './sessionEvents';
+export type { SessionLog, SessionLogRecord, SessionProblem, SubscriptionRef } from './sessionLog';
+export { nullLog } from './sessionLog';
+export type { TokenStore } from './resumeTokens';
+export { SessionError, isSessionError, type SessionErrorCode } from './sessionError';
+export type { ConnectProblem, ConnectProblemKind } from './connectProblem';
+export type { CarriedSubscription, SubscriptionSpec } from './sessionSubscriptions';
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 export type ManagerChange = { type: 'sessions' } | { type: 'session'; session: Session; change: SessionChange };
 
@@ -66,7 +83,7 @@ export class SessionManager {
         existing.config = cfg;
         if (existing.isActive) {
           if (before.url !== cfg.url || !sameJson(before.options, cfg.options)) {
-            existing.info('Connection settings changed: reconnecting');
+            existing.record({ type: 'options-changed', source: 'connection' });
             void existing.restart();
           }
         }
@@ -84,12 +101,17 @@ export class SessionManager {
     this.emit({ type: 'sessions' });
   }
 
-  /** Opens (or reuses) an unsaved connection to `url`. */
+  /** Opens (or reuses) an unsaved connection to `url`; a URL that is not a DDP URL is a SessionError INVALID_URL. */
   addAdHoc(url: string, name?: string): Session {
-    const normalized = normalizeUrl(url);
+    let normalized: string;
+    try {
+      normalized = normalizeUrl(url);
+    } catch (err) {
+      throw new SessionError('INVALID_URL', name ?? url, err instanceof Error ? err.message : String(err), { cause: err });
+    }
     const existing = this.list().find((s) => !s.saved && s.url === normalized);
     if (existing) return existing;
-    let base = name ?? adHocName(normalized);
+    const base = name ?? adHocName(normalized);
     let n = 2;
     const names = new Set(this.list().map((s) => s.name));
     let unique = base;
@@ -116,7 +138,7 @@ export class SessionManager {
     for (const s of this.list()) {
       s.applyTrace();
       if (s.isActive && before.get(s.id) !== JSON.stringify(s.effectiveOptions())) {
-        s.info('Settings changed: reconnecting with the new options');
+        s.record({ type: 'options-changed', source: 'settings' });
         void s.restart();
       }
     }

@@ -2,6 +2,7 @@
 import type { Session, SessionState } from '../core/sessions';
 import { clockTime, plural } from './format';
 import { forStatusBar } from './sanitize';
+import { problemText } from './sessionLogText';
 
 export interface ConnectionSnapshot {
   name: string;
@@ -25,34 +26,32 @@ export interface ConnectionSnapshot {
 }
 
 export function snapshot(s: Session): ConnectionSnapshot {
-  const c = s.client;
   const subs = s.subscriptions().filter((x) => x.state !== 'stopped');
   let collections = 0;
   let documents = 0;
-  if (c) {
-    for (const coll of c.collections.values()) {
-      collections++;
-      documents += coll.size;
-    }
+  for (const name of s.collectionNames()) {
+    collections++;
+    documents += s.documents(name)?.size ?? 0;
   }
   const state = s.state;
+  const next = state === 'reconnecting' ? s.nextReconnect : undefined;
   return {
     name: s.name,
     url: s.url,
     saved: s.saved,
     state,
-    reconnectAt: state === 'reconnecting' ? c?.nextReconnect?.at : undefined,
-    attempt: state === 'reconnecting' ? c?.nextReconnect?.attempt : undefined,
-    version: state === 'connected' ? c?.version : undefined,
-    session: state === 'connected' ? c?.session : undefined,
-    userId: c?.userId,
+    reconnectAt: next?.at,
+    attempt: next?.attempt,
+    version: state === 'connected' ? s.version : undefined,
+    session: state === 'connected' ? s.ddpSession : undefined,
+    userId: s.userId,
     subscriptions: subs.length,
     // Ready and caught up: a subscription waiting to be made again after a drop is not counted as ready.
     readySubscriptions: subs.filter((x) => x.state === 'ready' && s.freshness.timing(x.id)?.staleSince === undefined).length,
     collections,
     documents,
-    lastError: s.lastError,
-    failure: s.failure,
+    lastError: s.lastError && problemText(s.lastError),
+    failure: s.failure && problemText(s.failure),
     staleSince: s.freshness.staleSince,
   };
 }

@@ -5,6 +5,7 @@ import { serverUrl } from '../core/connectionUrl';
 import { parseConnections, readSettings } from '../core/config';
 import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
+import { textLog } from '../presentation/sessionLogText';
 import { DdpTreeProvider, reconnectClock } from './tree/provider';
 import { DdpLog } from './views/log';
 import { StatusBar } from './views/statusBar';
@@ -15,6 +16,7 @@ import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
+import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
@@ -29,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   // Bound below, once the commands' context exists.
   const hooks: SessionHooks = {};
-  const manager = new SessionManager({ log, tokens, hooks });
+  const manager = new SessionManager({ log: textLog(log), tokens, hooks });
   const settings = () => readSettings((key) => config().get(key));
   manager.updateSettings(settings());
   log.trace = manager.current.trace;
@@ -100,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerMethodCommands(ctx),
     ...registerDocumentCommands(ctx),
     ...registerAccountCommands(ctx),
+    ...registerDdpFiles(ctx),
   ];
   active = { manager, disposables };
   // Deactivation order: clients first (they log while closing), then the views.

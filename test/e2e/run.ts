@@ -24,6 +24,7 @@ import {
   RunningCodeServer,
 } from '../tooling/codeserver';
 import { Workbench, escapeRe, until } from './workbench';
+import { ddpFileScenario, writeDdpFiles } from './ddpFileSteps';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -516,6 +517,7 @@ async function main(): Promise<void> {
   const workspace = path.join(REPO, 'test-results', 'e2e-workspace');
   fs.mkdirSync(workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
+  writeDdpFiles(workspace, demo.url);
   const profile = makeProfile(path.join(REPO, 'test-results', 'e2e-profile'), {
     '[log]': { 'editor.wordWrap': 'off' },
   });
@@ -538,6 +540,7 @@ async function main(): Promise<void> {
     if (want(6)) await showcase();
     if (want(10)) await stepHostileError();
     if (want(8) || want(9)) await stepFirstConnectFailures();
+    if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

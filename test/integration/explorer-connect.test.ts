@@ -8,8 +8,11 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/core/sessions';
-import type { ConnectProblem } from '../../src/core/connectProblem';
+import { SessionManager, type Session, type TokenStore } from '../../src/core/sessions';
+import { connectProblemSentence, type ConnectProblem } from '../../src/presentation/connectProblem';
+import { problemText, textLog, type TextLog } from '../../src/presentation/sessionLogText';
+
+type Explained = ConnectProblem & { sentence: string };
 import { startScriptServer, TLS_CERT, TLS_KEY, type ScriptConnection } from '../support/scriptServer';
 import { startAccountsServer, ALICE } from '../support/accountsServer';
 import { DdpClient } from '../../src/ddp';
@@ -20,14 +23,14 @@ const T = { timeout: 20_000 };
 interface Harness {
   manager: SessionManager;
   lines: string[];
-  problems: Array<{ session: Session; problem: ConnectProblem }>;
+  problems: Array<{ session: Session; problem: Explained }>;
   tokens: Map<string, string>;
   ids: string[];
 }
 
 function harness(t: { after(fn: () => unknown): void }): Harness {
   const lines: string[] = [];
-  const log: SessionLog = {
+  const log: TextLog = {
     info: (m) => lines.push(`[info] ${m}`),
     warn: (m) => lines.push(`[warn] ${m}`),
     error: (m) => lines.push(`[error] ${m}`),
@@ -42,10 +45,10 @@ function harness(t: { after(fn: () => unknown): void }): Harness {
   const problems: Harness['problems'] = [];
   const ids: string[] = [];
   const manager = new SessionManager({
-    log,
+    log: textLog(log),
     tokens: store,
     hooks: {
-      connectProblem: (session, problem) => problems.push({ session, problem }),
+      connectProblem: (session, problem) => problems.push({ session, problem: { ...problem, sentence: connectProblemSentence(problem) } }),
       assignId: async () => {
         const id = `id-${ids.length + 1}`;
         ids.push(id);
@@ -80,15 +83,15 @@ function answering(status: number): http.Server {
 }
 
 /** Connects an ad-hoc session to `url` and waits for the problem the owner would show. */
-async function firstProblem(h: Harness, url: string): Promise<{ session: Session; problem: ConnectProblem }> {
+async function firstProblem(h: Harness, url: string): Promise<{ session: Session; problem: Explained }> {
   const session = h.manager.addAdHoc(url);
   void session.connect();
   await waitUntil(() => h.problems.length > 0, 10_000, { message: `a connect problem for ${url}` });
   const p = h.problems[0];
   assert.equal(p.session, session);
   assert.equal(session.state, 'failed', 'the connection shows failed');
-  assert.equal(session.client, undefined, 'no client is left to retry');
-  assert.equal(session.failure, p.problem.sentence, 'the tooltip has the same sentence');
+  assert.equal(session.isOpen, false, 'no client is left to retry');
+  assert.equal(session.failure && problemText(session.failure), p.problem.sentence, 'the tooltip has the same sentence');
   assert.ok(h.lines.some((l) => l.includes(p.problem.sentence)), `the log has the sentence: ${h.lines.join(' | ')}`);
   for (const l of h.lines) assert.doesNotMatch(l, /SSL routines|ssl3_|error:0A0|openssl/i, 'no raw OpenSSL text in the log');
   return p;

@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
-import { SessionManager, type Session, type SessionLog } from '../../src/core/sessions';
+import { SessionManager, type Session } from '../../src/core/sessions';
+import { textLog, type TextLog } from '../../src/presentation/sessionLogText';
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
 
 const T = { timeout: 15000 };
 
-class MemoryLog implements SessionLog {
+class MemoryLog implements TextLog {
   lines: string[] = [];
   info(m: string) {
     this.lines.push(`info ${m}`);
@@ -30,7 +31,7 @@ class MemoryLog implements SessionLog {
 
 function setup(t: { after(fn: () => unknown): void }, pageSize = 100) {
   const log = new MemoryLog();
-  const manager = new SessionManager({ log });
+  const manager = new SessionManager({ log: textLog(log) });
   manager.updateSettings({ ...DEFAULT_SETTINGS, pageSize, reconnectDelay: 50, maxReconnectDelay: 200, loadAllLimit: 250 });
   const model = new TreeModel(manager, () => manager.current.pageSize, () => Date.now(), () => manager.current.loadAllLimit);
   t.after(() => {
@@ -85,7 +86,7 @@ describe('honest state against a real server', () => {
     assert.match(describeOf(model, subRows(model, s)[0]), /^\["notes"\] · ready in \d+ ms$/);
     assert.equal(describeOf(model, notes), '5 documents');
     assert.equal(model.view(doc).icon?.color, undefined);
-    assert.equal((s.client?.collections.get('notes')?.get('n1') as any).text, 'changed while away');
+    assert.equal((s.document('notes', 'n1') as any).text, 'changed while away');
     assert.equal(log.matching(/Subscription ready: docs \["notes"\] in \d+ ms/).length, 1, log.lines.join('\n'));
     assert.equal(log.matching(/Subscription ready again after the reconnect: docs \["notes"\] in \d+ ms/).length, 1);
   });
@@ -122,13 +123,13 @@ describe('honest state against a real server', () => {
     await connected(s);
     s.subscribe('docs', ['many']);
     s.subscribe('docs', ['arrays']);
-    await waitUntil(() => s.client?.collections.get('many')?.size === 300 && s.client?.collections.get('arrays')?.size === 1, 5000);
+    await waitUntil(() => s.documents('many')?.size === 300 && s.documents('arrays')?.size === 1, 5000);
 
     const many = model.collectionNode(s.id, 'many');
     const loadMoreLabel = () => model.view(model.children(many).at(-1)!).label;
     assert.equal(loadMoreLabel(), 'Load more (250 more)');
     server.store.set('many', 'm300', { tag: 'plain', n: 300 });
-    await waitUntil(() => s.client?.collections.get('many')?.size === 301, 5000);
+    await waitUntil(() => s.documents('many')?.size === 301, 5000);
     assert.equal(loadMoreLabel(), 'Load more (251 more)', 'the count follows the collection');
 
     model.setFilter(s.id, 'many', 'fizz');
@@ -162,7 +163,7 @@ describe('honest state against a real server', () => {
     const more = () => model.children(list).at(-1)!;
     assert.equal(model.view(more()).label, '… 1 more');
     server.store.change('arrays', 'a1', { list: Array.from({ length: 1500 }, (_, i) => i) });
-    await waitUntil(() => ((s.client?.collections.get('arrays')?.get('a1') as any).list.length === 1500), 5000);
+    await waitUntil(() => ((s.document('arrays', 'a1') as any).list.length === 1500), 5000);
     assert.equal(model.view(more()).label, '… 1,000 more', 'not the count of when the row was first made');
   });
 });

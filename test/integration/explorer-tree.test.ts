@@ -6,15 +6,16 @@ import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
 import { startScriptServer } from '../support/scriptServer';
-import { SessionManager, type Session, type SessionLog, type TokenStore } from '../../src/core/sessions';
+import { SessionManager, type Session, type TokenStore } from '../../src/core/sessions';
+import { textLog, type TextLog } from '../../src/presentation/sessionLogText';
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { Coalescer } from '../../src/presentation/coalescer';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
-import { callErrorNotification } from '../../src/presentation/logFormat';
+import { callErrorNotification } from '../../src/presentation/errorMessages';
 
 const T = { timeout: 10000 };
 
-class MemoryLog implements SessionLog {
+class MemoryLog implements TextLog {
   lines: string[] = [];
   secrets: string[] = [];
   info(m: string) {
@@ -53,7 +54,7 @@ class MemoryTokens implements TokenStore {
 function setup(t: { after(fn: () => unknown): void }, pageSize = 100) {
   const log = new MemoryLog();
   const tokens = new MemoryTokens();
-  const manager = new SessionManager({ log, tokens });
+  const manager = new SessionManager({ log: textLog(log), tokens });
   manager.updateSettings({ ...DEFAULT_SETTINGS, pageSize, trace: 'messages', reconnectDelay: 50, maxReconnectDelay: 200 });
   const model = new TreeModel(manager, () => manager.current.pageSize);
   t.after(() => manager.dispose());
@@ -130,7 +131,7 @@ describe('explorer view models against a real server', () => {
     const s = manager.addAdHoc(server.url);
     await connected(s);
     s.subscribe('ejson');
-    await waitUntil(() => s.client?.collections.get('ejson')?.size === 1, 5000);
+    await waitUntil(() => s.documents('ejson')?.size === 1, 5000);
     const doc = model.documentNode(s.id, 'ejson', 'e1');
     const byLabel = Object.fromEntries(model.children(doc).map((n) => [model.view(n).label, model.view(n)]));
     assert.equal(byLabel.when.description, 'Date 2021-06-07T08:09:10.011Z');
@@ -147,7 +148,7 @@ describe('explorer view models against a real server', () => {
     const s = manager.addAdHoc(server.url);
     await connected(s);
     s.subscribe('docs', ['big']);
-    await waitUntil(() => s.client?.collections.get('big')?.size === 250, 5000);
+    await waitUntil(() => s.documents('big')?.size === 250, 5000);
     const big = model.collectionNode(s.id, 'big');
     let kids = model.children(big);
     assert.equal(kids.length, 101);
@@ -177,7 +178,7 @@ describe('explorer view models against a real server', () => {
     const s = manager.addAdHoc(server.url);
     await connected(s);
     s.subscribe('docs', ['live']);
-    await waitUntil(() => s.client?.collections.get('live')?.size === 2, 5000);
+    await waitUntil(() => s.documents('live')?.size === 2, 5000);
     // Show the tree once so that its nodes are known (as VS Code would).
     const conn = model.connectionNode(s.id);
     const colls = child(model, conn, 'Collections');
@@ -200,7 +201,7 @@ describe('explorer view models against a real server', () => {
       server.store.change('live', 'x', { n: i });
       if (i % 100 === 0) await new Promise((r) => setTimeout(r, 10));
     }
-    await waitUntil(() => (s.client?.collections.get('live')?.get('x') as any)?.n === changes, 5000);
+    await waitUntil(() => (s.document('live', 'x') as any)?.n === changes, 5000);
     await new Promise((r) => setTimeout(r, 150));
     const elapsed = Date.now() - start;
     assert.ok(flushes.length <= Math.ceil(elapsed / 100) + 2, `${flushes.length} flushes in ${elapsed} ms`);
@@ -266,13 +267,13 @@ describe('explorer view models against a real server', () => {
     const s = manager.addAdHoc(server.url);
     await connected(s);
     s.subscribe('docs', ['people']);
-    await waitUntil(() => s.client?.collections.get('people')?.size === 3, 5000);
+    await waitUntil(() => s.documents('people')?.size === 3, 5000);
     s.disconnect();
     assert.equal(s.state, 'disconnected');
     assert.equal(model.view(model.connectionNode(s.id)).description, 'disconnected');
     assert.deepEqual(model.children(model.groupNode(s.id, 'collections')), []);
     await connected(s);
-    await waitUntil(() => s.client?.collections.get('people')?.size === 3, 5000);
+    await waitUntil(() => s.documents('people')?.size === 3, 5000);
     assert.deepEqual(
       s.subscriptions().map((x) => [x.name, x.params]),
       [['docs', ['people']]],
@@ -284,17 +285,18 @@ describe('explorer view models against a real server', () => {
     const s = manager.addAdHoc(server.url);
     await connected(s);
     s.subscribe('docs', ['people']);
-    await waitUntil(() => s.client?.collections.get('people')?.size === 3, 5000);
-    const first = s.client;
+    await waitUntil(() => s.documents('people')?.size === 3, 5000);
+    const first = s.ddpSession;
     manager.updateSettings({ ...manager.current, heartbeatInterval: 1234 });
-    assert.notEqual(s.client, first);
-    await waitUntil(() => s.state === 'connected' && s.client?.collections.get('people')?.size === 3, 5000);
+    assert.equal(s.state, 'connecting', 'a new client, connecting');
+    await waitUntil(() => s.state === 'connected' && s.documents('people')?.size === 3, 5000);
     assert.ok(log.has(/Settings changed/));
-    assert.equal(first?.status, 'closed');
+    assert.notEqual(s.ddpSession, first, 'a new DDP session');
     // pageSize does not touch clients
-    const second = s.client;
+    const second = s.ddpSession;
     manager.updateSettings({ ...manager.current, pageSize: 7 });
-    assert.equal(s.client, second);
+    assert.equal(s.state, 'connected');
+    assert.equal(s.ddpSession, second);
   });
 
   test('saved connections follow the setting: added, changed, removed', T, async (t) => {
@@ -333,7 +335,7 @@ describe('explorer view models against a real server', () => {
     assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Failed: Nothing is listening on 127\.0\.0\.1:1\./);
     assert.ok(log.has(/Cannot connect: Nothing is listening on 127\.0\.0\.1:1\./));
     assert.ok(!log.has(/Reconnect attempt/), 'a connection that never connected does not retry on its own');
-    assert.equal(s.client, undefined);
+    assert.equal(s.isOpen, false, 'no client is left');
     await assert.rejects(s.call('x'), /not connected/i);
     manager.dispose();
     await new Promise((r) => setTimeout(r, 300));
@@ -367,7 +369,7 @@ describe('explorer accounts against a real server', () => {
     await s.settled();
     await waitUntil(() => s.userId === ALICE.id, 5000);
     assert.ok(log.has(/Resuming the saved login/));
-    const sessionId = s.client?.session;
+    const sessionId = s.ddpSession;
     const mine = () => server.received.slice(before).filter((m) => m.session === sessionId);
     await waitUntil(() => mine().some((m) => m.msg.msg === 'sub'), 5000);
     const order = mine()
@@ -409,18 +411,19 @@ test('frames reach the session log only while trace is "messages", switched with
   const server = await startRealServer();
   t.after(() => server.close());
   const lines: string[] = [];
-  const log: SessionLog = { info() {}, warn() {}, error() {}, frame: (l: string) => void lines.push(l) };
-  const manager = new SessionManager({ log });
+  const log: TextLog = { info() {}, warn() {}, error() {}, frame: (l: string) => void lines.push(l) };
+  const manager = new SessionManager({ log: textLog(log) });
   t.after(() => manager.dispose());
   manager.updateSettings({ ...DEFAULT_SETTINGS, trace: 'off' });
   const session = manager.addAdHoc(server.url);
   await session.connect();
-  const client = session.client!;
-  await client.call('echo', ['quiet']);
+  const ddpSession = session.ddpSession;
+  await session.call('echo', ['quiet']);
   assert.equal(lines.length, 0);
   manager.updateSettings({ ...DEFAULT_SETTINGS, trace: 'messages' });
-  assert.equal(session.client, client, 'the same client: no reconnect for a trace change');
-  await client.call('echo', ['loud']);
+  assert.equal(session.state, 'connected', 'no reconnect for a trace change');
+  assert.equal(session.ddpSession, ddpSession, 'the same client');
+  await session.call('echo', ['loud']);
   assert.ok(lines.some((l) => l.includes('"loud"')));
 });
 
@@ -443,6 +446,6 @@ test('TLS verification is on unless a connection opts out, and every connect wit
   await connected(lax);
   const warnings = () => log.lines.filter((l) => l.startsWith('warn') && l.includes('[lax]') && /verification is OFF/.test(l)).length;
   assert.equal(warnings(), 1);
-  lax.client!.reconnectNow();
+  assert.ok(lax.reconnectNow());
   await waitUntil(() => warnings() === 2 && lax.state === 'connected', 5000, { message: log.lines.join('\n') });
 });

@@ -15,7 +15,8 @@ import {
   formatDuration,
 } from '../../src/presentation/format';
 import { parseParams, validateParams } from '../../src/core/params';
-import { callErrorNotification, describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/presentation/logFormat';
+import { describeError, formatCallResult, formatParams, prettyEJSON } from '../../src/presentation/logFormat';
+import { callErrorNotification } from '../../src/presentation/errorMessages';
 import { DdpConnectionError, DdpError } from '../../src/ddp';
 import { pushRecent, readRecent } from '../../src/core/recent';
 import { SecretMasker } from '../../src/presentation/masker';

@@ -16,7 +16,8 @@ import {
   logMessage,
   maskUrlCredentials,
 } from '../../src/presentation/sanitize';
-import { describeError, callErrorNotification } from '../../src/presentation/logFormat';
+import { describeError } from '../../src/presentation/logFormat';
+import { callErrorNotification } from '../../src/presentation/errorMessages';
 import { DdpError } from '../../src/ddp';
 
 // VS Code 1.139's linkedText (notifications, input box prompts and validation messages), verbatim.

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Freshness } from '../../src/core/freshness';
-import { readyLine } from '../../src/core/session';
+import { readyLine } from '../../src/presentation/sessionLogText';
 import { CountdownClock } from '../../src/presentation/clock';
 import type { TimerApi } from '../../src/presentation/coalescer';
 import { FilterIndex } from '../../src/presentation/tree/filterIndex';

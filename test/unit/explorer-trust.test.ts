@@ -2,7 +2,7 @@
 // secret keys (one list, the library's and more) and the params history, credentials in URLs, connection ids.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainConnectProblem } from '../../src/core/connectProblem';
+import { explainConnectProblem } from '../../src/presentation/connectProblem';
 import { parseParams, validateParams } from '../../src/core/params';
 import { isSecretKey, hasSecretKeys, maskSecretFields } from '../../src/core/secretKeys';
 import { SecretMasker } from '../../src/presentation/masker';
@@ -11,7 +11,7 @@ import { hasCredentials, serverUrl, CREDENTIALS_IN_URL } from '../../src/core/co
 import { parseConnections } from '../../src/core/config';
 import { redactSecrets, formatValue } from '../../src/presentation/format';
 import { maskSecrets, DdpConnectionError } from '../../src/ddp';
-import { callErrorNotification } from '../../src/presentation/logFormat';
+import { callErrorNotification } from '../../src/presentation/errorMessages';
 
 describe('connect problems in plain words', () => {
   const WS = 'ws://127.0.0.1:1/websocket';

@@ -3,7 +3,7 @@
 import BTree from 'sorted-btree';
 import { matchesFilter } from '../format';
 
-type Docs = Map<string, Record<string, unknown>>;
+type Docs = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 
 /** What a change did to the filtered view: nothing visible, a shown document changed, or the set of matches changed. */
 export type FilterEffect = 'none' | 'member' | 'membership';

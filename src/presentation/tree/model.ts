@@ -1,6 +1,6 @@
 // The tree as plain data: the nodes and their children (nodeViews.ts says how each is shown). No VS Code API,
 // so it is unit-tested directly; src/vscode/tree/provider.ts turns NodeViews into TreeItems.
-import type { Session, SessionChange, SessionManager } from '../../core/sessions';
+import type { DocumentsView, Session, SessionChange, SessionManager } from '../../core/sessions';
 import type { SubscriptionInfo } from '../../ddp';
 import { childEntries, clockTime, exactEJSON, valueAt } from '../format';
 import { FilterIndex } from './filterIndex';
@@ -92,8 +92,8 @@ export class TreeModel {
     return this.manager.list().map((s) => this.connectionNode(s.id));
   }
 
-  private docs(sessionId: string, collection: string): Map<string, Record<string, unknown>> | undefined {
-    return this.manager.get(sessionId)?.client?.collections.get(collection) as Map<string, Record<string, unknown>> | undefined;
+  private docs(sessionId: string, collection: string): DocumentsView | undefined {
+    return this.manager.get(sessionId)?.documents(collection);
   }
 
   fields(node: { sessionId: string; collection: string; docId: string }): Record<string, unknown> | undefined {
@@ -144,7 +144,7 @@ export class TreeModel {
             this.node(['s', s.id, sub.id], (key) => ({ kind: 'subscription', key, sessionId: s.id, subId: sub.id })),
           );
         } else {
-          const names = s.client ? [...s.client.collections.keys()].sort((a, b) => a.localeCompare(b)) : [];
+          const names = s.collectionNames().sort((a, b) => a.localeCompare(b));
           this.knownCollections.set(s.id, new Set(names));
           return names.map((c) => this.collectionNode(s.id, c));
         }
@@ -244,7 +244,7 @@ export class TreeModel {
   }
 
   subscription(node: { sessionId: string; subId: string }): SubscriptionInfo | undefined {
-    return this.manager.get(node.sessionId)?.client?.subscriptions.get(node.subId);
+    return this.manager.get(node.sessionId)?.subscription(node.subId);
   }
 
   view(node: TreeNode): NodeView {
@@ -320,7 +320,7 @@ export class TreeModel {
         return [JSON.stringify(['g', sid, 'collections']), JSON.stringify(['g', sid, 'subscriptions'])];
       case 'doc': {
         const known = this.knownCollections.get(sid);
-        const exists = !!session.client?.collections.get(change.collection)?.size;
+        const exists = !!session.documents(change.collection)?.size;
         const groupKey = JSON.stringify(['g', sid, 'collections']);
         const collKey = JSON.stringify(['col', sid, change.collection]);
         const keys: string[] = [];

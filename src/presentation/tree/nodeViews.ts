@@ -51,7 +51,7 @@ export function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeVi
       icon: { id: 'rss' },
     };
   }
-  const n = s?.client?.collections.size ?? 0;
+  const n = s?.collectionCount ?? 0;
   return {
     id: node.key,
     label: 'Collections',

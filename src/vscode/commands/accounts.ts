@@ -1,6 +1,6 @@
 // Log In... (user name or e-mail, then a hidden password) and Log Out. Tokens go to SecretStorage only.
 import * as vscode from 'vscode';
-import { describeError } from '../../presentation/logFormat';
+import { errorMessage } from '../../presentation/errorMessages';
 import { type Ctx, guarded, isActive, pickSession } from './context';
 import { showError, showInfo } from './notify';
 import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
@@ -44,10 +44,10 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
           return r.id;
         } catch (err) {
           if (isRefusedCredentials(err) && session.isActive) {
-            refused = describeError(err);
+            refused = errorMessage(err, 'login');
             continue;
           }
-          void showError(ctx.log, `Log in to ${session.name} failed: ${describeError(err)}`);
+          void showError(ctx.log, `Log in to ${session.name} failed: ${errorMessage(err, 'login')}`);
           return undefined;
         }
       }
@@ -60,7 +60,7 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
         await session.logout();
         void showInfo(ctx.log, `Logged out of ${session.name}.`);
       } catch (err) {
-        void showError(ctx.log, `Log out of ${session.name} failed: ${describeError(err)}`);
+        void showError(ctx.log, `Log out of ${session.name} failed: ${errorMessage(err, 'logout')}`);
       }
     }),
   ];

@@ -5,7 +5,7 @@ import { normalizeUrl } from '../../ddp';
 import type { ConnectionConfig } from '../../core/config';
 import { hasCredentials, serverUrl } from '../../core/connectionUrl';
 import type { Session } from '../../core/sessions';
-import type { ConnectProblem } from '../../core/connectProblem';
+import { connectProblemSentence, type ConnectProblem } from '../../presentation/connectProblem';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 import { actionsFor } from '../../presentation/statusText';
 import { type Ctx, guarded, isActive, isNode, pickSession, recent, remember } from './context';
@@ -107,7 +107,7 @@ export async function showConnectProblem(ctx: Ctx, session: Session, problem: Co
   const retry = 'Retry';
   const edit = 'Edit URL';
   const log = 'Show Log';
-  const choice = await showError(ctx.log, `DDP: ${session.name}: ${problem.sentence}`, retry, edit, log);
+  const choice = await showError(ctx.log, `DDP: ${session.name}: ${connectProblemSentence(problem)}`, retry, edit, log);
   if (choice === retry) connectSession(ctx, session);
   else if (choice === log) ctx.log.show();
   else if (choice === edit) await editUrl(ctx, session);
@@ -240,12 +240,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
     reg('ddpExplorer.reconnect', async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Connection to reconnect' });
       if (!session) return;
-      if (session.client && session.isActive) {
-        session.info('Reconnecting now');
-        session.client.reconnectNow();
-      } else {
-        connectSession(ctx, session);
-      }
+      if (!session.reconnectNow()) connectSession(ctx, session);
     }),
 
     reg('ddpExplorer.refresh', () => {

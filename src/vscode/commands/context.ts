@@ -10,6 +10,7 @@ import { stateText } from '../../presentation/statusText';
 import { readRecent, pushRecent } from '../../core/recent';
 import { pickItem, showError, showWarning } from './notify';
 import { forPlainInput } from '../../presentation/sanitize';
+import { errorMessage } from '../../presentation/errorMessages';
 
 export interface Ctx {
   ext: vscode.ExtensionContext;
@@ -57,7 +58,7 @@ export async function pickSession(ctx: Ctx, arg: unknown, options: PickOptions =
   if (candidates.length === 1) return candidates[0];
   const current = ctx.status.current;
   const items = candidates.map((s) =>
-    pickItem(s, s.name, stateText({ state: s.state, reconnectAt: s.client?.nextReconnect?.at }, ctx.tree.clock.now()), s.url),
+    pickItem(s, s.name, stateText({ state: s.state, reconnectAt: s.nextReconnect?.at }, ctx.tree.clock.now()), s.url),
   );
   items.sort((a, b) => (a.value === current ? -1 : b.value === current ? 1 : 0));
   const picked = await vscode.window.showQuickPick(items, {
@@ -84,7 +85,7 @@ export function guarded<A extends unknown[]>(ctx: Ctx, name: string, fn: (...arg
     try {
       return await fn(...args);
     } catch (err) {
-      const message = ctx.log.mask(err instanceof Error ? err.message : String(err));
+      const message = ctx.log.mask(errorMessage(err));
       ctx.log.error(`${name}: ${message}`);
       void showError(ctx.log, `DDP: ${message}`);
       return undefined;

@@ -18,17 +18,17 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
     return { session, collection: arg.collection, id: arg.docId, path: arg.kind === 'field' ? arg.path : undefined };
   }
   const session = await pickSession(ctx, arg, {
-    filter: (s) => !!s.client && s.client.collections.size > 0,
+    filter: (s) => s.collectionCount > 0,
     adjective: 'DDP connection with documents; subscribe first. No',
   });
-  if (!session?.client) return undefined;
+  if (!session) return undefined;
   let collection: string | undefined = isNode(arg) && arg.kind === 'collection' ? arg.collection : undefined;
   if (!collection) {
-    const names = [...session.client.collections.keys()].sort();
+    const names = session.collectionNames().sort();
     collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection' }))?.value;
     if (!collection) return undefined;
   }
-  const docs = session.client.collections.get(collection);
+  const docs = session.documents(collection);
   if (!docs) return undefined;
   const items: Array<vscode.QuickPickItem & { value: string }> = [];
   for (const [id, fields] of docs) {
@@ -58,7 +58,7 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
     reg('ddpExplorer.copyDocument', async (arg?: unknown) => {
       const ref = await pickDocument(ctx, arg);
       if (!ref) return;
-      const fields = ref.session.client?.collections.get(ref.collection)?.get(ref.id);
+      const fields = ref.session.document(ref.collection, ref.id);
       if (!fields) {
         void showWarning(ctx.log, `Document ${ref.id} is no longer in ${ref.collection}.`);
         return;
@@ -102,9 +102,9 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
     reg('ddpExplorer.filterCollection', async (arg?: unknown) => {
       let node: TreeNode | undefined = isNode(arg) && arg.kind === 'collection' ? arg : undefined;
       if (!node) {
-        const session = await pickSession(ctx, arg, { filter: (s) => !!s.client?.collections.size, adjective: 'DDP connection with collections; subscribe first. No' });
-        if (!session?.client) return;
-        const names = [...session.client.collections.keys()].sort();
+        const session = await pickSession(ctx, arg, { filter: (s) => s.collectionCount > 0, adjective: 'DDP connection with collections; subscribe first. No' });
+        if (!session) return;
+        const names = session.collectionNames().sort();
         const collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection to filter' }))?.value;
         if (!collection) return;
         node = ctx.model.collectionNode(session.id, collection);

@@ -1,7 +1,7 @@
 // Call Method...: recent methods or a new name, params as EJSON, result in the log and an editor.
 import * as vscode from 'vscode';
 import { parseParams, validateName, validateParams } from '../../core/params';
-import { callErrorNotification } from '../../presentation/logFormat';
+import { callErrorNotification } from '../../presentation/errorMessages';
 import { formatDuration, formatValue, redactSecrets } from '../../presentation/format';
 import { isSecretKey as isSecretKeyName } from '../../core/secretKeys';
 import { readParamsHistory, rememberParams, type ParamsHistory } from '../../core/paramsHistory';

@@ -101,7 +101,7 @@ export function reconnectClock(manager: SessionManager): CountdownClock {
   return new CountdownClock(() => {
     const out: number[] = [];
     for (const s of manager.list()) {
-      const at = s.state === 'reconnecting' ? s.client?.nextReconnect?.at : undefined;
+      const at = s.state === 'reconnecting' ? s.nextReconnect?.at : undefined;
       if (at !== undefined) out.push(at);
     }
     return out;

@@ -118,10 +118,10 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
     if (!entry) this.open.set(key, (entry = { uri, seen: {} }));
     const t0 = performance.now();
     const session = this.manager.get(t.s);
-    const fields = session?.client?.collections.get(t.c)?.get(t.d);
+    const fields = session?.document(t.c, t.d);
     const { text } = documentText(
       {
-        session: session && { name: session.name, connected: !!session.client && session.isActive, staleSince: session.freshness.staleSince },
+        session: session && { name: session.name, connected: session.isActive, staleSince: session.freshness.staleSince },
         collection: t.c,
         id: t.d,
       },

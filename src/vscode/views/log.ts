@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { SecretMasker } from '../../presentation/masker';
 import { logMessage, forLog } from '../../presentation/sanitize';
 import type { TraceSetting } from '../../core/config';
-import type { SessionLog } from '../../core/sessions';
+import type { TextLog } from '../../presentation/sessionLogText';
 
-export class DdpLog implements SessionLog, vscode.Disposable {
+export class DdpLog implements TextLog, vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   trace: TraceSetting = 'off';
   private readonly masker = new SecretMasker();

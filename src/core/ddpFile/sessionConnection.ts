@@ -1,0 +1,85 @@
+// The runner's Connection over an extension session, so that .ddp runs use the same connection as the tree: calls
+// and logins are logged by the session, subscriptions appear in the tree, documents in its collections.
+import { normalizeUrl } from '../../ddp';
+import type { Session, SessionManager } from '../sessions';
+import type { SessionProblem } from '../sessionLog';
+import type { Connection } from './connection';
+import type { Collections } from './assertions';
+
+/** The session for a URL: a saved or open one with that URL, else a new ad-hoc one; connected. */
+export async function sessionFor(
+  manager: SessionManager,
+  url: string,
+  describe: (problem: SessionProblem) => string,
+): Promise<Session> {
+  const normalized = normalizeUrl(url);
+  const existing = manager.list().find((s) => s.url === normalized && s.isActive) ?? manager.list().find((s) => s.url === normalized);
+  const session = existing ?? manager.addAdHoc(normalized);
+  if (session.state !== 'connected') {
+    // Wait for the first attempt to settle, however it ends: connected, or failed and waiting to retry (with
+    // auto-reconnect the session's connect() would only resolve once the server is back).
+    const settled = new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        off();
+        resolve();
+      };
+      const check = () => {
+        const state = session.state;
+        // Reconnecting counts once the reason of the failed attempt is known (socket_closed comes after status).
+        if (state === 'connected' || state === 'failed' || (state === 'reconnecting' && session.lastError !== undefined)) finish();
+      };
+      const off = session.onChange((c) => {
+        if (c.type === 'state') check();
+      });
+      if (!session.isActive) void session.connect().finally(finish);
+      else check();
+    });
+    await settled;
+  }
+  if (session.state !== 'connected') {
+    const problem = session.lastError ?? session.failure;
+    throw new Error(`Could not connect to ${normalized}${problem ? `: ${describe(problem)}` : ''}`);
+  }
+  return session;
+}
+
+export function sessionConnection(session: Session): Connection {
+  return {
+    get collections() {
+      return session.collections() as Collections;
+    },
+    call: async (method, params) => (await session.call(method, params)).result,
+    subscribe(name, params) {
+      const id = session.subscribe(name, params);
+      const settled = new Promise<Error | undefined>((resolve) => {
+        const check = (): boolean => {
+          const info = session.subscription(id);
+          if (info?.state === 'ready') return finish(undefined);
+          if (info?.state === 'stopped' || info?.state === 'error') {
+            return finish(info.error ?? new Error('The server stopped the subscription (nosub)'));
+          }
+          if (session.state === 'disconnected' || session.state === 'failed') {
+            return finish(new Error(`The connection was ${session.state === 'failed' ? 'lost' : 'closed'} before the subscription was ready`));
+          }
+          return false;
+        };
+        const offSubs = session.on('subscriptions', () => void check());
+        const offState = session.on('state', () => void check());
+        const finish = (error: Error | undefined): true => {
+          offSubs();
+          offState();
+          resolve(error);
+          return true;
+        };
+        check();
+      });
+      return { id, settled };
+    },
+    unsubscribe: (id) => session.unsubscribe(id),
+    login: (user, password) => session.login(user, password),
+    logout: () => session.logout(),
+  };
+}

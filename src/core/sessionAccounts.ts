@@ -1,0 +1,85 @@
+// A session's login: password login and logout, and the saved login resumed on connect (its token kept by
+// ResumeTokens). Owns the pending resume attempt.
+import type { DdpClient, LoginResult } from '../ddp';
+import { liveIds } from './clientEvents';
+import type { Freshness } from './freshness';
+import type { ResumeTokens } from './resumeTokens';
+import type { SessionChange } from './sessionEvents';
+import type { SessionLogRecord } from './sessionLog';
+
+export interface AccountsOwner {
+  readonly freshness: Freshness;
+  record(record: SessionLogRecord): void;
+  emit(change: SessionChange): void;
+  /** The client is still the session's own. */
+  isCurrent(client: DdpClient): boolean;
+  secret(value: string): void;
+}
+
+export class SessionAccounts {
+  private resumeAttempt: Promise<void> | undefined;
+
+  constructor(
+    private readonly owner: AccountsOwner,
+    readonly tokens: ResumeTokens,
+  ) {}
+
+  /** Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections. */
+  async login(client: DdpClient, user: string, password: string): Promise<LoginResult> {
+    const who = user.includes('@') ? { email: user } : { username: user };
+    this.owner.record({ type: 'logging-in', user });
+    this.owner.freshness.loginChanged(liveIds(client));
+    try {
+      const r = await client.login({ ...who, password });
+      if (r.token) this.owner.secret(r.token);
+      if (this.tokens.enabled && r.token) {
+        try {
+          await this.tokens.store(r.token, { assignId: true });
+        } catch (error) {
+          this.owner.record({ type: 'token-not-stored', error });
+        }
+      }
+      this.owner.emit({ type: 'user' });
+      return r;
+    } catch (error) {
+      this.owner.record({ type: 'login-failed', error });
+      throw error;
+    }
+  }
+
+  /** Forgets the stored login, then logs the client (if any) out. */
+  async logout(client: DdpClient | undefined): Promise<void> {
+    await this.tokens.forget();
+    if (!client) return;
+    this.owner.freshness.loginChanged(liveIds(client));
+    try {
+      await client.logout();
+    } finally {
+      this.owner.emit({ type: 'user' });
+    }
+  }
+
+  /** Sends the resume login at once (a "wait" method: later subscriptions and calls go after it). */
+  resume(client: DdpClient, token: string | undefined): void {
+    if (!token || client.userId) {
+      this.resumeAttempt = undefined;
+      return;
+    }
+    this.owner.record({ type: 'resuming-login' });
+    this.resumeAttempt = client.loginWithToken(token).then(
+      async (r) => {
+        if (r.token && r.token !== token) await this.tokens.store(r.token);
+      },
+      async (error: unknown) => {
+        if (!this.owner.isCurrent(client)) return;
+        this.owner.record({ type: 'resume-refused', error });
+        await this.tokens.forget();
+      },
+    );
+  }
+
+  /** Waits for a pending resume login started on connect (tests, and Log In before it finished). */
+  async settled(): Promise<void> {
+    await this.resumeAttempt;
+  }
+}

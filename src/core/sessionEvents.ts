@@ -1,0 +1,46 @@
+// What a session tells the views: one typed change per fact, with a listener per change type for those that
+// care about one (the status bar about `state`, a document editor about `doc`).
+
+export type SessionChange =
+  | { type: 'state' }
+  | { type: 'subscriptions' }
+  | { type: 'user' }
+  | { type: 'collections' }
+  /** The data became stale (a drop) or caught up again (every re-sent subscription ready). */
+  | { type: 'freshness' }
+  /** `ordered`: the document went somewhere other than the end of its collection (addedBefore). */
+  | { type: 'doc'; op: 'added' | 'changed' | 'removed' | 'moved'; collection: string; id: string; ordered?: boolean };
+
+export type SessionChangeType = SessionChange['type'];
+export type SessionChangeOf<T extends SessionChangeType> = Extract<SessionChange, { type: T }>;
+
+export class SessionEvents {
+  private readonly listeners = new Set<(change: SessionChange) => void>();
+
+  /** Every change; returns the function that stops listening. */
+  onChange(listener: (change: SessionChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Changes of one type, typed. */
+  on<T extends SessionChangeType>(type: T, listener: (change: SessionChangeOf<T>) => void): () => void {
+    return this.onChange((change) => {
+      if (change.type === type) listener(change as SessionChangeOf<T>);
+    });
+  }
+
+  emit(change: SessionChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        /* a listener's problem is not the session's */
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}

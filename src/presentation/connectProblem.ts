@@ -1,0 +1,74 @@
+// Why a first connect cannot succeed, in plain words. Plain module: no VS Code API. The kind comes from
+// src/core/connectProblem.ts; raw OpenSSL text never reaches the user.
+import { classifyConnectProblem, type ConnectProblem, type ConnectProblemKind } from '../core/connectProblem';
+import { escapeControl, maskUrlCredentials } from './sanitize';
+
+export type { ConnectProblem, ConnectProblemKind };
+
+function httpSentence(status: number, secure: boolean): string {
+  const head = `The server answered HTTP ${status}`;
+  if (status === 404 || (status >= 200 && status < 300)) {
+    const what = status === 404 ? '' : ' (a web page, not a WebSocket)';
+    return `${head}${what}: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
+  }
+  if (status >= 300 && status < 400) return `${head} (a redirect)${secure ? '' : ': try wss://'}. Use the address the server redirects to.`;
+  if (status === 401 || status === 403) return `${head} (${status === 401 ? 'authentication required' : 'forbidden'}) to the WebSocket upgrade.`;
+  if (status >= 500) return `${head}: the server, or a proxy in front of it, has a problem.`;
+  return `${head} instead of upgrading to a WebSocket: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
+}
+
+function certificateSentence(p: ConnectProblem): string {
+  switch (p.certificate) {
+    case 'self-signed':
+      return `The server's TLS certificate is self-signed, so it is not trusted. Trust it in the operating system, or set "rejectUnauthorized": false in this connection's options (insecure).`;
+    case 'untrusted-ca':
+      return `The server's TLS certificate is signed by an authority this machine does not trust (a self-signed or private CA). Trust that CA in the operating system, or set "rejectUnauthorized": false in this connection's options (insecure).`;
+    case 'expired':
+      return `The server's TLS certificate has expired.`;
+    case 'not-yet-valid':
+      return `The server's TLS certificate is not valid yet (check this machine's clock).`;
+    case 'wrong-host':
+    default:
+      return `The server's TLS certificate is for another host name than ${p.host}.`;
+  }
+}
+
+/** One plain sentence for the notification, the log and the tooltip. */
+export function connectProblemSentence(p: ConnectProblem): string {
+  switch (p.kind) {
+    case 'http':
+      return httpSentence(p.status ?? 0, p.secure);
+    case 'sockjs':
+      return 'This address speaks SockJS only: DDP Explorer needs the plain WebSocket endpoint, which Meteor serves at /websocket.';
+    case 'refused':
+      return `Nothing is listening on ${p.hostPort}.`;
+    case 'dns':
+      return `The host name "${p.host}" could not be found (DNS).`;
+    case 'unreachable':
+      return `${p.host} cannot be reached from this machine (no route to the host).`;
+    case 'certificate':
+      return certificateSentence(p);
+    case 'not-tls':
+      return p.handshake
+        ? 'The TLS handshake with the server failed: does it speak TLS on this port? Try ws:// instead of wss://.'
+        : 'The server does not speak TLS: try ws:// instead of wss://.';
+    case 'timeout':
+      return `${p.hostPort} did not answer in time.`;
+    case 'reset':
+      return `${p.hostPort} closed the connection during the handshake.`;
+    case 'tls-to-plain':
+      return `${p.hostPort} closed the connection without answering: if it serves TLS, try wss://.`;
+    case 'version':
+      return `The server speaks none of the DDP versions offered (${(p.versions ?? []).join(', ')}).`;
+    case 'other': {
+      const reason = escapeControl(maskUrlCredentials(p.message ?? '')).slice(0, 300);
+      return `Could not connect to ${p.hostPort}${reason ? `: ${reason}` : ''}.`;
+    }
+  }
+}
+
+/** The kind and the plain sentence for a connect that failed before the first DDP `connected`. */
+export function explainConnectProblem(error: unknown, url: string): ConnectProblem & { sentence: string } {
+  const problem = classifyConnectProblem(error, url);
+  return { ...problem, sentence: connectProblemSentence(problem) };
+}
