@@ -2,6 +2,7 @@
 //   src/ddp (protocol) <- src/core (sessions, settings, params) <- src/presentation (view models) <- src/vscode (adapter)
 //   src/cli (the ddp-explorer command) stands beside the adapter: it uses ddp, core and presentation, never vscode.
 // Only src/vscode may import the `vscode` module. No circular imports anywhere in src.
+// src/webview holds browser bundles (the inspector's page): they use plain presentation modules and nothing else.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -62,6 +63,27 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/' },
     },
     {
+      name: 'webview-uses-presentation-only',
+      severity: 'error',
+      comment: 'Webview code runs in a browser page and talks to the extension by messages: of src it may use only the plain presentation modules.',
+      from: { path: '^src/webview/' },
+      to: { path: '^src/', pathNot: '^src/(webview|presentation)/' },
+    },
+    {
+      name: 'nothing-imports-webview',
+      severity: 'error',
+      comment: 'The webview is its own bundle: the extension reaches it by messages, never by import.',
+      from: { path: '^src/', pathNot: '^src/webview/' },
+      to: { path: '^src/webview/' },
+    },
+    {
+      name: 'webview-without-node',
+      severity: 'error',
+      comment: 'A browser bundle cannot use Node built-ins or npm packages made for Node.',
+      from: { path: '^src/webview/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment: 'What ships may not need a devDependency at run time (the vscode API types are the one exception).',
@@ -77,8 +99,8 @@ module.exports = {
     {
       name: 'only-known-folders',
       severity: 'error',
-      comment: 'Every source file lives in one of the four layers, or in the CLI beside the adapter.',
-      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode|cli)/' },
+      comment: 'Every source file lives in one of the four layers, in the CLI beside the adapter, or in a webview bundle.',
+      from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode|cli|webview)/' },
       to: {},
     },
     {

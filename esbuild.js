@@ -24,6 +24,8 @@ const builds = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/ddp/index.ts'], outfile: 'dist/ddp.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The inspector's webview: a browser bundle (its stylesheet comes out next to it as inspector.css).
+  { ...common, platform: 'browser', target: 'chrome114', format: 'iife', external: [], entryPoints: ['src/webview/inspector/main.ts'], outfile: 'dist/webview/inspector.js' },
 ];
 
 const LIB = {

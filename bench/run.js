@@ -512,7 +512,10 @@ async function main() {
   const text = md.join('\n');
   console.log('\n' + text);
   if (opts.write) {
-    fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), text);
+    const file = path.join(__dirname, 'RESULTS.md');
+    // The inspector's section is written by bench/inspector.ts: keep it.
+    const kept = (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').match(/<!-- inspector:start -->[\s\S]*<!-- inspector:end -->/);
+    fs.writeFileSync(file, kept ? `${text.trimEnd()}\n\n${kept[0]}\n` : text);
     console.log('\nWritten to bench/RESULTS.md');
   }
 }

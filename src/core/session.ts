@@ -2,7 +2,7 @@
 // reads connection state (collections, documents, subscriptions, reconnect) and acts on it. Nothing outside
 // src/core holds the client. VS Code storage and logging are passed in.
 import { DdpClient, normalizeUrl } from '../ddp';
-import type { DdpClientOptions, LoginResult, SubscriptionInfo } from '../ddp';
+import type { DdpClientOptions, LoginResult, RawFrame, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { classifyConnectProblem, type ConnectProblem } from './connectProblem';
@@ -127,6 +127,28 @@ export class Session extends SessionData {
 
   on<T extends SessionChangeType>(type: T, listener: (change: SessionChangeOf<T>) => void): () => void {
     return this.events.on(type, listener);
+  }
+
+  /**
+   * Every raw frame of this connection, across reconnects and new clients (the inspector's tap). A new client is made
+   * before its socket opens and announced by a state change, so no frame is missed; without a listener nothing is tapped.
+   */
+  onFrame(listener: (frame: RawFrame) => void): () => void {
+    let attached: DdpClient | undefined;
+    const follow = () => {
+      const client = this.#client;
+      if (client === attached) return;
+      attached?.off('message', listener);
+      attached = client;
+      client?.on('message', listener);
+    };
+    follow();
+    const unwatch = this.onChange(follow);
+    return () => {
+      unwatch();
+      attached?.off('message', listener);
+      attached = undefined;
+    };
   }
 
   private emit(change: SessionChange): void {

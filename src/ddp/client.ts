@@ -106,6 +106,13 @@ export class DdpClient extends EventEmitter {
       },
     );
     this.debug = debug;
+    // The `message` event (every raw frame) costs nothing on the hot path until someone listens to it.
+    super.on('newListener', (event: string | symbol) => {
+      if (event === 'message') this.conn.tap = (direction, text) => this.emit('message', { direction, text, at: Date.now() });
+    });
+    super.on('removeListener', (event: string | symbol) => {
+      if (event === 'message' && this.listenerCount('message') === 0) this.conn.tap = undefined;
+    });
   }
 
   /** Receives every frame in (`<`) and out (`>`), secrets masked; set or clear it at any time. */

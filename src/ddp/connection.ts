@@ -53,6 +53,8 @@ export class Connection {
   status: ClientStatus = 'idle';
   /** Frame logger; masking costs only while one is set. */
   debug?: (line: string) => void;
+  /** Raw frame tap (the client's `message` event): set only while someone listens. */
+  tap?: (direction: 'in' | 'out', text: string) => void;
   /** A DDP session is up on an open socket: messages sent now reach the server. */
   sessionOpen = false;
   version?: string;
@@ -138,6 +140,7 @@ export class Connection {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const text = JSON.stringify(message);
     if (this.debug) this.debug(`> ${maskSecrets(text)}`);
+    if (this.tap) this.tap('out', text);
     ws.send(text);
   }
 
@@ -220,6 +223,7 @@ export class Connection {
       this.scheduleHeartbeat(this.options.heartbeatInterval);
     }
     if (this.debug) this.debug(`< ${maskSecrets(text)}`);
+    if (this.tap) this.tap('in', text);
     if (!this.sessionOpen && isSockJsFrame(text)) return this.sockJs(ws);
     const parsed = parseFrame(text);
     if (!parsed.ok) {

@@ -130,6 +130,16 @@ export interface DdpClientEvents {
   connecting: [url: string];
   login: [userId: string];
   logout: [reason?: string];
+  /** Every frame as text, exactly as sent or received (secrets included), before it is handled. */
+  message: [frame: RawFrame];
+}
+
+/** One frame on the wire, for inspectors and taps. */
+export interface RawFrame {
+  direction: 'in' | 'out';
+  text: string;
+  /** Epoch ms when the frame was received or sent. */
+  at: number;
 }
 
 export type DdpEventName = keyof DdpClientEvents;

@@ -18,6 +18,7 @@ import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
 import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
+import { registerInspectorFeatures } from './inspector';
 
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
 
@@ -103,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerDocumentCommands(ctx),
     ...registerAccountCommands(ctx),
     ...registerDdpFiles(ctx),
+    ...registerInspectorFeatures(ctx),
   ];
   active = { manager, disposables };
   // Deactivation order: clients first (they log while closing), then the views.

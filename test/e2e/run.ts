@@ -25,6 +25,7 @@ import {
 } from '../tooling/codeserver';
 import { Workbench, escapeRe, until } from './workbench';
 import { ddpFileScenario, writeDdpFiles } from './ddpFileSteps';
+import { inspectorScenario } from './inspector';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -540,6 +541,7 @@ async function main(): Promise<void> {
     if (want(6)) await showcase();
     if (want(10)) await stepHostileError();
     if (want(8) || want(9)) await stepFirstConnectFailures();
+    if (want(13)) await inspectorScenario({ wb, demo, resultsDir: RESULTS, step: (name, fn) => step(13, name, fn) });
     if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);

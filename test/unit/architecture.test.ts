@@ -40,13 +40,13 @@ describe('architecture: the layers in src', () => {
     assert.deepEqual(found, [], `import rules broken:\n${found.join('\n')}`);
   });
 
-  it('every source file lives in one of the four layer folders or the CLI', () => {
+  it('every source file lives in one of the four layer folders, the CLI or a webview bundle', () => {
     const stray: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (!/^src\/(ddp|core|presentation|vscode|cli)\//.test(path.relative(REPO, full))) stray.push(full);
+        else if (!/^src\/(ddp|core|presentation|vscode|cli|webview)\//.test(path.relative(REPO, full))) stray.push(full);
       }
     };
     walk(path.join(REPO, 'src'));
@@ -69,6 +69,8 @@ describe('architecture: the layers in src', () => {
     write('src/core/f.ts', "import { e } from './e';\nexport const f = () => e;\n");
     write('src/cli/g.ts', "import { d } from '../vscode/d';\nexport const g = d;\n");
     write('src/vscode/h.ts', "import { g } from '../cli/g';\nexport const h = g;\n");
+    write('src/webview/w.ts', "import { b } from '../core/b';\nimport * as fs from 'node:fs';\nexport const w = [b, fs];\n");
+    write('src/vscode/v.ts', "import { w } from '../webview/w';\nexport const v = w;\n");
     try {
       const found = (await violations(root)).map((v) => v.split(':')[0]);
       for (const rule of [
@@ -79,6 +81,9 @@ describe('architecture: the layers in src', () => {
         'no-circular',
         'cli-beside-adapter',
         'nothing-imports-the-cli',
+        'webview-uses-presentation-only',
+        'nothing-imports-webview',
+        'webview-without-node',
       ]) {
         assert.ok(found.includes(rule), `rule ${rule} did not fire; found: ${found.join(', ')}`);
       }

@@ -8,7 +8,7 @@ import { callErrorNotification, errorMessage } from '../../src/presentation/erro
 
 describe('error messages (errorMessages.ts)', () => {
   test('connection codes in plain words; a call says whether the method may have run', () => {
-    assert.equal(errorMessage(new DdpConnectionError('TIMEOUT', 't'), 'call'), 'the server did not answer in time (the method may still run on the server)');
+    assert.equal(errorMessage(new DdpConnectionError('TIMEOUT', 't'), 'call'), 'the server did not answer in time; the method may still run on the server');
     assert.equal(errorMessage(new DdpConnectionError('TIMEOUT', 't'), 'login'), 'the server did not answer in time');
     assert.equal(errorMessage(new DdpConnectionError('CONNECTION_LOST', 'x'), 'call'), 'the connection dropped before the answer (the method may or may not have run)');
     assert.equal(errorMessage(new DdpConnectionError('CONNECTION_LOST', 'x'), 'logout'), 'the connection dropped before the answer');
@@ -33,7 +33,7 @@ describe('error messages (errorMessages.ts)', () => {
   });
 
   test('a failed call names the method', () => {
-    assert.equal(callErrorNotification('slow', new DdpConnectionError('TIMEOUT', 't')), 'slow: the server did not answer in time (the method may still run on the server)');
+    assert.equal(callErrorNotification('slow', new DdpConnectionError('TIMEOUT', 't')), 'slow: the server did not answer in time; the method may still run on the server');
     assert.equal(callErrorNotification('fail', new DdpError({ error: 'oops', reason: 'Bad thing' })), 'fail: Bad thing [oops]');
   });
 });

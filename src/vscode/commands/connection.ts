@@ -269,6 +269,7 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         'ddpExplorer.showLog': '$(output) Show Log',
       };
       const items = actionsFor(session.state, !!session.userId).map((id) => ({ label: titles[id] ?? id, id }));
+      items.push({ label: '$(pulse) Open Inspector', id: 'ddpExplorer.openInspector' });
       if (ctx.manager.list().length > 1) items.push({ label: '$(list-selection) Switch Connection...', id: 'switch' });
       const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`${session.name}: ${session.url}`) });
       if (!picked) return;

@@ -1,0 +1,194 @@
+// One inspector panel: a webview over a FrameSource. The host keeps the exact frames; the webview gets them masked,
+// in batches at most ten times a second, and asks the host for anything exact (copy, resend, export).
+import * as vscode from 'vscode';
+import type { CapturedFrame } from '../../core/capture';
+import { toJsonLines } from '../../core/captureFile';
+import { paramsText, replayOf } from '../../core/replay';
+import { validateParams, parseParams } from '../../core/params';
+import { describeError } from '../../presentation/logFormat';
+import { prettyFrame, type WireFrame } from '../../presentation/inspector/frames';
+import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
+import { flash, showError, validationMessage } from '../commands/notify';
+import { inspectorHtml } from './html';
+import type { FrameSource } from './sources';
+
+export const INSPECTOR_VIEW_TYPE = 'ddpExplorer.inspector';
+const BATCH_MS = 100;
+/** Frames per message when a whole capture is sent (a panel opened or restored on a full ring). */
+const CHUNK = 5000;
+
+export interface PanelEnv {
+  extensionUri: vscode.Uri;
+  /** The log's masking: the same secrets, patterns and values, as the "DDP" output channel. */
+  mask(text: string): string;
+  maxFrames(): number;
+}
+
+export class InspectorPanel implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  private ready = false;
+  private disposed = false;
+  private readonly subscriptions: Array<() => void> = [];
+  private readonly onDisposeListeners = new Set<() => void>();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly source: FrameSource,
+    private readonly env: PanelEnv,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(env.extensionUri, 'dist', 'webview')] };
+    panel.title = `DDP Inspector: ${source.info().title}`;
+    panel.iconPath = vscode.Uri.joinPath(env.extensionUri, 'media', 'ddp.svg');
+    panel.webview.html = inspectorHtml(panel.webview, env.extensionUri);
+    const received = panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
+    const disposed = panel.onDidDispose(() => this.dispose());
+    this.subscriptions.push(
+      () => received.dispose(),
+      () => disposed.dispose(),
+      source.capture.onFrames(() => this.schedule()),
+      source.onInfoChange(() => this.post({ type: 'source', source: source.info() })),
+    );
+  }
+
+  onDispose(listener: () => void): void {
+    this.onDisposeListeners.add(listener);
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private post(message: HostMessage): void {
+    if (this.disposed || !this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private wire(frames: CapturedFrame[]): WireFrame[] {
+    return frames.map((f) => ({ seq: f.seq, at: f.at, dir: f.dir, bytes: f.bytes, text: this.env.mask(f.text) }));
+  }
+
+  /** At most one batch per BATCH_MS: the first frame after a quiet spell goes at once. */
+  private schedule(): void {
+    if (this.timer || this.disposed) return;
+    const wait = Math.max(0, this.lastFlush + BATCH_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    this.lastFlush = Date.now();
+    const frames = this.source.capture.drain();
+    if (frames.length && this.ready) this.post({ type: 'frames', frames: this.wire(frames) });
+  }
+
+  private sendAll(): void {
+    const c = this.source.capture;
+    this.post({ type: 'init', key: this.source.key, source: this.source.info(), paused: c.paused, maxFrames: c.ring.capacity });
+    const all = c.snapshot();
+    for (let i = 0; i < all.length; i += CHUNK) this.post({ type: 'frames', frames: this.wire(all.slice(i, i + CHUNK)) });
+  }
+
+  private onMessage(raw: unknown): void {
+    const m = parseViewMessage(raw);
+    if (!m) return;
+    void this.handle(m).catch((err: unknown) => {
+      void showError(this.env, `DDP Inspector: ${describeError(err)}`);
+    });
+  }
+
+  private async handle(m: ViewMessage): Promise<void> {
+    const capture = this.source.capture;
+    switch (m.type) {
+      case 'ready':
+        // Also after the webview was reloaded: it starts empty, so it gets everything again.
+        this.ready = true;
+        this.sendAll();
+        return;
+      case 'pause':
+        capture.paused = m.paused;
+        this.post({ type: 'paused', paused: m.paused });
+        return;
+      case 'clear':
+        capture.clear();
+        this.post({ type: 'cleared' });
+        return;
+      case 'copy': {
+        const f = capture.ring.get(m.seq);
+        if (!f) throw new Error('That frame is no longer in the capture');
+        // Copied data is exact, like Copy Document: masking is for what is shown and exported.
+        await vscode.env.clipboard.writeText(prettyFrame(f.text));
+        flash('DDP: frame copied');
+        return;
+      }
+      case 'resend':
+        return this.resend(m.seq, m.edit);
+      case 'export':
+        return this.export(m.seqs);
+    }
+  }
+
+  private async resend(seq: number, edit: boolean): Promise<void> {
+    const session = this.source.session;
+    const f = this.source.capture.ring.get(seq);
+    if (!f) throw new Error('That frame is no longer in the capture');
+    const replay = f.dir === 'out' ? replayOf(f.text) : undefined;
+    if (!replay) throw new Error('Only an outgoing method or sub frame can be sent again');
+    if (!session || session.state !== 'connected') throw new Error('Resend needs the connection to be connected');
+    let params = replay.params;
+    if (edit) {
+      const text = await vscode.window.showInputBox({
+        title: `DDP: Edit and resend ${replay.kind === 'method' ? 'method' : 'subscription'} ${replay.name}`,
+        prompt: 'Params as an EJSON array, e.g. [2, 3] or [{"$date": 0}] (empty for none)',
+        value: paramsText(params),
+        ignoreFocusOut: true,
+        validateInput: (t) => validationMessage(validateParams(t)),
+      });
+      if (text === undefined) return;
+      const parsed = parseParams(text);
+      if (!parsed.ok) return;
+      params = parsed.params;
+    }
+    if (replay.kind === 'sub') {
+      session.subscribe(replay.name, params);
+      return;
+    }
+    // The answer shows up in the inspector, linked to the new call; a failure is an answer too.
+    await session.call(replay.name, params).catch(() => undefined);
+  }
+
+  private async export(seqs: number[] | null): Promise<void> {
+    const ring = this.source.capture.ring;
+    let frames: CapturedFrame[] = ring.range(ring.firstSeq);
+    if (seqs) {
+      const shown = `The ${seqs.length.toLocaleString('en-US')} frames shown`;
+      const all = `All ${frames.length.toLocaleString('en-US')} frames`;
+      const pick = await vscode.window.showQuickPick([shown, all], { placeHolder: 'Export which frames?' });
+      if (!pick) return;
+      if (pick === shown) frames = seqs.map((s) => ring.get(s)).filter((f): f is CapturedFrame => f !== undefined);
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const name = `ddp-capture-${this.source.info().title.replace(/[^\w.-]+/g, '_')}-${stamp}.jsonl`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { 'DDP capture (JSON Lines)': ['jsonl'] },
+      saveLabel: 'Export Capture',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(toJsonLines(frames, this.env.mask), 'utf8'));
+    flash(`DDP: ${frames.length} frames exported to ${target.fsPath}`, 5000);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.subscriptions.splice(0)) d();
+    this.source.dispose();
+    this.panel.dispose();
+    for (const l of [...this.onDisposeListeners]) l();
+  }
+}

@@ -1,0 +1,99 @@
+// The tap: a plain DdpClient through it against the demo server; frames forwarded and recorded byte for byte;
+// reconnects through it; stopping it closes its sockets; an unreachable server closes the app's socket plainly.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RawFrame } from '../../src/ddp';
+import { Tap, type TapClient } from '../../src/core/tap';
+import { startDemoServer, type DemoServer } from '../demo/server';
+import { waitFor, waitUntil } from '../support/wait';
+import { newClient, refusedPort } from '../support/clients';
+
+const T = { timeout: 10_000 };
+
+describe('inspector tap', () => {
+  let demo: DemoServer;
+  before(async () => {
+    demo = await startDemoServer({ port: 0 });
+  });
+  after(() => demo.stop());
+
+  async function startTap(t: { after(fn: () => unknown): void }, target = demo.url): Promise<Tap> {
+    const tap = await Tap.start({ target, maxFrames: 10_000 });
+    t.after(() => tap.stop());
+    return tap;
+  }
+
+  test('a client through the tap works as direct, and the tap records exactly the frames the client saw', T, async (t) => {
+    const tap = await startTap(t);
+    assert.match(tap.url, /^ws:\/\/127\.0\.0\.1:\d+\/websocket$/);
+    const c = newClient(t, tap.url);
+    const seen: RawFrame[] = [];
+    c.on('message', (f) => seen.push(f));
+    await c.connect();
+    assert.equal(await c.call('math.add', [2, 3]), 5);
+    await new Promise<void>((resolve, reject) => c.subscribe('tasks', [], (err) => (err ? reject(err) : resolve())));
+    assert.ok((c.collections.get('tasks')?.size ?? 0) > 0);
+    assert.equal(tap.clients.length, 1);
+    const client = tap.clients[0];
+    assert.equal(client.state, 'open');
+    await waitUntil(() => client.capture.ring.size >= seen.length);
+    const recorded = client.capture.ring.range(0).map((f) => `${f.dir} ${f.text}`);
+    const direct = seen.map((f) => `${f.direction} ${f.text}`);
+    assert.deepEqual(recorded.slice(0, direct.length), direct);
+    assert.ok(recorded.some((r) => r.startsWith('in {"msg":"result"') && r.includes('"result":5')));
+  });
+
+  test('non-ASCII and large frames go through unchanged', T, async (t) => {
+    const tap = await startTap(t);
+    const c = newClient(t, tap.url);
+    await c.connect();
+    const value = `é中😀 ${'x'.repeat(300_000)}`;
+    const echoed = await c.call('echo', [value]);
+    assert.ok(JSON.stringify(echoed).includes(value), 'the server got the value unchanged');
+    const frames = tap.clients[0].capture.ring.range(0);
+    const out = frames.find((f) => f.dir === 'out' && f.text.includes('"echo"'));
+    assert.ok(out?.text === JSON.stringify({ msg: 'method', id: '1', method: 'echo', params: [value] }), 'recorded exactly');
+    assert.equal(out?.bytes, Buffer.byteLength(out!.text));
+    assert.ok(frames.some((f) => f.dir === 'in' && f.text.includes(value)), 'the answer recorded with the value');
+  });
+
+  test('the app reconnects through the tap after the server side drops: a new entry each time', T, async (t) => {
+    const tap = await startTap(t);
+    const c = newClient(t, tap.url);
+    await c.connect();
+    const first = tap.clients[0];
+    const reconnected = waitFor(c, 'reconnected', { timeout: 8000 });
+    await demo.stop();
+    await demo.start();
+    await reconnected;
+    assert.equal(first.state, 'closed');
+    assert.match(first.closeReason ?? '', /server/);
+    assert.equal(tap.clients.length, 2);
+    assert.equal(tap.clients[1].state, 'open');
+    assert.equal(await c.call('math.add', [1, 1]), 2);
+  });
+
+  test('stopping the tap closes the app\'s socket and stops listening', T, async (t) => {
+    const tap = await Tap.start({ target: demo.url });
+    const c = newClient(t, tap.url, { autoReconnect: false });
+    await c.connect();
+    const closed = waitFor(c, 'socket_closed', { timeout: 5000 });
+    await tap.stop();
+    await closed;
+    assert.equal(tap.clients[0].state, 'closed');
+    const again = newClient(t, tap.url, { autoReconnect: false });
+    await assert.rejects(again.connect());
+  });
+
+  test('an unreachable server closes the app\'s socket with a reason, and the entry says why', T, async (t) => {
+    const tap = await startTap(t, `ws://127.0.0.1:${await refusedPort()}/websocket`);
+    const c = newClient(t, tap.url, { autoReconnect: false });
+    const closed = waitFor<[number, string]>(c, 'socket_closed', { timeout: 5000 });
+    await assert.rejects(c.connect());
+    const [code, reason] = await closed;
+    assert.equal(code, 1011);
+    assert.match(reason, /cannot reach/);
+    await waitUntil(() => tap.clients[0]?.state === 'closed');
+    assert.match((tap.clients[0] as TapClient).closeReason ?? '', /cannot reach .*ECONNREFUSED/);
+  });
+});
