@@ -18,7 +18,7 @@ import {
   packageVsix,
   startCodeServer,
   RunningCodeServer,
-} from '../e2e/codeserver';
+} from '../tooling/codeserver';
 
 const argv = process.argv.slice(2);
 const serverOnly = argv.includes('--server-only');

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DemoServer } from '../demo/server';
-import { REPO } from './codeserver';
+import { REPO } from '../tooling/codeserver';
 import { Workbench, until } from './workbench';
 
 export interface DdpFileHarness {

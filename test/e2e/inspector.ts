@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { DdpClient } from '../../src/ddp';
 import type { DemoServer } from '../demo/server';
-import { REPO } from './codeserver';
+import { REPO } from '../tooling/codeserver';
 import { type Workbench, until } from './workbench';
 
 export interface InspectorHarness {

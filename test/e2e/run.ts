@@ -22,7 +22,7 @@ import {
   startCodeServer,
   vsixPath,
   RunningCodeServer,
-} from './codeserver';
+} from '../tooling/codeserver';
 import { Workbench, escapeRe, until } from './workbench';
 import { ddpFileScenario, writeDdpFiles } from './ddpFileSteps';
 import { inspectorScenario } from './inspector';

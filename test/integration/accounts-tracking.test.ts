@@ -8,7 +8,7 @@ import { passwordLoginParams } from '../../src/ddp';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { startScriptServer } from '../support/scriptServer';
 import { connectedClient, newClient } from '../support/clients';
-import { waitFor, waitUntil, record } from '../support/wait';
+import { waitForEvent, waitUntil, record } from '../support/wait';
 
 const T = { timeout: 10_000 };
 
@@ -23,7 +23,7 @@ const aliceParams = () => [passwordLoginParams({ username: ALICE.username, passw
 test('a login made with call("login") sets userId, emits login, and is resumed after a reconnect', T, async (t) => {
   const s = await server(t);
   const c = await connectedClient(t, s.url);
-  const login = waitFor<[string]>(c as any, 'login');
+  const login = waitForEvent(c, 'login');
   const result = (await c.call('login', aliceParams())) as { id: string; token: string; tokenExpires: Date };
   assert.equal(c.userId, ALICE.id, 'userId is set by the time the call resolves');
   assert.deepEqual(await login, [ALICE.id]);
@@ -50,7 +50,7 @@ test('a logout made with call("logout") clears the user, emits logout, and nothi
   const s = await server(t);
   const c = await connectedClient(t, s.url);
   await c.call('login', aliceParams());
-  const logout = waitFor(c as any, 'logout');
+  const logout = waitForEvent(c, 'logout');
   await c.call('logout');
   await logout;
   assert.equal(c.userId, undefined);
@@ -65,7 +65,7 @@ test('a refused loginWithToken while logged in: logged out on both sides, with t
   const s = await server(t);
   const c = await connectedClient(t, s.url);
   await c.login({ username: ALICE.username, password: ALICE.password });
-  const logout = waitFor<[string | undefined]>(c as any, 'logout');
+  const logout = waitForEvent(c, 'logout');
   await assert.rejects(c.loginWithToken('not-a-token'));
   const [reason] = await logout;
   assert.match(String(reason), /logged out by the server/);
@@ -73,7 +73,7 @@ test('a refused loginWithToken while logged in: logged out on both sides, with t
   assert.equal(await c.call('whoami'), null, 'the server must not still hold the old user');
   // And the same for a plain resume call.
   await c.call('login', aliceParams());
-  const logout2 = waitFor(c as any, 'logout');
+  const logout2 = waitForEvent(c, 'logout');
   await assert.rejects(c.call('login', [{ resume: 'nope' }]));
   await logout2;
   assert.equal(c.userId, undefined);
@@ -84,7 +84,7 @@ test('a refused password while logged in leaves the login as it was, on both sid
   const s = await server(t);
   const c = await connectedClient(t, s.url);
   await c.login({ username: ALICE.username, password: ALICE.password });
-  const logouts = record(c as any, 'logout');
+  const logouts = record(c, 'logout');
   await assert.rejects(c.call('login', [passwordLoginParams({ username: ALICE.username, password: 'wrong' })]));
   assert.equal(c.userId, ALICE.id);
   assert.equal(await c.call('whoami'), ALICE.id);
@@ -97,7 +97,7 @@ test('other login methods (createUser) and a 2FA first step: tracked only when t
   const c = newClient(t, s.url);
   await c.connect();
   const conn = await s.nextConnection();
-  const logins = record<[string]>(c as any, 'login');
+  const logins = record(c, 'login');
   const step1 = c.call('login', [{ ldap: true, username: 'bob', ldapPass: 'x' }]);
   const m1 = await conn.next('method');
   conn.send({ msg: 'result', id: m1.id, result: { totpRequired: true } });
@@ -129,7 +129,7 @@ test('a token whose tokenExpires has passed is not resumed: the client logs out 
   conn.send({ msg: 'result', id: m.id, result: { id: 'u1', token: 'old', tokenExpires: { $date: Date.now() - 1000 } } });
   await login;
   assert.equal(c.userId, 'u1');
-  const logout = waitFor<[string | undefined]>(c as any, 'logout', { timeout: 3000 });
+  const logout = waitForEvent(c, 'logout', { timeout: 3000 });
   conn.terminate();
   const conn2 = await s.nextConnection(3000);
   const [reason] = await logout;

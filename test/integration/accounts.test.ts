@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { DdpError } from '../../src/ddp';
 import { startAccountsServer, ALICE, type AccountsServer } from '../support/accountsServer';
 import { connectedClient, newClient } from '../support/clients';
-import { waitFor, waitUntil } from '../support/wait';
+import { waitForEvent, waitUntil } from '../support/wait';
 
 const digestOf = (p: string) => createHash('sha256').update(p).digest('hex');
 
@@ -17,7 +17,7 @@ async function server(t: { after(fn: () => unknown): void }): Promise<AccountsSe
 test('password login by username sends the sha-256 digest and resolves with id and token', async (t) => {
   const s = await server(t);
   const c = await connectedClient(t, s.url);
-  const loggedIn = waitFor(c, 'login');
+  const loggedIn = waitForEvent(c, 'login');
   const result = await c.login({ username: ALICE.username, password: ALICE.password });
   assert.equal(result.id, ALICE.id);
   assert.match(result.token, /^[0-9a-f]{32}$/);
@@ -92,7 +92,7 @@ test('logout clears the user and emits logout', async (t) => {
   const s = await server(t);
   const c = await connectedClient(t, s.url);
   await c.login({ username: ALICE.username, password: ALICE.password });
-  const loggedOut = waitFor(c, 'logout');
+  const loggedOut = waitForEvent(c, 'logout');
   await c.logout();
   await loggedOut;
   assert.equal(c.userId, undefined);
@@ -114,7 +114,7 @@ test('after a reconnect the resume login goes first and holds back resubscriptio
   const queued: unknown[] = [];
   const sessionBefore = c.session;
   s.dropConnections();
-  await waitFor(c, 'connected', { timeout: 3000 });
+  await waitForEvent(c, 'connected', { timeout: 3000 });
   const newSession = c.session;
   assert.notEqual(newSession, sessionBefore);
   // The server holds the login: nothing else may arrive on the new session meanwhile.
@@ -140,7 +140,7 @@ test('a token refused after a reconnect emits logout with the reason and the cli
   await c.login({ username: ALICE.username, password: ALICE.password });
   await new Promise<void>((resolve, reject) => c.subscribe('public', [], (e) => (e ? reject(e) : resolve())));
   s.tokens.clear();
-  const loggedOut = waitFor<[string | undefined]>(c, 'logout', { timeout: 3000 });
+  const loggedOut = waitForEvent(c, 'logout', { timeout: 3000 });
   s.dropConnections();
   const [reason] = await loggedOut;
   assert.match(String(reason), /logged out by the server/);

@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import type { DdpClient } from '../../src/ddp';
 import type { DdpClientOptions } from '../../src/ddp/types';
 import { startScriptServer, type ScriptServer, type ScriptConnection } from '../support/scriptServer';
-import { waitFor, waitUntil, recordAll, expectNoEvent } from '../support/wait';
+import { waitForEvent, waitUntil, recordAll, expectNoEvent } from '../support/wait';
 import { newClient, protocolErrors } from '../support/clients';
 
 const T = { timeout: 10_000 };
-const DATA_EVENTS = ['added', 'changed', 'removed', 'addedBefore', 'movedBefore'];
+const DATA_EVENTS = ['added', 'changed', 'removed', 'addedBefore', 'movedBefore'] as const;
 
 /** A client with one ready subscription `things` holding docs a, b (and `other` holding o1, made by `other`). */
 async function withReadySubs(t: import('node:test').TestContext, options: DdpClientOptions = {}) {
@@ -56,7 +56,7 @@ function reviveOther(c2: ScriptConnection, other: string): void {
 
 /** Data flows again: a change to o1 reaches `collections` and listeners. */
 async function assertDataFlows(c: DdpClient, c2: ScriptConnection, v: number): Promise<void> {
-  const changed = waitFor(c as any, 'changed', { filter: (coll: string, id: string) => id === 'o1', timeout: 3000 });
+  const changed = waitForEvent(c, 'changed', { filter: (coll: string, id: string) => id === 'o1', timeout: 3000 });
   c2.send({ msg: 'changed', collection: 'other', id: 'o1', fields: { v } });
   await changed;
   assert.equal(c.collections.get('other')?.get('o1')?.v, v);
@@ -67,7 +67,7 @@ describe('client-catchup: it always ends', () => {
     const { s, c, c1, things, other } = await withReadySubs(t);
     const errors = protocolErrors(c);
     const c2 = await reconnect(s, c1);
-    const nosub = waitFor<[string, Error | undefined]>(c as any, 'nosub', { timeout: 3000 });
+    const nosub = waitForEvent(c, 'nosub', { timeout: 3000 });
     reviveOther(c2, other);
     c2.send({ msg: 'nosub', id: things, error: 'access denied' });
     const [id, error] = await nosub;
@@ -84,7 +84,7 @@ describe('client-catchup: it always ends', () => {
     for (const error of [{ reason: 'no code' }, { error: 403, reason: 'denied' }]) {
       const { s, c, c1, things, other } = await withReadySubs(t);
       const c2 = await reconnect(s, c1);
-      const nosub = waitFor(c as any, 'nosub', { timeout: 3000 });
+      const nosub = waitForEvent(c, 'nosub', { timeout: 3000 });
       reviveOther(c2, other);
       c2.send({ msg: 'nosub', id: things, error });
       await nosub;
@@ -96,14 +96,14 @@ describe('client-catchup: it always ends', () => {
   test('a re-sent subscription the server never answers holds the data back no longer than resubscribeTimeout', T, async (t) => {
     const { s, c, c1, other } = await withReadySubs(t, { resubscribeTimeout: 300 });
     const c2 = await reconnect(s, c1);
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     reviveOther(c2, other);
     // `things` never answers; once the bound passes, the data set applies and later changes flow.
-    await waitFor(c as any, 'removed', { timeout: 3000 });
+    await waitForEvent(c, 'removed', { timeout: 3000 });
     await assertDataFlows(c, c2, 4);
     assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`).sort(), ['changed o1', 'removed a', 'removed b']);
     // Its documents come back as ordinary events when the server sends them at last.
-    const added = waitFor(c as any, 'added', { timeout: 2000 });
+    const added = waitForEvent(c, 'added', { timeout: 2000 });
     c2.send({ msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } });
     await added;
     assert.deepEqual(c.collections.get('things')?.get('a'), { v: 1 });
@@ -128,16 +128,16 @@ describe('client-catchup: it always ends', () => {
     c.close();
     assert.equal(c.status, 'closed');
     // Beyond the bound: its timer must be gone with the catch-up.
-    await expectNoEvent(c as any, 'removed', 400);
+    await expectNoEvent(c, 'removed', 400);
     assert.equal(c.status, 'closed');
     assert.deepEqual([...c.collections.get('things')!.keys()], ['a', 'b'], 'the shown data stays as it was');
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     const p = c.connect();
     const c3 = await s.nextConnection(3000);
     await c3.next('sub');
     await c3.next('sub');
     await p;
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(things), timeout: 3000 });
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(things), timeout: 3000 });
     c3.sendAll([
       { msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } },
       { msg: 'added', collection: 'things', id: 'b', fields: { v: 2 } },
@@ -172,11 +172,11 @@ describe('client-catchup: documents sent without a subscription', () => {
 
   test('a reconnect emits no events for unchanged documents, and exactly the differences', T, async (t) => {
     const { s, c, c1 } = await universal(t);
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     c1.terminate();
     const c2 = await s.nextConnection(3000);
     await c2.next('connect');
-    const added = waitFor(c as any, 'added', { timeout: 3000 });
+    const added = waitForEvent(c, 'added', { timeout: 3000 });
     c2.accept();
     c2.sendAll([
       { msg: 'added', collection: 'roles', id: 'r1', fields: { name: 'admin' } },
@@ -193,7 +193,7 @@ describe('client-catchup: documents sent without a subscription', () => {
     assert.deepEqual(log.log[0].slice(3), [{ v: 2 }, ['gone']]);
     assert.deepEqual([...c.collections.get('settings')!.keys()], ['same', 'change', 'new']);
     // Live again.
-    const changed = waitFor(c as any, 'changed', { timeout: 2000 });
+    const changed = waitForEvent(c, 'changed', { timeout: 2000 });
     c2.send({ msg: 'changed', collection: 'roles', id: 'r1', fields: { name: 'root' } });
     await changed;
     assert.equal(c.collections.get('roles')?.get('r1')?.name, 'root');
@@ -201,7 +201,7 @@ describe('client-catchup: documents sent without a subscription', () => {
 
   test('when every old document is back, the catch-up ends at once: later documents are plain events', T, async (t) => {
     const { s, c, c1 } = await universal(t);
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     c1.terminate();
     const c2 = await s.nextConnection(3000);
     await c2.next('connect');
@@ -213,7 +213,7 @@ describe('client-catchup: documents sent without a subscription', () => {
       { msg: 'added', collection: 'settings', id: 'same', fields: { v: 1, when: { $date: 5 } } },
     ]);
     // Written after the last old document: it must arrive as an event of its own, whatever the timing.
-    const added = waitFor(c as any, 'added', { timeout: 3000 });
+    const added = waitForEvent(c, 'added', { timeout: 3000 });
     c2.send({ msg: 'added', collection: 'settings', id: 'later', fields: { v: 4 } });
     await added;
     assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['added later']);
@@ -234,19 +234,19 @@ describe('client-catchup: the resume login', () => {
       { msg: 'result', id: m.id, result: { id: 'u1', token: 'tok' } },
     ]);
     await login;
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     c1.terminate();
     const c2 = await s.nextConnection(3000);
     const resume = await c2.next('method');
     assert.deepEqual(resume.params, [{ resume: 'tok' }]);
     // The server takes its time with the login; the user's documents come with it. Meanwhile nothing may be removed.
-    await expectNoEvent(c as any, 'removed', 400);
+    await expectNoEvent(c, 'removed', 400);
     c2.sendAll([
       { msg: 'added', collection: 'mine', id: 'm1', fields: { owner: 'u1' } },
       { msg: 'result', id: resume.id, result: { id: 'u1', token: 'tok' } },
       { msg: 'updated', methods: [resume.id] },
     ]);
-    const changed = waitFor(c as any, 'changed', { timeout: 3000 });
+    const changed = waitForEvent(c, 'changed', { timeout: 3000 });
     c2.send({ msg: 'changed', collection: 'mine', id: 'm1', fields: { owner: 'u1', seen: true } });
     await changed;
     assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['changed m1'], JSON.stringify(log.log));
@@ -289,7 +289,7 @@ describe('client-catchup: server order', () => {
     const s = await startScriptServer();
     t.after(() => s.close());
     const c = newClient(t, s.url);
-    const log = recordAll(c as any, DATA_EVENTS);
+    const log = recordAll(c, DATA_EVENTS);
     await c.connect();
     let conn = await s.nextConnection();
     const subId = c.subscribe('ord');
@@ -306,7 +306,7 @@ describe('client-catchup: server order', () => {
         conn = await s.nextConnection(3000);
         await conn.next('sub');
       }
-      const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 3000 });
+      const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 3000 });
       await orderedRound(s, c, conn, subId, order);
       await ready;
       first = false;

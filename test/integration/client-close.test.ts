@@ -3,10 +3,10 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DdpConnectionError, type DdpClient } from '../../src/ddp';
+import { DdpConnectionError, type DdpClient, type DdpEventName } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
 import { startProxy } from '../support/proxy';
-import { expectNoEvent, record, recordAll, settle, waitFor, waitUntil } from '../support/wait';
+import { expectNoEvent, record, recordAll, settle, waitForEvent, waitUntil } from '../support/wait';
 import { newClient } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -29,7 +29,7 @@ function catchUncaught(t: import('node:test').TestContext): unknown[] {
 }
 
 /** Every event a user could see as "the client is alive". */
-const LIVE_EVENTS = [
+const LIVE_EVENTS: DdpEventName[] = [
   'connected', 'reconnected', 'added', 'changed', 'removed', 'addedBefore', 'movedBefore', 'ready', 'nosub', 'updated',
   'protocol_error', 'connecting', 'reconnecting', 'login', 'logout', 'failed', 'version_mismatch',
 ];
@@ -45,8 +45,8 @@ function sendInOneChunk(conn: ScriptConnection, frames: unknown[]): void {
 /** Records the live events and status changes that happen after the client's status became 'closed'. */
 function afterClose(c: DdpClient): { events: string[] } {
   const events: string[] = [];
-  for (const name of [...LIVE_EVENTS, 'status']) {
-    c.on(name as any, (...args: unknown[]) => {
+  for (const name of [...LIVE_EVENTS, 'status' as const]) {
+    c.on(name, (...args: unknown[]) => {
       if (c.status === 'closed' || events.length > 0) events.push(`${name} ${JSON.stringify(args)}`);
     });
   }
@@ -63,7 +63,7 @@ describe('client-close: close() is final', () => {
   /** A client whose connect frame has reached the server (which has not answered it). */
   async function handshaking(t: import('node:test').TestContext, options = {}) {
     const c = newClient(t, s.url, options);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     const connected = c.connect();
     connected.catch(() => undefined);
     const conn = (await connP)[0];
@@ -90,7 +90,7 @@ describe('client-close: close() is final', () => {
 
   test('close() in a status listener as the status turns connected: no `connected` event, connect() rejects CLOSED', T, async (t) => {
     const { c, conn, connected } = await handshaking(t);
-    const log = recordAll(c as any, LIVE_EVENTS);
+    const log = recordAll(c, LIVE_EVENTS);
     c.on('status', (st) => st === 'connected' && c.close());
     conn.accept();
     const outcome = await settle(connected);
@@ -127,8 +127,8 @@ describe('client-close: close() is final', () => {
     const proxy = await startProxy({ port: s.port });
     t.after(() => proxy.close());
     const c = newClient(t, `ws://127.0.0.1:${proxy.port}/websocket`);
-    const log = recordAll(c as any, LIVE_EVENTS);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const log = recordAll(c, LIVE_EVENTS);
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     const pairP = proxy.nextPair();
     const connected = c.connect();
     const conn = (await connP)[0];
@@ -151,15 +151,15 @@ describe('client-close: close() is final', () => {
     const { c, conn } = await handshaking(t);
     let second: Promise<void> | undefined;
     const statusAtResolve: string[] = [];
-    const reconnected = record(c as any, 'reconnected');
-    const connectedEvents = record(c as any, 'connected');
+    const reconnected = record(c, 'reconnected');
+    const connectedEvents = record(c, 'connected');
     c.once('connected', () => {
       c.close();
       second = c.connect();
       void second.then(() => statusAtResolve.push(c.status));
     });
     conn.accept();
-    const conn2 = (await waitFor<[ScriptConnection]>(s, 'connection'))[0];
+    const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
     await conn2.next('connect');
     assert.deepEqual(statusAtResolve, [], 'not resolved by the closed session');
     assert.equal(reconnected.events.length, 0, 'the closed session emitted nothing more');
@@ -181,11 +181,11 @@ describe('client-close: close() is final', () => {
   });
 
   test('close() in a `reconnecting` or `socket_closed` listener: no reconnect follows', T, async (t) => {
-    for (const event of ['reconnecting', 'socket_closed']) {
+    for (const event of ['reconnecting', 'socket_closed'] as const) {
       const { c, conn, connected } = await handshaking(t);
       conn.accept();
       await connected;
-      c.once(event as any, () => c.close());
+      c.once(event, () => c.close());
       conn.terminate();
       await waitUntil(() => c.status === 'closed');
       // With the 30 ms backoff of the tests, a reconnect would show within this window.
@@ -204,10 +204,10 @@ describe('client-close: close() is final', () => {
     conn.terminate();
     const outcome = await settle(call);
     assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CONNECTION_LOST');
-    const conn2 = (await waitFor<[ScriptConnection]>(s, 'connection'))[0];
+    const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
     await conn2.next('connect');
     conn2.accept();
-    await waitFor(c as any, 'connected');
+    await waitForEvent(c, 'connected');
     const next = c.call('after', []);
     const m = await conn2.next('method');
     conn2.send({ msg: 'result', id: m.id, result: 'ok' });
@@ -230,7 +230,7 @@ describe('client-close: close() is final', () => {
     assert.equal(((await settle(call)) as { reason: DdpConnectionError }).reason.code, 'CLOSED');
     assert.ok(subError instanceof DdpConnectionError);
     assert.equal((subError as DdpConnectionError).code, 'CLOSED');
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     const again = c.connect();
     const conn2 = (await connP)[0];
     await conn2.next('connect');
@@ -239,7 +239,7 @@ describe('client-close: close() is final', () => {
     const sub = await conn2.next('sub');
     assert.equal(sub.id, id);
     conn2.send({ msg: 'ready', subs: [id] });
-    await waitFor(c as any, 'ready');
+    await waitForEvent(c, 'ready');
     assert.equal(calls, 1, 'the callback ran once');
   });
 });
@@ -252,7 +252,7 @@ describe('client-close: a listener that throws cannot stop the client', () => {
   after(() => s.close());
 
   async function connected(t: import('node:test').TestContext, c: DdpClient): Promise<ScriptConnection> {
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return (await connP)[0];
   }
@@ -263,11 +263,11 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     c.on('connected', () => {
       throw boom;
     });
-    const reported = record<[unknown, string]>(c as any, 'listener_error');
+    const reported = record(c, 'listener_error');
     const conn = await connected(t, c);
     assert.equal(c.status, 'connected');
     assert.deepEqual(reported.events, [[boom, 'connected']]);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
     await added;
     assert.ok(c.collections.get('c')?.has('1'));
@@ -283,7 +283,7 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     const conn = await connected(t, c);
     await waitUntil(() => unhandled.length > 0);
     assert.deepEqual(unhandled, [boom]);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
     await added;
   });
@@ -315,7 +315,7 @@ describe('client-close: a listener that throws cannot stop the client', () => {
 
   test('throwing subscribe and call callbacks, and a throwing debug function, are reported, and the client goes on', T, async (t) => {
     const c = newClient(t, s.url);
-    const reported = record<[unknown, string]>(c as any, 'listener_error');
+    const reported = record(c, 'listener_error');
     const conn = await connected(t, c);
     c.debug = () => {
       throw new Error('debug');
@@ -330,7 +330,7 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     });
     const m = await conn.next('method');
     conn.send({ msg: 'result', id: m.id, result: 1 });
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
     await added;
     await waitUntil(() => reported.events.some(([, where]) => where === 'call callback'));

@@ -4,7 +4,7 @@ import { DdpClient, normalizeUrl } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import * as fs from 'node:fs';
 import { startScriptServer, TLS_CERT } from '../support/scriptServer';
-import { waitFor, waitUntil, record, expectNoEvent, settle } from '../support/wait';
+import { waitForEvent, waitUntil, record, expectNoEvent, settle } from '../support/wait';
 import { newClient, connectedClient, refusedPort, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -19,8 +19,8 @@ describe('client-connect: against the real server', () => {
   test('connect() resolves on the DDP `connected` and sets session and version', T, async (t) => {
     const c = newClient(t, server.url);
     assert.equal(c.status, 'idle');
-    const connected = record(c as any, 'connected');
-    const reconnected = record(c as any, 'reconnected');
+    const connected = record(c, 'connected');
+    const reconnected = record(c, 'reconnected');
     const before = server.connectionCount;
     await c.connect();
     assert.equal(c.status, 'connected');
@@ -45,8 +45,8 @@ describe('client-connect: against the real server', () => {
 
   test('status goes idle -> connecting -> connected, then closed on close()', T, async (t) => {
     const c = newClient(t, server.url);
-    const statuses = record<[string]>(c as any, 'status');
-    const connecting = record<[string]>(c as any, 'connecting');
+    const statuses = record(c, 'status');
+    const connecting = record(c, 'connecting');
     await c.connect();
     assert.deepEqual(
       statuses.events.map((e) => e[0]),
@@ -90,11 +90,11 @@ describe('client-connect: against the real server', () => {
   test('close() closes the socket and stops everything: no reconnect afterwards', T, async (t) => {
     const c = await connectedClient(t, server.url, { autoReconnectTimeout: 10 });
     const before = server.connectionCount;
-    const closed = record(c as any, 'socket_closed');
-    const connecting = record(c as any, 'connecting');
+    const closed = record(c, 'socket_closed');
+    const connecting = record(c, 'connecting');
     c.close();
     assert.equal(c.status, 'closed');
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
     assert.equal(connecting.events.length, 0);
     assert.equal(server.connectionCount, before, 'no new session after close()');
     assert.ok(closed.events.length <= 1);
@@ -102,7 +102,7 @@ describe('client-connect: against the real server', () => {
 
   test('a call pending when close() is called is rejected, not left hanging', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const slowStarted = waitFor(server.events, 'slow', { filter: (k: string) => k === 'close-pending' });
+    const slowStarted = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'close-pending' });
     const p = c.call('slow', ['close-pending']);
     await slowStarted;
     c.close();
@@ -124,10 +124,10 @@ describe('client-connect: against the real server', () => {
     const c = newClient(t, `127.0.0.1:${port}`, { autoReconnectTimeout: 50 });
     const p = c.connect();
     p.catch(() => {});
-    await waitFor(c as any, 'reconnecting');
+    await waitForEvent(c, 'reconnecting');
     c.close();
     assert.equal(c.status, 'closed');
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
   });
 
   test('debug callback receives every frame in (<) and out (>)', T, async (t) => {
@@ -148,13 +148,13 @@ describe('client-connect: socket level', () => {
     const unhandled = trapUnhandled(t);
     const port = await refusedPort();
     const c = newClient(t, `127.0.0.1:${port}`, { autoReconnect: false });
-    const closed = record(c as any, 'socket_closed');
+    const closed = record(c, 'socket_closed');
     const outcome = await settle(c.connect(), 2000);
     assert.equal(outcome.status, 'rejected');
     assert.ok((outcome as { reason: unknown }).reason instanceof Error);
     assert.ok(closed.events.length >= 1, 'socket_closed reported');
     assert.notEqual(c.status, 'connected');
-    await expectNoEvent(c as any, 'connecting', 200);
+    await expectNoEvent(c, 'connecting', 200);
     assert.deepEqual(unhandled, []);
   });
 
@@ -232,9 +232,9 @@ describe('client-connect: socket level', () => {
     c.on('reconnected', () => log.push('reconnected'));
     await c.connect();
     (await s.nextConnection()).terminate();
-    await waitFor(c as any, 'reconnected');
+    await waitForEvent(c, 'reconnected');
     (await s.nextConnection()).terminate();
-    await waitFor(c as any, 'reconnected');
+    await waitForEvent(c, 'reconnected');
     assert.deepEqual(log, ['connected', 'connected', 'reconnected', 'connected', 'reconnected']);
   });
 });
@@ -245,8 +245,8 @@ describe('client-connect: TLS and DNS failures are retried, reported, never thro
     const s = await startScriptServer({ tls: true });
     t.after(() => s.close());
     const c = newClient(t, s.url, { autoReconnectTimeout: 20 });
-    const closed = record<[number, string]>(c as any, 'socket_closed');
-    const reconnecting = record(c as any, 'reconnecting');
+    const closed = record(c, 'socket_closed');
+    const reconnecting = record(c, 'reconnecting');
     const p = c.connect();
     p.catch(() => {});
     await reconnecting.waitCount(2, 3000);
@@ -286,7 +286,7 @@ describe('client-connect: TLS and DNS failures are retried, reported, never thro
     const s = await startScriptServer();
     t.after(() => s.close());
     const c = newClient(t, `wss://127.0.0.1:${s.port}/websocket`, { autoReconnectTimeout: 20 });
-    const reconnecting = record(c as any, 'reconnecting');
+    const reconnecting = record(c, 'reconnecting');
     const p = c.connect();
     p.catch(() => {});
     await reconnecting.waitCount(2, 3000);
@@ -298,7 +298,7 @@ describe('client-connect: TLS and DNS failures are retried, reported, never thro
     const unhandled = trapUnhandled(t);
     // .invalid never resolves (RFC 2606); connectTimeout bounds a slow resolver.
     const c = newClient(t, 'ws://ddp-explorer-test.invalid:3000', { autoReconnect: false, connectTimeout: 2500 });
-    const closed = record(c as any, 'socket_closed');
+    const closed = record(c, 'socket_closed');
     const outcome = await settle(c.connect(), 4000);
     assert.equal(outcome.status, 'rejected');
     assert.ok(closed.events.length >= 1);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DdpClient } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
-import { waitFor, recordAll } from '../support/wait';
+import { waitForEvent, recordAll } from '../support/wait';
 import { newClient, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -25,7 +25,7 @@ describe('client-data: real server', () => {
     server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
     server.store.set('data-a', 'y', { name: 'Y' });
     const c = await connectedClient(t, server.url);
-    const log = recordAll(c as any, ['added']);
+    const log = recordAll(c, ['added']);
     await subscribeReady(c, 'docs', ['data-a']);
     // Read-only views: no Map leaks out, so no cast can reach the store to change it.
     assert.ok(!(c.collections instanceof Map));
@@ -51,7 +51,7 @@ describe('client-data: real server', () => {
 
   test('EJSON values in documents are decoded: Date, Uint8Array, nested Dates', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const added = waitFor<[string, string, Record<string, unknown>]>(c as any, 'added', { filter: (coll) => coll === 'ejson' });
+    const added = waitForEvent(c, 'added', { filter: (coll) => coll === 'ejson' });
     await subscribeReady(c, 'ejson');
     const doc = c.collections.get('ejson')!.get('e1') as any;
     assert.ok(doc.when instanceof Date, `when is ${typeof doc.when}`);
@@ -71,7 +71,7 @@ describe('client-data: real server', () => {
     server.store.set('data-c', 'doc', { a: 1, b: 'keep', c: new Date(1), gone: true });
     const c = await connectedClient(t, server.url);
     await subscribeReady(c, 'docs', ['data-c']);
-    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const changed = waitForEvent(c, 'changed');
     server.store.change('data-c', 'doc', { a: 2, c: new Date(2), gone: undefined, fresh: 'new' });
     const [coll, id, fields, cleared] = await changed;
     assert.equal(coll, 'data-c');
@@ -94,7 +94,7 @@ describe('client-data: real server', () => {
     server.store.set('data-r', 'r2', { v: 2 });
     const c = await connectedClient(t, server.url);
     await subscribeReady(c, 'docs', ['data-r']);
-    const removed = waitFor<[string, string]>(c as any, 'removed');
+    const removed = waitForEvent(c, 'removed');
     server.store.remove('data-r', 'r1');
     assert.deepEqual(await removed, ['data-r', 'r1']);
     assert.equal(c.collections.get('data-r')!.has('r1'), false);
@@ -107,7 +107,7 @@ describe('client-data: real server', () => {
     const order: string[] = [];
     c.on('added', (coll, id) => coll === 'data-m' && order.push(`added ${id}`));
     c.on('updated', (ids) => order.push(`updated ${ids.join(',')}`));
-    const updated = waitFor(c as any, 'updated');
+    const updated = waitForEvent(c, 'updated');
     await c.call('data.set', ['data-m', 'w1', { by: 'method' }]);
     await updated;
     assert.deepEqual(order.slice(0, 2), ['added w1', 'updated 1']);
@@ -123,7 +123,7 @@ describe('client-data: writes made by methods', () => {
     await subscribeReady(c, 'docs', ['by-method']);
     // Snapshot the arguments as they are emitted (aliasing is checked by its own test).
     const log: unknown[][] = [];
-    for (const ev of ['added', 'changed', 'removed']) c.on(ev as any, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
+    for (const ev of ['added', 'changed', 'removed'] as const) c.on(ev, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
     await c.call('data.set', ['by-method', 'd', { a: 1, b: 2 }]);
     await c.call('data.change', ['by-method', 'd', { a: 5, b: null }]);
     await c.call('data.remove', ['by-method', 'd']);
@@ -174,14 +174,14 @@ describe('client-data: scripted frames', () => {
   async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url);
     // The server is shared by the tests of this file: take the connection this client opens.
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
 
   test('added with no fields gives an empty document', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'bare', id: 'b1' });
     const [, , fields] = await added;
     assert.deepEqual(fields, {});
@@ -191,13 +191,13 @@ describe('client-data: scripted frames', () => {
   test('changed with only cleared, and with neither fields nor cleared', T, async (t) => {
     const { c, conn } = await setup(t);
     conn.send({ msg: 'added', collection: 'cc', id: 'd', fields: { a: 1, b: 2 } });
-    const first = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const first = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'cc', id: 'd', cleared: ['a'] });
     const [, , fields, cleared] = await first;
     assert.deepEqual(fields, {});
     assert.deepEqual(cleared, ['a']);
     assert.deepEqual(c.collections.get('cc')?.get('d'), { b: 2 });
-    const second = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const second = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'cc', id: 'd' });
     const [, , f2, c2] = await second;
     assert.deepEqual(f2, {});
@@ -209,7 +209,7 @@ describe('client-data: scripted frames', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     const errors = protocolErrors(c);
-    const changed = waitFor<[string, string, Record<string, unknown>, string[]]>(c as any, 'changed');
+    const changed = waitForEvent(c, 'changed');
     conn.send({
       msg: 'changed',
       collection: 'stream-room-messages',
@@ -225,10 +225,10 @@ describe('client-data: scripted frames', () => {
     assert.ok(args[0].ts instanceof Date, 'EJSON inside the stream event is decoded');
     assert.deepEqual(cleared, []);
     // A second event for the same never-added id works too, and later normal data still applies.
-    const again = waitFor(c as any, 'changed');
+    const again = waitForEvent(c, 'changed');
     conn.send({ msg: 'changed', collection: 'stream-room-messages', id: 'id', fields: { eventName: 'GENERAL', args: [2] } });
     await again;
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
     await added;
     assert.deepEqual(c.collections.get('normal')?.get('n1'), { ok: true });
@@ -240,10 +240,10 @@ describe('client-data: scripted frames', () => {
   test('removed for an unknown document is emitted, not thrown', T, async (t) => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
-    const removed = waitFor<[string, string]>(c as any, 'removed');
+    const removed = waitForEvent(c, 'removed');
     conn.send({ msg: 'removed', collection: 'nowhere', id: 'ghost' });
     assert.deepEqual(await removed, ['nowhere', 'ghost']);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'nowhere', id: 'real', fields: {} });
     await added;
     assert.equal(c.status, 'connected');
@@ -252,11 +252,11 @@ describe('client-data: scripted frames', () => {
 
   test('addedBefore / movedBefore keep the server order', T, async (t) => {
     const { c, conn } = await setup(t);
-    const log = recordAll(c as any, ['addedBefore', 'movedBefore']);
+    const log = recordAll(c, ['addedBefore', 'movedBefore']);
     const keys = () => [...(c.collections.get('ordered')?.keys() ?? [])];
     const step = async (frame: object) => {
-      const ev = (frame as { msg: string }).msg;
-      const seen = waitFor(c as any, ev);
+      const ev = (frame as { msg: 'addedBefore' | 'movedBefore' }).msg;
+      const seen = waitForEvent(c, ev);
       conn.send(frame);
       await seen;
     };
@@ -285,7 +285,7 @@ describe('client-data: scripted frames', () => {
 
   test('addedBefore with EJSON fields decodes them', T, async (t) => {
     const { c, conn } = await setup(t);
-    const seen = waitFor(c as any, 'addedBefore');
+    const seen = waitForEvent(c, 'addedBefore');
     conn.send({ msg: 'addedBefore', collection: 'ord-ejson', id: 'x', fields: { at: { $date: 99 } }, before: null });
     const [, , fields] = await seen;
     assert.ok((fields as any).at instanceof Date);
@@ -296,7 +296,7 @@ describe('client-data: scripted frames', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     conn.send({ msg: 'movedBefore', collection: 'ordered-x', id: 'ghost', before: null });
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'ordered-x', id: 'after', fields: {} });
     await added;
     assert.equal(c.status, 'connected');
@@ -305,7 +305,7 @@ describe('client-data: scripted frames', () => {
 
   test('ObjectID values ($type oid) are decoded, not dropped', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'oids', id: 'o', fields: { ref: { $type: 'oid', $value: '0123456789abcdef01234567' } } });
     await added;
     const ref = c.collections.get('oids')?.get('o')?.ref as { toJSONValue?: () => unknown; hexString?: string } | undefined;
@@ -315,7 +315,7 @@ describe('client-data: scripted frames', () => {
 
   test('escaped keys ($escape) are unescaped', T, async (t) => {
     const { c, conn } = await setup(t);
-    const added = waitFor(c as any, 'added');
+    const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'esc', id: 'e', fields: { q: { $escape: { $date: 'not a date' } } } });
     await added;
     assert.deepEqual(c.collections.get('esc')?.get('e'), { q: { $date: 'not a date' } });

@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DdpConnectionError, type SocketError } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection } from '../support/scriptServer';
-import { expectNoEvent, record, settle, waitFor } from '../support/wait';
+import { expectNoEvent, record, settle, waitForEvent } from '../support/wait';
 import { newClient, protocolErrors, refusedPort, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -38,7 +38,7 @@ describe('client-handshake: connected without a session id', () => {
     const connect2 = await conn2.next('connect');
     assert.equal('session' in connect2, false);
     conn2.send({ msg: 'connected' });
-    await waitFor(c as any, 'connected');
+    await waitForEvent(c, 'connected');
     assert.equal(errors.events.length, 2);
   });
 });
@@ -61,7 +61,7 @@ describe('client-handshake: version negotiation never loops', () => {
   test('a server naming a different version on every attempt: each version once, then version_mismatch and stop', T, async (t) => {
     const s = await rotatingServer(t, ['pre2', 'pre1', '1']);
     const c = newClient(t, s.url, { autoReconnectTimeout: 10, maxReconnectTimeout: 10 });
-    const mismatch = record<[string[]]>(c as any, 'version_mismatch');
+    const mismatch = record(c, 'version_mismatch');
     const outcome = await settle(c.connect(), 3000);
     assert.equal(outcome.status, 'rejected');
     const err = (outcome as { reason: DdpConnectionError }).reason;
@@ -71,7 +71,7 @@ describe('client-handshake: version negotiation never loops', () => {
     assert.equal(mismatch.events.length, 1);
     assert.equal(c.status, 'failed');
     // Stopped: with a 10 ms backoff any further attempt would show within this window.
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
     assert.equal(s.connections.length, 3);
   });
 
@@ -79,11 +79,11 @@ describe('client-handshake: version negotiation never loops', () => {
     const s = await rotatingServer(t, ['pre1', 'pre2', '1'], true);
     const c = newClient(t, s.url, { autoReconnectTimeout: 10, maxReconnectTimeout: 10 });
     await c.connect();
-    const mismatch = waitFor(c as any, 'version_mismatch', { timeout: 3000 });
+    const mismatch = waitForEvent(c, 'version_mismatch', { timeout: 3000 });
     s.connections[0].terminate();
     await mismatch;
     assert.equal(c.status, 'failed');
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
     assert.equal(s.connections.length, 4, '1 session + 3 refused proposals');
   });
 
@@ -112,7 +112,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
       s.on('connection', (conn: ScriptConnection) => conn.sendAll(frames));
       // A long connectTimeout proves the failure does not wait for it.
       const c = newClient(t, s.url, { connectTimeout: 10_000 });
-      const failed = record<[string]>(c as any, 'status');
+      const failed = record(c, 'status');
       const outcome = await settle(c.connect(), 1500);
       assert.equal(outcome.status, 'rejected');
       const err = (outcome as { reason: DdpConnectionError }).reason;
@@ -122,7 +122,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
       assert.match(err.message, /\/websocket/);
       assert.equal(c.status, 'failed');
       assert.ok(failed.events.some(([st]) => st === 'failed'));
-      await expectNoEvent(c as any, 'connecting', 200);
+      await expectNoEvent(c, 'connecting', 200);
       assert.equal(s.connections.length, 1);
       assert.deepEqual(unhandled, []);
     });
@@ -158,7 +158,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
     const s = await startScriptServer();
     t.after(() => s.close());
     const c = newClient(t, s.url);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     const errors = protocolErrors(c);
     (await connP)[0].send('h');
@@ -182,7 +182,7 @@ describe('client-handshake: socket failures keep their original error', () => {
     test(`HTTP ${status} to the upgrade: socket_error carries statusCode ${status}; connect() rejects with it as cause`, T, async (t) => {
       const url = await httpServer(t, status);
       const c = newClient(t, url, { autoReconnect: false });
-      const socketErrors = record<[SocketError]>(c as any, 'socket_error');
+      const socketErrors = record(c, 'socket_error');
       const outcome = await settle(c.connect(), 3000);
       const err = (outcome as { reason: DdpConnectionError }).reason;
       assert.equal(err.code, 'SOCKET');
@@ -199,8 +199,8 @@ describe('client-handshake: socket failures keep their original error', () => {
     c.on('socket_error', (e) => order.push(`socket_error ${e.code}`));
     c.on('socket_closed', () => order.push('socket_closed'));
     c.connect().catch(() => undefined);
-    await waitFor(c as any, 'reconnecting');
-    await waitFor(c as any, 'reconnecting');
+    await waitForEvent(c, 'reconnecting');
+    await waitForEvent(c, 'reconnecting');
     assert.deepEqual(order.slice(0, 4), ['socket_error ECONNREFUSED', 'socket_closed', 'socket_error ECONNREFUSED', 'socket_closed']);
   });
 
@@ -223,7 +223,7 @@ describe('client-handshake: socket failures keep their original error', () => {
       [`wss://127.0.0.1:${plain.port}/websocket`, /^(ERR_SSL_|EPROTO|ECONNRESET)/],
     ] as const) {
       const c = newClient(t, url, { autoReconnect: false });
-      const socketError = waitFor<[SocketError]>(c as any, 'socket_error');
+      const socketError = waitForEvent(c, 'socket_error');
       const outcome = await settle(c.connect(), 3000);
       const [e] = await socketError;
       assert.match(String(e.code), code, `code ${e.code}: ${e.message}`);

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScriptServer } from '../support/scriptServer';
 import { startRealServer } from '../support/realServer';
-import { waitFor, expectNoEvent } from '../support/wait';
+import { waitForEvent, expectNoEvent } from '../support/wait';
 import { newClient } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -40,7 +40,7 @@ describe('client-heartbeat', () => {
     await c.connect();
     const session = c.session;
     // The server pings after 80 ms of silence and kills the session after 400 ms without an answer.
-    await expectNoEvent(c as any, 'socket_closed', 1000);
+    await expectNoEvent(c, 'socket_closed', 1000);
     assert.equal(c.status, 'connected');
     assert.equal(c.session, session);
   });
@@ -70,7 +70,7 @@ describe('client-heartbeat', () => {
     let n = 0;
     const chatter = setInterval(() => conn.send({ msg: 'added', collection: 'chatter', id: `d${n++}`, fields: {} }), 30);
     t.after(() => clearInterval(chatter));
-    await expectNoEvent(c as any, 'socket_closed', 900);
+    await expectNoEvent(c, 'socket_closed', 900);
     clearInterval(chatter);
     assert.equal(conn.ofType('ping').length, 0, 'no ping while frames keep arriving');
     assert.equal(c.status, 'connected');
@@ -82,7 +82,7 @@ describe('client-heartbeat', () => {
     const c = newClient(t, s.url, { heartbeatInterval: 60, heartbeatTimeout: 300 });
     await c.connect();
     const conn = await s.nextConnection();
-    await expectNoEvent(c as any, 'socket_closed', 700);
+    await expectNoEvent(c, 'socket_closed', 700);
     assert.ok(conn.ofType('ping').length >= 2, `only ${conn.ofType('ping').length} pings in 700 ms`);
     assert.ok(!conn.closed);
     assert.equal(s.connections.length, 1);
@@ -100,7 +100,7 @@ describe('client-heartbeat', () => {
     conn.silent = true;
     // Measured from when the server sent `connected` (the client's silence timer cannot start earlier).
     const start = conn.sent.find((f) => f.msg?.msg === 'connected')!.at;
-    const closed = waitFor(c as any, 'socket_closed', { timeout: 2500 });
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 2500 });
     await conn.next('ping', 1500);
     await closed;
     const droppedAfter = Date.now() - start;
@@ -109,7 +109,7 @@ describe('client-heartbeat', () => {
     const reconnectedAfter = Date.now() - start;
     // interval (maybe twice, for a tick-based check) + timeout + first backoff + slack
     assert.ok(reconnectedAfter < 2 * interval + timeout + 900, `reconnected only after ${reconnectedAfter} ms`);
-    await waitFor(c as any, 'connected', { timeout: 1000 });
+    await waitForEvent(c, 'connected', { timeout: 1000 });
     assert.equal(c.status, 'connected');
     assert.equal(next.ofType('connect').length, 1);
     await conn.waitClosed(1000);
@@ -122,7 +122,7 @@ describe('client-heartbeat', () => {
     await c.connect();
     const conn = await s.nextConnection();
     conn.autoPong = false;
-    await expectNoEvent(c as any, 'socket_closed', 500);
+    await expectNoEvent(c, 'socket_closed', 500);
     assert.equal(conn.ofType('ping').length, 0);
   });
 
@@ -134,7 +134,7 @@ describe('client-heartbeat', () => {
     assert.equal(c.version, 'pre1');
     const conn = s.last!;
     conn.autoPong = false;
-    await expectNoEvent(c as any, 'socket_closed', 500);
+    await expectNoEvent(c, 'socket_closed', 500);
     assert.equal(conn.ofType('ping').length, 0, 'no ping on pre1');
   });
 });

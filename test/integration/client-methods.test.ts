@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DdpError, DdpConnectionError } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
-import { waitFor, waitUntil, settle } from '../support/wait';
+import { waitForEvent, waitUntil, settle } from '../support/wait';
 import { newClient, connectedClient, trapUnhandled, nextTurn } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -46,7 +46,7 @@ describe('client-methods', () => {
     await c.call('echo', [2]);
     const conn = server.connectionCount - 1;
     server.dropConnections();
-    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    await waitForEvent(c, 'reconnected', { timeout: 2000 });
     await c.call('echo', [3]);
     const after = server.received.filter((m) => m.connection > conn && m.msg.msg === 'method').map((m) => m.msg.id);
     assert.deepEqual(after, ['3']);
@@ -119,7 +119,7 @@ describe('client-methods', () => {
 
   test('updated is emitted with the method id', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const updated = waitFor<[string[]]>(c as any, 'updated', { filter: (ids) => ids.includes('1') });
+    const updated = waitForEvent(c, 'updated', { filter: (ids) => ids.includes('1') });
     await c.call('data.set', ['m-upd', 'x', { v: 1 }]);
     const [ids] = await updated;
     assert.deepEqual(ids, ['1']);
@@ -137,7 +137,7 @@ describe('client-methods', () => {
 
   test('methods run concurrently: a slow call does not hold back a fast one', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const slowStarted = waitFor(server.events, 'slow', { filter: (k: string) => k === 'concurrent' });
+    const slowStarted = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'concurrent' });
     let slowDone = false;
     const slow = c.call('slow', ['concurrent']).then((v) => {
       slowDone = true;
@@ -236,7 +236,7 @@ describe('client-methods', () => {
 
   test('an unanswered call is rejected with a clear DdpConnectionError when the connection drops', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const started = waitFor(server.events, 'slow', { filter: (k: string) => k === 'dropped' });
+    const started = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'dropped' });
     const p = c.call('slow', ['dropped']);
     await started;
     const conn = server.connectionCount - 1;
@@ -249,7 +249,7 @@ describe('client-methods', () => {
     assert.ok(!(err instanceof DdpError));
     assert.match(err.message, /slow/, 'names the method');
     assert.match(err.message, /may or may not/i, 'says the method may have run');
-    await waitFor(c as any, 'connected', { timeout: 2000 });
+    await waitForEvent(c, 'connected', { timeout: 2000 });
     // Not resent on the new connection.
     assert.equal(await c.call('echo', ['after']), 'after');
     const resent = server.received.filter((m) => m.connection > conn && m.msg.msg === 'method' && m.msg.id === callId);
@@ -259,12 +259,12 @@ describe('client-methods', () => {
 
   test('{retry: true}: an unanswered call is resent after reconnecting, with the same id and params', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const started = waitFor(server.events, 'slow', { filter: (k: string) => k === 'retry-me' });
+    const started = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'retry-me' });
     const p = c.call('slow', ['retry-me'], { retry: true });
     await started;
     const conn = server.connectionCount - 1;
     const [original] = methodsOf(conn);
-    const restarted = waitFor(server.events, 'message', {
+    const restarted = waitForEvent(server.events, 'message', {
       filter: (m: any) => m.connection > conn && m.msg.msg === 'method',
       timeout: 3000,
     });
@@ -279,7 +279,7 @@ describe('client-methods', () => {
 
   test('the retry option also works with a callback: call(method, params, callback, {retry})', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const started = waitFor(server.events, 'slow', { filter: (k: string) => k === 'retry-cb' });
+    const started = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'retry-cb' });
     let got: [unknown, unknown] | undefined;
     const done = new Promise<void>((resolve) => {
       c.call('slow', ['retry-cb'], (err, result) => {
@@ -289,7 +289,7 @@ describe('client-methods', () => {
     });
     await started;
     const conn = server.connectionCount - 1;
-    const restarted = waitFor(server.events, 'slow', { filter: (k: string) => k === 'retry-cb', timeout: 3000 });
+    const restarted = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'retry-cb', timeout: 3000 });
     server.dropConnections();
     await restarted;
     assert.ok(server.connectionCount - 1 > conn);
@@ -325,7 +325,7 @@ describe('client-methods', () => {
   test('callback form on a dropped connection: the callback gets the error, no unhandled rejection', T, async (t) => {
     const unhandled = trapUnhandled(t);
     const c = await connectedClient(t, server.url);
-    const started = waitFor(server.events, 'slow', { filter: (k: string) => k === 'cb-drop' });
+    const started = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'cb-drop' });
     const got = new Promise<unknown>((resolve) => {
       c.call('slow', ['cb-drop'], (e) => resolve(e));
     });

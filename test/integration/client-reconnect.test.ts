@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ReconnectInfo } from '../../src/ddp/types';
 import { startRealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
-import { waitFor, waitUntil, record, recordAll, expectNoEvent, settle } from '../support/wait';
+import { waitForEvent, waitUntil, record, recordAll, expectNoEvent, settle } from '../support/wait';
 import { newClient, refusedPort, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -21,9 +21,9 @@ describe('client-reconnect: backoff', () => {
     const initial = 20;
     const max = 120;
     const c = newClient(t, `127.0.0.1:${port}`, { autoReconnectTimeout: initial, maxReconnectTimeout: max });
-    const reconnecting = record<[ReconnectInfo]>(c as any, 'reconnecting');
-    const connecting = record<[string]>(c as any, 'connecting');
-    const closed = record<[number, string]>(c as any, 'socket_closed');
+    const reconnecting = record(c, 'reconnecting');
+    const connecting = record(c, 'connecting');
+    const closed = record(c, 'socket_closed');
     const p = c.connect();
     p.catch(() => {});
     await reconnecting.waitCount(7, 4000);
@@ -67,7 +67,7 @@ describe('client-reconnect: backoff', () => {
     t.after(() => server.close());
     await server.stop();
     const c = newClient(t, server.url, { autoReconnectTimeout: 20, maxReconnectTimeout: 2000 });
-    const reconnecting = record<[ReconnectInfo]>(c as any, 'reconnecting');
+    const reconnecting = record(c, 'reconnecting');
     const p = c.connect();
     p.catch(() => {});
     await reconnecting.waitCount(4, 3000);
@@ -79,7 +79,7 @@ describe('client-reconnect: backoff', () => {
     const info = reconnecting.events[before][0];
     assert.equal(info.attempt, 1);
     assert.ok(info.delay <= 20 * 1.25 + 1, `delay ${info.delay} not reset`);
-    await waitFor(c as any, 'connected', { timeout: 2000 });
+    await waitForEvent(c, 'connected', { timeout: 2000 });
   });
 
   test('reconnectNow() skips the backoff wait', T, async (t) => {
@@ -87,14 +87,14 @@ describe('client-reconnect: backoff', () => {
     t.after(() => server.close());
     const c = newClient(t, server.url, { autoReconnectTimeout: 3000, maxReconnectTimeout: 3000 });
     await c.connect();
-    const scheduled = waitFor<[ReconnectInfo]>(c as any, 'reconnecting');
+    const scheduled = waitForEvent(c, 'reconnecting');
     server.dropConnections();
     const [info] = await scheduled;
     assert.ok(info.delay >= 2000);
     assert.equal(c.status, 'reconnecting');
     const start = Date.now();
     c.reconnectNow();
-    await waitFor(c as any, 'connected', { timeout: 1500 });
+    await waitForEvent(c, 'connected', { timeout: 1500 });
     assert.ok(Date.now() - start < 1500);
   });
 });
@@ -106,9 +106,9 @@ describe('client-reconnect: after reconnecting', () => {
     const c = newClient(t, server.url);
     await c.connect();
     const firstSession = c.session;
-    const statuses = record<[string]>(c as any, 'status');
-    const reconnected = waitFor(c as any, 'reconnected');
-    const closed = waitFor<[number, string]>(c as any, 'socket_closed');
+    const statuses = record(c, 'status');
+    const reconnected = waitForEvent(c, 'reconnected');
+    const closed = waitForEvent(c, 'socket_closed');
     server.dropConnections();
     const [code] = await closed;
     assert.equal(typeof code, 'number');
@@ -130,10 +130,10 @@ describe('client-reconnect: after reconnecting', () => {
     const pending = c.subscribe('pending', []);
     const gone = await subscribeReady(c, 'params', ['gone']);
     c.unsubscribe(gone);
-    await waitFor(c as any, 'nosub', { filter: (id: string) => id === gone });
+    await waitForEvent(c, 'nosub', { filter: (id: string) => id === gone });
     const firstConn = server.connectionCount - 1;
     server.dropConnections();
-    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    await waitForEvent(c, 'reconnected', { timeout: 2000 });
     const subs = () => server.received.filter((m) => m.connection > firstConn && m.msg.msg === 'sub').map((m) => m.msg);
     await waitUntil(() => subs().length >= 3, 2000, { message: 'three subs resent' });
     const resent = subs();
@@ -165,13 +165,13 @@ describe('client-reconnect: after reconnecting', () => {
     server.store.set('items', 'diff', { n: 20, keep: 'k', added: true });
     server.store.remove('items', 'gone');
     server.store.set('items', 'new', { n: 4 });
-    const log = recordAll(c as any, ['added', 'changed', 'removed', 'ready', 'reconnected']);
+    const log = recordAll(c, ['added', 'changed', 'removed', 'ready', 'reconnected']);
     let seenAtReconnected: string[] | undefined;
     c.once('reconnected', () => {
       seenAtReconnected = [...(c.collections.get('items')?.keys() ?? [])].sort();
     });
     await server.start();
-    await waitFor(c as any, 'ready', { timeout: 3000 });
+    await waitForEvent(c, 'ready', { timeout: 3000 });
     // Both resubscriptions must be ready before the diff is applied; wait for the data to settle.
     await waitUntil(() => c.collections.get('items')?.has('new'), 2000);
 
@@ -202,8 +202,8 @@ describe('client-reconnect: after reconnecting', () => {
     const c = newClient(t, server.url);
     await c.connect();
     const subId = await subscribeReady(c, 'docs', ['items']);
-    const log = recordAll(c as any, ['added', 'changed', 'removed']);
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    const log = recordAll(c, ['added', 'changed', 'removed']);
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
     server.dropConnections();
     await ready;
     assert.deepEqual(log.log, []);
@@ -219,7 +219,7 @@ describe('client-reconnect: after reconnecting', () => {
     const subId = await subscribeReady(c, 'docs', ['solo']);
     await server.stop();
     server.store.remove('solo', 'only');
-    const removed = waitFor(c as any, 'removed', { timeout: 3000 });
+    const removed = waitForEvent(c, 'removed', { timeout: 3000 });
     await server.start();
     const [coll, id] = await removed;
     assert.deepEqual([coll, id], ['solo', 'only']);
@@ -234,10 +234,10 @@ describe('client-reconnect: after reconnecting', () => {
     const c = newClient(t, server.url);
     await c.connect();
     const subId = await subscribeReady(c, 'docs', ['items']);
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
     server.dropConnections();
     await ready;
-    const changed = waitFor(c as any, 'changed', { timeout: 1000 });
+    const changed = waitForEvent(c, 'changed', { timeout: 1000 });
     server.store.change('items', 'a', { n: 2 });
     const [, id, fields] = await changed;
     assert.equal(id, 'a');
@@ -268,8 +268,8 @@ describe('client-reconnect: after reconnecting', () => {
     await c.connect();
     let calls = 0;
     const id = c.subscribe('empty', [], () => calls++);
-    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id) });
-    const again = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id), timeout: 2000 });
+    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(id) });
+    const again = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(id), timeout: 2000 });
     server.dropConnections();
     await again;
     assert.equal(calls, 1);
@@ -281,10 +281,10 @@ describe('client-reconnect: after reconnecting', () => {
     const c = newClient(t, server.url);
     await c.connect();
     await server.stop();
-    await waitFor(c as any, 'socket_closed');
-    await expectNoEvent(c as any, 'connected', 100);
+    await waitForEvent(c, 'socket_closed');
+    await expectNoEvent(c, 'connected', 100);
     await server.start();
-    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    await waitForEvent(c, 'reconnected', { timeout: 2000 });
     assert.equal(await c.call('math.add', [2, 2]), 4);
   });
 });
@@ -304,8 +304,8 @@ describe('client-reconnect: edge cases', () => {
       { msg: 'added', collection: 'things', id: 'drop', fields: { v: 1 } },
       { msg: 'ready', subs: [subId] },
     ]);
-    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
-    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
+    const log = recordAll(c, ['added', 'changed', 'removed']);
     c1.terminate();
     // Second connection: partial data, then dropped before `ready`.
     const c2 = await s.nextConnection(2000);
@@ -322,7 +322,7 @@ describe('client-reconnect: edge cases', () => {
     // Third connection: the full new state, then ready.
     const c3 = await s.nextConnection(2000);
     await c3.next('sub');
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
     c3.sendAll([
       { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
       { msg: 'added', collection: 'things', id: 'change', fields: { v: 2 } },
@@ -349,11 +349,11 @@ describe('client-reconnect: edge cases', () => {
     const items = await subscribeReady(c, 'docs', ['items']);
     c.subscribe('pending');
     await waitUntil(() => server.liveSubs.get('pending') === 1, 2000);
-    const revived = waitFor(server.events, 'subStart', { filter: (name: string) => name === 'pending', timeout: 3000 });
+    const revived = waitForEvent(server.events, 'subStart', { filter: (name: string) => name === 'pending', timeout: 3000 });
     server.dropConnections();
     await revived;
     await waitUntil(() => c.subscriptions.get(items)?.state === 'ready' && c.status === 'connected', 2000);
-    const changed = waitFor<[string, string, Record<string, unknown>]>(c as any, 'changed', { timeout: 2000 });
+    const changed = waitForEvent(c, 'changed', { timeout: 2000 });
     server.store.change('items', 'a', { n: 2 });
     const [, id, fields] = await changed;
     assert.equal(id, 'a');
@@ -373,12 +373,12 @@ describe('client-reconnect: edge cases', () => {
       { msg: 'added', collection: 'things', id: 'x', fields: { a: 1, b: { p: 1, q: [1, { r: 2 }] }, d: { $date: 7 } } },
       { msg: 'ready', subs: [subId] },
     ]);
-    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
-    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
+    const log = recordAll(c, ['added', 'changed', 'removed']);
     c1.terminate();
     const c2 = await s.nextConnection(2000);
     await c2.next('sub');
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
     c2.sendAll([
       { msg: 'added', collection: 'things', id: 'x', fields: { d: { $date: 7 }, b: { q: [1, { r: 2 }], p: 1 }, a: 1 } },
       { msg: 'ready', subs: [subId] },
@@ -397,7 +397,7 @@ describe('client-reconnect: edge cases', () => {
     await subscribeReady(c, 'docs', ['items']);
     await server.stop();
     await waitUntil(() => c.status !== 'connected', 2000);
-    const added = record(c as any, 'added');
+    const added = record(c, 'added');
     const late = subscribeReady(c, 'docs', ['later']);
     await server.start();
     await late;
@@ -421,9 +421,9 @@ describe('client-reconnect: edge cases', () => {
     await server.stop();
     await waitUntil(() => c.status !== 'connected', 2000);
     c.unsubscribe(drop);
-    const log = recordAll(c as any, ['added', 'changed', 'removed']);
+    const log = recordAll(c, ['added', 'changed', 'removed']);
     const firstNew = server.connectionCount;
-    const ready = waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(keep), timeout: 3000 });
+    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(keep), timeout: 3000 });
     await server.start();
     await ready;
     await waitUntil(() => (c.collections.get('other')?.size ?? 0) === 0, 1000, { message: 'other/o removed' });
@@ -438,12 +438,12 @@ describe('client-reconnect: edge cases', () => {
     const c = newClient(t, s.url);
     await c.connect();
     const conn = await s.nextConnection();
-    const closed = waitFor<[number, string]>(c as any, 'socket_closed');
+    const closed = waitForEvent(c, 'socket_closed');
     conn.close(4000, 'TIMEOUT');
     const [code, reason] = await closed;
     assert.equal(code, 4000);
     assert.equal(reason, 'TIMEOUT');
-    await waitFor(c as any, 'reconnected', { timeout: 2000 });
+    await waitForEvent(c, 'reconnected', { timeout: 2000 });
   });
 
   test('with autoReconnect false, a drop ends the client: pending calls rejected, no reconnect', T, async (t) => {
@@ -457,7 +457,7 @@ describe('client-reconnect: edge cases', () => {
     conn.terminate();
     const outcome = await settle(p, 2000);
     assert.equal(outcome.status, 'rejected');
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
     assert.equal(s.connections.length, 1);
     assert.ok(c.status === 'closed' || c.status === 'failed', c.status);
   });

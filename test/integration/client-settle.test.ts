@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DdpConnectionError, DdpError, isDdpConnectionError, isDdpError, type DdpClient } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
-import { record, settle, waitFor } from '../support/wait';
+import { record, settle, waitForEvent } from '../support/wait';
 import { newClient, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -14,7 +14,7 @@ let markerCount = 0;
 /** Frames are handled in order: once this marker document is in, every frame sent before it has been handled. */
 async function barrier(c: DdpClient, conn: ScriptConnection): Promise<void> {
   const id = `marker-${++markerCount}`;
-  const seen = waitFor(c as any, 'added', { filter: (coll: string, docId: string) => coll === 'markers' && docId === id });
+  const seen = waitForEvent(c, 'added', { filter: (coll: string, docId: string) => coll === 'markers' && docId === id });
   conn.send({ msg: 'added', collection: 'markers', id, fields: {} });
   await seen;
 }
@@ -28,7 +28,7 @@ describe('client-settle: non-standard answers settle their call or subscription'
 
   async function setup(t: import('node:test').TestContext, options = {}): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url, options);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
@@ -168,7 +168,7 @@ describe('client-settle: non-standard answers settle their call or subscription'
     test(`${what}: the pending subscription ends with that error, callback and nosub event once`, T, async (t) => {
       const { c, conn } = await setup(t);
       const errors = protocolErrors(c);
-      const nosubs = record<[string, Error | undefined]>(c as any, 'nosub');
+      const nosubs = record(c, 'nosub');
       const callbacks: Array<Error | undefined> = [];
       const id = c.subscribe('odd.pub', [], (err) => callbacks.push(err));
       const sub = await conn.next('sub');
@@ -197,7 +197,7 @@ describe('client-settle: non-standard answers settle their call or subscription'
 
   test('updated with "id" instead of "methods" (ddp-server-reactive) is read as that method', T, async (t) => {
     const { c, conn } = await setup(t);
-    const updated = waitFor<[string[]]>(c as any, 'updated');
+    const updated = waitForEvent(c, 'updated');
     conn.send({ msg: 'updated', id: '42' });
     assert.deepEqual((await updated)[0], ['42']);
   });
@@ -212,7 +212,7 @@ describe('client-settle: call timeouts', () => {
 
   async function setup(t: import('node:test').TestContext, options = {}): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url, options);
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
@@ -221,7 +221,7 @@ describe('client-settle: call timeouts', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     const errors = protocolErrors(c);
-    const updated = record<[string[]]>(c as any, 'updated');
+    const updated = record(c, 'updated');
     const p = c.call('never.answered', [1], { timeout: 50 });
     const m = await conn.next('method');
     const outcome = await settle(p, 2000);
@@ -273,7 +273,7 @@ describe('client-settle: call timeouts', () => {
     const c = newClient(t, s.url);
     const outcome = await settle(c.call('queued', [], { timeout: 30 }), 2000);
     assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'TIMEOUT');
-    const connP = waitFor<[ScriptConnection]>(s, 'connection');
+    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     const conn = (await connP)[0];
     const p = c.call('next', []);
@@ -296,7 +296,7 @@ describe('client-settle: call timeouts', () => {
     conn.send({ msg: 'result', id: m.id, result: { id: 'user-1', token: 'resume-token' } });
     await login;
     conn.terminate();
-    const conn2 = (await waitFor<[ScriptConnection]>(s, 'connection'))[0];
+    const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
     const resume = await conn2.next('method');
     assert.equal(resume.method, 'login');
     const after = c.call('after.reconnect', [], { timeout: 0 });

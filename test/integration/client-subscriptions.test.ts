@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DdpError } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
-import { waitFor, waitUntil, record, settle, withTimeout } from '../support/wait';
+import { waitForEvent, waitUntil, record, settle, withTimeout } from '../support/wait';
 import { newClient, connectedClient, trapUnhandled, nextTurn } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -18,7 +18,7 @@ describe('client-subscriptions', () => {
   test('subscribe returns an id; the callback runs on ready with no error; `ready` lists the id', T, async (t) => {
     server.store.set('subs-a', 'd1', { v: 1 });
     const c = await connectedClient(t, server.url);
-    const readyEvents = record<[string[]]>(c as any, 'ready');
+    const readyEvents = record(c, 'ready');
     let id = '';
     const err = await new Promise<Error | undefined>((resolve) => {
       id = c.subscribe('docs', ['subs-a'], (e) => resolve(e));
@@ -41,7 +41,7 @@ describe('client-subscriptions', () => {
     const c = await connectedClient(t, server.url);
     const conn = server.connectionCount - 1;
     const id = c.subscribe('params', ['frame', 2, { k: [true] }]);
-    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id) });
+    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(id) });
     const subs = server.received.filter((m) => m.connection === conn && m.msg.msg === 'sub').map((m) => m.msg);
     assert.deepEqual(subs, [{ msg: 'sub', id, name: 'params', params: ['frame', 2, { k: [true] }] }]);
     assert.deepEqual(c.collections.get('params')?.get('frame'), { args: ['frame', 2, { k: [true] }] });
@@ -56,7 +56,7 @@ describe('client-subscriptions', () => {
 
   test('unknown publication: nosub with error 404, passed to the callback and the nosub event', T, async (t) => {
     const c = await connectedClient(t, server.url);
-    const nosub = waitFor<[string, Error | undefined]>(c as any, 'nosub');
+    const nosub = waitForEvent(c, 'nosub');
     let id = '';
     const err = await new Promise<Error | undefined>((resolve) => {
       id = c.subscribe('no-such-publication', [], (e) => resolve(e));
@@ -109,7 +109,7 @@ describe('client-subscriptions', () => {
     const order: string[] = [];
     c.on('removed', (coll, docId) => coll === 'subs-u' && order.push(`removed ${docId}`));
     c.on('nosub', (nid, e) => nid === id && order.push(`nosub ${e === undefined ? 'ok' : 'error'}`));
-    const nosub = waitFor(c as any, 'nosub', { filter: (nid: string) => nid === id });
+    const nosub = waitForEvent(c, 'nosub', { filter: (nid: string) => nid === id });
     c.unsubscribe(id);
     await nosub;
     assert.deepEqual(order.slice().sort(), ['nosub ok', 'removed u1', 'removed u2']);
@@ -143,8 +143,8 @@ describe('client-subscriptions', () => {
       });
     const one = await ready('docs', ['subs-o']);
     await ready('all', []);
-    const removed = record(c as any, 'removed');
-    const nosub = waitFor(c as any, 'nosub', { filter: (nid: string) => nid === one });
+    const removed = record(c, 'removed');
+    const nosub = waitForEvent(c, 'nosub', { filter: (nid: string) => nid === one });
     c.unsubscribe(one);
     await nosub;
     assert.deepEqual(
@@ -197,7 +197,7 @@ describe('client-subscriptions', () => {
     const conn = server.connectionCount - 1;
     const when = new Date(Date.UTC(2022, 1, 3));
     const id = c.subscribe('params', ['dated', when]);
-    await waitFor(c as any, 'ready', { filter: (ids: string[]) => ids.includes(id) });
+    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(id) });
     const sub = server.received.find((m) => m.connection === conn && m.msg.msg === 'sub')!.msg;
     assert.ok(sub.params[1] instanceof Date, 'the server decoded a Date: the client sent {$date}');
     const doc = c.collections.get('params')?.get('dated') as { args: unknown[] };
@@ -216,7 +216,7 @@ describe('client-subscriptions', () => {
     const b = c.subscribe('b', [], (e) => got.push(`b:${e ?? 'ok'}`));
     await conn.next('sub');
     await conn.next('sub');
-    const ready = waitFor(c as any, 'ready');
+    const ready = waitForEvent(c, 'ready');
     conn.send({ msg: 'ready', subs: [a, b] });
     const [ids] = await ready;
     assert.deepEqual(ids, [a, b]);

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScriptServer } from '../support/scriptServer';
 import { startRealServer } from '../support/realServer';
-import { record, expectNoEvent, settle, waitFor } from '../support/wait';
+import { record, expectNoEvent, settle, waitForEvent } from '../support/wait';
 import { newClient } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -13,8 +13,8 @@ describe('client-versions', () => {
     t.after(() => s.close());
     // A long backoff proves the retry after `failed` does not wait for it.
     const c = newClient(t, s.url, { autoReconnectTimeout: 4000, maxReconnectTimeout: 4000 });
-    const failed = record<[{ version?: string }]>(c as any, 'failed');
-    const mismatch = record(c as any, 'version_mismatch');
+    const failed = record(c, 'failed');
+    const mismatch = record(c, 'version_mismatch');
     const start = Date.now();
     await c.connect();
     assert.ok(Date.now() - start < 1500, 'the retry after `failed` is immediate, not a backoff');
@@ -55,7 +55,7 @@ describe('client-versions', () => {
     const s = await startScriptServer({ failVersion: '2' });
     t.after(() => s.close());
     const c = newClient(t, s.url, { autoReconnectTimeout: 10 });
-    const mismatch = record<[string[]]>(c as any, 'version_mismatch');
+    const mismatch = record(c, 'version_mismatch');
     const outcome = await settle(c.connect(), 2000);
     assert.equal(outcome.status, 'rejected');
     assert.ok((outcome as { reason: unknown }).reason instanceof Error);
@@ -63,7 +63,7 @@ describe('client-versions', () => {
     assert.ok(Array.isArray(mismatch.events[0][0]) && mismatch.events[0][0].length > 0, 'versions listed');
     assert.equal(c.status, 'failed');
     // No retry storm: with a 10 ms backoff, any retry would show within this window.
-    await expectNoEvent(c as any, 'connecting', 400);
+    await expectNoEvent(c, 'connecting', 400);
     assert.equal(s.connections.length, 1);
     assert.equal(mismatch.events.length, 1);
   });
@@ -80,7 +80,7 @@ describe('client-versions', () => {
     const outcome = await settle(p, 2000);
     assert.equal(outcome.status, 'rejected');
     assert.equal(c.status, 'failed');
-    await expectNoEvent(c as any, 'connecting', 300);
+    await expectNoEvent(c, 'connecting', 300);
     assert.equal(s.connections.length, 1);
   });
 
@@ -92,9 +92,9 @@ describe('client-versions', () => {
     const p = c.connect();
     p.catch(() => {});
     await s.nextConnection();
-    await waitFor(s, 'close');
+    await waitForEvent(s, 'close');
     // Let it misbehave for a bounded window, then count: a tight loop makes hundreds of sockets.
-    await expectNoEvent(c as any, 'connected', 500);
+    await expectNoEvent(c, 'connected', 500);
     assert.ok(s.connections.length <= 12, `${s.connections.length} connections in 0.5 s`);
   });
 
@@ -102,7 +102,7 @@ describe('client-versions', () => {
     const server = await startRealServer();
     t.after(() => server.close());
     const c = newClient(t, server.url);
-    const failed = record(c as any, 'failed');
+    const failed = record(c, 'failed');
     await c.connect();
     assert.equal(c.version, '1');
     assert.equal(failed.events.length, 0);

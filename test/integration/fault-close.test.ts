@@ -13,7 +13,7 @@ import { startRealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
 import { startProxy, type ProxyPair } from '../support/proxy';
 import { refusedPort } from '../support/clients';
-import { DdpClient } from '../../src/ddp';
+import { DdpClient, type DdpEventName } from '../../src/ddp';
 
 type State =
   | 'idle'
@@ -50,19 +50,19 @@ function resources(): Promise<string[]> {
   return new Promise((resolve) => setTimeout(() => resolve(process.getActiveResourcesInfo().sort()), 1));
 }
 
-function waitEvent(c: DdpClient, event: string, pred: (...a: any[]) => boolean = () => true, ms = 5000): Promise<void> {
+function waitEvent(c: DdpClient, event: DdpEventName, pred: (...a: any[]) => boolean = () => true, ms = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      c.off(event as any, on);
+      c.off(event, on);
       reject(new Error(`child: no '${event}' within ${ms} ms (status ${c.status})`));
     }, ms);
     const on = (...a: any[]) => {
       if (!pred(...a)) return;
       clearTimeout(timer);
-      c.off(event as any, on);
+      c.off(event, on);
       resolve();
     };
-    c.on(event as any, on);
+    c.on(event, on);
   });
 }
 
@@ -163,7 +163,7 @@ async function child(state: State, url: string): Promise<void> {
   const eventsAfterClose: string[] = [];
   const events = ['connecting', 'connected', 'reconnected', 'reconnecting', 'status', 'socket_closed'] as const;
   c.close();
-  for (const e of events) c.on(e as any, (...a: unknown[]) => eventsAfterClose.push(`${e} ${JSON.stringify(a)}`));
+  for (const e of events) c.on(e, (...a: unknown[]) => eventsAfterClose.push(`${e} ${JSON.stringify(a)}`));
   const statusAfterClose = c.status;
   const started = Date.now();
   let after = await resources();

@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startProxy, type ProxyPair } from '../support/proxy';
-import { waitFor, waitUntil, settle } from '../support/wait';
+import { waitForEvent, waitUntil, settle } from '../support/wait';
 import { newClient, trapUnhandled } from '../support/clients';
 import { DdpConnectionError, type DdpClient } from '../../src/ddp';
 
@@ -115,7 +115,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     // Second cut: while the re-sent subscription is refilling the data set (2,000 to about 4,000 documents in).
     const pair2 = await next;
     holdAfter(pair2, 400_000);
-    await waitFor(c as any, 'connected', { timeout: 10_000 });
+    await waitForEvent(c, 'connected', { timeout: 10_000 });
     const base = addedFrames;
     await waitUntil(() => addedFrames >= base + 2000, 30_000, { message: 'resubscription stalled' });
     pair2.cut('during resubscribe');
@@ -159,7 +159,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     // The wait method goes out only once the two in flight are answered; it is queued now, with the echo behind it.
     assert.equal(slowStarted.has('waiting'), false);
 
-    const drop = waitFor(c as any, 'socket_closed', { timeout: 5000 });
+    const drop = waitForEvent(c, 'socket_closed', { timeout: 5000 });
     proxy.cutAll('during calls');
     await drop;
     // Calls made while the connection is down wait for the next one.
@@ -171,7 +171,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     assert.equal((plainOutcome as any).reason.code, 'CONNECTION_LOST');
     assert.match((plainOutcome as any).reason.message, /slow/);
 
-    await waitFor(c as any, 'reconnected', { timeout: 10_000 });
+    await waitForEvent(c, 'reconnected', { timeout: 10_000 });
     // The retried call is sent again on the new connection (same id) and runs again there.
     const sentRetried = () => s.received.filter((m) => m.msg.msg === 'method' && m.msg.params?.[0] === 'retried');
     await waitUntil(() => sentRetried().length === 2, 5000, { message: 'retried call was not re-sent' });
@@ -198,7 +198,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     t.after(() => proxy.close());
     const c = newClient(t, proxy.url);
     await c.connect();
-    const started = waitFor(s.events, 'slow', { timeout: 5000 });
+    const started = waitForEvent(s.events, 'slow', { timeout: 5000 });
     const waiting = c.call('slow', ['w'], { wait: true });
     const behind = [c.call('echo', [1]), c.call('echo', [2]), c.call('echo', [3])];
     await started;
@@ -275,7 +275,7 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     const subId = c.subscribe('docs', ['small']);
     await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
     proxy.refuseNew = true;
-    const dropped = waitFor(c as any, 'socket_closed', { timeout: 5000 });
+    const dropped = waitForEvent(c, 'socket_closed', { timeout: 5000 });
     proxy.cutAll();
     await dropped;
     const calls = Array.from({ length: 20 }, (_, i) => c.call('echo', [i]));

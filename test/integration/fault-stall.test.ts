@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRealServer } from '../support/realServer';
 import { startProxy, type Direction } from '../support/proxy';
-import { waitFor, waitUntil, settle, expectNoEvent } from '../support/wait';
+import { waitForEvent, waitUntil, settle, expectNoEvent } from '../support/wait';
 import { newClient, trapUnhandled } from '../support/clients';
 import { DdpConnectionError } from '../../src/ddp';
 
@@ -37,7 +37,7 @@ describe('fault-stall: a connection that stays open but carries nothing', () => 
       const subId = c.subscribe('docs', ['items']);
       await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
       // Let a heartbeat round or two pass on a healthy link first: no drop.
-      await expectNoEvent(c as any, 'status', 3 * INTERVAL);
+      await expectNoEvent(c, 'status', 3 * INTERVAL);
       assert.equal(c.status, 'connected');
 
       const stalledPair = [...proxy.pairs][0];
@@ -49,7 +49,7 @@ describe('fault-stall: a connection that stays open but carries nothing', () => 
       s.store.set('items', 'during-stall', { n: -1 });
       s.store.remove('items', 'i0');
 
-      const [code] = await waitFor<[number, string]>(c as any, 'socket_closed', { timeout: INTERVAL + TIMEOUT + 3000 });
+      const [code] = await waitForEvent(c, 'socket_closed', { timeout: INTERVAL + TIMEOUT + 3000 });
       const closedAt = Date.now();
       // Never later than interval + timeout after the last frame, which came no later than the stall...
       assert.ok(
@@ -66,7 +66,7 @@ describe('fault-stall: a connection that stays open but carries nothing', () => 
       assert.ok((outcome as any).reason instanceof DdpConnectionError);
 
       // The next connection flows (the proxy stalls only the old pair): resubscribed, data caught up.
-      await waitFor(c as any, 'reconnected', { timeout: 5000 });
+      await waitForEvent(c, 'reconnected', { timeout: 5000 });
       await waitUntil(
         () => c.collections.get('items')?.has('during-stall') && !c.collections.get('items')?.has('i0'),
         5000,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { RawFrame } from '../../src/ddp';
 import { Tap, type TapClient } from '../../src/core/tap';
 import { startDemoServer, type DemoServer } from '../demo/server';
-import { waitFor, waitUntil } from '../support/wait';
+import { waitForEvent, waitUntil } from '../support/wait';
 import { newClient, refusedPort } from '../support/clients';
 
 const T = { timeout: 10_000 };
@@ -62,7 +62,7 @@ describe('inspector tap', () => {
     const c = newClient(t, tap.url);
     await c.connect();
     const first = tap.clients[0];
-    const reconnected = waitFor(c, 'reconnected', { timeout: 8000 });
+    const reconnected = waitForEvent(c, 'reconnected', { timeout: 8000 });
     await demo.stop();
     await demo.start();
     await reconnected;
@@ -77,7 +77,7 @@ describe('inspector tap', () => {
     const tap = await Tap.start({ target: demo.url });
     const c = newClient(t, tap.url, { autoReconnect: false });
     await c.connect();
-    const closed = waitFor(c, 'socket_closed', { timeout: 5000 });
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
     await tap.stop();
     await closed;
     assert.equal(tap.clients[0].state, 'closed');
@@ -88,7 +88,7 @@ describe('inspector tap', () => {
   test('an unreachable server closes the app\'s socket with a reason, and the entry says why', T, async (t) => {
     const tap = await startTap(t, `ws://127.0.0.1:${await refusedPort()}/websocket`);
     const c = newClient(t, tap.url, { autoReconnect: false });
-    const closed = waitFor<[number, string]>(c, 'socket_closed', { timeout: 5000 });
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
     await assert.rejects(c.connect());
     const [code, reason] = await closed;
     assert.equal(code, 1011);

@@ -29,7 +29,7 @@ export async function connectedClient(t: TestContext, url: string, options: DdpC
 
 /** Records protocol errors so a test can assert there were none (or some). */
 export function protocolErrors(c: DdpClient): Recorder<[string, string]> {
-  return record<[string, string]>(c as any, 'protocol_error');
+  return record(c, 'protocol_error');
 }
 
 /**

@@ -1,4 +1,10 @@
 // Bounded waits for tests. Never sleep to synchronise: wait for an event or a condition, with a deadline.
+// Given a DdpClient, the event name is checked and the listener arguments are typed from DdpClientEvents;
+// any other emitter (the script server, a proxy) gets the untyped form with explicit argument types.
+
+import type { DdpClient, DdpClientEvents } from '../../src/ddp';
+
+type ClientEvent = keyof DdpClientEvents;
 
 export interface EmitterLike {
   on(event: string, listener: (...args: any[]) => void): unknown;
@@ -21,14 +27,36 @@ function detach(emitter: EmitterLike, event: string, listener: (...args: any[]) 
 }
 
 /**
+ * An emitter without an event map (the script server, a proxy). A DdpClient is excluded so that it always takes the
+ * typed overloads, where a misspelt event name is a compile error.
+ */
+export type UntypedEmitter = EmitterLike & { readonly collections?: never };
+
+/** DdpClient's `on`/`off` are typed per event, so it is not an EmitterLike to TypeScript; at run time it is one. */
+function asEmitter(emitter: EmitterLike | DdpClient): EmitterLike {
+  return emitter as unknown as EmitterLike;
+}
+
+/**
  * Resolves with the listener arguments of the first `event` (passing `filter`) emitted after the call.
  * Rejects after `timeout` ms.
  */
-export function waitFor<A extends unknown[] = any[]>(
-  emitter: EmitterLike,
+export function waitForEvent<E extends ClientEvent>(
+  client: DdpClient,
+  event: E,
+  options?: WaitForOptions<DdpClientEvents[E]>,
+): Promise<DdpClientEvents[E]>;
+export function waitForEvent<A extends unknown[] = any[]>(
+  emitter: UntypedEmitter,
+  event: string,
+  options?: WaitForOptions<A>,
+): Promise<A>;
+export function waitForEvent<A extends unknown[]>(
+  source: EmitterLike | DdpClient,
   event: string,
   options: WaitForOptions<A> = {},
 ): Promise<A> {
+  const emitter = asEmitter(source);
   const timeout = options.timeout ?? 2000;
   return new Promise<A>((resolve, reject) => {
     const listener = (...args: any[]) => {
@@ -110,8 +138,14 @@ export interface Recorder<A extends unknown[] = any[]> {
   stop(): void;
 }
 
+/** The name used before waitForEvent: kept so branches written against it still compile. */
+export const waitFor = waitForEvent;
+
 /** Records every `event` from now on. */
-export function record<A extends unknown[] = any[]>(emitter: EmitterLike, event: string): Recorder<A> {
+export function record<E extends ClientEvent>(client: DdpClient, event: E): Recorder<DdpClientEvents[E]>;
+export function record<A extends unknown[] = any[]>(emitter: UntypedEmitter, event: string): Recorder<A>;
+export function record<A extends unknown[]>(source: EmitterLike | DdpClient, event: string): Recorder<A> {
+  const emitter = asEmitter(source);
   const events: A[] = [];
   const times: number[] = [];
   const listener = (...args: any[]) => {
@@ -133,8 +167,14 @@ export function record<A extends unknown[] = any[]>(emitter: EmitterLike, event:
   };
 }
 
+/** One entry of recordAll's log: the event name, then its listener arguments. */
+export type ClientLogEntry<E extends ClientEvent> = { [K in E]: [K, ...DdpClientEvents[K]] }[E];
+
 /** Records every event a client-like emitter emits, across all the given names, in one ordered log. */
-export function recordAll(emitter: EmitterLike, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void } {
+export function recordAll<E extends ClientEvent>(client: DdpClient, events: readonly E[]): { log: Array<ClientLogEntry<E>>; stop(): void };
+export function recordAll(emitter: UntypedEmitter, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void };
+export function recordAll(source: EmitterLike | DdpClient, events: readonly string[]): { log: Array<[string, ...unknown[]]>; stop(): void } {
+  const emitter = asEmitter(source);
   const log: Array<[string, ...unknown[]]> = [];
   const listeners = events.map((name) => {
     const l = (...args: unknown[]) => log.push([name, ...args]);
@@ -153,12 +193,20 @@ export function recordAll(emitter: EmitterLike, events: string[]): { log: Array<
  * Observes `emitter` for `ms` and rejects if `event` (passing `filter`) happens meanwhile.
  * This asserts an absence over a bounded window; it is not used to order anything.
  */
+export function expectNoEvent<E extends ClientEvent>(
+  client: DdpClient,
+  event: E,
+  ms: number,
+  filter?: (...args: DdpClientEvents[E]) => boolean,
+): Promise<void>;
+export function expectNoEvent(emitter: UntypedEmitter, event: string, ms: number, filter?: (...args: any[]) => boolean): Promise<void>;
 export function expectNoEvent(
-  emitter: EmitterLike,
+  source: EmitterLike | DdpClient,
   event: string,
   ms: number,
   filter?: (...args: any[]) => boolean,
 ): Promise<void> {
+  const emitter = asEmitter(source);
   return new Promise((resolve, reject) => {
     const listener = (...args: any[]) => {
       if (filter && !filter(...args)) return;

@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
-import { waitFor, settle } from '../support/wait';
+import { waitForEvent, settle } from '../support/wait';
 import { newClient, trapUnhandled } from '../support/clients';
 import { stringifyEJSON, type DdpClient } from '../../src/ddp';
 import type { TestContext } from 'node:test';
@@ -26,7 +26,7 @@ async function setup(t: TestContext, options: Parameters<typeof newClient>[2] = 
 
 /** Sends frames and a sentinel; resolves once the client processed them all. */
 async function feed(c: DdpClient, conn: ScriptConnection, frames: string[], tag: string, timeout = 20_000): Promise<void> {
-  const done = waitFor(c as any, 'updated', { timeout, filter: (ids: string[]) => ids[0] === tag, message: `sentinel ${tag}` });
+  const done = waitForEvent(c, 'updated', { timeout, filter: (ids: string[]) => ids[0] === tag, message: `sentinel ${tag}` });
   for (const f of frames) conn.send(f);
   conn.send({ msg: 'updated', methods: [tag] });
   await done;
@@ -53,8 +53,8 @@ describe('hostile-limits: frames at and past the limits', () => {
     const sub = c.subscribe('things', []);
     const subMsg = await conn.next('sub');
     conn.sendAll([{ msg: 'added', collection: 'things', id: 't1', fields: { n: 1 } }, { msg: 'ready', subs: [subMsg.id] }]);
-    await waitFor(c as any, 'ready');
-    const closed = waitFor<[number, string]>(c as any, 'socket_closed', { timeout: 5000 });
+    await waitForEvent(c, 'ready');
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
     // A valid DDP frame, just over the limit.
     const pad = 'x'.repeat(1024 * 1024);
     conn.send(JSON.stringify({ msg: 'added', collection: 'things', id: 'huge', fields: { pad } }));
@@ -70,7 +70,7 @@ describe('hostile-limits: frames at and past the limits', () => {
     assert.equal(resub.id, sub);
     assert.equal(c.collections.get('things')?.get('t1')?.n, 1);
     conn2.sendAll([{ msg: 'added', collection: 'things', id: 't1', fields: { n: 2 } }, { msg: 'ready', subs: [sub] }]);
-    await waitFor(c as any, 'ready', { timeout: 5000 });
+    await waitForEvent(c, 'ready', { timeout: 5000 });
     assert.equal(c.collections.get('things')?.get('t1')?.n, 2);
     assert.equal(c.collections.get('things')?.has('huge'), false);
     await carriesOn(c, conn2, 'after-oversized');
@@ -88,14 +88,14 @@ describe('hostile-limits: frames at and past the limits', () => {
 
   test('the default maxPayload is 64 MiB: a frame of 64 MiB + 1 byte closes the socket, the client carries on', T, async (t) => {
     const { s, c, conn } = await setup(t);
-    const closed = waitFor<[number, string]>(c as any, 'socket_closed', { timeout: 20_000 });
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 20_000 });
     conn.send('z'.repeat(64 * 1024 * 1024 + 1));
     const [code, reason] = await closed;
     assert.equal(await conn.waitClosed(5000), 1009, 'the server did not get a 1009 close frame');
     assert.ok([1009, 1006].includes(code), `socket_closed code ${code}`);
     assert.match(reason, /max payload size exceeded/i);
     const conn2 = await s.nextConnection(5000);
-    await waitFor(c as any, 'connected', { timeout: 5000 }).catch(() => undefined);
+    await waitForEvent(c, 'connected', { timeout: 5000 }).catch(() => undefined);
     assert.equal(c.status, 'connected');
     await carriesOn(c, conn2, 'after-64mib');
   });

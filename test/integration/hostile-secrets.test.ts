@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startScriptServer, type ScriptConnection } from '../support/scriptServer';
-import { waitFor, waitUntil, settle } from '../support/wait';
+import { waitForEvent, waitUntil, settle } from '../support/wait';
 import { newClient } from '../support/clients';
 import type { DdpClient } from '../../src/ddp';
 import type { TestContext } from 'node:test';
@@ -31,7 +31,7 @@ async function capture(t: TestContext, url: string): Promise<Captured> {
   const texts: string[] = [];
   const c = newClient(t, url, { debug: (line) => lines.push(line) });
   for (const e of ['protocol_error', 'login', 'logout', 'socket_closed', 'nosub', 'failed', 'reconnecting'] as const) {
-    c.on(e as any, (...args: unknown[]) => texts.push(`${e} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack}` : typeof a === 'string' ? a : safe(a))).join(' ')}`));
+    c.on(e, (...args: unknown[]) => texts.push(`${e} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack}` : typeof a === 'string' ? a : safe(a))).join(' ')}`));
   }
   await c.connect();
   return { c, lines, texts };
@@ -86,7 +86,7 @@ describe('hostile-secrets: no password, digest or token in debug lines, protocol
 
     // Reconnect: the client resumes with TOKEN1 and gets TOKEN2 back.
     const conn0 = s.last!;
-    const resumed = waitFor(c as any, 'reconnected', { timeout: 5000 });
+    const resumed = waitForEvent(c, 'reconnected', { timeout: 5000 });
     conn0.terminate();
     await resumed;
     await waitUntil(() => s.messages('method').some((m) => m.params?.[0]?.resume === TOKEN1), 5000, { message: 'no resume login' });
@@ -115,14 +115,14 @@ describe('hostile-secrets: no password, digest or token in debug lines, protocol
     const m = await conn.next('method');
     // What Meteor's server does with a message it cannot handle: it sends it back.
     conn.send({ msg: 'error', reason: 'Match failed', offendingMessage: m });
-    const [problem, frame] = await waitFor<[string, string]>(c as any, 'protocol_error', { timeout: 5000 });
+    const [problem, frame] = await waitForEvent(c, 'protocol_error', { timeout: 5000 });
     assert.match(problem, /Match failed/);
     assert.deepEqual([...leaks(lines, 'debug line'), ...leaks(texts, 'protocol_error'), ...leaks([frame], 'protocol_error frame')], []);
     const resume = c.loginWithToken(TOKEN1);
     resume.catch(() => undefined);
     const m2 = await conn.next('method');
     conn.send({ msg: 'error', reason: 'Match failed', offendingMessage: m2 });
-    const [, frame2] = await waitFor<[string, string]>(c as any, 'protocol_error', { timeout: 5000 });
+    const [, frame2] = await waitForEvent(c, 'protocol_error', { timeout: 5000 });
     assert.deepEqual(leaks([frame2], 'protocol_error frame (resume)'), []);
   });
 
@@ -134,7 +134,7 @@ describe('hostile-secrets: no password, digest or token in debug lines, protocol
     // Cut off inside the token, as a broken proxy or a frame limit would.
     conn.send(`{"msg":"result","id":"1","result":{"id":"user-1","token":"${TOKEN1}`);
     conn.send(`{"msg":"result","id":"1","result":{"id":"user-1","token":"${TOKEN1}"`);
-    await waitFor(c as any, 'protocol_error', { timeout: 5000 });
+    await waitForEvent(c, 'protocol_error', { timeout: 5000 });
     await feedSentinel(c, conn);
     assert.deepEqual([...leaks(lines, 'debug line'), ...leaks(texts, 'protocol_error')], []);
   });
@@ -152,7 +152,7 @@ describe('hostile-secrets: no password, digest or token in debug lines, protocol
 });
 
 async function feedSentinel(c: DdpClient, conn: ScriptConnection): Promise<void> {
-  const done = waitFor(c as any, 'updated', { timeout: 5000, filter: (ids: string[]) => ids[0] === 'sentinel' });
+  const done = waitForEvent(c, 'updated', { timeout: 5000, filter: (ids: string[]) => ids[0] === 'sentinel' });
   conn.send({ msg: 'updated', methods: ['sentinel'] });
   await done;
 }
