@@ -21,8 +21,8 @@ import { EMPTY_FILTER } from '../src/presentation/inspector/filter';
 import { FrameList } from '../src/presentation/inspector/frameList';
 import type { WireFrame } from '../src/presentation/inspector/frames';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { addedFrame } = require('./workloads') as { addedFrame(i: number): Record<string, unknown> };
+ 
+const { addedFrame } = require('./workloads') as { addedFrame: (i: number) => Record<string, unknown> };
 
 const ROUNDS = Number(process.env.INSPECTOR_ROUNDS ?? 3);
 const N = 100_000;

@@ -91,6 +91,7 @@ async function serverMain(): Promise<void> {
     activeMs: activeMs + (running ? Date.now() - runningSince : 0),
     cuts,
   });
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches and replies to every error itself
   process.on('message', async (m: Command) => {
     const reply = (r: ReplyBody) => process.send!({ id: m.id, ...r });
     try {

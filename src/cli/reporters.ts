@@ -137,7 +137,7 @@ export function tapReporter(write: (text: string) => void): Reporter {
 /** XML text: escaped, and without the characters XML 1.0 cannot hold at all. */
 export function xml(text: string): string {
   return text
-    // eslint-disable-next-line no-control-regex
+     
     .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -8,7 +8,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (Array.isArray(value) || value instanceof Date || value instanceof Uint8Array || value instanceof RegExp) return false;
   if (isCustomEjson(value)) return false;
   if (isRawTyped(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
@@ -46,7 +46,7 @@ export function truncate(text: string, max: number): string {
 /** A deep copy of `value` with secret-looking keys (password, digest, resume, token...) replaced by "***". */
 export function redactSecrets<T>(value: T, depth = 0): T {
   if (depth > 50) return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as unknown as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactSecrets(v, depth + 1)) as unknown as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {

@@ -49,7 +49,9 @@ export function describeError(err: unknown): string {
 
 function errorText(err: unknown): string {
   if (err === undefined || err === null) return 'unknown error';
-  if (typeof err !== 'object') return maskSecrets(String(err));
+  if (typeof err === 'string') return maskSecrets(err);
+  if (typeof err === 'number' || typeof err === 'boolean' || typeof err === 'bigint') return String(err);
+  if (typeof err !== 'object') return 'unknown error';
   const e = err as ErrorLike;
   let text: string;
   if (e.error !== undefined && (typeof e.error === 'string' || typeof e.error === 'number')) {
@@ -59,7 +61,9 @@ function errorText(err: unknown): string {
     text = e.message;
     if (typeof e.code === 'string' && !text.includes(e.code)) text += ` (${e.code})`;
   } else {
-    text = String(err);
+    // An object without a message: its own toString when it has one, else "[object Object]" as before.
+    text = Object.prototype.toString.call(err);
+    if (typeof (err as { toString?: unknown }).toString === 'function') text = (err as { toString(): string }).toString();
   }
   return maskSecrets(text);
 }

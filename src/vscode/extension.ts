@@ -1,6 +1,5 @@
 // Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
 import * as vscode from 'vscode';
-import { normalizeUrl } from '../ddp';
 import { serverUrl } from '../core/connectionUrl';
 import { parseConnections, readSettings } from '../core/config';
 import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';

@@ -32,7 +32,7 @@ export async function until<T>(fn: () => Promise<T> | T, what: string, timeout =
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
       last = v;
     } catch (err) {
       last = err;

@@ -113,7 +113,7 @@ describe('client-catchup: it always ends', () => {
     const { s, c, c1, things, other } = await withReadySubs(t);
     const c2 = await reconnect(s, c1);
     reviveOther(c2, other);
-    await c2.send({ msg: 'ping', id: 'barrier' });
+    c2.send({ msg: 'ping', id: 'barrier' });
     await c2.next('pong');
     c.unsubscribe(things);
     await c2.next('unsub');

@@ -229,7 +229,7 @@ describe('client-close: close() is final', () => {
     c.close();
     assert.equal(((await settle(call)) as { reason: DdpConnectionError }).reason.code, 'CLOSED');
     assert.ok(subError instanceof DdpConnectionError);
-    assert.equal((subError as DdpConnectionError).code, 'CLOSED');
+    assert.equal((subError).code, 'CLOSED');
     const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     const again = c.connect();
     const conn2 = (await connP)[0];
@@ -325,7 +325,7 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     });
     await conn.next('sub');
     conn.send({ msg: 'ready', subs: [id] });
-    c.call('m', [], () => {
+    void c.call('m', [], () => {
       throw new Error('call callback');
     });
     const m = await conn.next('method');

@@ -36,8 +36,8 @@ describe('client-data: real server', () => {
     assert.ok(coll && !(coll instanceof Map));
     assert.equal((coll as unknown as { delete?: unknown }).delete, undefined);
     assert.deepEqual([...coll].map(([id]) => id).sort(), ['x', 'y']);
-    assert.deepEqual([...coll!.keys()].sort(), ['x', 'y']);
-    assert.deepEqual(coll!.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+    assert.deepEqual([...coll.keys()].sort(), ['x', 'y']);
+    assert.deepEqual(coll.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
     assert.deepEqual(
       log.log.map((e) => e.slice(1, 3)).sort(),
       [
@@ -78,7 +78,7 @@ describe('client-data: real server', () => {
     assert.equal(id, 'doc');
     assert.equal(fields.a, 2);
     assert.ok(fields.c instanceof Date);
-    assert.equal((fields.c as Date).getTime(), 2);
+    assert.equal((fields.c).getTime(), 2);
     assert.equal(fields.fresh, 'new');
     assert.deepEqual(cleared, ['gone']);
     const doc = c.collections.get('data-c')!.get('doc')!;
@@ -310,7 +310,7 @@ describe('client-data: scripted frames', () => {
     await added;
     const ref = c.collections.get('oids')?.get('o')?.ref as { toJSONValue?: () => unknown; hexString?: string } | undefined;
     assert.ok(ref, 'document kept');
-    assert.equal(ref!.hexString ?? ref!.toJSONValue?.(), '0123456789abcdef01234567');
+    assert.equal(ref.hexString ?? ref.toJSONValue?.(), '0123456789abcdef01234567');
   });
 
   test('escaped keys ($escape) are unescaped', T, async (t) => {

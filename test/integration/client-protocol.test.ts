@@ -22,7 +22,7 @@ async function barrier(c: DdpClient, conn: ScriptConnection): Promise<string> {
 
 function prototypesClean(): void {
   for (const probe of [{}, Object.create(Object.prototype), [], new Map()]) {
-    assert.equal((probe as any).polluted, undefined, 'Object.prototype polluted');
+    assert.equal((probe).polluted, undefined, 'Object.prototype polluted');
   }
   assert.equal((Object.prototype as any).polluted, undefined);
   assert.equal((Array.prototype as any).polluted, undefined);

@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReconnectInfo } from '../../src/ddp/types';
 import { startRealServer } from '../support/realServer';
 import { startScriptServer } from '../support/scriptServer';
 import { waitForEvent, waitUntil, record, recordAll, expectNoEvent, settle } from '../support/wait';

@@ -72,7 +72,7 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
     const d = dir({ 'x.ddp': `CONNECT ${demo.url}\n### Add\nCALL math.add [2, 2]\n> expect result == 5\n### Still runs\nCALL math.add [1, 1]\n> expect result == 2\n` });
     const r = await cli(['run', 'x.ddp'], d);
     assert.equal(r.code, 1, r.out);
-    assert.match(r.out, /✗ Add \(\d+ ms\)\n\s+line 4: expect result == 5\n\s+expected: 5\n\s+actual:   4\n/);
+    assert.match(r.out, /✗ Add \(\d+ ms\)\n\s+line 4: expect result == 5\n\s+expected: 5\n\s+actual: {3}4\n/);
     assert.match(r.out, /✓ Still runs/);
     assert.match(r.out, /1 passed, 1 failed, 0 skipped/);
   });

@@ -78,7 +78,10 @@ async function child(state: State, url: string): Promise<void> {
     connectTimeout: 5000,
     debug: (line: string) => {
       debugLines.push(line);
-      for (const w of [...debugWaiters]) if (w.re.test(line)) (debugWaiters.splice(debugWaiters.indexOf(w), 1), w.resolve());
+      for (const w of [...debugWaiters]) if (w.re.test(line)) {
+        debugWaiters.splice(debugWaiters.indexOf(w), 1);
+        w.resolve();
+      }
     },
   };
   const sawLine = (re: RegExp) =>

@@ -242,7 +242,10 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
       });
       if (stage === 'connected-in-flight') {
         s.events.on('connection', () => {
-          for (const p of [...proxy.pairs]) if (p.index < 2) (cuts++, p.cut('connected in flight'));
+          for (const p of [...proxy.pairs]) if (p.index < 2) {
+            cuts++;
+            p.cut('connected in flight');
+          }
         });
       }
       const c = newClient(t, proxy.url);

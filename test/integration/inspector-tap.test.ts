@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RawFrame } from '../../src/ddp';
-import { Tap, type TapClient } from '../../src/core/tap';
+import { Tap } from '../../src/core/tap';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { waitForEvent, waitUntil } from '../support/wait';
 import { newClient, refusedPort } from '../support/clients';
@@ -53,7 +53,7 @@ describe('inspector tap', () => {
     const frames = tap.clients[0].capture.ring.range(0);
     const out = frames.find((f) => f.dir === 'out' && f.text.includes('"echo"'));
     assert.ok(out?.text === JSON.stringify({ msg: 'method', id: '1', method: 'echo', params: [value] }), 'recorded exactly');
-    assert.equal(out?.bytes, Buffer.byteLength(out!.text));
+    assert.equal(out?.bytes, Buffer.byteLength(out.text));
     assert.ok(frames.some((f) => f.dir === 'in' && f.text.includes(value)), 'the answer recorded with the value');
   });
 
@@ -94,6 +94,6 @@ describe('inspector tap', () => {
     assert.equal(code, 1011);
     assert.match(reason, /cannot reach/);
     await waitUntil(() => tap.clients[0]?.state === 'closed');
-    assert.match((tap.clients[0] as TapClient).closeReason ?? '', /cannot reach .*ECONNREFUSED/);
+    assert.match((tap.clients[0]).closeReason ?? '', /cannot reach .*ECONNREFUSED/);
   });
 });

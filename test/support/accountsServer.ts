@@ -5,9 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { DDPServer } = require('mongodb-livedata-server') as typeof import('mongodb-livedata-server');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { ClientSafeError } =
   require('mongodb-livedata-server/dist/meteor/ddp/livedata_server') as typeof import('mongodb-livedata-server/dist/meteor/ddp/livedata_server');
 

@@ -16,9 +16,9 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { DDPServer } = require('mongodb-livedata-server') as typeof import('mongodb-livedata-server');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { ClientSafeError } =
   require('mongodb-livedata-server/dist/meteor/ddp/livedata_server') as typeof import('mongodb-livedata-server/dist/meteor/ddp/livedata_server');
 

@@ -34,7 +34,7 @@ export type UntypedEmitter = EmitterLike & { readonly collections?: never };
 
 /** DdpClient's `on`/`off` are typed per event, so it is not an EmitterLike to TypeScript; at run time it is one. */
 function asEmitter(emitter: EmitterLike | DdpClient): EmitterLike {
-  return emitter as unknown as EmitterLike;
+  return emitter;
 }
 
 /**
@@ -66,7 +66,7 @@ export function waitForEvent<A extends unknown[]>(
           ok = options.filter(...(args as A));
         } catch (err) {
           cleanup();
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
           return;
         }
       }
@@ -112,7 +112,7 @@ export function waitUntil<T>(
         lastError = err;
       }
       if (value) {
-        resolve(value as NonNullable<T>);
+        resolve(value);
         return;
       }
       if (Date.now() >= deadline) {
@@ -122,7 +122,7 @@ export function waitUntil<T>(
         );
         return;
       }
-      setTimeout(check, interval);
+      setTimeout(() => void check(), interval);
     };
     void check();
   });

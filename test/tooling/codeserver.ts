@@ -181,8 +181,8 @@ export async function startCodeServer(
     if (output.length > 200_000) output = output.slice(-100_000);
     if (opts.echo) process.stderr.write(d);
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const killGroup = () => {
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       try {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ICruiseResult } from 'dependency-cruiser';
 
 const REPO = path.resolve(__dirname, '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const config = require(path.join(REPO, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: object };
 
 async function violations(root: string, tsConfig?: string): Promise<string[]> {
@@ -25,7 +25,7 @@ async function violations(root: string, tsConfig?: string): Promise<string[]> {
         ruleSet: { forbidden: config.forbidden } as never,
         validate: true,
         tsConfig: tsConfig ? { fileName: tsConfig } : undefined,
-      } as never,
+      },
     );
     const output = result.output as ICruiseResult;
     return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);

@@ -183,7 +183,7 @@ describe('ddp order: reconciling after a reconnect', () => {
         const moves = changes.filter((c) => c.type === 'movedBefore').length;
         assert.equal(moves, kept.length - inPlace);
         for (const c of changes) {
-          if (c.type === 'changed') assert.notEqual(c.fields.v, (before.indexOf(c.id) % 2) as number);
+          if (c.type === 'changed') assert.notEqual(c.fields.v, (before.indexOf(c.id) % 2));
         }
       }),
       params(3000),

@@ -11,7 +11,6 @@ import { environmentVariables, parseEnvironments } from '../../src/core/ddpFile/
 import { dotenvFor } from '../../src/core/ddpFile/dotenv';
 import { evaluate, type Collections, type Outcome } from '../../src/core/ddpFile/assertions';
 import { parseAssertion } from '../../src/core/ddpFile/parser';
-import type { Assertion } from '../../src/core/ddpFile/ast';
 
 function resolver(opts: { file?: string; env?: Record<string, unknown>; dotenv?: Record<string, string>; results?: Map<string, RequestResult> } = {}) {
   const file = parseDdp(opts.file ?? '');
@@ -119,7 +118,7 @@ describe('.ddp assertions', () => {
   const check = (text: string, outcome: Outcome, r = resolver()) => {
     const a = parseAssertion(text, 1);
     assert.ok(!('message' in a), 'message' in a ? a.message : '');
-    return evaluate(a as Assertion, outcome, collections, r);
+    return evaluate(a, outcome, collections, r);
   };
   const ok = { result: { id: 'u1', n: 5, list: [1, { a: 2 }], text: 'Hello world', when: new Date(10) }, duration: 40 };
   const failed = { error: { error: 'demo-failure', reason: 'This method always fails (on purpose)', details: 'x' }, duration: 3 };

@@ -124,7 +124,7 @@ describe('explorer params parsing', () => {
     assert.ok(r.ok);
     if (r.ok) {
       assert.ok(r.params[0] instanceof Date);
-      assert.equal((r.params[0] as Date).getTime(), 0);
+      assert.equal((r.params[0]).getTime(), 0);
       assert.ok(r.params[1] instanceof Uint8Array);
     }
   });

@@ -21,7 +21,7 @@ import { callErrorNotification } from '../../src/presentation/errorMessages';
 import { DdpError } from '../../src/ddp';
 
 // VS Code 1.139's linkedText (notifications, input box prompts and validation messages), verbatim.
-const LINKED_TEXT = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+const LINKED_TEXT = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
 // VS Code's codicon pattern (quick pick labels, prompts, status bar text); `\$(` is its escape.
 const CODICON = /(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g;
 
@@ -138,7 +138,7 @@ describe('sanitize: hostile server strings in every sink', () => {
     const out = logMessage('[local] m → {\n  "a": "x"\n} (3 ms)');
     assert.deepEqual(out.split('\n'), ['[local] m → {', '    "a": "x"', '  } (3 ms)']);
     const forged = logMessage('[local] m → {\n2026-01-01 00:00:00.000 [info] fake\r\u001b[0m}');
-    for (const l of forged.split('\n').slice(1)) assert.match(l, /^  /);
+    for (const l of forged.split('\n').slice(1)) assert.match(l, /^ {2}/);
     assert.doesNotMatch(forged, /[\r\u001b]/);
   });
 

@@ -48,7 +48,7 @@ describe('inspector replay', () => {
     assert.equal(r?.kind, 'method');
     assert.equal(r?.name, 'math.add');
     assert.ok(r?.params[1] instanceof Date);
-    assert.equal(paramsText(r!.params), '[2,{"$date":0}]');
+    assert.equal(paramsText(r.params), '[2,{"$date":0}]');
     assert.deepEqual(replayOf('{"msg":"sub","id":"a","name":"tasks"}'), { kind: 'sub', name: 'tasks', params: [] });
   });
 

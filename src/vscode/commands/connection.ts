@@ -1,7 +1,6 @@
 // Connect, add, remove, disconnect, reconnect, refresh, show log, status bar actions.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { normalizeUrl } from '../../ddp';
 import type { ConnectionConfig } from '../../core/config';
 import { hasCredentials, serverUrl } from '../../core/connectionUrl';
 import type { Session } from '../../core/sessions';
@@ -159,12 +158,12 @@ function listAt(target: vscode.ConfigurationTarget): unknown[] {
   const i = vscode.workspace.getConfiguration('ddpExplorer').inspect<unknown>('connections');
   const own =
     target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
-  return Array.isArray(own) ? [...own] : savedList();
+  return Array.isArray(own) ? [...(own as unknown[])] : savedList();
 }
 
 function savedList(): unknown[] {
   const v = vscode.workspace.getConfiguration('ddpExplorer').get<unknown>('connections');
-  return Array.isArray(v) ? [...v] : [];
+  return Array.isArray(v) ? [...(v as unknown[])] : [];
 }
 
 export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {

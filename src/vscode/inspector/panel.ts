@@ -44,8 +44,8 @@ export class InspectorPanel implements vscode.Disposable {
     const received = panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
     const disposed = panel.onDidDispose(() => this.dispose());
     this.subscriptions.push(
-      () => received.dispose(),
-      () => disposed.dispose(),
+      () => void received.dispose(),
+      () => void disposed.dispose(),
       source.capture.onFrames(() => this.schedule()),
       source.onInfoChange(() => this.post({ type: 'source', source: source.info() })),
     );
@@ -178,7 +178,7 @@ export class InspectorPanel implements vscode.Disposable {
       saveLabel: 'Export Capture',
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(toJsonLines(frames, this.env.mask), 'utf8'));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(toJsonLines(frames, (text) => this.env.mask(text)), 'utf8'));
     flash(`DDP: ${frames.length} frames exported to ${target.fsPath}`, 5000);
   }
 

@@ -4,7 +4,7 @@ import './inspector.css';
 import { formatBytes } from '../../presentation/inspector/counters';
 import { EMPTY_FILTER, type FilterSpec } from '../../presentation/inspector/filter';
 import { FrameList } from '../../presentation/inspector/frameList';
-import { FRAME_TYPES, prettyFrame, type FrameType, type FrameView } from '../../presentation/inspector/frames';
+import { FRAME_TYPES, prettyFrame, type FrameType } from '../../presentation/inspector/frames';
 import { linkText } from '../../presentation/inspector/links';
 import { layoutSpans, spansOf } from '../../presentation/inspector/timeline';
 import type { HostMessage, SourceInfo, ViewMessage } from '../../presentation/inspector/protocol';
