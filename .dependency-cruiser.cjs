@@ -44,7 +44,8 @@ module.exports = {
     {
       name: 'cli-beside-adapter',
       severity: 'error',
-      comment: 'The CLI runs in plain Node (CI): it uses the protocol, the core and the view models, never the adapter.',
+      comment:
+        'The CLI runs in plain Node (CI): it uses the protocol, the core and the view models, never the adapter.',
       from: { path: '^src/cli/' },
       to: { path: '^src/', pathNot: '^src/(ddp|core|presentation|cli)/' },
     },
@@ -60,12 +61,16 @@ module.exports = {
       severity: 'error',
       comment: 'The installable library package declares ws and ejson as its only dependencies.',
       from: { path: '^src/ddp/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/',
+      },
     },
     {
       name: 'webview-uses-presentation-only',
       severity: 'error',
-      comment: 'Webview code runs in a browser page and talks to the extension by messages: of src it may use only the plain presentation modules.',
+      comment:
+        'Webview code runs in a browser page and talks to the extension by messages: of src it may use only the plain presentation modules.',
       from: { path: '^src/webview/' },
       to: { path: '^src/', pathNot: '^src/(webview|presentation)/' },
     },
@@ -99,7 +104,8 @@ module.exports = {
     {
       name: 'only-known-folders',
       severity: 'error',
-      comment: 'Every source file lives in one of the four layers, in the CLI beside the adapter, or in a webview bundle.',
+      comment:
+        'Every source file lives in one of the four layers, in the CLI beside the adapter, or in a webview bundle.',
       from: { path: '^src/', pathNot: '^src/(ddp|core|presentation|vscode|cli|webview)/' },
       to: {},
     },

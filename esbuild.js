@@ -25,7 +25,15 @@ const builds = [
   { ...common, entryPoints: ['src/ddp/index.ts'], outfile: 'dist/ddp.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The inspector's webview: a browser bundle (its stylesheet comes out next to it as inspector.css).
-  { ...common, platform: 'browser', target: 'chrome114', format: 'iife', external: [], entryPoints: ['src/webview/inspector/main.ts'], outfile: 'dist/webview/inspector.js' },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'chrome114',
+    format: 'iife',
+    external: [],
+    entryPoints: ['src/webview/inspector/main.ts'],
+    outfile: 'dist/webview/inspector.js',
+  },
 ];
 
 const LIB = {
@@ -96,7 +104,8 @@ async function libraryPackage() {
   const manifest = {
     name: LIB.name,
     version: root.version,
-    description: 'The DDP (Meteor) client of DDP Explorer for plain Node: auto-reconnect, EJSON, a live document store, typed events.',
+    description:
+      'The DDP (Meteor) client of DDP Explorer for plain Node: auto-reconnect, EJSON, a live document store, typed events.',
     license: root.license,
     keywords: ['ddp', 'meteor', 'websocket', 'client', 'ejson', 'rocket.chat'],
     engines: { node: '>=18' },

@@ -62,7 +62,12 @@ process.on('message', (m) => {
 (async () => {
   const t = process.hrtime.bigint();
   client = await adapter.create(url, onEvent, { subscribe: 'bench', collections: [DOCS, STREAM] });
-  process.send({ type: 'ready', label: adapter.label, store: adapter.store, setupMs: Number(process.hrtime.bigint() - t) / 1e6 });
+  process.send({
+    type: 'ready',
+    label: adapter.label,
+    store: adapter.store,
+    setupMs: Number(process.hrtime.bigint() - t) / 1e6,
+  });
 })().catch((err) => {
   process.send({ type: 'error', message: String((err && err.stack) || err) });
   process.exit(1);

@@ -21,7 +21,6 @@ import { EMPTY_FILTER } from '../src/presentation/inspector/filter';
 import { FrameList } from '../src/presentation/inspector/frameList';
 import type { WireFrame } from '../src/presentation/inspector/frames';
 
- 
 const { addedFrame } = require('./workloads') as { addedFrame: (i: number) => Record<string, unknown> };
 
 const ROUNDS = Number(process.env.INSPECTOR_ROUNDS ?? 3);
@@ -43,10 +42,23 @@ const gc = () => (global as { gc?: () => void }).gc?.();
 function captureCost(): void {
   const text = execFileSync(
     process.execPath,
-    [path.join(__dirname, 'run.js'), '--clients', 'ddp-explorer,ddp-explorer-capture', '--no-viewmodel', '--no-write', '--rounds', String(ROUNDS)],
+    [
+      path.join(__dirname, 'run.js'),
+      '--clients',
+      'ddp-explorer,ddp-explorer-capture',
+      '--no-viewmodel',
+      '--no-write',
+      '--rounds',
+      String(ROUNDS),
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  const row = (label: string) => text.split('\n').find((l) => l.startsWith(`| ${label} |`))?.split('|').map((c) => c.trim());
+  const row = (label: string) =>
+    text
+      .split('\n')
+      .find((l) => l.startsWith(`| ${label} |`))
+      ?.split('|')
+      .map((c) => c.trim());
   const plain = row('DdpClient (this project)');
   const captured = row('DdpClient + inspector capture');
   if (!plain || !captured) throw new Error(`bench/run.js printed no result rows:\n${text.slice(-2000)}`);
@@ -55,15 +67,22 @@ function captureCost(): void {
   const cpu = (s: string) => Number(s.replace(/\s*s$/, ''));
   out('### Capture cost (the client with an inspector open)');
   out('');
-  out(`${ROUNDS} rounds of bench/run.js's four phases (100,000 frames each), medians; the capture keeps 100,000 frames.`);
+  out(
+    `${ROUNDS} rounds of bench/run.js's four phases (100,000 frames each), medians; the capture keeps 100,000 frames.`,
+  );
   out('');
-  out('| Client | added msg/s | changed msg/s | removed msg/s | stream msg/s | all 4 phases msg/s | heap after added | CPU time |');
+  out(
+    '| Client | added msg/s | changed msg/s | removed msg/s | stream msg/s | all 4 phases msg/s | heap after added | CPU time |',
+  );
   out('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of [plain, captured]) out(`| ${r[1]} | ${r[3]} | ${r[4]} | ${r[5]} | ${r[6]} | ${r[7]} | ${r[10]} | ${r[11]} |`);
+  for (const r of [plain, captured])
+    out(`| ${r[1]} | ${r[3]} | ${r[4]} | ${r[5]} | ${r[6]} | ${r[7]} | ${r[10]} | ${r[11]} |`);
   const slower = (1 - k(captured[7]) / k(plain[7])) * 100;
   const cpuMore = (cpu(captured[11]) / cpu(plain[11]) - 1) * 100;
   out('');
-  out(`Throughput with capture: ${slower >= 0 ? `${slower.toFixed(0)} % lower` : `${(-slower).toFixed(0)} % higher`} (target: at most 10 % lower); CPU time ${cpuMore >= 0 ? '+' : ''}${cpuMore.toFixed(0)} %.`);
+  out(
+    `Throughput with capture: ${slower >= 0 ? `${slower.toFixed(0)} % lower` : `${(-slower).toFixed(0)} % higher`} (target: at most 10 % lower); CPU time ${cpuMore >= 0 ? '+' : ''}${cpuMore.toFixed(0)} %.`,
+  );
   out('');
 }
 
@@ -92,7 +111,9 @@ function capturePerFrame(): void {
     stop();
   }
   const us = (k: string) => `${Math.min(...runs[k]).toFixed(2)} µs`;
-  out('CPU per `added` frame, each step on its own (minimum of 7 runs of 100,000 frames; less sensitive to a busy machine):');
+  out(
+    'CPU per `added` frame, each step on its own (minimum of 7 runs of 100,000 frames; less sensitive to a busy machine):',
+  );
   out('');
   out('| Step | CPU per frame |');
   out('|---|---:|');
@@ -115,15 +136,25 @@ function captureMemory(): void {
   out('### Capture memory');
   out('');
   out(`100,000 frames of the \`added\` workload (${mb(bytes)} of frame text) in the ring:`);
-  out(`heap ${delta(after.heapUsed - before.heapUsed)}, outside the heap ${delta(after.arrayBuffers - before.arrayBuffers)} (target: at most +100 MB; RSS moves as the collector returns memory: ${delta(after.rss - before.rss)}).`);
+  out(
+    `heap ${delta(after.heapUsed - before.heapUsed)}, outside the heap ${delta(after.arrayBuffers - before.arrayBuffers)} (target: at most +100 MB; RSS moves as the collector returns memory: ${delta(after.rss - before.rss)}).`,
+  );
   out('');
 }
 
 function webviewWork(): void {
   const wire: WireFrame[] = [];
   for (let i = 0; i < N; i++) {
-    const text = JSON.stringify(i % 10 === 0 ? { msg: 'method', id: String(i), method: 'math.add', params: [i, 1] } : addedFrame(i));
-    wire.push({ seq: i + 1, at: 1_700_000_000_000 + i, dir: i % 10 === 0 ? 'out' : 'in', bytes: text.length, text: maskSecrets(text) });
+    const text = JSON.stringify(
+      i % 10 === 0 ? { msg: 'method', id: String(i), method: 'math.add', params: [i, 1] } : addedFrame(i),
+    );
+    wire.push({
+      seq: i + 1,
+      at: 1_700_000_000_000 + i,
+      dir: i % 10 === 0 ? 'out' : 'in',
+      bytes: text.length,
+      text: maskSecrets(text),
+    });
   }
   const times = { append: [] as number[], type: [] as number[], search: [] as number[], regex: [] as number[] };
   for (let r = 0; r < 5; r++) {
@@ -141,13 +172,15 @@ function webviewWork(): void {
     list.setFilter({ ...EMPTY_FILTER, text: 'Item 9+5\\b', regex: true });
     times.regex.push(performance.now() - t);
   }
-  out('### The webview\'s work for 100,000 frames');
+  out("### The webview's work for 100,000 frames");
   out('');
-  out('FrameList (src/presentation/inspector) in Node\'s V8, medians of 5; the webview runs the same code in Chromium.');
+  out("FrameList (src/presentation/inspector) in Node's V8, medians of 5; the webview runs the same code in Chromium.");
   out('');
   out('| Step | Time |');
   out('|---|---:|');
-  out(`| Receive 100,000 frames in batches of 5,000 (describe, link, count, index) | ${fmt(median(times.append))} ms |`);
+  out(
+    `| Receive 100,000 frames in batches of 5,000 (describe, link, count, index) | ${fmt(median(times.append))} ms |`,
+  );
   out(`| Filter to \`method\` frames | ${median(times.type).toFixed(1)} ms |`);
   out(`| Text search over every frame | ${median(times.search).toFixed(1)} ms |`);
   out(`| Regex search over every frame | ${median(times.regex).toFixed(1)} ms |`);
@@ -211,7 +244,10 @@ async function floodRate(url: string, server: { flood(ws: WebSocket): void }): P
 async function tap(): Promise<void> {
   const server = await instantServer();
   // The tap in its own process, as in VS Code (the extension host); the server and the client share this one.
-  const child = fork(path.join(__dirname, 'tap-child.ts'), [server.url], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'tap-child.ts'), [server.url], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const t = await new Promise<{ url: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string }));
     child.once('exit', (code) => reject(new Error(`the tap process exited (${code})`)));
@@ -236,18 +272,29 @@ async function tap(): Promise<void> {
   const rttTapped = median(tapped);
   out('### The tap');
   out('');
-  out(`A server that answers at once, on 127.0.0.1, and the client in one process, the tap in another (as in the extension host); ${ROUNDS} rounds, medians. The tap records every frame in its capture.`);
+  out(
+    `A server that answers at once, on 127.0.0.1, and the client in one process, the tap in another (as in the extension host); ${ROUNDS} rounds, medians. The tap records every frame in its capture.`,
+  );
   out('');
   out('| Measure | Direct | Through the tap | Target |');
   out('|---|---:|---:|---|');
-  out(`| Method round trip (median of 2,000 calls) | ${(rttDirect * 1000).toFixed(0)} µs | ${(rttTapped * 1000).toFixed(0)} µs | |`);
-  out(`| Added per frame (half the round-trip difference) | | ${(((rttTapped - rttDirect) / 2) * 1000).toFixed(0)} µs | under 1 ms |`);
-  out(`| 100,000 \`added\` frames to a raw WebSocket client | ${fmt(median(rateDirect))} frames/s | ${fmt(median(rateTapped))} frames/s | at least 20,000 frames/s |`);
+  out(
+    `| Method round trip (median of 2,000 calls) | ${(rttDirect * 1000).toFixed(0)} µs | ${(rttTapped * 1000).toFixed(0)} µs | |`,
+  );
+  out(
+    `| Added per frame (half the round-trip difference) | | ${(((rttTapped - rttDirect) / 2) * 1000).toFixed(0)} µs | under 1 ms |`,
+  );
+  out(
+    `| 100,000 \`added\` frames to a raw WebSocket client | ${fmt(median(rateDirect))} frames/s | ${fmt(median(rateTapped))} frames/s | at least 20,000 frames/s |`,
+  );
   out('');
 }
 
 async function main(): Promise<void> {
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
   out('<!-- inspector:start -->');
   out('## Inspector and tap (`npm run bench:inspector`)');
   out('');
@@ -258,7 +305,12 @@ async function main(): Promise<void> {
   captureMemory();
   webviewWork();
   await tap();
-  out(`Load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}. On this 2-core machine shared with other work, wall-clock figures move by ±20–30 %.`);
+  out(
+    `Load average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')}. On this 2-core machine shared with other work, wall-clock figures move by ±20–30 %.`,
+  );
   out('<!-- inspector:end -->');
   const file = path.join(__dirname, 'RESULTS.md');
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

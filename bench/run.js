@@ -18,8 +18,17 @@ const ALL_CLIENTS = ['ddp-explorer', 'floor', 'ddp', 'simpleddp', 'ddp.js', 'roc
 
 function parseArgs(argv) {
   const opts = {
-    rounds: 5, n: 100000, clients: ALL_CLIENTS, timeout: 180, viewmodel: true, write: true, vmSeconds: 10, cpuProf: false, variants: {},
-    ordered: true, orderedSizes: [20000, 100000],
+    rounds: 5,
+    n: 100000,
+    clients: ALL_CLIENTS,
+    timeout: 180,
+    viewmodel: true,
+    write: true,
+    vmSeconds: 10,
+    cpuProf: false,
+    variants: {},
+    ordered: true,
+    orderedSizes: [20000, 100000],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -39,14 +48,12 @@ function parseArgs(argv) {
       opts.clients = [];
       opts.viewmodel = false;
       opts.onlyOrdered = true;
-    }
-    else if (a === '--variant') {
+    } else if (a === '--variant') {
       // name=path: our client from another build of the library, as an extra row (for before/after comparisons).
       const [name, lib] = next().split('=');
       opts.variants[name] = path.resolve(lib);
       opts.clients = [...opts.clients, name];
-    }
-    else throw new Error(`unknown argument ${a}`);
+    } else throw new Error(`unknown argument ${a}`);
   }
   return opts;
 }
@@ -64,7 +71,10 @@ async function runClient(server, name, opts, phases = PHASES) {
   const env = lib ? { ...process.env, BENCH_DDP_LIB: lib, BENCH_DDP_LABEL: `DdpClient (${name})` } : process.env;
   const child = fork(path.join(__dirname, 'child.js'), [lib ? 'ddp-explorer' : name, server.url, String(opts.n)], {
     env,
-    execArgv: ['--expose-gc', ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.profiles')}`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.profiles')}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const inbox = [];
@@ -143,7 +153,13 @@ async function runClient(server, name, opts, phases = PHASES) {
 
 function summarize(name, runs, n) {
   const ok = runs.filter((r) => !r.error);
-  const s = { name, label: runs[0] && runs[0].label, store: runs[0] && runs[0].store, rounds: runs.length, failed: runs.length - ok.length };
+  const s = {
+    name,
+    label: runs[0] && runs[0].label,
+    store: runs[0] && runs[0].store,
+    rounds: runs.length,
+    failed: runs.length - ok.length,
+  };
   s.errors = [...new Set(runs.filter((r) => r.error).map((r) => r.error))];
   s.phaseMs = {};
   for (const p of PHASES) s.phaseMs[p.name] = median(runs.map((r) => r.phases[p.name] && r.phases[p.name].ms));
@@ -191,7 +207,9 @@ function targets(summaries, n, us = summaries.find((s) => s.name === 'ddp-explor
   const floor = summaries.find((s) => s.name === 'floor');
   if (!us || !floor || !us.totalMs || !floor.totalMs) return [];
   const out = [];
-  const peers = summaries.filter((s) => s.store && ALL_CLIENTS.includes(s.name) && s.name !== 'ddp-explorer' && s.name !== 'floor');
+  const peers = summaries.filter(
+    (s) => s.store && ALL_CLIENTS.includes(s.name) && s.name !== 'ddp-explorer' && s.name !== 'floor',
+  );
   const usRate = (4 * n * 1000) / us.totalMs;
   const best = peers
     .map((s) => ({ s, rate: s.totalMs ? (4 * n * 1000) / s.totalMs : 0 }))
@@ -223,10 +241,14 @@ async function runViewModel(opts, vm = VM) {
   const { PacedServer } = require('./viewmodel-server');
   const server = new PacedServer(vm.docs, vm.page);
   const url = await server.listen();
-  const child = fork(path.join(__dirname, 'viewmodel.js'), [url, String(vm.docs), String(vm.page), ...(vm.filter ? [vm.filter] : [])], {
-    execArgv: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.profiles')}`] : [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    path.join(__dirname, 'viewmodel.js'),
+    [url, String(vm.docs), String(vm.page), ...(vm.filter ? [vm.filter] : [])],
+    {
+      execArgv: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, '.profiles')}`] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const messages = [];
   let wake;
   child.on('message', (m) => {
@@ -294,9 +316,15 @@ function viewModelMarkdown(r, opts, vm = VM) {
   lines.push('| Measure | Value | Target |');
   lines.push('|---|---:|---:|');
   const rate = r.fires / secs;
-  lines.push(`| Tree refresh events fired | ${r.fires} in ${secs.toFixed(1)} s = ${rate.toFixed(1)}/s | ≤ ~10/s ${rate <= 10.5 ? '✓' : '✗'} |`);
-  lines.push(`| Rows refreshed per event (mean) | ${r.fires ? (r.nodesRefreshed / Math.max(1, r.fires - r.fullRefreshes)).toFixed(1) : '—'} | |`);
-  lines.push(`| Shortest / longest gap between refreshes | ${r.minGapMs === undefined ? '—' : r.minGapMs.toFixed(0)} / ${r.maxGapMs.toFixed(0)} ms | |`);
+  lines.push(
+    `| Tree refresh events fired | ${r.fires} in ${secs.toFixed(1)} s = ${rate.toFixed(1)}/s | ≤ ~10/s ${rate <= 10.5 ? '✓' : '✗'} |`,
+  );
+  lines.push(
+    `| Rows refreshed per event (mean) | ${r.fires ? (r.nodesRefreshed / Math.max(1, r.fires - r.fullRefreshes)).toFixed(1) : '—'} | |`,
+  );
+  lines.push(
+    `| Shortest / longest gap between refreshes | ${r.minGapMs === undefined ? '—' : r.minGapMs.toFixed(0)} / ${r.maxGapMs.toFixed(0)} ms | |`,
+  );
   const p50 = percentile(r.delays, 50);
   const p95 = percentile(r.delays, 95);
   const max = r.delays.length ? Math.max(...r.delays) : undefined;
@@ -308,7 +336,9 @@ function viewModelMarkdown(r, opts, vm = VM) {
   lines.push(
     `| CPU time of the extension-side process in the window | ${(r.cpuMs / 1000).toFixed(2)} s (${cpuPct.toFixed(0)}% of one core) | ${vm.filter ? `< 20 % ${cpuPct < 20 ? '✓' : '✗'}` : ''} |`,
   );
-  lines.push(`| Initial load of ${vm.docs.toLocaleString('en-US')} documents through the session and tree | ${(r.loadMs / 1000).toFixed(2)} s wall, ${(r.loadCpuMs / 1000).toFixed(2)} s CPU | |`);
+  lines.push(
+    `| Initial load of ${vm.docs.toLocaleString('en-US')} documents through the session and tree | ${(r.loadMs / 1000).toFixed(2)} s wall, ${(r.loadCpuMs / 1000).toFixed(2)} s CPU | |`,
+  );
   return lines.join('\n');
 }
 
@@ -325,13 +355,27 @@ async function runOrdered(opts) {
       const phases = round % 2 ? [warmup, ordered, plain, ...rest] : ORDERED_PHASES;
       const r = await runClient(server, 'ddp-explorer', { ...opts, n }, phases);
       runs.push(r);
-      const line = phases.map((p) => `${p.name} ${r.phases[p.name] && r.phases[p.name].ms !== undefined ? Math.round(r.phases[p.name].ms) : '—'} ms`).join(', ');
-      console.log(`ordered ${n} round ${round + 1}/${opts.rounds}: ${line}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`);
+      const line = phases
+        .map(
+          (p) =>
+            `${p.name} ${r.phases[p.name] && r.phases[p.name].ms !== undefined ? Math.round(r.phases[p.name].ms) : '—'} ms`,
+        )
+        .join(', ');
+      console.log(
+        `ordered ${n} round ${round + 1}/${opts.rounds}: ${line}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`,
+      );
     }
     server.close();
     const ms = (name) => median(runs.map((r) => r.phases[name] && r.phases[name].ms));
     const ratios = runs.filter((r) => !r.error).map((r) => r.phases.ordered.ms / r.phases.plain.ms);
-    rows.push({ n, plain: ms('plain'), ordered: ms('ordered'), moved: ms('moved'), ratio: median(ratios), failed: runs.filter((r) => r.error).length });
+    rows.push({
+      n,
+      plain: ms('plain'),
+      ordered: ms('ordered'),
+      moved: ms('moved'),
+      ratio: median(ratios),
+      failed: runs.filter((r) => r.error).length,
+    });
   }
   return rows;
 }
@@ -347,7 +391,9 @@ function orderedMarkdown(rows, opts) {
       `phase ends with a sentinel \`added\`; the time runs until the store holds it. ${opts.rounds} rounds, medians; "ordered ÷ plain" is the median of the per-round ratios.`,
   );
   lines.push('');
-  lines.push('| Documents | plain `added` | `addedBefore` (¼ in the middle) | ordered ÷ plain | `movedBefore` (¼ of them) | Target ≤ 1.5× |');
+  lines.push(
+    '| Documents | plain `added` | `addedBefore` (¼ in the middle) | ordered ÷ plain | `movedBefore` (¼ of them) | Target ≤ 1.5× |',
+  );
   lines.push('|---:|---:|---:|---:|---:|:---:|');
   const f = (x) => (x === undefined ? '—' : `${Math.round(x)} ms`);
   for (const r of rows) {
@@ -402,7 +448,9 @@ async function main() {
     process.stdout.write(`Encoding ${PHASES.length} × ${opts.n} frames... `);
     const server = new FloodServer(opts.n);
     await server.listen();
-    const sizes = PHASES.map((p) => `${p.name} ${(server.phases.get(p.name).bytes / 1048576).toFixed(1)} MiB`).join(', ');
+    const sizes = PHASES.map((p) => `${p.name} ${(server.phases.get(p.name).bytes / 1048576).toFixed(1)} MiB`).join(
+      ', ',
+    );
     console.log(sizes);
     const runs = new Map(opts.clients.map((c) => [c, []]));
     for (let round = 0; round < opts.rounds; round++) {
@@ -415,7 +463,9 @@ async function main() {
           const x = r.phases[p.name];
           return x ? (x.timeout ? `${p.name} timeout` : `${p.name} ${Math.round(x.ms)} ms`) : `${p.name} —`;
         }).join(', ');
-        console.log(`round ${round + 1}/${opts.rounds} ${name.padEnd(13)} ${phases}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`);
+        console.log(
+          `round ${round + 1}/${opts.rounds} ${name.padEnd(13)} ${phases}${r.error ? `  [${r.error}]` : ''}  (load ${loadavg()})`,
+        );
       }
     }
     server.close();
@@ -428,7 +478,9 @@ async function main() {
     ordered = await runOrdered(opts);
   }
   if (opts.onlyOrdered) {
-    const section = orderedMarkdown(ordered, opts) + `\n\n(${new Date().toISOString()}, ${machine().cpu}, Node ${process.version}, load ${loadavg()})`;
+    const section =
+      orderedMarkdown(ordered, opts) +
+      `\n\n(${new Date().toISOString()}, ${machine().cpu}, Node ${process.version}, load ${loadavg()})`;
     console.log('\n' + section);
     if (opts.write) {
       const file = path.join(__dirname, 'RESULTS.md');
@@ -457,7 +509,9 @@ async function main() {
   md.push(`- Node: ${m.node}`);
   md.push(`- Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}`);
   if (summaries.length) {
-    md.push(`- ${opts.n.toLocaleString('en-US')} messages per phase, ${opts.rounds} rounds, medians; each client in its own process`);
+    md.push(
+      `- ${opts.n.toLocaleString('en-US')} messages per phase, ${opts.rounds} rounds, medians; each client in its own process`,
+    );
     md.push('');
     md.push('## DDP clients');
     md.push('');
@@ -465,10 +519,16 @@ async function main() {
     md.push('');
     const notes = [];
     for (const s of summaries) {
-      if (s.failed) notes.push(`- ${s.label || s.name}: ${s.failed} of ${s.rounds} rounds incomplete (${s.errors.join('; ')})`);
+      if (s.failed)
+        notes.push(`- ${s.label || s.name}: ${s.failed} of ${s.rounds} rounds incomplete (${s.errors.join('; ')})`);
     }
-    const decoders = summaries.filter((s) => s.store && s.name !== 'floor').map((s) => `${s.label}: ${s.dateDecoded ? 'yes' : 'no'}`);
-    if (decoders.length) notes.push(`- \`$date\` decoded to a Date in the store — ${decoders.join(', ')}; the floor does not decode EJSON.`);
+    const decoders = summaries
+      .filter((s) => s.store && s.name !== 'floor')
+      .map((s) => `${s.label}: ${s.dateDecoded ? 'yes' : 'no'}`);
+    if (decoders.length)
+      notes.push(
+        `- \`$date\` decoded to a Date in the store — ${decoders.join(', ')}; the floor does not decode EJSON.`,
+      );
     const variants = Object.keys(opts.variants);
     if (variants.length) {
       notes.push(
@@ -514,7 +574,9 @@ async function main() {
   if (opts.write) {
     const file = path.join(__dirname, 'RESULTS.md');
     // The inspector's section is written by bench/inspector.ts: keep it.
-    const kept = (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').match(/<!-- inspector:start -->[\s\S]*<!-- inspector:end -->/);
+    const kept = (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').match(
+      /<!-- inspector:start -->[\s\S]*<!-- inspector:end -->/,
+    );
     fs.writeFileSync(file, kept ? `${text.trimEnd()}\n\n${kept[0]}\n` : text);
     console.log('\nWritten to bench/RESULTS.md');
   }

@@ -181,7 +181,10 @@ function diffCounts(now: Record<string, number>, base: Record<string, number>): 
 }
 
 /** Documents (id -> fields) that differ between a copy and the server snapshot. */
-function differing(copy: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, unknown>>>>, snap: Snapshot): string[] {
+function differing(
+  copy: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, unknown>>>>,
+  snap: Snapshot,
+): string[] {
   const bad: string[] = [];
   for (const name of [COLLECTION, CHURN]) {
     const want = snap[name] ?? {};
@@ -205,7 +208,10 @@ function sorted(o: Record<string, unknown>): Array<[string, unknown]> {
 async function clientMain(): Promise<void> {
   const started = Date.now();
   const baselineResources = resourceCounts();
-  const child = fork(__filename, ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--server'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (m: any) => m?.ready && resolve(m.url));
@@ -258,7 +264,13 @@ async function clientMain(): Promise<void> {
   });
   client.on('reconnected', () => reconnects++);
   client.on('ready', (ids) => {
-    if (process.env.SOAK_DEBUG) console.log('[soak] ready', ids, resyncing, [...subIds].map((id) => client.subscriptions.get(id)?.state));
+    if (process.env.SOAK_DEBUG)
+      console.log(
+        '[soak] ready',
+        ids,
+        resyncing,
+        [...subIds].map((id) => client.subscriptions.get(id)?.state),
+      );
     if (!resyncing || !ids.some((id) => subIds.has(id))) return;
     if (![...subIds].every((id) => client.subscriptions.get(id)?.state === 'ready')) return;
     resyncing = false;
@@ -302,7 +314,11 @@ async function clientMain(): Promise<void> {
     const bad = differing(mirror, snapshot!);
     const storeBad = differing(client.collections, snapshot!);
     lostAtCheckpoints += bad.length + storeBad.length;
-    checkpoints.push({ at: Math.round((Date.now() - runStarted) / 1000), changes: stats!.changes, differing: bad.length + storeBad.length });
+    checkpoints.push({
+      at: Math.round((Date.now() - runStarted) / 1000),
+      changes: stats!.changes,
+      differing: bad.length + storeBad.length,
+    });
     const line = `[soak] ${Math.round((Date.now() - runStarted) / 1000)} s: ${stats!.changes} changes, ${events} events, ${reconnects} reconnects, gaps ${liveGapEvents}, differing ${bad.length + storeBad.length}, heap ${mb(process.memoryUsage().heapUsed)} MB`;
     console.log(line);
     await send('resume');

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   const render = (node?: TreeNode, depth = 0): void => {
     for (const child of provider.getChildren(node)) {
       provider.getTreeItem(child);
-      const expand = child.kind === 'connection' || child.kind === 'group' || (child.kind === 'collection' && child.collection === 'docs');
+      const expand =
+        child.kind === 'connection' ||
+        child.kind === 'group' ||
+        (child.kind === 'collection' && child.collection === 'docs');
       if (expand && depth < 4) render(child, depth + 1);
     }
   };
@@ -121,7 +124,13 @@ async function main(): Promise<void> {
         type: 'result',
         loadMs,
         filterMs,
-        matched: FILTER ? Number(/^([\d,]+) of/.exec(model.view(model.collectionNode(session.id, 'docs')).description ?? '')?.[1]?.replace(/,/g, '')) : undefined,
+        matched: FILTER
+          ? Number(
+              /^([\d,]+) of/
+                .exec(model.view(model.collectionNode(session.id, 'docs')).description ?? '')?.[1]
+                ?.replace(/,/g, ''),
+            )
+          : undefined,
         loadCpuMs: (loadCpu.user + loadCpu.system) / 1000,
         windowMs: ms,
         cpuMs: (cpu.user + cpu.system) / 1000,

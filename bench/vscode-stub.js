@@ -32,4 +32,10 @@ class ThemeColor {
     this.id = id;
   }
 }
-module.exports = { EventEmitter, TreeItem, ThemeIcon, ThemeColor, TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 } };
+module.exports = {
+  EventEmitter,
+  TreeItem,
+  ThemeIcon,
+  ThemeColor,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+};

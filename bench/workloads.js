@@ -30,7 +30,13 @@ function addedFrame(i) {
 
 /** 2 fields set, 1 cleared. */
 function changedFrame(i) {
-  return { msg: 'changed', collection: DOCS, id: `d${i}`, fields: { status: 'seen', score: i * 2 + 1 }, cleared: ['note'] };
+  return {
+    msg: 'changed',
+    collection: DOCS,
+    id: `d${i}`,
+    fields: { status: 'seen', score: i * 2 + 1 },
+    cleared: ['note'],
+  };
 }
 
 function removedFrame(i) {
@@ -107,14 +113,21 @@ function withSentinel(name, frame, frames) {
   return {
     name,
     count: (n) => frames(n) + 1,
-    frame: (i, n) => (i === frames(n) ? { msg: 'added', collection: SENTINEL, id: `end-${name}`, fields: {} } : frame(i, n)),
+    frame: (i, n) =>
+      i === frames(n) ? { msg: 'added', collection: SENTINEL, id: `end-${name}`, fields: {} } : frame(i, n),
   };
 }
 
 /** A fifth of the documents, half plain and half ordered, in collections of their own: JIT warm-up, not reported. */
 function warmupFrame(i) {
   if (i % 2 === 0) return { ...addedFrame(i), collection: 'warmup-plain', id: `w${i}` };
-  return { msg: 'addedBefore', collection: 'warmup-ordered', id: `w${i}`, fields: addedFrame(i).fields, before: i % 8 === 7 ? `w${earlier(i) | 1}` : null };
+  return {
+    msg: 'addedBefore',
+    collection: 'warmup-ordered',
+    id: `w${i}`,
+    fields: addedFrame(i).fields,
+    before: i % 8 === 7 ? `w${earlier(i) | 1}` : null,
+  };
 }
 
 const ORDERED_PHASES = [
@@ -168,7 +181,12 @@ function target(phase, n) {
           return d !== undefined && Array.isArray(d.args) && d.args.length > 0 && d.args[0]._id === mid;
         },
         event: (kind, coll, eid, fields) =>
-          kind === 'changed' && coll === STREAM && fields && Array.isArray(fields.args) && fields.args[0] && fields.args[0]._id === mid,
+          kind === 'changed' &&
+          coll === STREAM &&
+          fields &&
+          Array.isArray(fields.args) &&
+          fields.args[0] &&
+          fields.args[0]._id === mid,
       };
     }
     case 'warmup':
@@ -187,4 +205,19 @@ function target(phase, n) {
   }
 }
 
-module.exports = { DOCS, STREAM, STREAM_ID, PHASES, ORDERED_PHASES, PLAIN, ORDERED, SENTINEL, streamSeed, target, addedFrame, changedFrame, removedFrame, streamFrame };
+module.exports = {
+  DOCS,
+  STREAM,
+  STREAM_ID,
+  PHASES,
+  ORDERED_PHASES,
+  PLAIN,
+  ORDERED,
+  SENTINEL,
+  streamSeed,
+  target,
+  addedFrame,
+  changedFrame,
+  removedFrame,
+  streamFrame,
+};

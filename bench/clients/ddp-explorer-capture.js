@@ -9,7 +9,14 @@ const lib = process.env.BENCH_DDP_LIB || path.join(__dirname, '../../dist/ddp.js
 const { DdpClient, maskSecrets } = require(lib);
 
 const out = path.join(os.tmpdir(), `ddp-bench-capture-${process.pid}.js`);
-esbuild.buildSync({ entryPoints: [path.join(__dirname, '../../src/core/capture.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'warning' });
+esbuild.buildSync({
+  entryPoints: [path.join(__dirname, '../../src/core/capture.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: out,
+  logLevel: 'warning',
+});
 const { Capture } = require(out);
 
 module.exports = {

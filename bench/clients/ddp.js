@@ -6,7 +6,13 @@ module.exports = {
   label: 'ddp@0.12.1',
   store: true,
   async create(url, onEvent, { subscribe, collections }) {
-    const c = new DDPClient({ url, autoReconnect: false, maintainCollections: true, ddpVersion: '1', useSockJs: false });
+    const c = new DDPClient({
+      url,
+      autoReconnect: false,
+      maintainCollections: true,
+      ddpVersion: '1',
+      useSockJs: false,
+    });
     for (const name of collections) {
       c.observe(
         name,

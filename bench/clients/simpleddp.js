@@ -7,7 +7,12 @@ module.exports = {
   label: 'simpleddp@2.2.4',
   store: true,
   async create(url, onEvent, { subscribe }) {
-    const server = new simpleDDP({ endpoint: url, SocketConstructor: WebSocket, reconnectInterval: 60000, autoReconnect: false });
+    const server = new simpleDDP({
+      endpoint: url,
+      SocketConstructor: WebSocket,
+      reconnectInterval: 60000,
+      autoReconnect: false,
+    });
     // Listeners registered after simpleddp's own run after its collections were updated.
     server.on('added', (m) => onEvent('added', m.collection, m.id, m.fields));
     server.on('changed', (m) => onEvent('changed', m.collection, m.id, m.fields));

@@ -16,7 +16,10 @@ function variable(value: string, previous: Record<string, string>): Record<strin
   return { ...previous, [m[1]]: m[2] };
 }
 
-export async function main(argv: string[], io: { out: (t: string) => void; err: (t: string) => void; cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: { out: (t: string) => void; err: (t: string) => void; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
   let code = 0;
   const program = new Command('ddp-explorer')
     .description('Run .ddp files (DDP method calls, subscriptions and assertions) against a DDP server')
@@ -25,26 +28,33 @@ export async function main(argv: string[], io: { out: (t: string) => void; err: 
     .showHelpAfterError();
   program
     .command('run')
-    .description('run .ddp files and report each request; exit 0 when all pass, 1 when one fails, 2 on usage or connection errors')
+    .description(
+      'run .ddp files and report each request; exit 0 when all pass, 1 when one fails, 2 on usage or connection errors',
+    )
     .argument('<files...>', '.ddp files to run, in order')
     .option('--env <name>', 'environment from "ddpExplorer.environments" in .vscode/settings.json')
     .addOption(new Option('--reporter <name>', 'output format').choices(REPORTERS).default('spec'))
     .option('--bail', 'stop at the first failed request', false)
     .option('--timeout <ms>', 'longest wait for the connection and for each request', positiveInt, 10_000)
     .option('--var <name=value>', 'set a variable (repeatable; overrides the environment and the file)', variable, {})
-    .action(async (files: string[], opts: { env?: string; reporter: ReporterName; bail: boolean; timeout: number; var: Record<string, string> }) => {
-      code = await runCommand(files, {
-        env: opts.env,
-        reporter: opts.reporter,
-        bail: opts.bail,
-        timeout: opts.timeout,
-        vars: opts.var,
-        cwd: io.cwd,
-        out: io.out,
-        err: io.err,
-        processEnv: io.env,
-      });
-    });
+    .action(
+      async (
+        files: string[],
+        opts: { env?: string; reporter: ReporterName; bail: boolean; timeout: number; var: Record<string, string> },
+      ) => {
+        code = await runCommand(files, {
+          env: opts.env,
+          reporter: opts.reporter,
+          bail: opts.bail,
+          timeout: opts.timeout,
+          vars: opts.var,
+          cwd: io.cwd,
+          out: io.out,
+          err: io.err,
+          processEnv: io.env,
+        });
+      },
+    );
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -70,12 +70,16 @@ export function specReporter(write: (text: string) => void): Reporter {
       }
       const mark = r.status === 'passed' ? '✓' : r.status === 'failed' ? '✗' : '-';
       const ms = r.outcome ? ` (${r.outcome.duration} ms)` : '';
-      write(`  ${mark} ${safe(r.label)}${ms}${r.status === 'skipped' ? ` (skipped${r.failure ? `: ${safe(r.failure)}` : ''})` : ''}\n`);
+      write(
+        `  ${mark} ${safe(r.label)}${ms}${r.status === 'skipped' ? ` (skipped${r.failure ? `: ${safe(r.failure)}` : ''})` : ''}\n`,
+      );
       if (r.status === 'failed') for (const line of failureLines(r)) write(`      ${line}\n`);
     },
     file(result) {
       if (result.problems.length) {
-        write(`${safe(result.path)}: not run, the file has ${result.problems.length} problem${result.problems.length > 1 ? 's' : ''}\n`);
+        write(
+          `${safe(result.path)}: not run, the file has ${result.problems.length} problem${result.problems.length > 1 ? 's' : ''}\n`,
+        );
         for (const p of result.problems) write(`  ${safe(result.path)}:${p.line}: ${safe(p.message)}\n`);
       } else if (result.report?.connectionError) {
         write(`${safe(result.path)}: not run: ${safe(result.report.connectionError)}\n`);
@@ -84,7 +88,9 @@ export function specReporter(write: (text: string) => void): Reporter {
     end(results, ms) {
       const c = counts(results);
       const broken = results.filter((r) => r.problems.length || r.report?.connectionError).length;
-      write(`\n${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${broken ? `, ${broken} file${broken > 1 ? 's' : ''} not run` : ''} (${ms} ms)\n`);
+      write(
+        `\n${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${broken ? `, ${broken} file${broken > 1 ? 's' : ''} not run` : ''} (${ms} ms)\n`,
+      );
     },
   };
 }
@@ -112,7 +118,11 @@ export function tapReporter(write: (text: string) => void): Reporter {
         const fields: Array<[string, string]> = [['line', String(failed?.line ?? r.request.commandLine)]];
         if (r.failure) fields.push(['message', safe(m.mask(r.failure))]);
         if (failed) {
-          fields.push(['assertion', failed.text], ['expected', safe(m.mask(failed.expected))], ['actual', safe(m.mask(failed.actual))]);
+          fields.push(
+            ['assertion', failed.text],
+            ['expected', safe(m.mask(failed.expected))],
+            ['actual', safe(m.mask(failed.actual))],
+          );
         }
         yaml(fields);
       }
@@ -137,7 +147,7 @@ export function tapReporter(write: (text: string) => void): Reporter {
 /** XML text: escaped, and without the characters XML 1.0 cannot hold at all. */
 export function xml(text: string): string {
   return text
-     
+
     .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -153,7 +163,9 @@ export function junitReporter(write: (text: string) => void): Reporter {
       const c = counts(results);
       const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
       const errors = results.filter((r) => r.problems.length || r.report?.connectionError).length;
-      out.push(`<testsuites name="ddp-explorer" tests="${c.passed + c.failed + c.skipped}" failures="${c.failed}" errors="${errors}" skipped="${c.skipped}" time="${(ms / 1000).toFixed(3)}">`);
+      out.push(
+        `<testsuites name="ddp-explorer" tests="${c.passed + c.failed + c.skipped}" failures="${c.failed}" errors="${errors}" skipped="${c.skipped}" time="${(ms / 1000).toFixed(3)}">`,
+      );
       for (const f of results) {
         const reqs = f.report?.requests ?? [];
         const failures = reqs.filter((r) => r.status === 'failed').length;
@@ -162,7 +174,9 @@ export function junitReporter(write: (text: string) => void): Reporter {
         const fileError = f.problems.length
           ? f.problems.map((p) => `${f.path}:${p.line}: ${p.message}`).join('\n')
           : f.report?.connectionError;
-        out.push(`  <testsuite name="${xml(f.path)}" tests="${reqs.length}" failures="${failures}" errors="${fileError ? 1 : 0}" skipped="${skipped}" time="${time.toFixed(3)}">`);
+        out.push(
+          `  <testsuite name="${xml(f.path)}" tests="${reqs.length}" failures="${failures}" errors="${fileError ? 1 : 0}" skipped="${skipped}" time="${time.toFixed(3)}">`,
+        );
         if (fileError) out.push(`    <error message="${xml(fileError.split('\n')[0])}">${xml(fileError)}</error>`);
         for (const r of reqs) {
           const t = ((r.outcome?.duration ?? 0) / 1000).toFixed(3);

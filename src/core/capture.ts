@@ -137,13 +137,15 @@ export class FrameRing {
   private room(text: string): { chunk: Chunk; id: number } {
     const last = this.chunks[this.chunks.length - 1];
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only near the end is the exact size needed.
-    if (last && text.length * 3 <= last.buf.length - last.used) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    if (last && text.length * 3 <= last.buf.length - last.used)
+      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
     return this.roomFor(Buffer.byteLength(text, 'utf8'));
   }
 
   private roomFor(size: number): { chunk: Chunk; id: number } {
     const last = this.chunks[this.chunks.length - 1];
-    if (last && size <= last.buf.length - last.used) return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    if (last && size <= last.buf.length - last.used)
+      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
     const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size)), used: 0, lastSeq: 0 };
     this.chunks.push(chunk);
     return { chunk, id: this.chunkBase + this.chunks.length - 1 };

@@ -60,7 +60,8 @@ export function parseJsonLines(text: string): ParsedCapture {
       continue;
     }
     const at = typeof o.at === 'number' && Number.isFinite(o.at) ? o.at : 0;
-    const bytes = typeof o.bytes === 'number' && Number.isInteger(o.bytes) && o.bytes >= 0 ? o.bytes : Buffer.byteLength(o.text);
+    const bytes =
+      typeof o.bytes === 'number' && Number.isInteger(o.bytes) && o.bytes >= 0 ? o.bytes : Buffer.byteLength(o.text);
     frames.push({ at, dir: o.dir, bytes, text: o.text });
   }
   return { frames, problems, skipped };

@@ -78,7 +78,10 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     session.record({ type: 'socket-closed', code, reason });
     const live = [...client.subscriptions.values()].filter((x) => x.state === 'pending' || x.state === 'ready');
     const hasData = [...client.collections.values()].some((c) => c.size > 0);
-    const stale = session.freshness.dropped(live.map((x) => ({ id: x.id, ready: x.state === 'ready' })), hasData);
+    const stale = session.freshness.dropped(
+      live.map((x) => ({ id: x.id, ready: x.state === 'ready' })),
+      hasData,
+    );
     state();
     if (stale) session.emit({ type: 'freshness' });
   });
@@ -98,7 +101,9 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     state();
   });
   on('added', (collection, id) => session.emit({ type: 'doc', op: 'added', collection, id }));
-  on('addedBefore', (collection, id, _f, before) => session.emit({ type: 'doc', op: 'added', collection, id, ordered: before !== null }));
+  on('addedBefore', (collection, id, _f, before) =>
+    session.emit({ type: 'doc', op: 'added', collection, id, ordered: before !== null }),
+  );
   on('changed', (collection, id) => session.emit({ type: 'doc', op: 'changed', collection, id }));
   on('removed', (collection, id) => session.emit({ type: 'doc', op: 'removed', collection, id }));
   on('movedBefore', (collection, id) => session.emit({ type: 'doc', op: 'moved', collection, id }));

@@ -83,7 +83,13 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   const o = raw as Record<string, unknown>;
   const out: ConnectionOptions = {};
   if (typeof o.autoReconnect === 'boolean') out.autoReconnect = o.autoReconnect;
-  for (const k of ['reconnectDelay', 'maxReconnectDelay', 'heartbeatInterval', 'connectTimeout', 'methodTimeout'] as const) {
+  for (const k of [
+    'reconnectDelay',
+    'maxReconnectDelay',
+    'heartbeatInterval',
+    'connectTimeout',
+    'methodTimeout',
+  ] as const) {
     const v = o[k];
     if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = v;
   }
@@ -150,7 +156,10 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
     if (options) cfg.options = options;
     if (Array.isArray(e.subscriptions)) {
       cfg.subscriptions = e.subscriptions
-        .filter((s): s is Record<string, unknown> => !!s && typeof s === 'object' && typeof (s as { name?: unknown }).name === 'string')
+        .filter(
+          (s): s is Record<string, unknown> =>
+            !!s && typeof s === 'object' && typeof (s as { name?: unknown }).name === 'string',
+        )
         .map((s) => ({ name: String(s.name), params: Array.isArray(s.params) ? s.params : [] }));
     }
     connections.push(cfg);

@@ -40,7 +40,8 @@ export interface ConnectProblem {
   message?: string;
 }
 
-const CODE = /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+|UNSUPPORTED_TRANSPORT|TIMEOUT)\b/;
+const CODE =
+  /\b(E[A-Z][A-Z_]{2,}|ERR_[A-Z0-9_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+|UNSUPPORTED_TRANSPORT|TIMEOUT)\b/;
 
 function parts(error: unknown): { code?: string; message: string } {
   if (typeof error === 'string') return { message: error, code: CODE.exec(error)?.[1] };
@@ -97,12 +98,17 @@ export function classifyConnectProblem(error: unknown, url: string): ConnectProb
   }
   const certificate = code !== undefined ? CERTIFICATE[code] : undefined;
   if (certificate) return { kind: 'certificate', ...at, certificate };
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number|packet length too long|http request/i.test(message)) {
+  if (
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    /wrong version number|packet length too long|http request/i.test(message)
+  ) {
     return { kind: 'not-tls', ...at };
   }
   if (code === 'EPROTO' || (code?.startsWith('ERR_SSL') ?? false)) return { kind: 'not-tls', ...at, handshake: true };
   if (code === 'TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) return { kind: 'timeout', ...at };
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) return { kind: at.secure ? 'reset' : 'tls-to-plain', ...at };
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
+    return { kind: at.secure ? 'reset' : 'tls-to-plain', ...at };
   return { kind: 'other', ...at, message };
 }
 

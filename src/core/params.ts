@@ -41,17 +41,21 @@ export function ejsonProblem(value: unknown, at = '', depth = 0): string | undef
     return `Invalid $binary${where}: ${show(b)} is not base64`;
   }
   if (keys.length === 2 && keys.includes('$type') && keys.includes('$value')) {
-    if (typeof obj.$type !== 'string' || !KNOWN_TYPES.has(obj.$type)) return `Unknown EJSON $type${where}: ${show(obj.$type)} (known: ${[...KNOWN_TYPES].join(', ')})`;
+    if (typeof obj.$type !== 'string' || !KNOWN_TYPES.has(obj.$type))
+      return `Unknown EJSON $type${where}: ${show(obj.$type)} (known: ${[...KNOWN_TYPES].join(', ')})`;
     if (obj.$type === 'oid' && (typeof obj.$value !== 'string' || !/^[0-9a-f]{24}$/i.test(obj.$value))) {
       return `Invalid ObjectID${where}: ${show(obj.$value)} (24 hex digits)`;
     }
     return undefined;
   }
   if (keys.length === 1 && keys[0] === '$InfNaN') {
-    return obj.$InfNaN === 1 || obj.$InfNaN === -1 || obj.$InfNaN === 0 ? undefined : `Invalid $InfNaN${where}: ${show(obj.$InfNaN)} (1, -1 or 0)`;
+    return obj.$InfNaN === 1 || obj.$InfNaN === -1 || obj.$InfNaN === 0
+      ? undefined
+      : `Invalid $InfNaN${where}: ${show(obj.$InfNaN)} (1, -1 or 0)`;
   }
   if (keys.length === 2 && keys.includes('$regexp') && keys.includes('$flags')) {
-    if (typeof obj.$regexp !== 'string' || typeof obj.$flags !== 'string') return `Invalid $regexp${where}: $regexp and $flags are strings`;
+    if (typeof obj.$regexp !== 'string' || typeof obj.$flags !== 'string')
+      return `Invalid $regexp${where}: $regexp and $flags are strings`;
     try {
       new RegExp(obj.$regexp, obj.$flags);
     } catch (err) {
@@ -69,7 +73,12 @@ export function ejsonProblem(value: unknown, at = '', depth = 0): string | undef
     }
     return undefined;
   }
-  if (keys.length <= 2 && keys.length > 0 && keys.every((k) => k.startsWith('$')) && keys.some((k) => ['$date', '$binary', '$type', '$value', '$InfNaN', '$regexp', '$flags', '$escape'].includes(k))) {
+  if (
+    keys.length <= 2 &&
+    keys.length > 0 &&
+    keys.every((k) => k.startsWith('$')) &&
+    keys.some((k) => ['$date', '$binary', '$type', '$value', '$InfNaN', '$regexp', '$flags', '$escape'].includes(k))
+  ) {
     return `Not an EJSON value${where}: ${show(obj)} (an EJSON form has exactly its own keys, e.g. {"$date": 0})`;
   }
   for (const k of keys) {
@@ -106,7 +115,10 @@ export function parseParams(text: string, options: { allowSingle?: boolean } = {
   if (Array.isArray(value)) return { ok: true, params: value };
   if (options.allowSingle) return { ok: true, params: [value] };
   const list = arrayHint(trimmed, true);
-  return { ok: false, error: `Params must be a JSON array, for example ["a", 1] (empty for none)${list ? `: did you mean ${list}?` : ''}` };
+  return {
+    ok: false,
+    error: `Params must be a JSON array, for example ["a", 1] (empty for none)${list ? `: did you mean ${list}?` : ''}`,
+  };
 }
 
 /** `[2, 3]` when the text is a list of values without its brackets (else ''). */
@@ -114,7 +126,8 @@ function arrayHint(text: string, always = false): string {
   const wrapped = `[${text}]`;
   try {
     const v: unknown = JSON.parse(wrapped);
-    if (Array.isArray(v) && (always || v.length > 1) && !ejsonProblem(v)) return wrapped.length > 60 ? `[${text.slice(0, 50)}…]` : wrapped;
+    if (Array.isArray(v) && (always || v.length > 1) && !ejsonProblem(v))
+      return wrapped.length > 60 ? `[${text.slice(0, 50)}…]` : wrapped;
   } catch {
     /* no hint */
   }

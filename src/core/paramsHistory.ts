@@ -24,7 +24,12 @@ export function readParamsHistory(raw: unknown): { history: ParamsHistory; dropp
 }
 
 /** The history after a call of `method` with `text` (parsed: `params`); undefined when nothing changes. */
-export function rememberParams(history: ParamsHistory, method: string, text: string, params: unknown[]): ParamsHistory | undefined {
+export function rememberParams(
+  history: ParamsHistory,
+  method: string,
+  text: string,
+  params: unknown[],
+): ParamsHistory | undefined {
   if (secret(method, params)) {
     if (!(method in history)) return undefined;
     const next = { ...history };

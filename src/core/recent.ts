@@ -1,7 +1,12 @@
 // Most-recently-used lists (URLs, methods, publications). Plain module: no VS Code API.
 
 /** `item` first, without duplicates, at most `max` entries. */
-export function pushRecent<T>(list: readonly T[], item: T, max = 10, same: (a: T, b: T) => boolean = (a, b) => a === b): T[] {
+export function pushRecent<T>(
+  list: readonly T[],
+  item: T,
+  max = 10,
+  same: (a: T, b: T) => boolean = (a, b) => a === b,
+): T[] {
   return [item, ...list.filter((x) => !same(x, item))].slice(0, max);
 }
 

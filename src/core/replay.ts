@@ -3,8 +3,7 @@
 import { fromEJSON, stringifyEJSON } from '../ddp/ejson';
 
 export type Replay =
-  | { kind: 'method'; name: string; params: unknown[] }
-  | { kind: 'sub'; name: string; params: unknown[] };
+  { kind: 'method'; name: string; params: unknown[] } | { kind: 'sub'; name: string; params: unknown[] };
 
 /** The call or subscription in an outgoing frame, params EJSON-decoded; undefined for anything else. */
 export function replayOf(text: string): Replay | undefined {

@@ -6,7 +6,19 @@
 // (apiKey, clientSecret, newPassword, ...), matched case-insensitively inside the key.
 import { maskSecrets } from '../ddp/mask';
 
-const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'credential', 'digest', 'resume', 'srp'];
+const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'credential',
+  'digest',
+  'resume',
+  'srp',
+];
 
 const known = new Map<string, boolean>();
 

@@ -63,12 +63,21 @@ export class Session extends SessionData {
     super();
     const secret = (value: string) => this.env.log.secret?.(value);
     const tokens = new ResumeTokens(
-      { saved, identity: () => ({ id: this.config.id, name: this.name, url: this.url }), ensureId: () => this.ensureId(), secret },
+      {
+        saved,
+        identity: () => ({ id: this.config.id, name: this.name, url: this.url }),
+        ensureId: () => this.ensureId(),
+        secret,
+      },
       env.tokens,
     );
     const owner = { freshness: this.freshness, record: this.record.bind(this), emit: this.emit.bind(this), secret };
     this.accounts = new SessionAccounts({ ...owner, isCurrent: (client) => this.#client === client }, tokens);
-    this.subs = new SessionSubscriptions({ ...owner, client: () => this.#client, requireClient: () => this.requireClient() });
+    this.subs = new SessionSubscriptions({
+      ...owner,
+      client: () => this.#client,
+      requireClient: () => this.requireClient(),
+    });
   }
 
   protected current(): DdpClient | undefined {
@@ -163,7 +172,8 @@ export class Session extends SessionData {
   /** Frames reach the log only while `ddpExplorer.trace` is "messages": no masking work otherwise. */
   applyTrace(client: DdpClient | undefined = this.#client): void {
     if (!client) return;
-    client.debug = this.env.settings().trace === 'messages' ? (line: string) => this.env.log.frame(this.name, line) : undefined;
+    client.debug =
+      this.env.settings().trace === 'messages' ? (line: string) => this.env.log.frame(this.name, line) : undefined;
   }
 
   /** Options the client is (or would be) created with, from settings and the connection's own options. */
@@ -304,7 +314,8 @@ export class Session extends SessionData {
   }
 
   private requireClient(): DdpClient {
-    if (!this.#client || !this.isActive) throw new SessionError('NOT_CONNECTED', this.name, `"${this.name}" is not connected`);
+    if (!this.#client || !this.isActive)
+      throw new SessionError('NOT_CONNECTED', this.name, `"${this.name}" is not connected`);
     return this.#client;
   }
 

@@ -32,7 +32,10 @@ export function liveSpecs(subs: Iterable<SubscriptionInfo>): SubscriptionSpec[] 
 }
 
 /** What a first connect subscribes to: the connection's own list, then the carried ones, each name + params once. */
-export function firstConnectSpecs(configured: readonly SubscriptionSpec[], carried: readonly SubscriptionSpec[]): SubscriptionSpec[] {
+export function firstConnectSpecs(
+  configured: readonly SubscriptionSpec[],
+  carried: readonly SubscriptionSpec[],
+): SubscriptionSpec[] {
   const seen = new Set<string>();
   const out: SubscriptionSpec[] = [];
   for (const s of [...configured, ...carried]) {

@@ -66,7 +66,12 @@ export class SessionManager {
   }
 
   private create(id: string, config: ConnectionConfig, saved: boolean): Session {
-    const session = new Session(id, config, saved, { log: this.env.log, tokens: this.env.tokens, settings: () => this.settings, hooks: this.env.hooks });
+    const session = new Session(id, config, saved, {
+      log: this.env.log,
+      tokens: this.env.tokens,
+      settings: () => this.settings,
+      hooks: this.env.hooks,
+    });
     session.onChange((change) => this.emit({ type: 'session', session, change }));
     return session;
   }
@@ -107,7 +112,9 @@ export class SessionManager {
     try {
       normalized = normalizeUrl(url);
     } catch (err) {
-      throw new SessionError('INVALID_URL', name ?? url, err instanceof Error ? err.message : String(err), { cause: err });
+      throw new SessionError('INVALID_URL', name ?? url, err instanceof Error ? err.message : String(err), {
+        cause: err,
+      });
     }
     const existing = this.list().find((s) => !s.saved && s.url === normalized);
     if (existing) return existing;

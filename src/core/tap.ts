@@ -86,7 +86,8 @@ export class TapClient {
     }
     if (other.readyState === WebSocket.OPEN || other.readyState === WebSocket.CONNECTING) {
       if (sendable(code) && other.readyState === WebSocket.OPEN) other.close(code, reason);
-      else if (side === 'server' && this.closeReason?.startsWith('cannot reach') && other.readyState === WebSocket.OPEN) other.close(1011, 'tap: cannot reach the server');
+      else if (side === 'server' && this.closeReason?.startsWith('cannot reach') && other.readyState === WebSocket.OPEN)
+        other.close(1011, 'tap: cannot reach the server');
       else other.terminate();
     }
   }
@@ -136,7 +137,12 @@ export class Tap {
   /** Starts listening on 127.0.0.1; rejects when the port is taken. */
   static start(options: TapOptions): Promise<Tap> {
     return new Promise((resolve, reject) => {
-      const server = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
+      const server = new WebSocketServer({
+        host: '127.0.0.1',
+        port: options.port ?? 0,
+        perMessageDeflate: false,
+        maxPayload: MAX_PAYLOAD,
+      });
       server.once('error', reject);
       server.once('listening', () => {
         server.off('error', reject);

@@ -5,7 +5,8 @@ import { isSecretKey } from './secretKeys';
 /** True for plain objects (not Date, Uint8Array, EJSON custom types, class instances with a typeName). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value) || value instanceof Date || value instanceof Uint8Array || value instanceof RegExp) return false;
+  if (Array.isArray(value) || value instanceof Date || value instanceof Uint8Array || value instanceof RegExp)
+    return false;
   if (isCustomEjson(value)) return false;
   if (isRawTyped(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
@@ -14,7 +15,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** How a value is shown in the tree: a leaf, or something with children. */
 export type ValueKind = 'leaf' | 'object' | 'array';
-
 
 export interface CustomEjson {
   typeName(): string;

@@ -2,7 +2,10 @@ import { createHash } from 'crypto';
 import type { LoginResult, LoginUser, PasswordLogin } from './types';
 
 /** The `login` params of Meteor's accounts-password: the password leaves only as its SHA-256 digest. */
-export function passwordLoginParams(login: PasswordLogin): { user: LoginUser; password: { digest: string; algorithm: 'sha-256' } } {
+export function passwordLoginParams(login: PasswordLogin): {
+  user: LoginUser;
+  password: { digest: string; algorithm: 'sha-256' };
+} {
   const given = (['username', 'email', 'id'] as const).filter((k) => typeof login[k] === 'string' && login[k] !== '');
   if (given.length !== 1) throw new TypeError('login needs exactly one of username, email or id');
   if (typeof login.password !== 'string') throw new TypeError('login needs a password');
@@ -128,7 +131,8 @@ export class Accounts {
 
   private accept(login: LoginResult): void {
     this.token = login.token;
-    this.tokenExpires = login.tokenExpires && !Number.isNaN(login.tokenExpires.getTime()) ? login.tokenExpires : undefined;
+    this.tokenExpires =
+      login.tokenExpires && !Number.isNaN(login.tokenExpires.getTime()) ? login.tokenExpires : undefined;
     const changed = this.userId !== login.id;
     this.userId = login.id;
     if (changed) this.announce.login(login.id);

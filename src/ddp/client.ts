@@ -14,14 +14,7 @@ import { refusedRequest, unreadableAnswer, type EndedRequest } from './refusals'
 import { SafeEmitter } from './safeEmitter';
 import type { CollectionsView } from './store';
 import { Subscriptions, type SubscriptionInfo } from './subscriptions';
-import type {
-  CallOptions,
-  ClientStatus,
-  DdpClientOptions,
-  LoginResult,
-  PasswordLogin,
-  ReconnectInfo,
-} from './types';
+import type { CallOptions, ClientStatus, DdpClientOptions, LoginResult, PasswordLogin, ReconnectInfo } from './types';
 import { normalizeUrl } from './url';
 
 type Callback = (error: Error | undefined, result?: unknown) => void;
@@ -57,32 +50,29 @@ export class DdpClient extends SafeEmitter {
     this.methodTimeout = options.methodTimeout ?? 0;
     this.resubscribeTimeout = options.resubscribeTimeout ?? 30000;
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
-    this.conn = new Connection(
-      this.url,
-      connectionOptions(options),
-      {
-        status: (s) => this.emit('status', s),
-        connecting: (u) => this.emit('connecting', u),
-        connected: (first) => this.onConnected(first),
-        message: (m) => this.onMessage(m),
-        protocolError: (problem, frame, methodId, subId) => this.onProtocolError(problem, frame, methodId, subId),
-        socketError: (error) => this.emit('socket_error', error),
-        socketClosed: (code, reason, wasConnected) => this.onSocketClosed(code, reason, wasConnected),
-        reconnecting: (info) => this.emit('reconnecting', info),
-        failed: (data) => this.emit('failed', data),
-        versionMismatch: (versions) => this.onVersionMismatch(versions),
-        gaveUp: (error) => {
-          this.connecting.settle(error);
-          this.failUnsent(error);
-        },
+    this.conn = new Connection(this.url, connectionOptions(options), {
+      status: (s) => this.emit('status', s),
+      connecting: (u) => this.emit('connecting', u),
+      connected: (first) => this.onConnected(first),
+      message: (m) => this.onMessage(m),
+      protocolError: (problem, frame, methodId, subId) => this.onProtocolError(problem, frame, methodId, subId),
+      socketError: (error) => this.emit('socket_error', error),
+      socketClosed: (code, reason, wasConnected) => this.onSocketClosed(code, reason, wasConnected),
+      reconnecting: (info) => this.emit('reconnecting', info),
+      failed: (data) => this.emit('failed', data),
+      versionMismatch: (versions) => this.onVersionMismatch(versions),
+      gaveUp: (error) => {
+        this.connecting.settle(error);
+        this.failUnsent(error);
       },
-    );
+    });
     this.outbox = new Outbox(this.conn, this.methods);
     this.debug = debug;
     // The `message` event (every raw frame) costs nothing on the hot path until someone listens to it.
     const plain = this as EventEmitter;
     plain.on('newListener', (event: string | symbol) => {
-      if (event === 'message') this.conn.tap = (direction, text) => this.emit('message', { direction, text, at: Date.now() });
+      if (event === 'message')
+        this.conn.tap = (direction, text) => this.emit('message', { direction, text, at: Date.now() });
     });
     plain.on('removeListener', (event: string | symbol) => {
       if (event === 'message' && this.listenerCount('message') === 0) this.conn.tap = undefined;
@@ -189,7 +179,9 @@ export class DdpClient extends SafeEmitter {
 
   private startCall(method: string, params: unknown[], options: CallOptions): Promise<unknown> {
     if (this.status === 'closed' || this.status === 'failed') {
-      return Promise.reject(new DdpConnectionError('CLOSED', `Cannot call '${method}': the client is ${this.status}; connect() first`));
+      return Promise.reject(
+        new DdpConnectionError('CLOSED', `Cannot call '${method}': the client is ${this.status}; connect() first`),
+      );
     }
     let wire: unknown[];
     try {
@@ -277,7 +269,10 @@ export class DdpClient extends SafeEmitter {
 
   private onVersionMismatch(versions: string[]): void {
     this.emit('version_mismatch', versions);
-    const error = new DdpConnectionError('VERSION_MISMATCH', `The server speaks none of the DDP versions ${versions.join(', ')}`);
+    const error = new DdpConnectionError(
+      'VERSION_MISMATCH',
+      `The server speaks none of the DDP versions ${versions.join(', ')}`,
+    );
     this.connecting.settle(error);
     this.failUnsent(error);
   }
@@ -328,7 +323,11 @@ export class DdpClient extends SafeEmitter {
     if (m.id === undefined || !m.error) {
       // A refusal of one of our frames (a non-standard answer was reported by the connection already).
       const epoch = this.epoch;
-      this.emit('protocol_error', `the server refused a message: ${m.reason}`, excerpt(JSON.stringify(m.offendingMessage ?? null)));
+      this.emit(
+        'protocol_error',
+        `the server refused a message: ${m.reason}`,
+        excerpt(JSON.stringify(m.offendingMessage ?? null)),
+      );
       if (epoch !== this.epoch) return;
     }
     this.end(refusedRequest(m, this.methods, this.subs));
@@ -361,7 +360,11 @@ export class DdpClient extends SafeEmitter {
     if (!call) {
       // The late answer of a timed-out call is ignored.
       if (this.methods.timedOutCall(m.id)) return;
-      this.emit('protocol_error', `"result" for unknown method id ${m.id}`, JSON.stringify({ msg: 'result', id: m.id }));
+      this.emit(
+        'protocol_error',
+        `"result" for unknown method id ${m.id}`,
+        JSON.stringify({ msg: 'result', id: m.id }),
+      );
       return;
     }
     this.released(call);

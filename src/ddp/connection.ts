@@ -188,7 +188,10 @@ export class Connection {
       this.lastError = (err as Error).message;
       this.on.socketClosed(1006, this.lastError, false);
       if (seq !== this.seq) return;
-      this.giveUp('failed', new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${this.lastError}`, { cause: err }));
+      this.giveUp(
+        'failed',
+        new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${this.lastError}`, { cause: err }),
+      );
       return;
     }
     this.ws = ws;
@@ -280,7 +283,8 @@ export class Connection {
     this.setStatus('connected');
     // A status listener may have closed or dropped the connection: then it never opened.
     if (!this.isCurrent(ws)) return;
-    if (this.options.heartbeatInterval > 0 && this.version !== 'pre1') this.scheduleHeartbeat(this.options.heartbeatInterval);
+    if (this.options.heartbeatInterval > 0 && this.version !== 'pre1')
+      this.scheduleHeartbeat(this.options.heartbeatInterval);
     // Opened only now, so that calls made by status listeners queue behind the client's own reconnect work.
     this.sessionOpen = true;
     this.on.connected(first);
@@ -338,7 +342,8 @@ export class Connection {
     const wasConnected = this.status === 'connected';
     const why = reason || this.dropReason || this.lastError || '';
     // Listeners of socket_closed must not see 'connected' any more.
-    if (!this.stopped && !this.mismatch && (this.retryAtOnce || this.options.autoReconnect)) this.setStatus('reconnecting');
+    if (!this.stopped && !this.mismatch && (this.retryAtOnce || this.options.autoReconnect))
+      this.setStatus('reconnecting');
     // Always told, even when a status listener already closed or reopened: the owner settles what this socket held.
     this.on.socketClosed(code, why, wasConnected);
     // close(), or a listener that closed or opened again: what follows is no longer this socket's business.
@@ -354,9 +359,13 @@ export class Connection {
       return this.openSocket();
     }
     if (!this.options.autoReconnect) {
-      const error = new DdpConnectionError('SOCKET', `Could not connect to ${this.url}: ${why || `socket closed (${code})`}`, {
-        cause: this.lastSocketError,
-      });
+      const error = new DdpConnectionError(
+        'SOCKET',
+        `Could not connect to ${this.url}: ${why || `socket closed (${code})`}`,
+        {
+          cause: this.lastSocketError,
+        },
+      );
       this.giveUp(wasConnected ? 'closed' : 'failed', error);
       return;
     }
@@ -378,5 +387,5 @@ export class Connection {
 function isSockJsFrame(text: string): boolean {
   if (text.length === 1) return text === 'o' || text === 'h';
   const c = text.charCodeAt(0);
-  return (c === 97 /* a */ || c === 99 /* c */) && text.charCodeAt(1) === 91 /* [ */;
+  return (c === 97 /* a */ || c === 99) /* c */ && text.charCodeAt(1) === 91; /* [ */
 }

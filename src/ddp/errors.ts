@@ -22,7 +22,9 @@ export class DdpError extends DdpClientError {
 
   constructor(obj: DdpErrorObject) {
     // Meteor formats its messages as "reason [error]"; keep the server's own text when it sent one.
-    super(obj.message ?? (obj.reason !== undefined ? `${obj.reason} [${String(obj.error)}]` : `[${String(obj.error)}]`));
+    super(
+      obj.message ?? (obj.reason !== undefined ? `${obj.reason} [${String(obj.error)}]` : `[${String(obj.error)}]`),
+    );
     this.name = 'DdpError';
     this.error = obj.error;
     this.reason = obj.reason;
@@ -67,13 +69,18 @@ export class DdpConnectionError extends DdpClientError {
 
 /** True for an error the server sent (Meteor.Error): a method error, a `nosub` error, a refused login. */
 export function isDdpError(error: unknown): error is DdpError {
-  return error instanceof DdpError || (error instanceof Error && (error as Partial<DdpClientError>).kind === 'server' && error.name === 'DdpError');
+  return (
+    error instanceof DdpError ||
+    (error instanceof Error && (error as Partial<DdpClientError>).kind === 'server' && error.name === 'DdpError')
+  );
 }
 
 /** True for an error of the connection (see ConnectionErrorCode): no usable answer came. */
 export function isDdpConnectionError(error: unknown): error is DdpConnectionError {
   return (
     error instanceof DdpConnectionError ||
-    (error instanceof Error && (error as Partial<DdpClientError>).kind === 'connection' && error.name === 'DdpConnectionError')
+    (error instanceof Error &&
+      (error as Partial<DdpClientError>).kind === 'connection' &&
+      error.name === 'DdpConnectionError')
   );
 }

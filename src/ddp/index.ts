@@ -1,5 +1,12 @@
 export { DdpClient } from './client';
-export { DdpClientError, DdpError, DdpConnectionError, isDdpError, isDdpConnectionError, type ConnectionErrorCode } from './errors';
+export {
+  DdpClientError,
+  DdpError,
+  DdpConnectionError,
+  isDdpError,
+  isDdpConnectionError,
+  type ConnectionErrorCode,
+} from './errors';
 export { normalizeUrl } from './url';
 export { maskSecrets } from './mask';
 export { ObjectID, fromEJSON, toEJSON, parseEJSON, stringifyEJSON, ejsonEquals } from './ejson';

@@ -83,7 +83,8 @@ function before(raw: Raw): string | null {
 
 function strArray(raw: Raw, key: string): string[] {
   const v = raw[key];
-  if (!Array.isArray(v) || !v.every((s): s is string => typeof s === 'string')) fail(`"${String(raw.msg)}" needs "${key}" as an array of strings`);
+  if (!Array.isArray(v) || !v.every((s): s is string => typeof s === 'string'))
+    fail(`"${String(raw.msg)}" needs "${key}" as an array of strings`);
   return v;
 }
 
@@ -122,9 +123,12 @@ function errorObject(raw: Raw, notes: Notes, what = `"${String(raw.msg)}"`): Ddp
     const reason = typeof v.reason === 'string' ? v.reason : undefined;
     const message = typeof v.message === 'string' ? v.message : undefined;
     const errorType = typeof v.errorType === 'string' ? v.errorType : undefined;
-    if (typeof code === 'string' || typeof code === 'number') return { error: code, reason, message, details: v.details, errorType };
+    if (typeof code === 'string' || typeof code === 'number')
+      return { error: code, reason, message, details: v.details, errorType };
     note(notes, `${what} has an error object without an "error" code`);
-    const text = message ?? (reason === undefined ? `The server sent an error without a code: ${excerpt(JSON.stringify(v))}` : undefined);
+    const text =
+      message ??
+      (reason === undefined ? `The server sent an error without a code: ${excerpt(JSON.stringify(v))}` : undefined);
     return { error: 'unknown', reason, message: text, details: v.details, errorType };
   }
   if (typeof v === 'string') {
@@ -136,7 +140,11 @@ function errorObject(raw: Raw, notes: Notes, what = `"${String(raw.msg)}"`): Ddp
     return { error: v };
   }
   note(notes, `${what} has an unreadable "error"`);
-  return { error: 'unknown', message: `The server sent an unreadable error: ${excerpt(JSON.stringify(v))}`, details: v };
+  return {
+    error: 'unknown',
+    message: `The server sent an unreadable error: ${excerpt(JSON.stringify(v))}`,
+    details: v,
+  };
 }
 
 /** The id of a call a frame answers. Our ids are strings; a server that echoes them as numbers still means them. */
@@ -165,7 +173,10 @@ function validate(raw: Raw, hasDollar: boolean, notes: Notes): ServerMessage | u
     case 'connected': {
       if (typeof raw.session === 'string') return { msg: 'connected', session: raw.session };
       const other = raw.session === undefined ? Object.keys(raw).find((k) => /session/i.test(k)) : 'session';
-      note(notes, `"connected" without a string "session"${other ? ` (it has "${other}")` : ''}: connected without a session id`);
+      note(
+        notes,
+        `"connected" without a string "session"${other ? ` (it has "${other}")` : ''}: connected without a session id`,
+      );
       return { msg: 'connected' };
     }
     case 'failed':
@@ -177,7 +188,13 @@ function validate(raw: Raw, hasDollar: boolean, notes: Notes): ServerMessage | u
       return { msg: 'added', collection: str(raw, 'collection'), id: str(raw, 'id'), fields: fields(raw, hasDollar) };
     case 'changed': {
       const cleared = raw.cleared === undefined ? [] : strArray(raw, 'cleared');
-      return { msg: 'changed', collection: str(raw, 'collection'), id: str(raw, 'id'), fields: fields(raw, hasDollar), cleared };
+      return {
+        msg: 'changed',
+        collection: str(raw, 'collection'),
+        id: str(raw, 'id'),
+        fields: fields(raw, hasDollar),
+        cleared,
+      };
     }
     case 'removed':
       return { msg: 'removed', collection: str(raw, 'collection'), id: str(raw, 'id') };
@@ -210,7 +227,10 @@ function validate(raw: Raw, hasDollar: boolean, notes: Notes): ServerMessage | u
     }
     case 'error': {
       const id = raw.id === undefined ? undefined : answerId(raw, notes, '"error"');
-      const error = id === undefined ? undefined : (errorObject(raw, notes, '"error"') ?? { error: 'unknown', reason: optReason(raw) });
+      const error =
+        id === undefined
+          ? undefined
+          : (errorObject(raw, notes, '"error"') ?? { error: 'unknown', reason: optReason(raw) });
       if (id !== undefined) notes.quirk = `non-standard error frame {"msg":"error","id","error"} (${ANSWERS})`;
       const reason = optReason(raw) ?? error?.reason ?? error?.message ?? 'unspecified error';
       return { msg: 'error', reason, offendingMessage: raw.offendingMessage, id, error };
@@ -255,7 +275,8 @@ function answeredIds(raw: Raw): { methodId?: string; subId?: string } {
   if (id === undefined) return {};
   if (raw.msg === 'result') return { methodId: id };
   if (raw.msg === 'nosub') return { subId: id };
-  if (raw.msg === 'error' || (raw.msg === undefined && ('error' in raw || 'result' in raw))) return { methodId: id, subId: id };
+  if (raw.msg === 'error' || (raw.msg === undefined && ('error' in raw || 'result' in raw)))
+    return { methodId: id, subId: id };
   return {};
 }
 
@@ -273,7 +294,12 @@ export function parseFrame(text: string): ParseOutcome {
   }
   // Nesting deeper than MAX_DEPTH takes at least twice as many characters, so short frames skip the scan.
   if (text.length > 2 * MAX_DEPTH && nestsDeeper(text, MAX_DEPTH)) {
-    return { ok: false, ignored: false, problem: `"${String(raw.msg)}" is nested deeper than ${MAX_DEPTH} levels`, ...answeredIds(raw) };
+    return {
+      ok: false,
+      ignored: false,
+      problem: `"${String(raw.msg)}" is nested deeper than ${MAX_DEPTH} levels`,
+      ...answeredIds(raw),
+    };
   }
   const notes: Notes = {};
   try {
@@ -283,7 +309,12 @@ export function parseFrame(text: string): ParseOutcome {
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, ignored: false, problem: err.message, ...answeredIds(raw) };
     // Anything unexpected while decoding: still just a bad frame.
-    return { ok: false, ignored: false, problem: `cannot decode "${String(raw.msg)}": ${(err as Error).message}`, ...answeredIds(raw) };
+    return {
+      ok: false,
+      ignored: false,
+      problem: `cannot decode "${String(raw.msg)}": ${(err as Error).message}`,
+      ...answeredIds(raw),
+    };
   }
 }
 

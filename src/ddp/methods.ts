@@ -69,7 +69,11 @@ export class Methods {
         if (call.settled) return;
         this.timedOut.add(call.id);
         if (this.timedOut.size > KEEP_TIMED_OUT) this.timedOut.delete(this.timedOut.values().next().value as string);
-        call.reject(new DdpConnectionError('TIMEOUT', `The server did not answer method '${method}' within ${timeout} ms`, { timeout }));
+        call.reject(
+          new DdpConnectionError('TIMEOUT', `The server did not answer method '${method}' within ${timeout} ms`, {
+            timeout,
+          }),
+        );
         opts.onTimeout?.(call);
       }, timeout);
     }

@@ -30,9 +30,10 @@ export class Subscription implements SubscriptionInfo {
     readonly wireParams: unknown[],
     callback?: (error?: Error) => void,
     /** Where an exception thrown by the callback goes: it must not stop the frame that called it. */
-    private readonly report: (error: unknown) => void = (error) => queueMicrotask(() => {
-      throw error;
-    }),
+    private readonly report: (error: unknown) => void = (error) =>
+      queueMicrotask(() => {
+        throw error;
+      }),
   ) {
     this.callback = callback;
   }

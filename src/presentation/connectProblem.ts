@@ -11,8 +11,10 @@ function httpSentence(status: number, secure: boolean): string {
     const what = status === 404 ? '' : ' (a web page, not a WebSocket)';
     return `${head}${what}: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
   }
-  if (status >= 300 && status < 400) return `${head} (a redirect)${secure ? '' : ': try wss://'}. Use the address the server redirects to.`;
-  if (status === 401 || status === 403) return `${head} (${status === 401 ? 'authentication required' : 'forbidden'}) to the WebSocket upgrade.`;
+  if (status >= 300 && status < 400)
+    return `${head} (a redirect)${secure ? '' : ': try wss://'}. Use the address the server redirects to.`;
+  if (status === 401 || status === 403)
+    return `${head} (${status === 401 ? 'authentication required' : 'forbidden'}) to the WebSocket upgrade.`;
   if (status >= 500) return `${head}: the server, or a proxy in front of it, has a problem.`;
   return `${head} instead of upgrading to a WebSocket: is this a Meteor/DDP server? Meteor serves DDP at /websocket.`;
 }

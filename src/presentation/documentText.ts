@@ -5,7 +5,9 @@ import { clockTime, exactEJSON } from './format';
 
 /** A server string inside a `//` comment: quoted, on one line whatever it contains. */
 function quoted(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The last version of an open document and when it was last seen (shown, marked, once it is gone). */
@@ -33,7 +35,8 @@ export function documentText(
   const body = (f: Record<string, unknown> | undefined) => exactEJSON(f ? { _id: target.id, ...f } : {}) + '\n';
   const where = `${quoted(target.id)} in ${quoted(target.collection)}`;
   const s = target.session;
-  if (!s) return { state: 'unknown', text: `// The connection of document ${where} was removed.\n` + body(seen.fields) };
+  if (!s)
+    return { state: 'unknown', text: `// The connection of document ${where} was removed.\n` + body(seen.fields) };
   if (!s.connected) {
     const lines = `// ${quoted(s.name)} is not connected: the last version of ${where} received is shown. Connect to see it live.\n`;
     return { state: 'disconnected', text: lines + body(seen.fields) };

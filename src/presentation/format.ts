@@ -1,7 +1,16 @@
 // Formatting of EJSON values and documents for display. Plain module: no VS Code API.
 // Everything returned here is plain text; callers must show it as text, never as trusted markdown.
 import { stringifyEJSON } from '../ddp/ejson';
-import { childEntries, formatDuration, isCustomEjson, isPlainObject, isRawTyped, redactSecrets, truncate, type ValueKind } from '../core/values';
+import {
+  childEntries,
+  formatDuration,
+  isCustomEjson,
+  isPlainObject,
+  isRawTyped,
+  redactSecrets,
+  truncate,
+  type ValueKind,
+} from '../core/values';
 
 export { childEntries, formatDuration, isPlainObject, redactSecrets, truncate, type ValueKind };
 
@@ -223,4 +232,3 @@ export function clockTime(at: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
-

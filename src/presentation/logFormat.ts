@@ -63,7 +63,8 @@ function errorText(err: unknown): string {
   } else {
     // An object without a message: its own toString when it has one, else "[object Object]" as before.
     text = Object.prototype.toString.call(err);
-    if (typeof (err as { toString?: unknown }).toString === 'function') text = (err as { toString(): string }).toString();
+    if (typeof (err as { toString?: unknown }).toString === 'function')
+      text = (err as { toString(): string }).toString();
   }
   return maskSecrets(text);
 }
@@ -72,4 +73,3 @@ function errorText(err: unknown): string {
 export function formatCallError(method: string, err: unknown, ms: number): string {
   return `${method} failed: ${describeError(err)} (${formatDuration(ms)})`;
 }
-

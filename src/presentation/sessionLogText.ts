@@ -78,7 +78,11 @@ export function logLine(r: SessionLogRecord): { level: LogLevel; text: string } 
     case 'disconnected':
       return info('Disconnected');
     case 'options-changed':
-      return info(r.source === 'connection' ? 'Connection settings changed: reconnecting' : 'Settings changed: reconnecting with the new options');
+      return info(
+        r.source === 'connection'
+          ? 'Connection settings changed: reconnecting'
+          : 'Settings changed: reconnecting with the new options',
+      );
     case 'subscribing':
       return info(`Subscribing to ${subName(r.sub)}`);
     case 'subscription-ready':

@@ -48,7 +48,8 @@ export function snapshot(s: Session): ConnectionSnapshot {
     userId: s.userId,
     subscriptions: subs.length,
     // Ready and caught up: a subscription waiting to be made again after a drop is not counted as ready.
-    readySubscriptions: subs.filter((x) => x.state === 'ready' && s.freshness.timing(x.id)?.staleSince === undefined).length,
+    readySubscriptions: subs.filter((x) => x.state === 'ready' && s.freshness.timing(x.id)?.staleSince === undefined)
+      .length,
     collections,
     documents,
     lastError: s.lastError && problemText(s.lastError),
@@ -122,7 +123,13 @@ export function actionsFor(state: SessionState, loggedIn: boolean): CommandId[] 
   const actions: CommandId[] = [];
   switch (state) {
     case 'connected':
-      actions.push(COMMANDS.callMethod, COMMANDS.subscribe, loggedIn ? COMMANDS.logout : COMMANDS.login, COMMANDS.reconnect, COMMANDS.disconnect);
+      actions.push(
+        COMMANDS.callMethod,
+        COMMANDS.subscribe,
+        loggedIn ? COMMANDS.logout : COMMANDS.login,
+        COMMANDS.reconnect,
+        COMMANDS.disconnect,
+      );
       break;
     case 'connecting':
       actions.push(COMMANDS.disconnect);

@@ -42,7 +42,10 @@ export function activate(context: vscode.ExtensionContext): void {
     const problems = parsed.problems.join('; ');
     if (problems && problems !== lastProblems) {
       log.warn(`Settings: ${problems}`);
-      void showWarning(log, `DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`);
+      void showWarning(
+        log,
+        `DDP Explorer: ${parsed.problems[0]}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}`,
+      );
     }
     lastProblems = problems;
     manager.setSaved(parsed.connections);
@@ -53,7 +56,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const offClock = manager.onChange((c) => {
     if (c.type === 'sessions' || c.change.type === 'state') clock.sync();
   });
-  const model = new TreeModel(manager, () => manager.current.pageSize, () => clock.now(), () => manager.current.loadAllLimit);
+  const model = new TreeModel(
+    manager,
+    () => manager.current.pageSize,
+    () => clock.now(),
+    () => manager.current.loadAllLimit,
+  );
   const tree = new DdpTreeProvider(model, manager, clock);
   const status = new StatusBar(manager, clock);
   const docs = new DocumentProvider(manager);

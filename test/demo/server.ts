@@ -305,11 +305,13 @@ export class DemoServer {
     const tokens = this.tokens;
     const methods: Record<string, (this: any, ...args: any[]) => Promise<any>> = {
       async 'tasks.add'(title: unknown) {
-        if (typeof title !== 'string' || !title.trim()) throw new ClientSafeError(400, 'tasks.add expects a title string');
+        if (typeof title !== 'string' || !title.trim())
+          throw new ClientSafeError(400, 'tasks.add expects a title string');
         return data.addTask(title.trim());
       },
       async 'tasks.toggle'(id: unknown) {
-        if (typeof id !== 'string' || !data.tasks.get(id)) throw new ClientSafeError(404, `No task with id ${String(id)}`);
+        if (typeof id !== 'string' || !data.tasks.get(id))
+          throw new ClientSafeError(404, `No task with id ${String(id)}`);
         data.toggleTask(id);
         return data.tasks.get(id)!.done;
       },
@@ -318,7 +320,8 @@ export class DemoServer {
         return data.addMessage(text);
       },
       async 'math.add'(a: unknown, b: unknown) {
-        if (typeof a !== 'number' || typeof b !== 'number') throw new ClientSafeError(400, 'math.add expects two numbers');
+        if (typeof a !== 'number' || typeof b !== 'number')
+          throw new ClientSafeError(400, 'math.add expects two numbers');
         return a + b;
       },
       async slow() {
@@ -359,7 +362,10 @@ export class DemoServer {
         const expected = createHash('sha256').update(DEMO_USER.password).digest('hex');
         const ok =
           matches &&
-          ((typeof pw === 'object' && pw && pw.algorithm === 'sha-256' && String(pw.digest).toLowerCase() === expected) ||
+          ((typeof pw === 'object' &&
+            pw &&
+            pw.algorithm === 'sha-256' &&
+            String(pw.digest).toLowerCase() === expected) ||
             pw === DEMO_USER.password);
         if (!who || !ok) throw bad();
         const token = randomBytes(24).toString('base64url');

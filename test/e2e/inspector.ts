@@ -17,7 +17,12 @@ export interface InspectorHarness {
 
 /** The inspector page of the webview panel whose title matches (webviews are two iframes deep). */
 function inspectorFrame(wb: Workbench, index: number): FrameLocator {
-  return wb.page.locator('iframe.webview.ready').nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
+  return wb.page
+    .locator('iframe.webview.ready')
+    .nth(index)
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
 }
 
 /** Finds the inspector whose header title matches among the webviews on the page. */
@@ -27,8 +32,18 @@ async function findInspector(wb: Workbench, title: RegExp, timeout = 20_000): Pr
       const n = await wb.page.locator('iframe.webview.ready').count();
       for (let i = n - 1; i >= 0; i--) {
         const f = inspectorFrame(wb, i);
-        const t = await f.locator('header .title').innerText({ timeout: 500 }).catch(() => '');
-        if (title.test(t) && (await f.locator('header .title').isVisible().catch(() => false))) return f;
+        const t = await f
+          .locator('header .title')
+          .innerText({ timeout: 500 })
+          .catch(() => '');
+        if (
+          title.test(t) &&
+          (await f
+            .locator('header .title')
+            .isVisible()
+            .catch(() => false))
+        )
+          return f;
       }
       return undefined;
     },
@@ -38,7 +53,9 @@ async function findInspector(wb: Workbench, title: RegExp, timeout = 20_000): Pr
 }
 
 const rowTexts = (f: FrameLocator) =>
-  f.locator('.viewport .row:not([hidden])').evaluateAll((els) => els.map((e) => [...e.children].map((c) => c.textContent ?? '').join(' | ')));
+  f
+    .locator('.viewport .row:not([hidden])')
+    .evaluateAll((els) => els.map((e) => [...e.children].map((c) => c.textContent ?? '').join(' | ')));
 
 async function command(wb: Workbench, title: string, answers: string[]): Promise<void> {
   await wb.runCommand(title);
@@ -51,21 +68,27 @@ async function command(wb: Workbench, title: string, answers: string[]): Promise
 export async function inspectorScenario(h: InspectorHarness): Promise<void> {
   const { wb, demo } = h;
   let inspector: FrameLocator | undefined;
-  const framesShown = async () => Number(((await inspector!.locator('footer').innerText()).match(/^([\d,]+) frames/)?.[1] ?? '0').replace(/,/g, ''));
+  const framesShown = async () =>
+    Number(((await inspector!.locator('footer').innerText()).match(/^([\d,]+) frames/)?.[1] ?? '0').replace(/,/g, ''));
 
-  await h.step('DDP: Open Inspector shows the connection\'s frames arriving live', async () => {
+  await h.step("DDP: Open Inspector shows the connection's frames arriving live", async () => {
     await wb.runCommand('DDP: Open Inspector');
     inspector = await findInspector(wb, /127\.0\.0\.1/);
     await command(wb, 'DDP: Subscribe...', ['tasks', '']);
     await until(async () => (await framesShown()) > 0, 'frames in the inspector', 10_000);
     const first = await framesShown();
     // tasks changes every 1.5 s on the demo server: more frames must arrive without anything being done.
-    const later = await until(async () => {
-      const n = await framesShown();
-      return n > first ? n : undefined;
-    }, 'more frames to arrive live', 10_000);
+    const later = await until(
+      async () => {
+        const n = await framesShown();
+        return n > first ? n : undefined;
+      },
+      'more frames to arrive live',
+      10_000,
+    );
     const rows = await rowTexts(inspector);
-    if (!rows.some((r) => / ready /.test(r) && /← tasks/.test(r))) throw new Error(`no ready row linked to tasks: ${rows.slice(-5).join('\n')}`);
+    if (!rows.some((r) => / ready /.test(r) && /← tasks/.test(r)))
+      throw new Error(`no ready row linked to tasks: ${rows.slice(-5).join('\n')}`);
     return `${first} frames, then ${later}; the ready row names its subscription`;
   });
 
@@ -73,7 +96,11 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
   await h.step('Filter to method frames; math.add shows its result linked with the duration', async () => {
     await inspector!.locator('.chips button[data-type="method"]').click();
     await command(wb, 'DDP: Call Method...', ['math.add', '[2, 3]']);
-    const row = await until(async () => (await rowTexts(inspector!)).find((r) => /math\.add/.test(r) && /→ result \d+ ms/.test(r)), 'the math.add row with its result time', 10_000);
+    const row = await until(
+      async () => (await rowTexts(inspector!)).find((r) => /math\.add/.test(r) && /→ result \d+ ms/.test(r)),
+      'the math.add row with its result time',
+      10_000,
+    );
     const rows = await rowTexts(inspector!);
     if (rows.some((r) => !/\| method \|/.test(r))) throw new Error(`rows other than method shown: ${rows.join('\n')}`);
     await inspector!.locator('.viewport .row', { hasText: 'math.add' }).last().click();
@@ -88,23 +115,41 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
     const before = demo.calls.filter((c) => c.method === 'math.add').length;
     const rowsBefore = (await rowTexts(inspector!)).filter((r) => /math\.add/.test(r)).length;
     await inspector!.locator('.detail-pane button', { hasText: /^Resend$/ }).click();
-    await until(() => demo.calls.filter((c) => c.method === 'math.add').length > before, 'math.add to reach the server again', 10_000);
-    const rows = await until(async () => {
-      const r = (await rowTexts(inspector!)).filter((x) => /math\.add/.test(x));
-      return r.length > rowsBefore && /→ result \d+ ms/.test(r[r.length - 1]) ? r : undefined;
-    }, 'a second math.add row with its result', 10_000);
+    await until(
+      () => demo.calls.filter((c) => c.method === 'math.add').length > before,
+      'math.add to reach the server again',
+      10_000,
+    );
+    const rows = await until(
+      async () => {
+        const r = (await rowTexts(inspector!)).filter((x) => /math\.add/.test(x));
+        return r.length > rowsBefore && /→ result \d+ ms/.test(r[r.length - 1]) ? r : undefined;
+      },
+      'a second math.add row with its result',
+      10_000,
+    );
     await wb.clearNotifications();
     await wb.page.screenshot({ path: path.join(h.resultsDir, 'inspector.png') });
-    if (process.env.E2E_UPDATE_SCREENSHOT) fs.copyFileSync(path.join(h.resultsDir, 'inspector.png'), path.join(REPO, 'media', 'inspector.png'));
+    if (process.env.E2E_UPDATE_SCREENSHOT)
+      fs.copyFileSync(path.join(h.resultsDir, 'inspector.png'), path.join(REPO, 'media', 'inspector.png'));
     return rows[rows.length - 1];
   });
 
   await h.step('The timing view shows the subscription and both calls as bars with their times', async () => {
     await inspector!.locator('.filters button', { hasText: /^Timing$/ }).click();
-    const spans = await until(async () => {
-      const t = await inspector!.locator('.timing .span').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
-      return t.filter((x) => /^method math\.add\d+ ms/.test(x)).length >= 2 && t.some((x) => /^sub tasks\d+ ms/.test(x)) ? t : undefined;
-    }, 'bars for tasks and the two math.add calls', 10_000);
+    const spans = await until(
+      async () => {
+        const t = await inspector!
+          .locator('.timing .span')
+          .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+        return t.filter((x) => /^method math\.add\d+ ms/.test(x)).length >= 2 &&
+          t.some((x) => /^sub tasks\d+ ms/.test(x))
+          ? t
+          : undefined;
+      },
+      'bars for tasks and the two math.add calls',
+      10_000,
+    );
     await wb.screenshot('s13-timing-view');
     await inspector!.locator('.filters button', { hasText: /^Timing$/ }).click();
     return spans.join('; ');
@@ -124,10 +169,14 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
     await wb.waitForInputBox(undefined, 10_000);
     await wb.submit(exported);
     const offline = await findInspector(wb, /capture\.jsonl/);
-    const text = await until(async () => {
-      const t = await offline.locator('footer').innerText();
-      return new RegExp(`^${lines.length.toLocaleString('en-US')} frames`).test(t) ? t : undefined;
-    }, `the ${lines.length} exported frames in the offline inspector`, 10_000);
+    const text = await until(
+      async () => {
+        const t = await offline.locator('footer').innerText();
+        return new RegExp(`^${lines.length.toLocaleString('en-US')} frames`).test(t) ? t : undefined;
+      },
+      `the ${lines.length} exported frames in the offline inspector`,
+      10_000,
+    );
     return `${lines.length} frames exported and reopened: "${text}"`;
   });
 
@@ -143,12 +192,16 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
       await row.waitFor({ timeout: 10_000 });
       await row.click();
       const tapInspector = await findInspector(wb, /^tap #1$/);
-      const rows = await until(async () => {
-        const r = await rowTexts(tapInspector);
-        return r.some((x) => /math\.add/.test(x) && /→ result \d+ ms/.test(x)) ? r : undefined;
-      }, 'the tapped math.add with its result', 10_000);
+      const rows = await until(
+        async () => {
+          const r = await rowTexts(tapInspector);
+          return r.some((x) => /math\.add/.test(x) && /→ result \d+ ms/.test(x)) ? r : undefined;
+        },
+        'the tapped math.add with its result',
+        10_000,
+      );
       await wb.runCommand('DDP: Stop Tap');
-      await until(() => client.status !== 'connected', 'the tap to close the client\'s socket', 5000);
+      await until(() => client.status !== 'connected', "the tap to close the client's socket", 5000);
       return `${rows.length} rows through ${url}; stopping the tap closed the client (${client.status})`;
     } finally {
       client.close();

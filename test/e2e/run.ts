@@ -73,14 +73,21 @@ async function step(scenario: number, name: string, fn: () => Promise<string | v
     failedScenarios.add(scenario);
     results.push({ scenario, name, ok: false, ms: Date.now() - t, error: msg, screenshot: rel(shot) });
     log(`FAIL ${scenario}. ${name}: ${msg}`);
-    log(`     tree: ${JSON.stringify((await wb.rowInfo().catch(() => [])).map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`))}`);
+    log(
+      `     tree: ${JSON.stringify((await wb.rowInfo().catch(() => [])).map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`))}`,
+    );
     log(`     status: ${JSON.stringify(await wb.statusText(DDP_STATUS).catch(() => undefined))}`);
     log(`     notifications: ${JSON.stringify(await wb.notifications().catch(() => []))}`);
     return false;
   }
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 50);
 const rel = (p: string) => path.relative(REPO, p);
 
 /** Level (aria-level) of the first rendered row matching. */
@@ -120,10 +127,14 @@ async function callMethod(name: string, params: string): Promise<void> {
 async function scenario1(): Promise<void> {
   await step(1, 'DDP view shows the welcome content', async () => {
     await wb.showViewContainer('DDP', 60_000);
-    const text = await until(async () => {
-      const t = await wb.welcomeText();
-      return /Connect to a DDP Server/i.test(t) ? t : undefined;
-    }, 'the welcome content with "Connect to a DDP Server"', 60_000);
+    const text = await until(
+      async () => {
+        const t = await wb.welcomeText();
+        return /Connect to a DDP Server/i.test(t) ? t : undefined;
+      },
+      'the welcome content with "Connect to a DDP Server"',
+      60_000,
+    );
     return text.replace(/\s+/g, ' ').slice(0, 120);
   });
   await step(1, 'Connect to Server... connects; status bar says connected', async () => {
@@ -149,16 +160,21 @@ async function scenario2(): Promise<void> {
     await wb.expand(tasksRow);
     await wb.waitForRow(/^task-1\b/, 5000);
     const docs = await childrenOf(tasksRow);
-    if (docs.length !== count()) throw new Error(`expected ${count()} document rows under tasks, saw ${docs.length}: ${docs}`);
+    if (docs.length !== count())
+      throw new Error(`expected ${count()} document rows under tasks, saw ${docs.length}: ${docs}`);
     return `${docs.length} document rows`;
   });
   let latency = -1;
   await step(2, 'A server change appears within 2 s; the expanded document stays expanded', async () => {
     await wb.expand(/^task-1\b/);
-    const before = await until(async () => {
-      const c = await childrenOf(/^task-1\b/);
-      return c.length ? c : undefined;
-    }, 'the field rows of task-1', 5000);
+    const before = await until(
+      async () => {
+        const c = await childrenOf(/^task-1\b/);
+        return c.length ? c : undefined;
+      },
+      'the field rows of task-1',
+      5000,
+    );
     const title = `Changed on the server ${Date.now() % 100000}`;
     const t0 = Date.now();
     demo.data.tasks.update('task-1', { title });
@@ -196,10 +212,14 @@ async function scenario3(): Promise<void> {
     await wb.waitForInputBox(undefined, 15_000);
     const prompt = await wb.quickInputMessage();
     await wb.answer('[2, ', false);
-    const message = await until(async () => {
-      const m = await wb.quickInputMessage();
-      return m && m !== prompt ? m : undefined;
-    }, 'a validation message for "[2, "', 5000);
+    const message = await until(
+      async () => {
+        const m = await wb.quickInputMessage();
+        return m && m !== prompt ? m : undefined;
+      },
+      'a validation message for "[2, "',
+      5000,
+    );
     await wb.screenshot('s3-invalid-ejson-message');
     await wb.page.keyboard.press('Enter');
     // The box must stay open with the invalid value (Enter is refused).
@@ -225,41 +245,53 @@ async function scenario4(): Promise<void> {
     const s = await wb.waitForStatus(DDP_STATUS, /reconnecting/i, 15_000);
     return `status bar: "${s}"`;
   });
-  await step(4, 'Starting it again on the same port reconnects; same subscription and documents, no duplicates', async () => {
-    const restartedAt = Date.now();
-    await demo.start();
-    const s = await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
-    await until(
-      () => demo.subscriptions.some((x) => x.name === 'tasks' && x.at >= restartedAt),
-      'the extension to subscribe to tasks again on the restarted server',
-      10_000,
-    );
-    await wb.expand(connLabel);
-    await wb.expand(/^Subscriptions/);
-    const subs = await until(async () => {
-      const c = await childrenOf(/^Subscriptions/);
-      return c.length ? c : undefined;
-    }, 'subscription rows', 5000);
-    const taskSubs = subs.filter((l) => /^tasks\b/.test(l));
-    if (taskSubs.length !== 1) throw new Error(`expected one tasks subscription row, saw ${JSON.stringify(subs)}`);
-    await wb.expand(/^Collections/);
-    const tasksRow = new RegExp(`^tasks\\b.*\\b${count()} documents?`);
-    await wb.waitForRow(tasksRow, 10_000);
-    await wb.expand(tasksRow);
-    const docs = await until(async () => {
-      const d = await childrenOf(/^tasks\b.*documents?/);
-      return d.length ? d : undefined;
-    }, 'task document rows', 5000);
-    const ids = docs.map((l) => l.split(/\s/)[0]);
-    const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
-    if (dupes.length) throw new Error(`duplicate document rows: ${dupes}`);
-    if (ids.length !== count()) throw new Error(`expected ${count()} documents, saw ${ids.length}`);
-    // And the data is live again.
-    const title = `After the restart ${Date.now() % 100000}`;
-    demo.data.tasks.update('task-2', { title });
-    await wb.waitForRow(new RegExp(escapeRe(title)), 2000);
-    return `status bar: "${s}"; subscriptions: ${JSON.stringify(subs)}; ${ids.length} documents, no duplicates`;
-  });
+  await step(
+    4,
+    'Starting it again on the same port reconnects; same subscription and documents, no duplicates',
+    async () => {
+      const restartedAt = Date.now();
+      await demo.start();
+      const s = await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+      await until(
+        () => demo.subscriptions.some((x) => x.name === 'tasks' && x.at >= restartedAt),
+        'the extension to subscribe to tasks again on the restarted server',
+        10_000,
+      );
+      await wb.expand(connLabel);
+      await wb.expand(/^Subscriptions/);
+      const subs = await until(
+        async () => {
+          const c = await childrenOf(/^Subscriptions/);
+          return c.length ? c : undefined;
+        },
+        'subscription rows',
+        5000,
+      );
+      const taskSubs = subs.filter((l) => /^tasks\b/.test(l));
+      if (taskSubs.length !== 1) throw new Error(`expected one tasks subscription row, saw ${JSON.stringify(subs)}`);
+      await wb.expand(/^Collections/);
+      const tasksRow = new RegExp(`^tasks\\b.*\\b${count()} documents?`);
+      await wb.waitForRow(tasksRow, 10_000);
+      await wb.expand(tasksRow);
+      const docs = await until(
+        async () => {
+          const d = await childrenOf(/^tasks\b.*documents?/);
+          return d.length ? d : undefined;
+        },
+        'task document rows',
+        5000,
+      );
+      const ids = docs.map((l) => l.split(/\s/)[0]);
+      const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+      if (dupes.length) throw new Error(`duplicate document rows: ${dupes}`);
+      if (ids.length !== count()) throw new Error(`expected ${count()} documents, saw ${ids.length}`);
+      // And the data is live again.
+      const title = `After the restart ${Date.now() % 100000}`;
+      demo.data.tasks.update('task-2', { title });
+      await wb.waitForRow(new RegExp(escapeRe(title)), 2000);
+      return `status bar: "${s}"; subscriptions: ${JSON.stringify(subs)}; ${ids.length} documents, no duplicates`;
+    },
+  );
 }
 
 async function scenario5(): Promise<void> {
@@ -295,7 +327,11 @@ async function editorText(): Promise<string> {
 /** The status bar's Problems item (its id is "status.problems"): its aria-label, or undefined when it is not there. */
 async function problemsItem(): Promise<{ aria: string; text: string } | undefined> {
   const items = await wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
-    els.map((e) => ({ id: e.id, aria: e.getAttribute('aria-label') ?? e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '', text: (e as HTMLElement).innerText })),
+    els.map((e) => ({
+      id: e.id,
+      aria: e.getAttribute('aria-label') ?? e.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '',
+      text: (e as HTMLElement).innerText,
+    })),
   );
   const hit = items.find((i) => i.id === 'status.problems');
   if (!hit) throw new Error(`no Problems item in the status bar: ${JSON.stringify(items.map((i) => [i.id, i.aria]))}`);
@@ -313,64 +349,96 @@ async function problemCount(): Promise<number> {
 
 /** Issue 11, the data as it is: a document that disappears leaves Problems empty and its tab says what happened. */
 async function scenarioDocumentGone(): Promise<void> {
-  await step(7, 'A document open in an editor that is removed on the server leaves Problems empty; the tab says so', async () => {
-    if (!demo.subscriptions.some((x) => x.name === 'tasks')) await subscribe('tasks');
-    // Earlier scenarios may leave the tree scrolled down a long collection: back to the top, big collapsed.
-    const list = await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list').first().boundingBox();
-    if (list) {
-      await wb.page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
-      await wb.page.mouse.wheel(0, -1_000_000);
-    }
-    await wb.collapseIfShown(/^big\b.*documents?/);
-    const id = demo.data.addTask('Short-lived task');
-    await wb.expand(/^Collections/);
-    await wb.waitForRow(new RegExp(`^tasks\\b.*\\b${demo.data.tasks.docs.size} documents?`), 10_000);
-    await wb.runCommand('DDP: Open Document');
-    await wb.pickItem(/^tasks$/);
-    await wb.pickItem(new RegExp(`^${escapeRe(id)}$`));
-    const tab = `${id} (127.0.0.1:${demo.port}).jsonc`;
-    const tabText = async () =>
-      [await wb.page.title(), await wb.page.locator('.tabs-container').first().innerText().catch(() => '')].join(' ').replace(/\u00a0/g, ' ');
-    await until(async () => (await tabText()).includes(tab), `the tab "${tab}"`, 10_000);
-    await until(async () => /Short-lived task/.test(await editorText()), 'the document in the editor', 10_000);
-    const mode = await until(async () => wb.statusText(/^JSON/), 'the language mode in the status bar', 10_000);
-    if (!/JSON with Comments/.test(mode)) throw new Error(`the document editor is "${mode}", not JSON with Comments`);
-    demo.data.tasks.remove(id);
-    const text = await until(async () => {
-      const t = await editorText();
-      return /\/\/ Removed: /.test(t) ? t : undefined;
-    }, 'the editor to say the document was removed', 10_000);
-    if (!/Short-lived task/.test(text)) throw new Error('the last version received is not shown under the state line');
-    // The JSON language service validates within a second or so of a change; watch Problems well past that.
-    const t0 = Date.now();
-    while (Date.now() - t0 < 3000) {
-      const n = await problemCount();
-      if (n !== 0) throw new Error(`Problems shows ${n} after the removal`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    // Open the Problems panel (the status bar item toggles it; a DOM click, the item may be partly covered).
-    await wb.page.locator('#workbench\\.parts\\.statusbar [id="status.problems"]').first().evaluate((e) => {
-      const target = (e.querySelector('a, [role="button"]') as HTMLElement | null) ?? (e as HTMLElement);
-      target.click();
-    });
-    const panel = await until(async () => {
-      const t = await wb.page.locator('#workbench\\.parts\\.panel').innerText().catch(() => '');
-      return /No problems have been detected/i.test(t) ? t : undefined;
-    }, 'the Problems panel to say there are none', 10_000);
-    return `tab "${tab}"; editor: "${text.split('\n')[0].slice(0, 90)}"; Problems: "${panel.match(/No problems[^\n]*/i)?.[0]}"`;
-  });
+  await step(
+    7,
+    'A document open in an editor that is removed on the server leaves Problems empty; the tab says so',
+    async () => {
+      if (!demo.subscriptions.some((x) => x.name === 'tasks')) await subscribe('tasks');
+      // Earlier scenarios may leave the tree scrolled down a long collection: back to the top, big collapsed.
+      const list = await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list').first().boundingBox();
+      if (list) {
+        await wb.page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+        await wb.page.mouse.wheel(0, -1_000_000);
+      }
+      await wb.collapseIfShown(/^big\b.*documents?/);
+      const id = demo.data.addTask('Short-lived task');
+      await wb.expand(/^Collections/);
+      await wb.waitForRow(new RegExp(`^tasks\\b.*\\b${demo.data.tasks.docs.size} documents?`), 10_000);
+      await wb.runCommand('DDP: Open Document');
+      await wb.pickItem(/^tasks$/);
+      await wb.pickItem(new RegExp(`^${escapeRe(id)}$`));
+      const tab = `${id} (127.0.0.1:${demo.port}).jsonc`;
+      const tabText = async () =>
+        [
+          await wb.page.title(),
+          await wb.page
+            .locator('.tabs-container')
+            .first()
+            .innerText()
+            .catch(() => ''),
+        ]
+          .join(' ')
+          .replace(/\u00a0/g, ' ');
+      await until(async () => (await tabText()).includes(tab), `the tab "${tab}"`, 10_000);
+      await until(async () => /Short-lived task/.test(await editorText()), 'the document in the editor', 10_000);
+      const mode = await until(async () => wb.statusText(/^JSON/), 'the language mode in the status bar', 10_000);
+      if (!/JSON with Comments/.test(mode)) throw new Error(`the document editor is "${mode}", not JSON with Comments`);
+      demo.data.tasks.remove(id);
+      const text = await until(
+        async () => {
+          const t = await editorText();
+          return /\/\/ Removed: /.test(t) ? t : undefined;
+        },
+        'the editor to say the document was removed',
+        10_000,
+      );
+      if (!/Short-lived task/.test(text))
+        throw new Error('the last version received is not shown under the state line');
+      // The JSON language service validates within a second or so of a change; watch Problems well past that.
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3000) {
+        const n = await problemCount();
+        if (n !== 0) throw new Error(`Problems shows ${n} after the removal`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      // Open the Problems panel (the status bar item toggles it; a DOM click, the item may be partly covered).
+      await wb.page
+        .locator('#workbench\\.parts\\.statusbar [id="status.problems"]')
+        .first()
+        .evaluate((e) => {
+          const target = (e.querySelector('a, [role="button"]') as HTMLElement | null) ?? (e as HTMLElement);
+          target.click();
+        });
+      const panel = await until(
+        async () => {
+          const t = await wb.page
+            .locator('#workbench\\.parts\\.panel')
+            .innerText()
+            .catch(() => '');
+          return /No problems have been detected/i.test(t) ? t : undefined;
+        },
+        'the Problems panel to say there are none',
+        10_000,
+      );
+      return `tab "${tab}"; editor: "${text.split('\n')[0].slice(0, 90)}"; Problems: "${panel.match(/No problems[^\n]*/i)?.[0]}"`;
+    },
+  );
 
-  await step(7, 'While the server is down, subscriptions say stale and resubscribing; ready again after the catch-up', async () => {
-    await wb.collapseIfShown(/^Collections/);
-    await wb.expand(/^Subscriptions/);
-    await demo.stop();
-    const stale = await wb.waitForRow(/^tasks\b.*stale · resubscribing \(last ready \d\d:\d\d:\d\d\)/, 15_000);
-    const staleText = await stale.getAttribute('aria-label');
-    await demo.start();
-    await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
-    await wb.waitForRow(/^tasks\b.*ready in \d/, 15_000);
-    return `while down: "${staleText}"`;
-  });
+  await step(
+    7,
+    'While the server is down, subscriptions say stale and resubscribing; ready again after the catch-up',
+    async () => {
+      await wb.collapseIfShown(/^Collections/);
+      await wb.expand(/^Subscriptions/);
+      await demo.stop();
+      const stale = await wb.waitForRow(/^tasks\b.*stale · resubscribing \(last ready \d\d:\d\d:\d\d\)/, 15_000);
+      const staleText = await stale.getAttribute('aria-label');
+      await demo.start();
+      await wb.waitForStatus(DDP_STATUS, CONNECTED, 30_000);
+      await wb.waitForRow(/^tasks\b.*ready in \d/, 15_000);
+      return `while down: "${staleText}"`;
+    },
+  );
 
   await step(7, 'After Disconnect the subscriptions stay listed as stopped; Connect makes them again', async () => {
     await wb.runCommand('DDP: Disconnect');
@@ -413,7 +481,17 @@ async function showcase(): Promise<void> {
     await wb.runCommand('DDP: Open Document');
     await wb.pickItem(/^tasks$/);
     await wb.pickItem(/^task-1$/);
-    await until(async () => /task-1/.test(await wb.page.locator('.tabs-container').innerText().catch(() => '')), 'the task-1 editor tab', 10_000);
+    await until(
+      async () =>
+        /task-1/.test(
+          await wb.page
+            .locator('.tabs-container')
+            .innerText()
+            .catch(() => ''),
+        ),
+      'the task-1 editor tab',
+      10_000,
+    );
     await wb.runCommand('DDP: Show Log');
     await wb.page.locator('#workbench\\.parts\\.panel .view-lines').first().waitFor({ timeout: 10_000 });
     await wb.clearNotifications();
@@ -434,7 +512,8 @@ async function stepHostileError(): Promise<void> {
     const commandLinks = links.filter((l) => /^\s*command:/i.test(l.href));
     if (commandLinks.length) throw new Error(`command links in the notification: ${JSON.stringify(commandLinks)}`);
     if (links.length) throw new Error(`links in the notification: ${JSON.stringify(links)}`);
-    if (/\n/.test(text) && /\[info\] \[demo\] Logged in/.test(text.split('\n').slice(1).join('\n'))) throw new Error('the forged line became a line');
+    if (/\n/.test(text) && /\[info\] \[demo\] Logged in/.test(text.split('\n').slice(1).join('\n')))
+      throw new Error('the forged line became a line');
     return `notification: "${text}" (0 links)`;
   });
 }
@@ -452,7 +531,8 @@ async function stepFirstConnectFailures(): Promise<void> {
     const match = new RegExp(`Nothing is listening on 127\\.0\\.0\\.1:${closed}`);
     const text = await wb.waitForNotification(match, 10_000);
     const buttons = await wb.notificationButtons(match);
-    for (const b of ['Retry', 'Edit URL', 'Show Log']) if (!buttons.includes(b)) throw new Error(`no ${b} button: ${JSON.stringify(buttons)}`);
+    for (const b of ['Retry', 'Edit URL', 'Show Log'])
+      if (!buttons.includes(b)) throw new Error(`no ${b} button: ${JSON.stringify(buttons)}`);
     await wb.waitForRow(new RegExp(`^127\\.0\\.0\\.1:${closed}\\b.*failed`), 10_000);
     return `"${text}" [${buttons.join(', ')}]`;
   });
@@ -467,13 +547,17 @@ async function stepFirstConnectFailures(): Promise<void> {
       await wb.runCommand('DDP: Connect to Server...');
       await wb.waitForInputBox(undefined, 15_000);
       await wb.submit(`ws://127.0.0.1:${port}/websocket`);
-      const text = await wb.waitForNotification(/HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket/, 10_000);
+      const text = await wb.waitForNotification(
+        /HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket/,
+        10_000,
+      );
       // Only URLs that connected become the Enter-to-reuse default: still the demo's, not the two that failed.
       await wb.runCommand('DDP: Connect to Server...');
       await wb.waitForInputBox(undefined, 15_000);
       const placeholder = (await wb.quickInputBox().getAttribute('placeholder')) ?? '';
       await wb.escape();
-      if (placeholder !== demo.url) throw new Error(`the default URL is ${JSON.stringify(placeholder)}, not the demo's ${demo.url}`);
+      if (placeholder !== demo.url)
+        throw new Error(`the default URL is ${JSON.stringify(placeholder)}, not the demo's ${demo.url}`);
       return `"${text}"; default URL still ${placeholder}`;
     });
     await step(9, 'Remove Connection asks for confirmation first; Cancel keeps it, Remove removes it', async () => {
@@ -481,17 +565,25 @@ async function stepFirstConnectFailures(): Promise<void> {
       const remove = async () => {
         await wb.runCommand('DDP: Remove Connection');
         await wb.pickItem(row);
-        return until(async () => {
-          const t = await wb.dialogText();
-          return /Remove the connection/.test(t) ? t : undefined;
-        }, 'the confirmation dialog', 10_000);
+        return until(
+          async () => {
+            const t = await wb.dialogText();
+            return /Remove the connection/.test(t) ? t : undefined;
+          },
+          'the confirmation dialog',
+          10_000,
+        );
       };
       const question = await remove();
       await wb.dialogButton('Cancel');
       await wb.waitForRow(row, 5000);
       await remove();
       await wb.dialogButton('Remove');
-      await until(async () => !(await wb.rowInfo()).some((r) => row.test(r.label) || row.test(r.text)), 'the connection row to go', 10_000);
+      await until(
+        async () => !(await wb.rowInfo()).some((r) => row.test(r.label) || row.test(r.text)),
+        'the connection row to go',
+        10_000,
+      );
       return `dialog: "${question.replace(/\s+/g, ' ').slice(0, 120)}"`;
     });
   } finally {
@@ -560,8 +652,15 @@ async function main(): Promise<void> {
     await demo.stop();
   }
   const failed = results.filter((r) => !r.ok);
-  console.log('\n' + results.map((r) => `${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario}. ${r.name}${r.ok ? '' : `\n        ${r.error}`}`).join('\n'));
-  console.log(`\n${results.length - failed.length}/${results.length} steps passed in ${((Date.now() - tStart) / 1000).toFixed(1)} s; screenshots in ${rel(RESULTS)}/`);
+  console.log(
+    '\n' +
+      results
+        .map((r) => `${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario}. ${r.name}${r.ok ? '' : `\n        ${r.error}`}`)
+        .join('\n'),
+  );
+  console.log(
+    `\n${results.length - failed.length}/${results.length} steps passed in ${((Date.now() - tStart) / 1000).toFixed(1)} s; screenshots in ${rel(RESULTS)}/`,
+  );
   if (failed.length && !exitCode) exitCode = 1;
   process.exit(exitCode);
 }

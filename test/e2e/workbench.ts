@@ -26,7 +26,12 @@ export interface WaitOpts {
 }
 
 /** Polls `fn` until it returns a truthy value or `timeout` ms pass (then throws with `what`). */
-export async function until<T>(fn: () => Promise<T> | T, what: string, timeout = 10_000, interval = 100): Promise<NonNullable<T>> {
+export async function until<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeout = 10_000,
+  interval = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeout;
   let last: unknown;
   for (;;) {
@@ -107,7 +112,12 @@ export class Workbench {
   }
 
   async sidebarText(): Promise<string> {
-    return clean(await this.page.locator(SIDEBAR).innerText().catch(() => ''));
+    return clean(
+      await this.page
+        .locator(SIDEBAR)
+        .innerText()
+        .catch(() => ''),
+    );
   }
 
   /** Text of the welcome content in the side bar (empty when there is none). */
@@ -127,7 +137,10 @@ export class Workbench {
   async rowLabels(): Promise<string[]> {
     return this.rows().evaluateAll((els) =>
       els
-        .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), label: e.getAttribute('aria-label') ?? '' }))
+        .map((e) => ({
+          top: parseFloat((e as HTMLElement).style.top || '0'),
+          label: e.getAttribute('aria-label') ?? '',
+        }))
         .sort((a, b) => a.top - b.top)
         .map((r) => r.label.replace(/\u00a0/g, ' ')),
     );
@@ -145,10 +158,20 @@ export class Workbench {
             label: (e.getAttribute('aria-label') ?? '').replace(/\u00a0/g, ' '),
             level: Number(e.getAttribute('aria-level') ?? 0),
             expanded: exp === null ? null : exp === 'true',
-            text: [h.querySelector('.label-name'), h.querySelector('.label-description')]
-              .map((x) => ((x as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim())
-              .filter(Boolean)
-              .join(' ') || (h.innerText ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim(),
+            text:
+              [h.querySelector('.label-name'), h.querySelector('.label-description')]
+                .map((x) =>
+                  ((x as HTMLElement | null)?.innerText ?? '')
+                    .replace(/\u00a0/g, ' ')
+                    .replace(/\s+/g, ' ')
+                    .trim(),
+                )
+                .filter(Boolean)
+                .join(' ') ||
+              (h.innerText ?? '')
+                .replace(/\u00a0/g, ' ')
+                .replace(/\s+/g, ' ')
+                .trim(),
           };
         })
         .sort((a, b) => a.top - b.top)
@@ -178,7 +201,11 @@ export class Workbench {
         const row = await this.waitForRow(match, timeout);
         if ((await row.getAttribute('aria-expanded', { timeout: 2000 })) === 'true') return row;
         await row.locator('.monaco-tl-twistie').click({ timeout: 2000 });
-        const expanded = await until(async () => (await row.getAttribute('aria-expanded', { timeout: 1000 })) === 'true', `row ${match} to expand`, 3000);
+        const expanded = await until(
+          async () => (await row.getAttribute('aria-expanded', { timeout: 1000 })) === 'true',
+          `row ${match} to expand`,
+          3000,
+        );
         return expanded ? row : undefined;
       },
       `row ${match} to expand`,
@@ -223,9 +250,13 @@ export class Workbench {
 
   /** Texts of the status bar items (aria-label or text). */
   async statusItems(): Promise<string[]> {
-    return this.page.locator(`${STATUSBAR} .statusbar-item`).evaluateAll((els) =>
-      els.map((e) => ((e as HTMLElement).innerText || e.getAttribute('aria-label') || '').replace(/\u00a0/g, ' ').trim()),
-    );
+    return this.page
+      .locator(`${STATUSBAR} .statusbar-item`)
+      .evaluateAll((els) =>
+        els.map((e) =>
+          ((e as HTMLElement).innerText || e.getAttribute('aria-label') || '').replace(/\u00a0/g, ' ').trim(),
+        ),
+      );
   }
 
   /** Text of the first status bar item matching `match` (e.g. /DDP/), or undefined. */
@@ -251,14 +282,21 @@ export class Workbench {
   }
 
   async waitForNotification(match: RegExp, timeout = 10_000): Promise<string> {
-    return until(async () => (await this.notifications()).find((t) => match.test(t)), `a notification matching ${match}`, timeout);
+    return until(
+      async () => (await this.notifications()).find((t) => match.test(t)),
+      `a notification matching ${match}`,
+      timeout,
+    );
   }
 
   /** Every link rendered inside notification toasts: its text and href (a server must never make one). */
   async notificationLinks(): Promise<Array<{ text: string; href: string }>> {
-    return this.page
-      .locator('.notifications-toasts .notification-list-item-message a')
-      .evaluateAll((els) => els.map((e) => ({ text: (e as HTMLElement).innerText, href: e.getAttribute('href') ?? (e as HTMLElement).dataset.href ?? '' })));
+    return this.page.locator('.notifications-toasts .notification-list-item-message a').evaluateAll((els) =>
+      els.map((e) => ({
+        text: (e as HTMLElement).innerText,
+        href: e.getAttribute('href') ?? (e as HTMLElement).dataset.href ?? '',
+      })),
+    );
   }
 
   /** The buttons of the toast whose message matches. */
@@ -267,9 +305,16 @@ export class Workbench {
     const n = await items.count();
     for (let i = 0; i < n; i++) {
       const item = items.nth(i);
-      const text = clean(await item.locator('.notification-list-item-message').innerText().catch(() => ''));
+      const text = clean(
+        await item
+          .locator('.notification-list-item-message')
+          .innerText()
+          .catch(() => ''),
+      );
       if (match.test(text)) {
-        return item.locator('.notification-list-item-buttons-container .monaco-button').evaluateAll((els) => els.map((e) => ((e as HTMLElement).innerText || '').trim()));
+        return item
+          .locator('.notification-list-item-buttons-container .monaco-button')
+          .evaluateAll((els) => els.map((e) => ((e as HTMLElement).innerText || '').trim()));
       }
     }
     return [];
@@ -278,8 +323,20 @@ export class Workbench {
   /** The message of the modal dialog on screen ('' when there is none). */
   async dialogText(): Promise<string> {
     const box = this.page.locator('.monaco-dialog-box');
-    if ((await box.count()) === 0 || !(await box.first().isVisible().catch(() => false))) return '';
-    return clean(await box.first().innerText().catch(() => ''));
+    if (
+      (await box.count()) === 0 ||
+      !(await box
+        .first()
+        .isVisible()
+        .catch(() => false))
+    )
+      return '';
+    return clean(
+      await box
+        .first()
+        .innerText()
+        .catch(() => ''),
+    );
   }
 
   /** Clicks the modal dialog's button with this label, and waits for the dialog to close. */
@@ -316,10 +373,14 @@ export class Workbench {
    * every run of white space (line breaks included) collapsed to one space.
    */
   async waitForOutput(match: RegExp, timeout = 10_000): Promise<string> {
-    return until(async () => {
-      const t = (await this.outputText()).replace(/\s+/g, ' ');
-      return match.test(t) ? t : undefined;
-    }, `output matching ${match}`, timeout);
+    return until(
+      async () => {
+        const t = (await this.outputText()).replace(/\s+/g, ' ');
+        return match.test(t) ? t : undefined;
+      },
+      `output matching ${match}`,
+      timeout,
+    );
   }
 
   // ---- command palette and quick input -----------------------------------------------------------
@@ -333,14 +394,19 @@ export class Workbench {
   }
 
   async quickInputVisible(): Promise<boolean> {
-    return this.quickInput().isVisible().catch(() => false);
+    return this.quickInput()
+      .isVisible()
+      .catch(() => false);
   }
 
   /** Runs a command by its palette title (e.g. "DDP: Connect to Server..."). */
   async runCommand(title: string, timeout = 20_000): Promise<void> {
     if (await this.quickInputVisible()) await this.page.keyboard.press('Escape');
     await until(async () => !(await this.quickInputVisible()), 'the quick input to close', 3000);
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 10 } }).catch(() => undefined);
+    await this.page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 10 } })
+      .catch(() => undefined);
     await this.page.keyboard.press('F1');
     const box = this.quickInputBox();
     await box.waitFor({ state: 'visible', timeout: 15_000 });
@@ -350,7 +416,13 @@ export class Workbench {
       async () => {
         const first = this.page.locator(`${rowSel}.focused`).first();
         if ((await first.count()) === 0) return false;
-        const label = clean(await first.locator('.label-name, .monaco-highlighted-label').first().innerText().catch(() => ''));
+        const label = clean(
+          await first
+            .locator('.label-name, .monaco-highlighted-label')
+            .first()
+            .innerText()
+            .catch(() => ''),
+        );
         return label === title || clean(await first.innerText()).startsWith(title);
       },
       `command "${title}" in the palette`,
@@ -364,7 +436,9 @@ export class Workbench {
     await until(
       async () => {
         if (!(await this.quickInputVisible())) return false;
-        const value = await this.quickInputBox().inputValue().catch(() => '>');
+        const value = await this.quickInputBox()
+          .inputValue()
+          .catch(() => '>');
         if (value.startsWith('>')) return false;
         if (!prompt) return true;
         const text = await this.quickInputDescription();
@@ -378,15 +452,31 @@ export class Workbench {
   /** Title, placeholder and message of the quick input, joined (for matching prompts). */
   async quickInputDescription(): Promise<string> {
     const parts = await Promise.all([
-      this.page.locator(`${QUICK_INPUT} .quick-input-title`).first().innerText().catch(() => ''),
-      this.quickInputBox().getAttribute('placeholder').catch(() => ''),
-      this.page.locator(`${QUICK_INPUT} .quick-input-message`).first().innerText().catch(() => ''),
+      this.page
+        .locator(`${QUICK_INPUT} .quick-input-title`)
+        .first()
+        .innerText()
+        .catch(() => ''),
+      this.quickInputBox()
+        .getAttribute('placeholder')
+        .catch(() => ''),
+      this.page
+        .locator(`${QUICK_INPUT} .quick-input-message`)
+        .first()
+        .innerText()
+        .catch(() => ''),
     ]);
     return parts.map(clean).filter(Boolean).join(' | ');
   }
 
   async quickInputMessage(): Promise<string> {
-    return clean(await this.page.locator(`${QUICK_INPUT} .quick-input-message`).first().innerText().catch(() => ''));
+    return clean(
+      await this.page
+        .locator(`${QUICK_INPUT} .quick-input-message`)
+        .first()
+        .innerText()
+        .catch(() => ''),
+    );
   }
 
   /** Types into the current input box (replacing its value) and, by default, presses Enter. */
@@ -406,7 +496,9 @@ export class Workbench {
     await until(
       async () => {
         if (!(await this.quickInputVisible())) return true;
-        const v = await this.quickInputBox().inputValue().catch(() => '');
+        const v = await this.quickInputBox()
+          .inputValue()
+          .catch(() => '');
         return v !== text || (await this.quickInputDescription()) !== before;
       },
       `"${text}" to be accepted (showing: ${JSON.stringify(before)})`,
@@ -437,9 +529,14 @@ export class Workbench {
   }
 
   async quickPickLabels(): Promise<string[]> {
-    return this.page
-      .locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`)
-      .evaluateAll((els) => els.map((e) => ((e as HTMLElement).innerText || '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim()));
+    return this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).evaluateAll((els) =>
+      els.map((e) =>
+        ((e as HTMLElement).innerText || '')
+          .replace(/\u00a0/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
+    );
   }
 
   async escape(): Promise<void> {

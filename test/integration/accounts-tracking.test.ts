@@ -42,24 +42,34 @@ test('a login made with call("login") sets userId, emits login, and is resumed a
 test('the callback form of call("login") is tracked too', T, async (t) => {
   const s = await server(t);
   const c = await connectedClient(t, s.url);
-  await new Promise<void>((resolve, reject) => void c.call('login', aliceParams(), (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>(
+    (resolve, reject) => void c.call('login', aliceParams(), (err) => (err ? reject(err) : resolve())),
+  );
   assert.equal(c.userId, ALICE.id);
 });
 
-test('a logout made with call("logout") clears the user, emits logout, and nothing is resumed after a reconnect', T, async (t) => {
-  const s = await server(t);
-  const c = await connectedClient(t, s.url);
-  await c.call('login', aliceParams());
-  const logout = waitForEvent(c, 'logout');
-  await c.call('logout');
-  await logout;
-  assert.equal(c.userId, undefined);
-  const sessionBefore = c.session;
-  s.dropConnections();
-  await waitUntil(() => c.status === 'connected' && c.session !== sessionBefore, 3000);
-  assert.equal(await c.call('whoami'), null);
-  assert.equal(s.received.filter((m) => m.session === c.session && m.msg.method === 'login').length, 0, 'no resume after a logout');
-});
+test(
+  'a logout made with call("logout") clears the user, emits logout, and nothing is resumed after a reconnect',
+  T,
+  async (t) => {
+    const s = await server(t);
+    const c = await connectedClient(t, s.url);
+    await c.call('login', aliceParams());
+    const logout = waitForEvent(c, 'logout');
+    await c.call('logout');
+    await logout;
+    assert.equal(c.userId, undefined);
+    const sessionBefore = c.session;
+    s.dropConnections();
+    await waitUntil(() => c.status === 'connected' && c.session !== sessionBefore, 3000);
+    assert.equal(await c.call('whoami'), null);
+    assert.equal(
+      s.received.filter((m) => m.session === c.session && m.msg.method === 'login').length,
+      0,
+      'no resume after a logout',
+    );
+  },
+);
 
 test('a refused loginWithToken while logged in: logged out on both sides, with the logout event', T, async (t) => {
   const s = await server(t);
@@ -91,32 +101,40 @@ test('a refused password while logged in leaves the login as it was, on both sid
   assert.equal(logouts.events.length, 0);
 });
 
-test('other login methods (createUser) and a 2FA first step: tracked only when they answer an id and a token', T, async (t) => {
-  const s = await startScriptServer();
-  t.after(() => s.close());
-  const c = newClient(t, s.url);
-  await c.connect();
-  const conn = await s.nextConnection();
-  const logins = record(c, 'login');
-  const step1 = c.call('login', [{ ldap: true, username: 'bob', ldapPass: 'x' }]);
-  const m1 = await conn.next('method');
-  conn.send({ msg: 'result', id: m1.id, result: { totpRequired: true } });
-  await step1;
-  assert.equal(c.userId, undefined, 'a result without a token is no login');
-  const created = c.call('createUser', [{ username: 'bob' }]);
-  const m2 = await conn.next('method');
-  conn.send({ msg: 'result', id: m2.id, result: { id: 'bob-id', token: 'tok-1', tokenExpires: { $date: Date.now() + 3600e3 } } });
-  await created;
-  assert.equal(c.userId, 'bob-id');
-  assert.deepEqual(logins.events, [['bob-id']]);
-  // The token is resumed after a reconnect.
-  conn.terminate();
-  const conn2 = await s.nextConnection(3000);
-  const resume = await conn2.next('method');
-  assert.equal(resume.method, 'login');
-  assert.deepEqual(resume.params, [{ resume: 'tok-1' }]);
-  conn2.send({ msg: 'result', id: resume.id, result: { id: 'bob-id', token: 'tok-1' } });
-});
+test(
+  'other login methods (createUser) and a 2FA first step: tracked only when they answer an id and a token',
+  T,
+  async (t) => {
+    const s = await startScriptServer();
+    t.after(() => s.close());
+    const c = newClient(t, s.url);
+    await c.connect();
+    const conn = await s.nextConnection();
+    const logins = record(c, 'login');
+    const step1 = c.call('login', [{ ldap: true, username: 'bob', ldapPass: 'x' }]);
+    const m1 = await conn.next('method');
+    conn.send({ msg: 'result', id: m1.id, result: { totpRequired: true } });
+    await step1;
+    assert.equal(c.userId, undefined, 'a result without a token is no login');
+    const created = c.call('createUser', [{ username: 'bob' }]);
+    const m2 = await conn.next('method');
+    conn.send({
+      msg: 'result',
+      id: m2.id,
+      result: { id: 'bob-id', token: 'tok-1', tokenExpires: { $date: Date.now() + 3600e3 } },
+    });
+    await created;
+    assert.equal(c.userId, 'bob-id');
+    assert.deepEqual(logins.events, [['bob-id']]);
+    // The token is resumed after a reconnect.
+    conn.terminate();
+    const conn2 = await s.nextConnection(3000);
+    const resume = await conn2.next('method');
+    assert.equal(resume.method, 'login');
+    assert.deepEqual(resume.params, [{ resume: 'tok-1' }]);
+    conn2.send({ msg: 'result', id: resume.id, result: { id: 'bob-id', token: 'tok-1' } });
+  },
+);
 
 test('a token whose tokenExpires has passed is not resumed: the client logs out instead', T, async (t) => {
   const s = await startScriptServer();
@@ -126,7 +144,11 @@ test('a token whose tokenExpires has passed is not resumed: the client logs out 
   const conn = await s.nextConnection();
   const login = c.call('login', [{ oauth: 'x' }]);
   const m = await conn.next('method');
-  conn.send({ msg: 'result', id: m.id, result: { id: 'u1', token: 'old', tokenExpires: { $date: Date.now() - 1000 } } });
+  conn.send({
+    msg: 'result',
+    id: m.id,
+    result: { id: 'u1', token: 'old', tokenExpires: { $date: Date.now() - 1000 } },
+  });
   await login;
   assert.equal(c.userId, 'u1');
   const logout = waitForEvent(c, 'logout', { timeout: 3000 });

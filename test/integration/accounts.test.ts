@@ -109,7 +109,10 @@ test('after a reconnect the resume login goes first and holds back resubscriptio
   const release = s.holdLogins();
   c.once('socket_closed', () => {
     // Made while disconnected: must wait for the resume login too.
-    c.call('whoami').then((who) => queued.push(who), (err) => queued.push(err));
+    c.call('whoami').then(
+      (who) => queued.push(who),
+      (err) => queued.push(err),
+    );
   });
   const queued: unknown[] = [];
   const sessionBefore = c.session;
@@ -120,7 +123,10 @@ test('after a reconnect the resume login goes first and holds back resubscriptio
   // The server holds the login: nothing else may arrive on the new session meanwhile.
   await waitUntil(() => s.received.some((m) => m.session === newSession && m.msg.method === 'login'), 2000);
   const early = s.received.filter((m) => m.session === newSession && m.msg.msg !== 'ping' && m.msg.msg !== 'pong');
-  assert.deepEqual(early.map((m) => m.msg.msg), ['method']);
+  assert.deepEqual(
+    early.map((m) => m.msg.msg),
+    ['method'],
+  );
   assert.deepEqual(early[0].msg.params, [{ resume: token }]);
 
   release();

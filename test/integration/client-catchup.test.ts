@@ -33,7 +33,9 @@ async function withReadySubs(t: import('node:test').TestContext, options: DdpCli
     { msg: 'added', collection: 'other', id: 'o1', fields: { v: 1 } },
     { msg: 'ready', subs: [things, other] },
   ]);
-  await waitUntil(() => c.subscriptions.get(other)?.state === 'ready' && c.subscriptions.get(things)?.state === 'ready');
+  await waitUntil(
+    () => c.subscriptions.get(other)?.state === 'ready' && c.subscriptions.get(things)?.state === 'ready',
+  );
   return { s, c, c1, things, other };
 }
 
@@ -63,51 +65,66 @@ async function assertDataFlows(c: DdpClient, c2: ScriptConnection, v: number): P
 }
 
 describe('client-catchup: it always ends', () => {
-  test('a re-sent subscription refused by a nosub whose error is a string: the catch-up ends, data flows', T, async (t) => {
-    const { s, c, c1, things, other } = await withReadySubs(t);
-    const errors = protocolErrors(c);
-    const c2 = await reconnect(s, c1);
-    const nosub = waitForEvent(c, 'nosub', { timeout: 3000 });
-    reviveOther(c2, other);
-    c2.send({ msg: 'nosub', id: things, error: 'access denied' });
-    const [id, error] = await nosub;
-    assert.equal(id, things);
-    assert.match(String(error?.message), /access denied/);
-    await assertDataFlows(c, c2, 2);
-    assert.equal(c.subscriptions.get(things)?.state, 'error');
-    // Its documents were not re-sent: they are gone once the catch-up ends.
-    assert.deepEqual([...c.collections.get('things')!.keys()], []);
-    assert.ok(errors.events.some(([problem]) => /nosub/.test(problem)), 'the unreadable error is reported as a protocol_error');
-  });
-
-  test('an error object without a code, and a plain nosub with an error: the catch-up ends, data flows', T, async (t) => {
-    for (const error of [{ reason: 'no code' }, { error: 403, reason: 'denied' }]) {
+  test(
+    'a re-sent subscription refused by a nosub whose error is a string: the catch-up ends, data flows',
+    T,
+    async (t) => {
       const { s, c, c1, things, other } = await withReadySubs(t);
+      const errors = protocolErrors(c);
       const c2 = await reconnect(s, c1);
       const nosub = waitForEvent(c, 'nosub', { timeout: 3000 });
       reviveOther(c2, other);
-      c2.send({ msg: 'nosub', id: things, error });
-      await nosub;
-      await assertDataFlows(c, c2, 3);
+      c2.send({ msg: 'nosub', id: things, error: 'access denied' });
+      const [id, error] = await nosub;
+      assert.equal(id, things);
+      assert.match(String(error?.message), /access denied/);
+      await assertDataFlows(c, c2, 2);
       assert.equal(c.subscriptions.get(things)?.state, 'error');
-    }
-  });
+      // Its documents were not re-sent: they are gone once the catch-up ends.
+      assert.deepEqual([...c.collections.get('things')!.keys()], []);
+      assert.ok(
+        errors.events.some(([problem]) => /nosub/.test(problem)),
+        'the unreadable error is reported as a protocol_error',
+      );
+    },
+  );
 
-  test('a re-sent subscription the server never answers holds the data back no longer than resubscribeTimeout', T, async (t) => {
-    const { s, c, c1, other } = await withReadySubs(t, { resubscribeTimeout: 300 });
-    const c2 = await reconnect(s, c1);
-    const log = recordAll(c, DATA_EVENTS);
-    reviveOther(c2, other);
-    // `things` never answers; once the bound passes, the data set applies and later changes flow.
-    await waitForEvent(c, 'removed', { timeout: 3000 });
-    await assertDataFlows(c, c2, 4);
-    assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`).sort(), ['changed o1', 'removed a', 'removed b']);
-    // Its documents come back as ordinary events when the server sends them at last.
-    const added = waitForEvent(c, 'added', { timeout: 2000 });
-    c2.send({ msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } });
-    await added;
-    assert.deepEqual(c.collections.get('things')?.get('a'), { v: 1 });
-  });
+  test(
+    'an error object without a code, and a plain nosub with an error: the catch-up ends, data flows',
+    T,
+    async (t) => {
+      for (const error of [{ reason: 'no code' }, { error: 403, reason: 'denied' }]) {
+        const { s, c, c1, things, other } = await withReadySubs(t);
+        const c2 = await reconnect(s, c1);
+        const nosub = waitForEvent(c, 'nosub', { timeout: 3000 });
+        reviveOther(c2, other);
+        c2.send({ msg: 'nosub', id: things, error });
+        await nosub;
+        await assertDataFlows(c, c2, 3);
+        assert.equal(c.subscriptions.get(things)?.state, 'error');
+      }
+    },
+  );
+
+  test(
+    'a re-sent subscription the server never answers holds the data back no longer than resubscribeTimeout',
+    T,
+    async (t) => {
+      const { s, c, c1, other } = await withReadySubs(t, { resubscribeTimeout: 300 });
+      const c2 = await reconnect(s, c1);
+      const log = recordAll(c, DATA_EVENTS);
+      reviveOther(c2, other);
+      // `things` never answers; once the bound passes, the data set applies and later changes flow.
+      await waitForEvent(c, 'removed', { timeout: 3000 });
+      await assertDataFlows(c, c2, 4);
+      assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`).sort(), ['changed o1', 'removed a', 'removed b']);
+      // Its documents come back as ordinary events when the server sends them at last.
+      const added = waitForEvent(c, 'added', { timeout: 2000 });
+      c2.send({ msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } });
+      await added;
+      assert.deepEqual(c.collections.get('things')?.get('a'), { v: 1 });
+    },
+  );
 
   test('unsubscribing the last awaited subscription ends the catch-up', T, async (t) => {
     const { s, c, c1, things, other } = await withReadySubs(t);
@@ -121,32 +138,39 @@ describe('client-catchup: it always ends', () => {
     assert.equal(c.subscriptions.get(things)?.state, 'stopped');
   });
 
-  test('close() during the catch-up: nothing fires afterwards, and a later connect() catches up again', T, async (t) => {
-    const { s, c, c1, things, other } = await withReadySubs(t, { resubscribeTimeout: 200 });
-    const c2 = await reconnect(s, c1);
-    reviveOther(c2, other);
-    c.close();
-    assert.equal(c.status, 'closed');
-    // Beyond the bound: its timer must be gone with the catch-up.
-    await expectNoEvent(c, 'removed', 400);
-    assert.equal(c.status, 'closed');
-    assert.deepEqual([...c.collections.get('things')!.keys()], ['a', 'b'], 'the shown data stays as it was');
-    const log = recordAll(c, DATA_EVENTS);
-    const p = c.connect();
-    const c3 = await s.nextConnection(3000);
-    await c3.next('sub');
-    await c3.next('sub');
-    await p;
-    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(things), timeout: 3000 });
-    c3.sendAll([
-      { msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } },
-      { msg: 'added', collection: 'things', id: 'b', fields: { v: 2 } },
-      { msg: 'added', collection: 'other', id: 'o1', fields: { v: 1 } },
-      { msg: 'ready', subs: [things, other] },
-    ]);
-    await ready;
-    assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['changed b']);
-  });
+  test(
+    'close() during the catch-up: nothing fires afterwards, and a later connect() catches up again',
+    T,
+    async (t) => {
+      const { s, c, c1, things, other } = await withReadySubs(t, { resubscribeTimeout: 200 });
+      const c2 = await reconnect(s, c1);
+      reviveOther(c2, other);
+      c.close();
+      assert.equal(c.status, 'closed');
+      // Beyond the bound: its timer must be gone with the catch-up.
+      await expectNoEvent(c, 'removed', 400);
+      assert.equal(c.status, 'closed');
+      assert.deepEqual([...c.collections.get('things')!.keys()], ['a', 'b'], 'the shown data stays as it was');
+      const log = recordAll(c, DATA_EVENTS);
+      const p = c.connect();
+      const c3 = await s.nextConnection(3000);
+      await c3.next('sub');
+      await c3.next('sub');
+      await p;
+      const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(things), timeout: 3000 });
+      c3.sendAll([
+        { msg: 'added', collection: 'things', id: 'a', fields: { v: 1 } },
+        { msg: 'added', collection: 'things', id: 'b', fields: { v: 2 } },
+        { msg: 'added', collection: 'other', id: 'o1', fields: { v: 1 } },
+        { msg: 'ready', subs: [things, other] },
+      ]);
+      await ready;
+      assert.deepEqual(
+        log.log.map((e) => `${e[0]} ${e[2]}`),
+        ['changed b'],
+      );
+    },
+  );
 });
 
 describe('client-catchup: documents sent without a subscription', () => {
@@ -216,7 +240,10 @@ describe('client-catchup: documents sent without a subscription', () => {
     const added = waitForEvent(c, 'added', { timeout: 3000 });
     c2.send({ msg: 'added', collection: 'settings', id: 'later', fields: { v: 4 } });
     await added;
-    assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['added later']);
+    assert.deepEqual(
+      log.log.map((e) => `${e[0]} ${e[2]}`),
+      ['added later'],
+    );
   });
 });
 
@@ -249,7 +276,11 @@ describe('client-catchup: the resume login', () => {
     const changed = waitForEvent(c, 'changed', { timeout: 3000 });
     c2.send({ msg: 'changed', collection: 'mine', id: 'm1', fields: { owner: 'u1', seen: true } });
     await changed;
-    assert.deepEqual(log.log.map((e) => `${e[0]} ${e[2]}`), ['changed m1'], JSON.stringify(log.log));
+    assert.deepEqual(
+      log.log.map((e) => `${e[0]} ${e[2]}`),
+      ['changed m1'],
+      JSON.stringify(log.log),
+    );
     assert.equal(c.userId, 'u1');
   });
 });
@@ -285,34 +316,45 @@ describe('client-catchup: server order', () => {
     ]);
   }
 
-  test('order changed while away: the order rebuilt from the events equals collections (random orders)', T, async (t) => {
-    const s = await startScriptServer();
-    t.after(() => s.close());
-    const c = newClient(t, s.url);
-    const log = recordAll(c, DATA_EVENTS);
-    await c.connect();
-    let conn = await s.nextConnection();
-    const subId = c.subscribe('ord');
-    await conn.next('sub');
-    const orders = fc.sample(fc.uniqueArray(fc.constantFrom(...'abcdefghij'.split('')), { minLength: 1, maxLength: 10 }), {
-      seed: 20_261_130,
-      numRuns: 12,
-    });
-    orders.unshift(['a', 'b', 'c', 'd', 'e'], ['c', 'a', 'e', 'b', 'f']);
-    let first = true;
-    for (const order of orders) {
-      if (!first) {
-        conn.terminate();
-        conn = await s.nextConnection(3000);
-        await conn.next('sub');
+  test(
+    'order changed while away: the order rebuilt from the events equals collections (random orders)',
+    T,
+    async (t) => {
+      const s = await startScriptServer();
+      t.after(() => s.close());
+      const c = newClient(t, s.url);
+      const log = recordAll(c, DATA_EVENTS);
+      await c.connect();
+      let conn = await s.nextConnection();
+      const subId = c.subscribe('ord');
+      await conn.next('sub');
+      const orders = fc.sample(
+        fc.uniqueArray(fc.constantFrom(...'abcdefghij'.split('')), { minLength: 1, maxLength: 10 }),
+        {
+          seed: 20_261_130,
+          numRuns: 12,
+        },
+      );
+      orders.unshift(['a', 'b', 'c', 'd', 'e'], ['c', 'a', 'e', 'b', 'f']);
+      let first = true;
+      for (const order of orders) {
+        if (!first) {
+          conn.terminate();
+          conn = await s.nextConnection(3000);
+          await conn.next('sub');
+        }
+        const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 3000 });
+        await orderedRound(s, c, conn, subId, order);
+        await ready;
+        first = false;
+        const shown = [...c.collections.get('ord')!.keys()];
+        assert.deepEqual(shown, order, 'collections is not in the server order');
+        assert.deepEqual(
+          rebuild(log.log),
+          shown,
+          `the events do not rebuild the order: ${JSON.stringify(log.log.slice(-12))}`,
+        );
       }
-      const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 3000 });
-      await orderedRound(s, c, conn, subId, order);
-      await ready;
-      first = false;
-      const shown = [...c.collections.get('ord')!.keys()];
-      assert.deepEqual(shown, order, 'collections is not in the server order');
-      assert.deepEqual(rebuild(log.log), shown, `the events do not rebuild the order: ${JSON.stringify(log.log.slice(-12))}`);
-    }
-  });
+    },
+  );
 });

@@ -30,8 +30,23 @@ function catchUncaught(t: import('node:test').TestContext): unknown[] {
 
 /** Every event a user could see as "the client is alive". */
 const LIVE_EVENTS: DdpEventName[] = [
-  'connected', 'reconnected', 'added', 'changed', 'removed', 'addedBefore', 'movedBefore', 'ready', 'nosub', 'updated',
-  'protocol_error', 'connecting', 'reconnecting', 'login', 'logout', 'failed', 'version_mismatch',
+  'connected',
+  'reconnected',
+  'added',
+  'changed',
+  'removed',
+  'addedBefore',
+  'movedBefore',
+  'ready',
+  'nosub',
+  'updated',
+  'protocol_error',
+  'connecting',
+  'reconnecting',
+  'login',
+  'logout',
+  'failed',
+  'version_mismatch',
 ];
 
 /** Sends the frames in one TCP write, so the client's socket reads them in one chunk. */
@@ -84,44 +99,58 @@ describe('client-close: close() is final', () => {
     assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CLOSED');
     await conn.waitClosed();
     assert.equal(c.status, 'closed');
-    assert.deepEqual(after.events.filter((e) => !e.startsWith('status ["closed"]')), []);
+    assert.deepEqual(
+      after.events.filter((e) => !e.startsWith('status ["closed"]')),
+      [],
+    );
     assert.equal(c.collections.size, 0);
   });
 
-  test('close() in a status listener as the status turns connected: no `connected` event, connect() rejects CLOSED', T, async (t) => {
-    const { c, conn, connected } = await handshaking(t);
-    const log = recordAll(c, LIVE_EVENTS);
-    c.on('status', (st) => st === 'connected' && c.close());
-    conn.accept();
-    const outcome = await settle(connected);
-    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CLOSED');
-    await conn.waitClosed();
-    assert.equal(c.status, 'closed');
-    assert.deepEqual(log.log, []);
-  });
+  test(
+    'close() in a status listener as the status turns connected: no `connected` event, connect() rejects CLOSED',
+    T,
+    async (t) => {
+      const { c, conn, connected } = await handshaking(t);
+      const log = recordAll(c, LIVE_EVENTS);
+      c.on('status', (st) => st === 'connected' && c.close());
+      conn.accept();
+      const outcome = await settle(connected);
+      assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CLOSED');
+      await conn.waitClosed();
+      assert.equal(c.status, 'closed');
+      assert.deepEqual(log.log, []);
+    },
+  );
 
-  test('close() in an `added` listener while later frames wait in the same chunk: none of them is applied', T, async (t) => {
-    const { c, conn, connected } = await handshaking(t);
-    conn.accept();
-    await connected;
-    const call = c.call('pending', []);
-    const m = await conn.next('method');
-    const after = afterClose(c);
-    c.on('added', () => c.close());
-    sendInOneChunk(conn, [
-      { msg: 'added', collection: 'c', id: '1', fields: {} },
-      { msg: 'added', collection: 'c', id: '2', fields: {} },
-      { msg: 'changed', collection: 'c', id: '1', fields: { a: 1 } },
-      { msg: 'result', id: m.id, result: 'late' },
-      { msg: 'updated', methods: [m.id] },
-    ]);
-    const outcome = await settle(call);
-    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CLOSED');
-    await conn.waitClosed();
-    assert.deepEqual(after.events.filter((e) => !e.startsWith('status ["closed"]')), []);
-    assert.deepEqual([...(c.collections.get('c')?.keys() ?? [])], ['1']);
-    assert.equal(c.status, 'closed');
-  });
+  test(
+    'close() in an `added` listener while later frames wait in the same chunk: none of them is applied',
+    T,
+    async (t) => {
+      const { c, conn, connected } = await handshaking(t);
+      conn.accept();
+      await connected;
+      const call = c.call('pending', []);
+      const m = await conn.next('method');
+      const after = afterClose(c);
+      c.on('added', () => c.close());
+      sendInOneChunk(conn, [
+        { msg: 'added', collection: 'c', id: '1', fields: {} },
+        { msg: 'added', collection: 'c', id: '2', fields: {} },
+        { msg: 'changed', collection: 'c', id: '1', fields: { a: 1 } },
+        { msg: 'result', id: m.id, result: 'late' },
+        { msg: 'updated', methods: [m.id] },
+      ]);
+      const outcome = await settle(call);
+      assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CLOSED');
+      await conn.waitClosed();
+      assert.deepEqual(
+        after.events.filter((e) => !e.startsWith('status ["closed"]')),
+        [],
+      );
+      assert.deepEqual([...(c.collections.get('c')?.keys() ?? [])], ['1']);
+      assert.equal(c.status, 'closed');
+    },
+  );
 
   test('close() during a slow handshake: the `connected` arriving afterwards changes nothing', T, async (t) => {
     const proxy = await startProxy({ port: s.port });
@@ -136,7 +165,10 @@ describe('client-close: close() is final', () => {
     const pair = await pairP;
     log.log.length = 0; // `connecting` is expected before close()
     pair.stall('down');
-    conn.sendAll([{ msg: 'connected', session: 'slow' }, { msg: 'added', collection: 'c', id: '1', fields: {} }]);
+    conn.sendAll([
+      { msg: 'connected', session: 'slow' },
+      { msg: 'added', collection: 'c', id: '1', fields: {} },
+    ]);
     c.close();
     pair.resume('down');
     const outcome = await settle(connected);
@@ -194,54 +226,65 @@ describe('client-close: close() is final', () => {
     }
   });
 
-  test('reconnectNow() in a status listener as a socket drops: the calls that were on it still settle', T, async (t) => {
-    const { c, conn, connected } = await handshaking(t, { autoReconnectTimeout: 60_000, maxReconnectTimeout: 60_000 });
-    conn.accept();
-    await connected;
-    const call = c.call('in.flight', []);
-    await conn.next('method');
-    c.once('status', (st) => st === 'reconnecting' && c.reconnectNow());
-    conn.terminate();
-    const outcome = await settle(call);
-    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CONNECTION_LOST');
-    const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
-    await conn2.next('connect');
-    conn2.accept();
-    await waitForEvent(c, 'connected');
-    const next = c.call('after', []);
-    const m = await conn2.next('method');
-    conn2.send({ msg: 'result', id: m.id, result: 'ok' });
-    assert.equal(await next, 'ok');
-  });
+  test(
+    'reconnectNow() in a status listener as a socket drops: the calls that were on it still settle',
+    T,
+    async (t) => {
+      const { c, conn, connected } = await handshaking(t, {
+        autoReconnectTimeout: 60_000,
+        maxReconnectTimeout: 60_000,
+      });
+      conn.accept();
+      await connected;
+      const call = c.call('in.flight', []);
+      await conn.next('method');
+      c.once('status', (st) => st === 'reconnecting' && c.reconnectNow());
+      conn.terminate();
+      const outcome = await settle(call);
+      assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'CONNECTION_LOST');
+      const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
+      await conn2.next('connect');
+      conn2.accept();
+      await waitForEvent(c, 'connected');
+      const next = c.call('after', []);
+      const m = await conn2.next('method');
+      conn2.send({ msg: 'result', id: m.id, result: 'ok' });
+      assert.equal(await next, 'ok');
+    },
+  );
 
-  test('pending calls reject and waiting subscription callbacks learn CLOSED; the subscription is sent again on connect()', T, async (t) => {
-    const { c, conn, connected } = await handshaking(t);
-    conn.accept();
-    await connected;
-    const call = c.call('pending', []);
-    let subError: Error | undefined;
-    let calls = 0;
-    const id = c.subscribe('waiting', [], (e) => {
-      calls++;
-      subError = e;
-    });
-    await conn.next('sub');
-    c.close();
-    assert.equal(((await settle(call)) as { reason: DdpConnectionError }).reason.code, 'CLOSED');
-    assert.ok(subError instanceof DdpConnectionError);
-    assert.equal((subError).code, 'CLOSED');
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    const again = c.connect();
-    const conn2 = (await connP)[0];
-    await conn2.next('connect');
-    conn2.accept();
-    await again;
-    const sub = await conn2.next('sub');
-    assert.equal(sub.id, id);
-    conn2.send({ msg: 'ready', subs: [id] });
-    await waitForEvent(c, 'ready');
-    assert.equal(calls, 1, 'the callback ran once');
-  });
+  test(
+    'pending calls reject and waiting subscription callbacks learn CLOSED; the subscription is sent again on connect()',
+    T,
+    async (t) => {
+      const { c, conn, connected } = await handshaking(t);
+      conn.accept();
+      await connected;
+      const call = c.call('pending', []);
+      let subError: Error | undefined;
+      let calls = 0;
+      const id = c.subscribe('waiting', [], (e) => {
+        calls++;
+        subError = e;
+      });
+      await conn.next('sub');
+      c.close();
+      assert.equal(((await settle(call)) as { reason: DdpConnectionError }).reason.code, 'CLOSED');
+      assert.ok(subError instanceof DdpConnectionError);
+      assert.equal(subError.code, 'CLOSED');
+      const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
+      const again = c.connect();
+      const conn2 = (await connP)[0];
+      await conn2.next('connect');
+      conn2.accept();
+      await again;
+      const sub = await conn2.next('sub');
+      assert.equal(sub.id, id);
+      conn2.send({ msg: 'ready', subs: [id] });
+      await waitForEvent(c, 'ready');
+      assert.equal(calls, 1, 'the callback ran once');
+    },
+  );
 });
 
 describe('client-close: a listener that throws cannot stop the client', () => {
@@ -257,51 +300,66 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     return (await connP)[0];
   }
 
-  test('a throwing `connected` listener: connect() resolves, listener_error reports it, later frames apply', T, async (t) => {
-    const c = newClient(t, s.url);
-    const boom = new Error('listener bug');
-    c.on('connected', () => {
-      throw boom;
-    });
-    const reported = record(c, 'listener_error');
-    const conn = await connected(t, c);
-    assert.equal(c.status, 'connected');
-    assert.deepEqual(reported.events, [[boom, 'connected']]);
-    const added = waitForEvent(c, 'added');
-    conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
-    await added;
-    assert.ok(c.collections.get('c')?.has('1'));
-  });
+  test(
+    'a throwing `connected` listener: connect() resolves, listener_error reports it, later frames apply',
+    T,
+    async (t) => {
+      const c = newClient(t, s.url);
+      const boom = new Error('listener bug');
+      c.on('connected', () => {
+        throw boom;
+      });
+      const reported = record(c, 'listener_error');
+      const conn = await connected(t, c);
+      assert.equal(c.status, 'connected');
+      assert.deepEqual(reported.events, [[boom, 'connected']]);
+      const added = waitForEvent(c, 'added');
+      conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
+      await added;
+      assert.ok(c.collections.get('c')?.has('1'));
+    },
+  );
 
-  test('without a listener_error listener the error is rethrown asynchronously, and the client goes on', T, async (t) => {
-    const unhandled = catchUncaught(t);
-    const c = newClient(t, s.url);
-    const boom = new Error('async rethrow');
-    c.on('connected', () => {
-      throw boom;
-    });
-    const conn = await connected(t, c);
-    await waitUntil(() => unhandled.length > 0);
-    assert.deepEqual(unhandled, [boom]);
-    const added = waitForEvent(c, 'added');
-    conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
-    await added;
-  });
+  test(
+    'without a listener_error listener the error is rethrown asynchronously, and the client goes on',
+    T,
+    async (t) => {
+      const unhandled = catchUncaught(t);
+      const c = newClient(t, s.url);
+      const boom = new Error('async rethrow');
+      c.on('connected', () => {
+        throw boom;
+      });
+      const conn = await connected(t, c);
+      await waitUntil(() => unhandled.length > 0);
+      assert.deepEqual(unhandled, [boom]);
+      const added = waitForEvent(c, 'added');
+      conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
+      await added;
+    },
+  );
 
-  test('a throwing `added` listener: every frame of the chunk applies, and the other listeners still run', T, async (t) => {
-    const c = newClient(t, s.url);
-    c.on('listener_error', () => undefined);
-    c.on('added', () => {
-      throw new Error('first listener');
-    });
-    const seen: string[] = [];
-    c.on('added', (_coll, id) => seen.push(id));
-    const conn = await connected(t, c);
-    sendInOneChunk(conn, [1, 2, 3].map((n) => ({ msg: 'added', collection: 'c', id: String(n), fields: {} })));
-    await waitUntil(() => seen.length === 3);
-    assert.deepEqual(seen, ['1', '2', '3']);
-    assert.equal(c.collections.get('c')?.size, 3);
-  });
+  test(
+    'a throwing `added` listener: every frame of the chunk applies, and the other listeners still run',
+    T,
+    async (t) => {
+      const c = newClient(t, s.url);
+      c.on('listener_error', () => undefined);
+      c.on('added', () => {
+        throw new Error('first listener');
+      });
+      const seen: string[] = [];
+      c.on('added', (_coll, id) => seen.push(id));
+      const conn = await connected(t, c);
+      sendInOneChunk(
+        conn,
+        [1, 2, 3].map((n) => ({ msg: 'added', collection: 'c', id: String(n), fields: {} })),
+      );
+      await waitUntil(() => seen.length === 3);
+      assert.deepEqual(seen, ['1', '2', '3']);
+      assert.equal(c.collections.get('c')?.size, 3);
+    },
+  );
 
   test('a throwing status listener during the handshake: connect() still resolves', T, async (t) => {
     const c = newClient(t, s.url);
@@ -313,31 +371,35 @@ describe('client-close: a listener that throws cannot stop the client', () => {
     assert.equal(c.status, 'connected');
   });
 
-  test('throwing subscribe and call callbacks, and a throwing debug function, are reported, and the client goes on', T, async (t) => {
-    const c = newClient(t, s.url);
-    const reported = record(c, 'listener_error');
-    const conn = await connected(t, c);
-    c.debug = () => {
-      throw new Error('debug');
-    };
-    const id = c.subscribe('p', [], () => {
-      throw new Error('sub callback');
-    });
-    await conn.next('sub');
-    conn.send({ msg: 'ready', subs: [id] });
-    void c.call('m', [], () => {
-      throw new Error('call callback');
-    });
-    const m = await conn.next('method');
-    conn.send({ msg: 'result', id: m.id, result: 1 });
-    const added = waitForEvent(c, 'added');
-    conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
-    await added;
-    await waitUntil(() => reported.events.some(([, where]) => where === 'call callback'));
-    const where = new Set(reported.events.map(([, w]) => w));
-    assert.ok(where.has('subscribe callback') && where.has('call callback') && where.has('debug'), [...where].join());
-    assert.equal(c.subscriptions.get(id)?.state, 'ready');
-  });
+  test(
+    'throwing subscribe and call callbacks, and a throwing debug function, are reported, and the client goes on',
+    T,
+    async (t) => {
+      const c = newClient(t, s.url);
+      const reported = record(c, 'listener_error');
+      const conn = await connected(t, c);
+      c.debug = () => {
+        throw new Error('debug');
+      };
+      const id = c.subscribe('p', [], () => {
+        throw new Error('sub callback');
+      });
+      await conn.next('sub');
+      conn.send({ msg: 'ready', subs: [id] });
+      void c.call('m', [], () => {
+        throw new Error('call callback');
+      });
+      const m = await conn.next('method');
+      conn.send({ msg: 'result', id: m.id, result: 1 });
+      const added = waitForEvent(c, 'added');
+      conn.send({ msg: 'added', collection: 'c', id: '1', fields: {} });
+      await added;
+      await waitUntil(() => reported.events.some(([, where]) => where === 'call callback'));
+      const where = new Set(reported.events.map(([, w]) => w));
+      assert.ok(where.has('subscribe callback') && where.has('call callback') && where.has('debug'), [...where].join());
+      assert.equal(c.subscriptions.get(id)?.state, 'ready');
+    },
+  );
 
   test('a throwing protocol_error listener: the unreadable answer still rejects its call', T, async (t) => {
     const c = newClient(t, s.url);

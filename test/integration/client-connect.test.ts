@@ -136,10 +136,22 @@ describe('client-connect: against the real server', () => {
     await c.call('echo', ['dbg']);
     const out = lines.filter((l) => l.startsWith('> ')).map((l) => JSON.parse(l.slice(2)));
     const inn = lines.filter((l) => l.startsWith('< ')).map((l) => JSON.parse(l.slice(2)));
-    assert.ok(out.some((m) => m.msg === 'connect'), 'connect frame logged');
-    assert.ok(out.some((m) => m.msg === 'method' && m.method === 'echo'), 'method frame logged');
-    assert.ok(inn.some((m) => m.msg === 'connected'), 'connected frame logged');
-    assert.ok(inn.some((m) => m.msg === 'result' && m.result === 'dbg'), 'result frame logged');
+    assert.ok(
+      out.some((m) => m.msg === 'connect'),
+      'connect frame logged',
+    );
+    assert.ok(
+      out.some((m) => m.msg === 'method' && m.method === 'echo'),
+      'method frame logged',
+    );
+    assert.ok(
+      inn.some((m) => m.msg === 'connected'),
+      'connected frame logged',
+    );
+    assert.ok(
+      inn.some((m) => m.msg === 'result' && m.result === 'dbg'),
+      'result frame logged',
+    );
   });
 });
 

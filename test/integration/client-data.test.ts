@@ -21,33 +21,34 @@ describe('client-data: real server', () => {
   });
   after(() => server.close());
 
-  test('collections is a read-only view of views of fields (no Map to change); added carries (collection, id, fields)', T, async (t) => {
-    server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
-    server.store.set('data-a', 'y', { name: 'Y' });
-    const c = await connectedClient(t, server.url);
-    const log = recordAll(c, ['added']);
-    await subscribeReady(c, 'docs', ['data-a']);
-    // Read-only views: no Map leaks out, so no cast can reach the store to change it.
-    assert.ok(!(c.collections instanceof Map));
-    assert.equal((c.collections as unknown as { set?: unknown }).set, undefined);
-    assert.equal(c.collections.size, 1);
-    assert.deepEqual([...c.collections.keys()], ['data-a']);
-    const coll = c.collections.get('data-a');
-    assert.ok(coll && !(coll instanceof Map));
-    assert.equal((coll as unknown as { delete?: unknown }).delete, undefined);
-    assert.deepEqual([...coll].map(([id]) => id).sort(), ['x', 'y']);
-    assert.deepEqual([...coll.keys()].sort(), ['x', 'y']);
-    assert.deepEqual(coll.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
-    assert.deepEqual(
-      log.log.map((e) => e.slice(1, 3)).sort(),
-      [
+  test(
+    'collections is a read-only view of views of fields (no Map to change); added carries (collection, id, fields)',
+    T,
+    async (t) => {
+      server.store.set('data-a', 'x', { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+      server.store.set('data-a', 'y', { name: 'Y' });
+      const c = await connectedClient(t, server.url);
+      const log = recordAll(c, ['added']);
+      await subscribeReady(c, 'docs', ['data-a']);
+      // Read-only views: no Map leaks out, so no cast can reach the store to change it.
+      assert.ok(!(c.collections instanceof Map));
+      assert.equal((c.collections as unknown as { set?: unknown }).set, undefined);
+      assert.equal(c.collections.size, 1);
+      assert.deepEqual([...c.collections.keys()], ['data-a']);
+      const coll = c.collections.get('data-a');
+      assert.ok(coll && !(coll instanceof Map));
+      assert.equal((coll as unknown as { delete?: unknown }).delete, undefined);
+      assert.deepEqual([...coll].map(([id]) => id).sort(), ['x', 'y']);
+      assert.deepEqual([...coll.keys()].sort(), ['x', 'y']);
+      assert.deepEqual(coll.get('x'), { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+      assert.deepEqual(log.log.map((e) => e.slice(1, 3)).sort(), [
         ['data-a', 'x'],
         ['data-a', 'y'],
-      ],
-    );
-    const x = log.log.find((e) => e[2] === 'x')!;
-    assert.deepEqual(x[3], { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
-  });
+      ]);
+      const x = log.log.find((e) => e[2] === 'x')!;
+      assert.deepEqual(x[3], { name: 'X', n: 1, tags: ['a', 'b'], sub: { k: 'v' } });
+    },
+  );
 
   test('EJSON values in documents are decoded: Date, Uint8Array, nested Dates', T, async (t) => {
     const c = await connectedClient(t, server.url);
@@ -78,7 +79,7 @@ describe('client-data: real server', () => {
     assert.equal(id, 'doc');
     assert.equal(fields.a, 2);
     assert.ok(fields.c instanceof Date);
-    assert.equal((fields.c).getTime(), 2);
+    assert.equal(fields.c.getTime(), 2);
     assert.equal(fields.fresh, 'new');
     assert.deepEqual(cleared, ['gone']);
     const doc = c.collections.get('data-c')!.get('doc')!;
@@ -116,40 +117,49 @@ describe('client-data: real server', () => {
 });
 
 describe('client-data: writes made by methods', () => {
-  test('data.set / data.change / data.remove methods reach the subscriber as added / changed / removed', T, async (t) => {
-    const server = await startRealServer();
-    t.after(() => server.close());
-    const c = await connectedClient(t, server.url);
-    await subscribeReady(c, 'docs', ['by-method']);
-    // Snapshot the arguments as they are emitted (aliasing is checked by its own test).
-    const log: unknown[][] = [];
-    for (const ev of ['added', 'changed', 'removed'] as const) c.on(ev, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
-    await c.call('data.set', ['by-method', 'd', { a: 1, b: 2 }]);
-    await c.call('data.change', ['by-method', 'd', { a: 5, b: null }]);
-    await c.call('data.remove', ['by-method', 'd']);
-    assert.deepEqual(log, [
-      ['added', 'by-method', 'd', { a: 1, b: 2 }],
-      ['changed', 'by-method', 'd', { a: 5 }, ['b']],
-      ['removed', 'by-method', 'd'],
-    ]);
-    assert.equal(c.collections.get('by-method')?.has('d') ?? false, false);
-  });
+  test(
+    'data.set / data.change / data.remove methods reach the subscriber as added / changed / removed',
+    T,
+    async (t) => {
+      const server = await startRealServer();
+      t.after(() => server.close());
+      const c = await connectedClient(t, server.url);
+      await subscribeReady(c, 'docs', ['by-method']);
+      // Snapshot the arguments as they are emitted (aliasing is checked by its own test).
+      const log: unknown[][] = [];
+      for (const ev of ['added', 'changed', 'removed'] as const)
+        c.on(ev, (...a: unknown[]) => log.push(structuredClone([ev, ...a])));
+      await c.call('data.set', ['by-method', 'd', { a: 1, b: 2 }]);
+      await c.call('data.change', ['by-method', 'd', { a: 5, b: null }]);
+      await c.call('data.remove', ['by-method', 'd']);
+      assert.deepEqual(log, [
+        ['added', 'by-method', 'd', { a: 1, b: 2 }],
+        ['changed', 'by-method', 'd', { a: 5 }, ['b']],
+        ['removed', 'by-method', 'd'],
+      ]);
+      assert.equal(c.collections.get('by-method')?.has('d') ?? false, false);
+    },
+  );
 
-  test('the fields given to an `added` listener are not changed afterwards by later `changed` messages', T, async (t) => {
-    // A listener (an event log, a history view) that keeps the object must keep what was added.
-    const server = await startRealServer();
-    t.after(() => server.close());
-    const c = await connectedClient(t, server.url);
-    await subscribeReady(c, 'docs', ['alias']);
-    let addedFields: Record<string, unknown> | undefined;
-    c.on('added', (coll, id, fields) => {
-      if (coll === 'alias') addedFields = fields;
-    });
-    await c.call('data.set', ['alias', 'd', { a: 1, b: 2 }]);
-    await c.call('data.change', ['alias', 'd', { a: 5, b: null }]);
-    assert.deepEqual(c.collections.get('alias')?.get('d'), { a: 5 });
-    assert.deepEqual(addedFields, { a: 1, b: 2 }, 'the added event payload was mutated by the later change');
-  });
+  test(
+    'the fields given to an `added` listener are not changed afterwards by later `changed` messages',
+    T,
+    async (t) => {
+      // A listener (an event log, a history view) that keeps the object must keep what was added.
+      const server = await startRealServer();
+      t.after(() => server.close());
+      const c = await connectedClient(t, server.url);
+      await subscribeReady(c, 'docs', ['alias']);
+      let addedFields: Record<string, unknown> | undefined;
+      c.on('added', (coll, id, fields) => {
+        if (coll === 'alias') addedFields = fields;
+      });
+      await c.call('data.set', ['alias', 'd', { a: 1, b: 2 }]);
+      await c.call('data.change', ['alias', 'd', { a: 5, b: null }]);
+      assert.deepEqual(c.collections.get('alias')?.get('d'), { a: 5 });
+      assert.deepEqual(addedFields, { a: 1, b: 2 }, 'the added event payload was mutated by the later change');
+    },
+  );
 
   test('a listener that mutates the fields it receives does not corrupt the store', T, async (t) => {
     const server = await startRealServer();
@@ -226,7 +236,12 @@ describe('client-data: scripted frames', () => {
     assert.deepEqual(cleared, []);
     // A second event for the same never-added id works too, and later normal data still applies.
     const again = waitForEvent(c, 'changed');
-    conn.send({ msg: 'changed', collection: 'stream-room-messages', id: 'id', fields: { eventName: 'GENERAL', args: [2] } });
+    conn.send({
+      msg: 'changed',
+      collection: 'stream-room-messages',
+      id: 'id',
+      fields: { eventName: 'GENERAL', args: [2] },
+    });
     await again;
     const added = waitForEvent(c, 'added');
     conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
@@ -306,9 +321,15 @@ describe('client-data: scripted frames', () => {
   test('ObjectID values ($type oid) are decoded, not dropped', T, async (t) => {
     const { c, conn } = await setup(t);
     const added = waitForEvent(c, 'added');
-    conn.send({ msg: 'added', collection: 'oids', id: 'o', fields: { ref: { $type: 'oid', $value: '0123456789abcdef01234567' } } });
+    conn.send({
+      msg: 'added',
+      collection: 'oids',
+      id: 'o',
+      fields: { ref: { $type: 'oid', $value: '0123456789abcdef01234567' } },
+    });
     await added;
-    const ref = c.collections.get('oids')?.get('o')?.ref as { toJSONValue?: () => unknown; hexString?: string } | undefined;
+    const ref = c.collections.get('oids')?.get('o')?.ref as
+      { toJSONValue?: () => unknown; hexString?: string } | undefined;
     assert.ok(ref, 'document kept');
     assert.equal(ref.hexString ?? ref.toJSONValue?.(), '0123456789abcdef01234567');
   });

@@ -68,7 +68,10 @@ describe('client-heartbeat', () => {
     await c.connect();
     const conn = await s.nextConnection();
     let n = 0;
-    const chatter = setInterval(() => conn.send({ msg: 'added', collection: 'chatter', id: `d${n++}`, fields: {} }), 30);
+    const chatter = setInterval(
+      () => conn.send({ msg: 'added', collection: 'chatter', id: `d${n++}`, fields: {} }),
+      30,
+    );
     t.after(() => clearInterval(chatter));
     await expectNoEvent(c, 'socket_closed', 900);
     clearInterval(chatter);
@@ -88,32 +91,40 @@ describe('client-heartbeat', () => {
     assert.equal(s.connections.length, 1);
   });
 
-  test('half-open server: no answer to our ping -> socket dropped and reconnect within interval+timeout', T, async (t) => {
-    const s = await startScriptServer();
-    t.after(() => s.close());
-    const interval = 100;
-    const timeout = 200;
-    const c = newClient(t, s.url, { heartbeatInterval: interval, heartbeatTimeout: timeout, autoReconnectTimeout: 30 });
-    await c.connect();
-    const conn = await s.nextConnection();
-    conn.autoPong = false; // half-open from now on: the socket stays open, nothing answers
-    conn.silent = true;
-    // Measured from when the server sent `connected` (the client's silence timer cannot start earlier).
-    const start = conn.sent.find((f) => f.msg?.msg === 'connected')!.at;
-    const closed = waitForEvent(c, 'socket_closed', { timeout: 2500 });
-    await conn.next('ping', 1500);
-    await closed;
-    const droppedAfter = Date.now() - start;
-    assert.ok(droppedAfter >= interval + timeout - 5, `dropped after ${droppedAfter} ms, before the timeout ran out`);
-    const next = await s.nextConnection(2000);
-    const reconnectedAfter = Date.now() - start;
-    // interval (maybe twice, for a tick-based check) + timeout + first backoff + slack
-    assert.ok(reconnectedAfter < 2 * interval + timeout + 900, `reconnected only after ${reconnectedAfter} ms`);
-    await waitForEvent(c, 'connected', { timeout: 1000 });
-    assert.equal(c.status, 'connected');
-    assert.equal(next.ofType('connect').length, 1);
-    await conn.waitClosed(1000);
-  });
+  test(
+    'half-open server: no answer to our ping -> socket dropped and reconnect within interval+timeout',
+    T,
+    async (t) => {
+      const s = await startScriptServer();
+      t.after(() => s.close());
+      const interval = 100;
+      const timeout = 200;
+      const c = newClient(t, s.url, {
+        heartbeatInterval: interval,
+        heartbeatTimeout: timeout,
+        autoReconnectTimeout: 30,
+      });
+      await c.connect();
+      const conn = await s.nextConnection();
+      conn.autoPong = false; // half-open from now on: the socket stays open, nothing answers
+      conn.silent = true;
+      // Measured from when the server sent `connected` (the client's silence timer cannot start earlier).
+      const start = conn.sent.find((f) => f.msg?.msg === 'connected')!.at;
+      const closed = waitForEvent(c, 'socket_closed', { timeout: 2500 });
+      await conn.next('ping', 1500);
+      await closed;
+      const droppedAfter = Date.now() - start;
+      assert.ok(droppedAfter >= interval + timeout - 5, `dropped after ${droppedAfter} ms, before the timeout ran out`);
+      const next = await s.nextConnection(2000);
+      const reconnectedAfter = Date.now() - start;
+      // interval (maybe twice, for a tick-based check) + timeout + first backoff + slack
+      assert.ok(reconnectedAfter < 2 * interval + timeout + 900, `reconnected only after ${reconnectedAfter} ms`);
+      await waitForEvent(c, 'connected', { timeout: 1000 });
+      assert.equal(c.status, 'connected');
+      assert.equal(next.ofType('connect').length, 1);
+      await conn.waitClosed(1000);
+    },
+  );
 
   test('heartbeatInterval 0 disables the heartbeat', T, async (t) => {
     const s = await startScriptServer();

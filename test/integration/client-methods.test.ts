@@ -73,7 +73,7 @@ describe('client-methods', () => {
     assert.deepEqual([...v.bytes], [0, 1, 2, 254, 255]);
     const echoed = await c.call('echo', [new Date(123456)]);
     assert.ok(echoed instanceof Date, 'a Date param is sent as EJSON and comes back a Date');
-    assert.equal((echoed).getTime(), 123456);
+    assert.equal(echoed.getTime(), 123456);
   });
 
   test('params are EJSON encoded: the server receives a real Date', T, async (t) => {
@@ -282,10 +282,15 @@ describe('client-methods', () => {
     const started = waitForEvent(server.events, 'slow', { filter: (k: string) => k === 'retry-cb' });
     let got: [unknown, unknown] | undefined;
     const done = new Promise<void>((resolve) => {
-      void c.call('slow', ['retry-cb'], (err, result) => {
-        got = [err, result];
-        resolve();
-      }, { retry: true });
+      void c.call(
+        'slow',
+        ['retry-cb'],
+        (err, result) => {
+          got = [err, result];
+          resolve();
+        },
+        { retry: true },
+      );
     });
     await started;
     const conn = server.connectionCount - 1;
@@ -317,7 +322,7 @@ describe('client-methods', () => {
       void c.call('fail', ['cb-code', 'cb reason'], (e) => resolve(e));
     });
     assert.ok(err instanceof DdpError);
-    assert.equal((err).error, 'cb-code');
+    assert.equal(err.error, 'cb-code');
     await nextTurn();
     assert.deepEqual(unhandled, []);
   });
@@ -340,33 +345,44 @@ describe('client-methods', () => {
 });
 
 describe('client-methods: scripted', () => {
-  test('{wait: true} is sent after earlier calls complete and holds later calls back until it completes', T, async (t) => {
-    const s = await startScriptServer();
-    t.after(() => s.close());
-    const c = newClient(t, s.url);
-    await c.connect();
-    const conn = await s.nextConnection();
-    const a = c.call('a');
-    const w = c.call('w', [], { wait: true });
-    const b = c.call('b');
-    const ma = await conn.next('method');
-    assert.equal(ma.method, 'a');
-    // Only `a` is out: ping as a barrier to be sure nothing else followed it.
-    conn.send({ msg: 'ping', id: 'b1' });
-    await conn.next('pong');
-    assert.deepEqual(conn.ofType('method').map((m) => m.method), ['a']);
-    conn.send({ msg: 'result', id: ma.id, result: 'A' });
-    const mw = await conn.next('method');
-    assert.equal(mw.method, 'w');
-    conn.send({ msg: 'ping', id: 'b2' });
-    await conn.next('pong');
-    assert.deepEqual(conn.ofType('method').map((m) => m.method), ['a', 'w'], '`b` waits for `w`');
-    conn.send({ msg: 'result', id: mw.id, result: 'W' });
-    const mb = await conn.next('method');
-    assert.equal(mb.method, 'b');
-    conn.send({ msg: 'result', id: mb.id, result: 'B' });
-    assert.deepEqual(await Promise.all([a, w, b]), ['A', 'W', 'B']);
-  });
+  test(
+    '{wait: true} is sent after earlier calls complete and holds later calls back until it completes',
+    T,
+    async (t) => {
+      const s = await startScriptServer();
+      t.after(() => s.close());
+      const c = newClient(t, s.url);
+      await c.connect();
+      const conn = await s.nextConnection();
+      const a = c.call('a');
+      const w = c.call('w', [], { wait: true });
+      const b = c.call('b');
+      const ma = await conn.next('method');
+      assert.equal(ma.method, 'a');
+      // Only `a` is out: ping as a barrier to be sure nothing else followed it.
+      conn.send({ msg: 'ping', id: 'b1' });
+      await conn.next('pong');
+      assert.deepEqual(
+        conn.ofType('method').map((m) => m.method),
+        ['a'],
+      );
+      conn.send({ msg: 'result', id: ma.id, result: 'A' });
+      const mw = await conn.next('method');
+      assert.equal(mw.method, 'w');
+      conn.send({ msg: 'ping', id: 'b2' });
+      await conn.next('pong');
+      assert.deepEqual(
+        conn.ofType('method').map((m) => m.method),
+        ['a', 'w'],
+        '`b` waits for `w`',
+      );
+      conn.send({ msg: 'result', id: mw.id, result: 'W' });
+      const mb = await conn.next('method');
+      assert.equal(mb.method, 'b');
+      conn.send({ msg: 'result', id: mb.id, result: 'B' });
+      assert.deepEqual(await Promise.all([a, w, b]), ['A', 'W', 'B']);
+    },
+  );
 
   test('a result without a result field (Rocket.Chat leaves falsy ones out) resolves undefined', T, async (t) => {
     const s = await startScriptServer();
@@ -388,7 +404,11 @@ describe('client-methods: scripted', () => {
     const conn = await s.nextConnection();
     const p = c.call('x');
     const m = await conn.next('method');
-    conn.send({ msg: 'result', id: m.id, error: { error: 'too-many-requests', details: { timeToReset: 5 }, errorType: 'Meteor.Error', extra: 1 } });
+    conn.send({
+      msg: 'result',
+      id: m.id,
+      error: { error: 'too-many-requests', details: { timeToReset: 5 }, errorType: 'Meteor.Error', extra: 1 },
+    });
     const outcome = await settle(p);
     const err = (outcome as { reason: any }).reason;
     assert.ok(err instanceof DdpError);

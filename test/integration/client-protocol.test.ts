@@ -14,7 +14,9 @@ const T = { timeout: 5000 };
 let markerCount = 0;
 async function barrier(c: DdpClient, conn: ScriptConnection): Promise<string> {
   const id = `marker-${++markerCount}`;
-  const seen = waitForEvent(c, 'added', { filter: (coll: string, docId: string) => coll === 'markers' && docId === id });
+  const seen = waitForEvent(c, 'added', {
+    filter: (coll: string, docId: string) => coll === 'markers' && docId === id,
+  });
   conn.send({ msg: 'added', collection: 'markers', id, fields: {} });
   await seen;
   return id;
@@ -22,7 +24,7 @@ async function barrier(c: DdpClient, conn: ScriptConnection): Promise<string> {
 
 function prototypesClean(): void {
   for (const probe of [{}, Object.create(Object.prototype), [], new Map()]) {
-    assert.equal((probe).polluted, undefined, 'Object.prototype polluted');
+    assert.equal(probe.polluted, undefined, 'Object.prototype polluted');
   }
   assert.equal((Object.prototype as any).polluted, undefined);
   assert.equal((Array.prototype as any).polluted, undefined);
@@ -36,7 +38,10 @@ describe('client-protocol', () => {
   });
   after(() => s.close());
 
-  async function setup(t: import('node:test').TestContext, options = {}): Promise<{ c: DdpClient; conn: ScriptConnection }> {
+  async function setup(
+    t: import('node:test').TestContext,
+    options = {},
+  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url, options);
     // The server is shared by the tests of this file: take the connection this client opens.
     const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
@@ -279,12 +284,15 @@ describe('client-protocol', () => {
     conn.send({ msg: 'updated', methods: ['999'] });
     await barrier(c, conn);
     assert.equal(c.status, 'connected');
-    assert.equal(await (async () => {
-      const p = c.call('still.works');
-      const m = await conn.next('method');
-      conn.send({ msg: 'result', id: m.id, result: 'yes' });
-      return p;
-    })(), 'yes');
+    assert.equal(
+      await (async () => {
+        const p = c.call('still.works');
+        const m = await conn.next('method');
+        conn.send({ msg: 'result', id: m.id, result: 'yes' });
+        return p;
+      })(),
+      'yes',
+    );
     assert.deepEqual(unhandled, []);
   });
 
@@ -308,8 +316,12 @@ describe('client-protocol', () => {
     const unhandled = trapUnhandled(t);
     const { c, conn } = await setup(t);
     const depth = 200000;
-    conn.send(`{"msg":"added","collection":"deep","id":"plain","fields":{"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
-    conn.send(`{"msg":"added","collection":"deep","id":"ejson","fields":{"d":{"$date":1},"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    conn.send(
+      `{"msg":"added","collection":"deep","id":"plain","fields":{"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    );
+    conn.send(
+      `{"msg":"added","collection":"deep","id":"ejson","fields":{"d":{"$date":1},"v":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    );
     await barrier(c, conn);
     assert.equal(c.status, 'connected');
     assert.deepEqual(unhandled, []);

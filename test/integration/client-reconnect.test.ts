@@ -42,7 +42,10 @@ describe('client-reconnect: backoff', () => {
       assert.ok(Math.abs(i.at - expected) < 50, `attempt ${i.attempt}: at ${i.at}, expected about ${expected}`);
     });
     // First delay: initial +-25%.
-    assert.ok(infos[0].delay >= initial * 0.75 - 1 && infos[0].delay <= initial * 1.25 + 1, `first delay ${infos[0].delay}`);
+    assert.ok(
+      infos[0].delay >= initial * 0.75 - 1 && infos[0].delay <= initial * 1.25 + 1,
+      `first delay ${infos[0].delay}`,
+    );
     // About x2 per attempt: attempt 3 is at least 4 * 0.75 / 1.25 = 2.4 times attempt 1.
     assert.ok(infos[2].delay >= infos[0].delay * 2.3, `no growth: ${infos.map((i) => i.delay)}`);
     assert.ok(infos[1].delay >= initial * 2 * 0.75 - 1, `second delay ${infos[1].delay}`);
@@ -53,7 +56,10 @@ describe('client-reconnect: backoff', () => {
       const announced = reconnecting.times[k];
       const opened = connecting.times[k + 1];
       assert.ok(opened !== undefined);
-      assert.ok(opened - announced >= infos[k].delay - 3, `attempt ${k + 1} opened after ${opened - announced} ms, announced ${infos[k].delay}`);
+      assert.ok(
+        opened - announced >= infos[k].delay - 3,
+        `attempt ${k + 1} opened after ${opened - announced} ms, announced ${infos[k].delay}`,
+      );
     }
     assert.ok(closed.events.length >= 7, 'every refused socket reported through socket_closed');
     assert.equal(c.status, 'reconnecting');
@@ -146,52 +152,60 @@ describe('client-reconnect: after reconnecting', () => {
     assert.equal(c.subscriptions.get(a)?.state, 'ready');
   });
 
-  test('reconcile: no added for unchanged docs, changed for differing, removed for vanished, added for new', T, async (t) => {
-    const server = await startRealServer();
-    t.after(() => server.close());
-    server.store.set('items', 'same', { n: 1, when: new Date(1000) });
-    server.store.set('items', 'diff', { n: 2, keep: 'k', drop: 'x' });
-    server.store.set('items', 'gone', { n: 3 });
-    server.store.set('other', 'o1', { v: 1 });
-    const c = newClient(t, server.url);
-    await c.connect();
-    await subscribeReady(c, 'docs', ['items']);
-    await subscribeReady(c, 'docs', ['other']);
-    const itemsMap = c.collections.get('items')!;
-    assert.equal(itemsMap.size, 3);
+  test(
+    'reconcile: no added for unchanged docs, changed for differing, removed for vanished, added for new',
+    T,
+    async (t) => {
+      const server = await startRealServer();
+      t.after(() => server.close());
+      server.store.set('items', 'same', { n: 1, when: new Date(1000) });
+      server.store.set('items', 'diff', { n: 2, keep: 'k', drop: 'x' });
+      server.store.set('items', 'gone', { n: 3 });
+      server.store.set('other', 'o1', { v: 1 });
+      const c = newClient(t, server.url);
+      await c.connect();
+      await subscribeReady(c, 'docs', ['items']);
+      await subscribeReady(c, 'docs', ['other']);
+      const itemsMap = c.collections.get('items')!;
+      assert.equal(itemsMap.size, 3);
 
-    await server.stop();
-    server.store.set('items', 'diff', { n: 20, keep: 'k', added: true });
-    server.store.remove('items', 'gone');
-    server.store.set('items', 'new', { n: 4 });
-    const log = recordAll(c, ['added', 'changed', 'removed', 'ready', 'reconnected']);
-    let seenAtReconnected: string[] | undefined;
-    c.once('reconnected', () => {
-      seenAtReconnected = [...(c.collections.get('items')?.keys() ?? [])].sort();
-    });
-    await server.start();
-    await waitForEvent(c, 'ready', { timeout: 3000 });
-    // Both resubscriptions must be ready before the diff is applied; wait for the data to settle.
-    await waitUntil(() => c.collections.get('items')?.has('new'), 2000);
+      await server.stop();
+      server.store.set('items', 'diff', { n: 20, keep: 'k', added: true });
+      server.store.remove('items', 'gone');
+      server.store.set('items', 'new', { n: 4 });
+      const log = recordAll(c, ['added', 'changed', 'removed', 'ready', 'reconnected']);
+      let seenAtReconnected: string[] | undefined;
+      c.once('reconnected', () => {
+        seenAtReconnected = [...(c.collections.get('items')?.keys() ?? [])].sort();
+      });
+      await server.start();
+      await waitForEvent(c, 'ready', { timeout: 3000 });
+      // Both resubscriptions must be ready before the diff is applied; wait for the data to settle.
+      await waitUntil(() => c.collections.get('items')?.has('new'), 2000);
 
-    assert.deepEqual(seenAtReconnected, ['diff', 'gone', 'same'], 'old documents kept until the subscriptions are ready');
-    const data = log.log.filter((e) => e[0] !== 'ready' && e[0] !== 'reconnected');
-    const about = (id: string) => data.filter((e) => e[2] === id);
-    assert.deepEqual(about('same'), [], 'no event at all for an unchanged document');
-    assert.deepEqual(about('o1'), [], 'no event for an unchanged document of another collection');
-    assert.deepEqual(about('gone'), [['removed', 'items', 'gone']]);
-    assert.deepEqual(about('new'), [['added', 'items', 'new', { n: 4 }]]);
-    const diff = about('diff');
-    assert.equal(diff.length, 1, `one change for 'diff': ${JSON.stringify(diff)}`);
-    assert.equal(diff[0][0], 'changed');
-    assert.deepEqual(diff[0][3], { n: 20, added: true });
-    assert.deepEqual(diff[0][4], ['drop']);
-    // The store now equals the server.
-    assert.deepEqual(c.collections.get('items')?.get('diff'), { n: 20, keep: 'k', added: true });
-    assert.equal(c.collections.get('items')?.has('gone'), false);
-    assert.ok((c.collections.get('items')?.get('same')?.when as Date).getTime() === 1000);
-    assert.equal(c.collections.get('items'), itemsMap, 'the collection Map object survives the reconnect');
-  });
+      assert.deepEqual(
+        seenAtReconnected,
+        ['diff', 'gone', 'same'],
+        'old documents kept until the subscriptions are ready',
+      );
+      const data = log.log.filter((e) => e[0] !== 'ready' && e[0] !== 'reconnected');
+      const about = (id: string) => data.filter((e) => e[2] === id);
+      assert.deepEqual(about('same'), [], 'no event at all for an unchanged document');
+      assert.deepEqual(about('o1'), [], 'no event for an unchanged document of another collection');
+      assert.deepEqual(about('gone'), [['removed', 'items', 'gone']]);
+      assert.deepEqual(about('new'), [['added', 'items', 'new', { n: 4 }]]);
+      const diff = about('diff');
+      assert.equal(diff.length, 1, `one change for 'diff': ${JSON.stringify(diff)}`);
+      assert.equal(diff[0][0], 'changed');
+      assert.deepEqual(diff[0][3], { n: 20, added: true });
+      assert.deepEqual(diff[0][4], ['drop']);
+      // The store now equals the server.
+      assert.deepEqual(c.collections.get('items')?.get('diff'), { n: 20, keep: 'k', added: true });
+      assert.equal(c.collections.get('items')?.has('gone'), false);
+      assert.ok((c.collections.get('items')?.get('same')?.when as Date).getTime() === 1000);
+      assert.equal(c.collections.get('items'), itemsMap, 'the collection Map object survives the reconnect');
+    },
+  );
 
   test('reconnect with no data change emits no data events at all', T, async (t) => {
     const server = await startRealServer();
@@ -209,22 +223,26 @@ describe('client-reconnect: after reconnecting', () => {
     assert.equal(c.collections.get('items')?.size, 2);
   });
 
-  test('a document that vanished while the last subscription of its collection was dropped is removed', T, async (t) => {
-    const server = await startRealServer();
-    t.after(() => server.close());
-    server.store.set('solo', 'only', { v: 1 });
-    const c = newClient(t, server.url);
-    await c.connect();
-    const subId = await subscribeReady(c, 'docs', ['solo']);
-    await server.stop();
-    server.store.remove('solo', 'only');
-    const removed = waitForEvent(c, 'removed', { timeout: 3000 });
-    await server.start();
-    const [coll, id] = await removed;
-    assert.deepEqual([coll, id], ['solo', 'only']);
-    assert.equal(c.collections.get('solo')?.size ?? 0, 0);
-    assert.equal(c.subscriptions.get(subId)?.state, 'ready');
-  });
+  test(
+    'a document that vanished while the last subscription of its collection was dropped is removed',
+    T,
+    async (t) => {
+      const server = await startRealServer();
+      t.after(() => server.close());
+      server.store.set('solo', 'only', { v: 1 });
+      const c = newClient(t, server.url);
+      await c.connect();
+      const subId = await subscribeReady(c, 'docs', ['solo']);
+      await server.stop();
+      server.store.remove('solo', 'only');
+      const removed = waitForEvent(c, 'removed', { timeout: 3000 });
+      await server.start();
+      const [coll, id] = await removed;
+      assert.deepEqual([coll, id], ['solo', 'only']);
+      assert.equal(c.collections.get('solo')?.size ?? 0, 0);
+      assert.equal(c.subscriptions.get(subId)?.state, 'ready');
+    },
+  );
 
   test('live changes after the reconnect reach the store again', T, async (t) => {
     const server = await startRealServer();
@@ -289,53 +307,57 @@ describe('client-reconnect: after reconnecting', () => {
 });
 
 describe('client-reconnect: edge cases', () => {
-  test('a second drop before the resubscriptions are ready: the diff is still against the data before the first drop', T, async (t) => {
-    const s = await startScriptServer();
-    t.after(() => s.close());
-    const c = newClient(t, s.url);
-    await c.connect();
-    const c1 = await s.nextConnection();
-    const subId = c.subscribe('things');
-    await c1.next('sub');
-    c1.sendAll([
-      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
-      { msg: 'added', collection: 'things', id: 'change', fields: { v: 1 } },
-      { msg: 'added', collection: 'things', id: 'drop', fields: { v: 1 } },
-      { msg: 'ready', subs: [subId] },
-    ]);
-    await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
-    const log = recordAll(c, ['added', 'changed', 'removed']);
-    c1.terminate();
-    // Second connection: partial data, then dropped before `ready`.
-    const c2 = await s.nextConnection(2000);
-    await c2.next('sub');
-    c2.sendAll([
-      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
-      { msg: 'added', collection: 'things', id: 'partial-only', fields: { v: 9 } },
-    ]);
-    c2.send({ msg: 'ping', id: 'barrier' });
-    await c2.next('pong');
-    assert.deepEqual(log.log, [], 'nothing applied before ready');
-    assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'drop', 'keep']);
-    c2.terminate();
-    // Third connection: the full new state, then ready.
-    const c3 = await s.nextConnection(2000);
-    await c3.next('sub');
-    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
-    c3.sendAll([
-      { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
-      { msg: 'added', collection: 'things', id: 'change', fields: { v: 2 } },
-      { msg: 'ready', subs: [subId] },
-    ]);
-    await ready;
-    assert.deepEqual(
-      log.log.map((e) => `${e[0]} ${e[2]}`).sort(),
-      ['changed change', 'removed drop'],
-      `events: ${JSON.stringify(log.log)}`,
-    );
-    assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'keep']);
-    assert.deepEqual(c.collections.get('things')!.get('change'), { v: 2 });
-  });
+  test(
+    'a second drop before the resubscriptions are ready: the diff is still against the data before the first drop',
+    T,
+    async (t) => {
+      const s = await startScriptServer();
+      t.after(() => s.close());
+      const c = newClient(t, s.url);
+      await c.connect();
+      const c1 = await s.nextConnection();
+      const subId = c.subscribe('things');
+      await c1.next('sub');
+      c1.sendAll([
+        { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+        { msg: 'added', collection: 'things', id: 'change', fields: { v: 1 } },
+        { msg: 'added', collection: 'things', id: 'drop', fields: { v: 1 } },
+        { msg: 'ready', subs: [subId] },
+      ]);
+      await waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId) });
+      const log = recordAll(c, ['added', 'changed', 'removed']);
+      c1.terminate();
+      // Second connection: partial data, then dropped before `ready`.
+      const c2 = await s.nextConnection(2000);
+      await c2.next('sub');
+      c2.sendAll([
+        { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+        { msg: 'added', collection: 'things', id: 'partial-only', fields: { v: 9 } },
+      ]);
+      c2.send({ msg: 'ping', id: 'barrier' });
+      await c2.next('pong');
+      assert.deepEqual(log.log, [], 'nothing applied before ready');
+      assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'drop', 'keep']);
+      c2.terminate();
+      // Third connection: the full new state, then ready.
+      const c3 = await s.nextConnection(2000);
+      await c3.next('sub');
+      const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(subId), timeout: 2000 });
+      c3.sendAll([
+        { msg: 'added', collection: 'things', id: 'keep', fields: { v: 1 } },
+        { msg: 'added', collection: 'things', id: 'change', fields: { v: 2 } },
+        { msg: 'ready', subs: [subId] },
+      ]);
+      await ready;
+      assert.deepEqual(
+        log.log.map((e) => `${e[0]} ${e[2]}`).sort(),
+        ['changed change', 'removed drop'],
+        `events: ${JSON.stringify(log.log)}`,
+      );
+      assert.deepEqual([...c.collections.get('things')!.keys()].sort(), ['change', 'keep']);
+      assert.deepEqual(c.collections.get('things')!.get('change'), { v: 2 });
+    },
+  );
 
   test('a subscription that was never ready does not freeze the data after a reconnect', T, async (t) => {
     // Meteor revives only the subscriptions that were ready before the drop (_subsBeingRevived); one that
@@ -348,7 +370,10 @@ describe('client-reconnect: edge cases', () => {
     const items = await subscribeReady(c, 'docs', ['items']);
     c.subscribe('pending');
     await waitUntil(() => server.liveSubs.get('pending') === 1, 2000);
-    const revived = waitForEvent(server.events, 'subStart', { filter: (name: string) => name === 'pending', timeout: 3000 });
+    const revived = waitForEvent(server.events, 'subStart', {
+      filter: (name: string) => name === 'pending',
+      timeout: 3000,
+    });
     server.dropConnections();
     await revived;
     await waitUntil(() => c.subscriptions.get(items)?.state === 'ready' && c.status === 'connected', 2000);
@@ -408,42 +433,52 @@ describe('client-reconnect: edge cases', () => {
     );
   });
 
-  test('unsubscribe while disconnected: not resent, and its documents are removed after the reconnect', T, async (t) => {
-    const server = await startRealServer();
-    t.after(() => server.close());
-    server.store.set('items', 'a', { n: 1 });
-    server.store.set('other', 'o', { n: 2 });
-    const c = newClient(t, server.url);
-    await c.connect();
-    const keep = await subscribeReady(c, 'docs', ['items']);
-    const drop = await subscribeReady(c, 'docs', ['other']);
-    await server.stop();
-    await waitUntil(() => c.status !== 'connected', 2000);
-    c.unsubscribe(drop);
-    const log = recordAll(c, ['added', 'changed', 'removed']);
-    const firstNew = server.connectionCount;
-    const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(keep), timeout: 3000 });
-    await server.start();
-    await ready;
-    await waitUntil(() => (c.collections.get('other')?.size ?? 0) === 0, 1000, { message: 'other/o removed' });
-    assert.deepEqual(log.log, [['removed', 'other', 'o']]);
-    const resent = server.received.filter((m) => m.connection >= firstNew && m.msg.msg === 'sub').map((m) => m.msg.id);
-    assert.deepEqual(resent, [keep]);
-  });
+  test(
+    'unsubscribe while disconnected: not resent, and its documents are removed after the reconnect',
+    T,
+    async (t) => {
+      const server = await startRealServer();
+      t.after(() => server.close());
+      server.store.set('items', 'a', { n: 1 });
+      server.store.set('other', 'o', { n: 2 });
+      const c = newClient(t, server.url);
+      await c.connect();
+      const keep = await subscribeReady(c, 'docs', ['items']);
+      const drop = await subscribeReady(c, 'docs', ['other']);
+      await server.stop();
+      await waitUntil(() => c.status !== 'connected', 2000);
+      c.unsubscribe(drop);
+      const log = recordAll(c, ['added', 'changed', 'removed']);
+      const firstNew = server.connectionCount;
+      const ready = waitForEvent(c, 'ready', { filter: (ids: string[]) => ids.includes(keep), timeout: 3000 });
+      await server.start();
+      await ready;
+      await waitUntil(() => (c.collections.get('other')?.size ?? 0) === 0, 1000, { message: 'other/o removed' });
+      assert.deepEqual(log.log, [['removed', 'other', 'o']]);
+      const resent = server.received
+        .filter((m) => m.connection >= firstNew && m.msg.msg === 'sub')
+        .map((m) => m.msg.id);
+      assert.deepEqual(resent, [keep]);
+    },
+  );
 
-  test('the server closing with a code and reason (Rocket.Chat 4000 TIMEOUT) is reported, then reconnected', T, async (t) => {
-    const s = await startScriptServer();
-    t.after(() => s.close());
-    const c = newClient(t, s.url);
-    await c.connect();
-    const conn = await s.nextConnection();
-    const closed = waitForEvent(c, 'socket_closed');
-    conn.close(4000, 'TIMEOUT');
-    const [code, reason] = await closed;
-    assert.equal(code, 4000);
-    assert.equal(reason, 'TIMEOUT');
-    await waitForEvent(c, 'reconnected', { timeout: 2000 });
-  });
+  test(
+    'the server closing with a code and reason (Rocket.Chat 4000 TIMEOUT) is reported, then reconnected',
+    T,
+    async (t) => {
+      const s = await startScriptServer();
+      t.after(() => s.close());
+      const c = newClient(t, s.url);
+      await c.connect();
+      const conn = await s.nextConnection();
+      const closed = waitForEvent(c, 'socket_closed');
+      conn.close(4000, 'TIMEOUT');
+      const [code, reason] = await closed;
+      assert.equal(code, 4000);
+      assert.equal(reason, 'TIMEOUT');
+      await waitForEvent(c, 'reconnected', { timeout: 2000 });
+    },
+  );
 
   test('with autoReconnect false, a drop ends the client: pending calls rejected, no reconnect', T, async (t) => {
     const s = await startScriptServer();

@@ -14,7 +14,9 @@ let markerCount = 0;
 /** Frames are handled in order: once this marker document is in, every frame sent before it has been handled. */
 async function barrier(c: DdpClient, conn: ScriptConnection): Promise<void> {
   const id = `marker-${++markerCount}`;
-  const seen = waitForEvent(c, 'added', { filter: (coll: string, docId: string) => coll === 'markers' && docId === id });
+  const seen = waitForEvent(c, 'added', {
+    filter: (coll: string, docId: string) => coll === 'markers' && docId === id,
+  });
   conn.send({ msg: 'added', collection: 'markers', id, fields: {} });
   await seen;
 }
@@ -26,7 +28,10 @@ describe('client-settle: non-standard answers settle their call or subscription'
   });
   after(() => s.close());
 
-  async function setup(t: import('node:test').TestContext, options = {}): Promise<{ c: DdpClient; conn: ScriptConnection }> {
+  async function setup(
+    t: import('node:test').TestContext,
+    options = {},
+  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url, options);
     const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
@@ -42,8 +47,16 @@ describe('client-settle: non-standard answers settle their call or subscription'
   }
 
   const errorFrames: Array<[string, (id: string) => unknown, RegExp]> = [
-    ['{"id","error"} without msg (ddp-server-reactive, Tarang)', (id) => ({ id, error: { error: 404, reason: 'Method not found', errorType: 'Meteor.Error' } }), /without "msg"/],
-    ['{"msg":"error","id","error"} (ddp-server-event)', (id) => ({ msg: 'error', id, error: { error: 404, reason: 'Method not found' } }), /"msg":"error","id","error"/],
+    [
+      '{"id","error"} without msg (ddp-server-reactive, Tarang)',
+      (id) => ({ id, error: { error: 404, reason: 'Method not found', errorType: 'Meteor.Error' } }),
+      /without "msg"/,
+    ],
+    [
+      '{"msg":"error","id","error"} (ddp-server-event)',
+      (id) => ({ msg: 'error', id, error: { error: 404, reason: 'Method not found' } }),
+      /"msg":"error","id","error"/,
+    ],
   ];
   for (const [what, frame, shape] of errorFrames) {
     test(`${what}: the call rejects with a DdpError and one protocol_error names the shape`, T, async (t) => {
@@ -66,15 +79,35 @@ describe('client-settle: non-standard answers settle their call or subscription'
   }
 
   const oddResults: Array<[string, (id: string) => unknown, (err: DdpError) => void]> = [
-    ['"error" as a string', (id) => ({ msg: 'result', id, error: 'Something broke' }), (e) => {
-      assert.equal(e.error, 'Something broke');
-      assert.equal(e.message, 'Something broke');
-    }],
+    [
+      '"error" as a string',
+      (id) => ({ msg: 'result', id, error: 'Something broke' }),
+      (e) => {
+        assert.equal(e.error, 'Something broke');
+        assert.equal(e.message, 'Something broke');
+      },
+    ],
     ['"error" as a number', (id) => ({ msg: 'result', id, error: 500 }), (e) => assert.equal(e.error, 500)],
-    ['an error object without a code', (id) => ({ msg: 'result', id, error: { reason: 'No code here' } }), (e) => assert.equal(e.reason, 'No code here')],
-    ['an error object with a boolean code', (id) => ({ msg: 'result', id, error: { error: true, message: 'bool' } }), (e) => assert.equal(e.message, 'bool')],
-    ['"error" as an array', (id) => ({ msg: 'result', id, error: ['x'] }), (e) => assert.match(e.message, /unreadable error/)],
-    ['a string error without msg', (id) => ({ id, error: 'plain text error' }), (e) => assert.equal(e.message, 'plain text error')],
+    [
+      'an error object without a code',
+      (id) => ({ msg: 'result', id, error: { reason: 'No code here' } }),
+      (e) => assert.equal(e.reason, 'No code here'),
+    ],
+    [
+      'an error object with a boolean code',
+      (id) => ({ msg: 'result', id, error: { error: true, message: 'bool' } }),
+      (e) => assert.equal(e.message, 'bool'),
+    ],
+    [
+      '"error" as an array',
+      (id) => ({ msg: 'result', id, error: ['x'] }),
+      (e) => assert.match(e.message, /unreadable error/),
+    ],
+    [
+      'a string error without msg',
+      (id) => ({ id, error: 'plain text error' }),
+      (e) => assert.equal(e.message, 'plain text error'),
+    ],
   ];
   for (const [what, frame, check] of oddResults) {
     test(`a result with ${what} rejects the call with a DdpError (one protocol_error)`, T, async (t) => {
@@ -110,7 +143,11 @@ describe('client-settle: non-standard answers settle their call or subscription'
 
   test('a result nested too deep to read rejects its call (PROTOCOL)', T, async (t) => {
     const { c, conn } = await setup(t);
-    const outcome = await answered(c, conn, (id) => `{"msg":"result","id":"${id}","result":${'['.repeat(3000)}${']'.repeat(3000)}}`);
+    const outcome = await answered(
+      c,
+      conn,
+      (id) => `{"msg":"result","id":"${id}","result":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+    );
     assert.equal(outcome.status, 'rejected');
     assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'PROTOCOL');
   });
@@ -143,26 +180,46 @@ describe('client-settle: non-standard answers settle their call or subscription'
   });
 
   const subAnswers: Array<[string, (id: string) => unknown, (err: Error) => void]> = [
-    ['nosub with "error" as a string', (id) => ({ msg: 'nosub', id, error: 'not allowed' }), (e) => {
-      assert.ok(e instanceof DdpError);
-      assert.equal(e.message, 'not allowed');
-    }],
-    ['{"msg":"error","id","error"} for the subscription', (id) => ({ msg: 'error', id, error: { error: 403, reason: 'denied' } }), (e) => {
-      assert.ok(e instanceof DdpError);
-      assert.equal((e).error, 403);
-    }],
-    ['{"id","error"} without msg for the subscription', (id) => ({ id, error: { error: 403, reason: 'denied' } }), (e) => {
-      assert.ok(e instanceof DdpError);
-      assert.equal((e).reason, 'denied');
-    }],
-    ['a server error refusing the sub message', (id) => ({ msg: 'error', reason: 'Bad request', offendingMessage: { msg: 'sub', id, name: 'x' } }), (e) => {
-      assert.ok(isDdpConnectionError(e));
-      assert.equal((e).code, 'REFUSED');
-    }],
-    ['an unreadable nosub (nested too deep)', (id) => `{"msg":"nosub","id":"${id}","error":{"error":1,"details":${'['.repeat(3000)}${']'.repeat(3000)}}}`, (e) => {
-      assert.ok(e instanceof DdpConnectionError);
-      assert.equal((e).code, 'PROTOCOL');
-    }],
+    [
+      'nosub with "error" as a string',
+      (id) => ({ msg: 'nosub', id, error: 'not allowed' }),
+      (e) => {
+        assert.ok(e instanceof DdpError);
+        assert.equal(e.message, 'not allowed');
+      },
+    ],
+    [
+      '{"msg":"error","id","error"} for the subscription',
+      (id) => ({ msg: 'error', id, error: { error: 403, reason: 'denied' } }),
+      (e) => {
+        assert.ok(e instanceof DdpError);
+        assert.equal(e.error, 403);
+      },
+    ],
+    [
+      '{"id","error"} without msg for the subscription',
+      (id) => ({ id, error: { error: 403, reason: 'denied' } }),
+      (e) => {
+        assert.ok(e instanceof DdpError);
+        assert.equal(e.reason, 'denied');
+      },
+    ],
+    [
+      'a server error refusing the sub message',
+      (id) => ({ msg: 'error', reason: 'Bad request', offendingMessage: { msg: 'sub', id, name: 'x' } }),
+      (e) => {
+        assert.ok(isDdpConnectionError(e));
+        assert.equal(e.code, 'REFUSED');
+      },
+    ],
+    [
+      'an unreadable nosub (nested too deep)',
+      (id) => `{"msg":"nosub","id":"${id}","error":{"error":1,"details":${'['.repeat(3000)}${']'.repeat(3000)}}}`,
+      (e) => {
+        assert.ok(e instanceof DdpConnectionError);
+        assert.equal(e.code, 'PROTOCOL');
+      },
+    ],
   ];
   for (const [what, frame, check] of subAnswers) {
     test(`${what}: the pending subscription ends with that error, callback and nosub event once`, T, async (t) => {
@@ -210,39 +267,46 @@ describe('client-settle: call timeouts', () => {
   });
   after(() => s.close());
 
-  async function setup(t: import('node:test').TestContext, options = {}): Promise<{ c: DdpClient; conn: ScriptConnection }> {
+  async function setup(
+    t: import('node:test').TestContext,
+    options = {},
+  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
     const c = newClient(t, s.url, options);
     const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
     await c.connect();
     return { c, conn: (await connP)[0] };
   }
 
-  test('call(name, params, { timeout }) rejects with TIMEOUT; the late answer and its updated are ignored', T, async (t) => {
-    const unhandled = trapUnhandled(t);
-    const { c, conn } = await setup(t);
-    const errors = protocolErrors(c);
-    const updated = record(c, 'updated');
-    const p = c.call('never.answered', [1], { timeout: 50 });
-    const m = await conn.next('method');
-    const outcome = await settle(p, 2000);
-    assert.equal(outcome.status, 'rejected');
-    const err = (outcome as { reason: DdpConnectionError }).reason;
-    assert.ok(err instanceof DdpConnectionError);
-    assert.equal(err.code, 'TIMEOUT');
-    assert.match(err.message, /did not answer method 'never\.answered' within 50 ms/);
-    conn.send({ msg: 'updated', methods: [m.id] });
-    conn.send({ msg: 'result', id: m.id, result: 'too late' });
-    conn.send({ msg: 'updated', methods: [m.id, 'other'] });
-    await barrier(c, conn);
-    assert.deepEqual(errors.events, [], 'a late answer is not a protocol error');
-    assert.deepEqual(updated.events, [[['other']]], 'the late call is left out of updated');
-    // The client goes on working.
-    const q = c.call('answered', [], { timeout: 2000 });
-    const m2 = await conn.next('method');
-    conn.send({ msg: 'result', id: m2.id, result: 'yes' });
-    assert.equal(await q, 'yes');
-    assert.deepEqual(unhandled, []);
-  });
+  test(
+    'call(name, params, { timeout }) rejects with TIMEOUT; the late answer and its updated are ignored',
+    T,
+    async (t) => {
+      const unhandled = trapUnhandled(t);
+      const { c, conn } = await setup(t);
+      const errors = protocolErrors(c);
+      const updated = record(c, 'updated');
+      const p = c.call('never.answered', [1], { timeout: 50 });
+      const m = await conn.next('method');
+      const outcome = await settle(p, 2000);
+      assert.equal(outcome.status, 'rejected');
+      const err = (outcome as { reason: DdpConnectionError }).reason;
+      assert.ok(err instanceof DdpConnectionError);
+      assert.equal(err.code, 'TIMEOUT');
+      assert.match(err.message, /did not answer method 'never\.answered' within 50 ms/);
+      conn.send({ msg: 'updated', methods: [m.id] });
+      conn.send({ msg: 'result', id: m.id, result: 'too late' });
+      conn.send({ msg: 'updated', methods: [m.id, 'other'] });
+      await barrier(c, conn);
+      assert.deepEqual(errors.events, [], 'a late answer is not a protocol error');
+      assert.deepEqual(updated.events, [[['other']]], 'the late call is left out of updated');
+      // The client goes on working.
+      const q = c.call('answered', [], { timeout: 2000 });
+      const m2 = await conn.next('method');
+      conn.send({ msg: 'result', id: m2.id, result: 'yes' });
+      assert.equal(await q, 'yes');
+      assert.deepEqual(unhandled, []);
+    },
+  );
 
   test('the methodTimeout option applies to every call; { timeout: 0 } opts one call out', T, async (t) => {
     const { c, conn } = await setup(t, { methodTimeout: 50 });
@@ -269,42 +333,52 @@ describe('client-settle: call timeouts', () => {
     assert.equal(await second, 2);
   });
 
-  test('the timeout counts while the call is queued: a call made before connect() times out and is never sent', T, async (t) => {
-    const c = newClient(t, s.url);
-    const outcome = await settle(c.call('queued', [], { timeout: 30 }), 2000);
-    assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'TIMEOUT');
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    const conn = (await connP)[0];
-    const p = c.call('next', []);
-    const m = await conn.next('method');
-    assert.equal(m.method, 'next', 'the timed-out call was not sent');
-    conn.send({ msg: 'result', id: m.id, result: 1 });
-    await p;
-  });
+  test(
+    'the timeout counts while the call is queued: a call made before connect() times out and is never sent',
+    T,
+    async (t) => {
+      const c = newClient(t, s.url);
+      const outcome = await settle(c.call('queued', [], { timeout: 30 }), 2000);
+      assert.equal((outcome as { reason: DdpConnectionError }).reason.code, 'TIMEOUT');
+      const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
+      await c.connect();
+      const conn = (await connP)[0];
+      const p = c.call('next', []);
+      const m = await conn.next('method');
+      assert.equal(m.method, 'next', 'the timed-out call was not sent');
+      conn.send({ msg: 'result', id: m.id, result: 1 });
+      await p;
+    },
+  );
 
   test('a timed-out call given to the callback form reaches the callback once', T, async (t) => {
     const { c } = await setup(t);
-    const seen = await new Promise<Error | undefined>((resolve) => void c.call('cb', [], (err) => resolve(err), { timeout: 30 }));
+    const seen = await new Promise<Error | undefined>(
+      (resolve) => void c.call('cb', [], (err) => resolve(err), { timeout: 30 }),
+    );
     assert.equal((seen as DdpConnectionError).code, 'TIMEOUT');
   });
 
-  test('the resume login after a reconnect is bounded by methodTimeout: the calls queued behind it go out', T, async (t) => {
-    const { c, conn } = await setup(t, { methodTimeout: 100 });
-    const login = c.loginWithToken('resume-token');
-    const m = await conn.next('method');
-    conn.send({ msg: 'result', id: m.id, result: { id: 'user-1', token: 'resume-token' } });
-    await login;
-    conn.terminate();
-    const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
-    const resume = await conn2.next('method');
-    assert.equal(resume.method, 'login');
-    const after = c.call('after.reconnect', [], { timeout: 0 });
-    // The server never answers the resume login; the queue behind it is released when it times out.
-    const m2 = await conn2.nextMessage((x) => x?.msg === 'method' && x.method === 'after.reconnect');
-    conn2.send({ msg: 'result', id: m2.id, result: 'went out' });
-    assert.equal(await after, 'went out');
-  });
+  test(
+    'the resume login after a reconnect is bounded by methodTimeout: the calls queued behind it go out',
+    T,
+    async (t) => {
+      const { c, conn } = await setup(t, { methodTimeout: 100 });
+      const login = c.loginWithToken('resume-token');
+      const m = await conn.next('method');
+      conn.send({ msg: 'result', id: m.id, result: { id: 'user-1', token: 'resume-token' } });
+      await login;
+      conn.terminate();
+      const conn2 = (await waitForEvent<[ScriptConnection]>(s, 'connection'))[0];
+      const resume = await conn2.next('method');
+      assert.equal(resume.method, 'login');
+      const after = c.call('after.reconnect', [], { timeout: 0 });
+      // The server never answers the resume login; the queue behind it is released when it times out.
+      const m2 = await conn2.nextMessage((x) => x?.msg === 'method' && x.method === 'after.reconnect');
+      conn2.send({ msg: 'result', id: m2.id, result: 'went out' });
+      assert.equal(await after, 'went out');
+    },
+  );
 
   test('a retry call waiting for a reconnect times out too', T, async (t) => {
     const { c, conn } = await setup(t, { autoReconnectTimeout: 60_000, maxReconnectTimeout: 60_000 });

@@ -62,12 +62,12 @@ describe('client-subscriptions', () => {
       id = c.subscribe('no-such-publication', [], (e) => resolve(e));
     });
     assert.ok(err instanceof DdpError, `callback got ${err}`);
-    assert.equal((err).error, 404);
-    assert.match((err).reason ?? '', /no-such-publication/);
+    assert.equal(err.error, 404);
+    assert.match(err.reason ?? '', /no-such-publication/);
     const [nid, nerr] = await nosub;
     assert.equal(nid, id);
     assert.ok(nerr instanceof DdpError);
-    assert.equal((nerr).error, 404);
+    assert.equal(nerr.error, 404);
     assert.equal(c.subscriptions.get(id)?.state, 'error');
     assert.equal((c.subscriptions.get(id)?.error as DdpError | undefined)?.error, 404);
   });
@@ -78,8 +78,8 @@ describe('client-subscriptions', () => {
       c.subscribe('denied', [], (e) => resolve(e));
     });
     assert.ok(err instanceof DdpError);
-    assert.equal((err).error, 'not-allowed');
-    assert.equal((err).reason, 'Fixture says no');
+    assert.equal(err.error, 'not-allowed');
+    assert.equal(err.reason, 'Fixture says no');
   });
 
   test('a publication that throws: nosub with 500', T, async (t) => {
@@ -88,7 +88,7 @@ describe('client-subscriptions', () => {
       c.subscribe('throws', [], (e) => resolve(e));
     });
     assert.ok(err instanceof DdpError);
-    assert.equal((err).error, 500);
+    assert.equal(err.error, 500);
   });
 
   test('a subscription not ready yet is pending', T, async (t) => {
@@ -119,20 +119,24 @@ describe('client-subscriptions', () => {
     assert.equal(c.subscriptions.get(id)?.state, 'stopped');
   });
 
-  test('ended subscriptions are forgotten beyond the last 100: a subscribe/unsubscribe loop does not grow the map', T, async (t) => {
-    const c = await connectedClient(t, server.url);
-    const kept = c.subscribe('empty', []);
-    const ids: string[] = [];
-    for (let i = 0; i < 250; i++) {
-      const id = c.subscribe('empty', []);
-      ids.push(id);
-      c.unsubscribe(id);
-    }
-    assert.equal(c.subscriptions.size, 101);
-    assert.equal(c.subscriptions.get(ids[149]), undefined);
-    assert.equal(c.subscriptions.get(ids[150])?.state, 'stopped');
-    await waitUntil(() => c.subscriptions.get(kept)?.state === 'ready', 2000);
-  });
+  test(
+    'ended subscriptions are forgotten beyond the last 100: a subscribe/unsubscribe loop does not grow the map',
+    T,
+    async (t) => {
+      const c = await connectedClient(t, server.url);
+      const kept = c.subscribe('empty', []);
+      const ids: string[] = [];
+      for (let i = 0; i < 250; i++) {
+        const id = c.subscribe('empty', []);
+        ids.push(id);
+        c.unsubscribe(id);
+      }
+      assert.equal(c.subscriptions.size, 101);
+      assert.equal(c.subscriptions.get(ids[149]), undefined);
+      assert.equal(c.subscriptions.get(ids[150])?.state, 'stopped');
+      await waitUntil(() => c.subscriptions.get(kept)?.state === 'ready', 2000);
+    },
+  );
 
   test('unsubscribe of one of two overlapping subscriptions keeps the shared documents', T, async (t) => {
     server.store.set('subs-o', 'shared', { s: 1 });
@@ -154,21 +158,25 @@ describe('client-subscriptions', () => {
     assert.deepEqual(c.collections.get('subs-o')?.get('shared'), { s: 1 });
   });
 
-  test('a BigInt subscription param queued before connect() does not break connect() or other subscriptions', T, async (t) => {
-    const unhandled = trapUnhandled(t);
-    const c = newClient(t, server.url);
-    try {
-      c.subscribe('params', ['big', 5n], () => {});
-    } catch {
-      /* refusing at once by throwing is acceptable: it never reached the queue */
-    }
-    const ready = new Promise<Error | undefined>((resolve) => c.subscribe('empty', [], (e) => resolve(e)));
-    const connected = await settle(c.connect(), 2000);
-    assert.equal(connected.status, 'fulfilled', 'connect() resolved');
-    assert.equal(await withTimeout(ready, 2000, 'the other subscription'), undefined);
-    await nextTurn();
-    assert.deepEqual(unhandled, [], 'no uncaught exception from the socket handlers');
-  });
+  test(
+    'a BigInt subscription param queued before connect() does not break connect() or other subscriptions',
+    T,
+    async (t) => {
+      const unhandled = trapUnhandled(t);
+      const c = newClient(t, server.url);
+      try {
+        c.subscribe('params', ['big', 5n], () => {});
+      } catch {
+        /* refusing at once by throwing is acceptable: it never reached the queue */
+      }
+      const ready = new Promise<Error | undefined>((resolve) => c.subscribe('empty', [], (e) => resolve(e)));
+      const connected = await settle(c.connect(), 2000);
+      assert.equal(connected.status, 'fulfilled', 'connect() resolved');
+      assert.equal(await withTimeout(ready, 2000, 'the other subscription'), undefined);
+      await nextTurn();
+      assert.deepEqual(unhandled, [], 'no uncaught exception from the socket handlers');
+    },
+  );
 
   test('subscribe before connect(): sent once connected', T, async (t) => {
     const c = newClient(t, server.url);
@@ -188,7 +196,10 @@ describe('client-subscriptions', () => {
     const conn = await s.nextConnection();
     const sub = await conn.next('sub');
     assert.equal(sub.id, keep);
-    assert.deepEqual(conn.ofType('sub').map((m) => m.id), [keep]);
+    assert.deepEqual(
+      conn.ofType('sub').map((m) => m.id),
+      [keep],
+    );
     assert.deepEqual(conn.ofType('unsub'), []);
   });
 
@@ -202,7 +213,7 @@ describe('client-subscriptions', () => {
     assert.ok(sub.params[1] instanceof Date, 'the server decoded a Date: the client sent {$date}');
     const doc = c.collections.get('params')?.get('dated') as { args: unknown[] };
     assert.ok(doc.args[1] instanceof Date);
-    assert.equal((doc.args[1]).getTime(), when.getTime());
+    assert.equal(doc.args[1].getTime(), when.getTime());
   });
 
   test('ready for several subscriptions in one message calls each callback', T, async (t) => {

@@ -14,7 +14,11 @@ import { main } from '../../src/cli/main';
 const REPO = path.resolve(__dirname, '..', '..');
 const DEMO = path.join(REPO, 'examples', 'demo.ddp');
 
-async function cli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  cwd = REPO,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), cwd, env });
@@ -60,7 +64,10 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
     assert.equal(r.code, 0, r.out + r.err);
     const lines = r.out.split('\n').filter((l) => /^\s+[✓✗-] /.test(l));
     assert.equal(lines.length, 13, r.out);
-    assert.ok(lines.every((l) => l.trim().startsWith('✓')), r.out);
+    assert.ok(
+      lines.every((l) => l.trim().startsWith('✓')),
+      r.out,
+    );
     assert.match(r.out, /13 passed, 0 failed, 0 skipped/);
     assert.ok(!r.out.includes('demo-password'), 'the password never shows');
     // It really talked to the server: the calls arrived with the variables filled in.
@@ -69,7 +76,9 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
   });
 
   it('a failed assertion exits 1 and shows the line, expected and actual', async () => {
-    const d = dir({ 'x.ddp': `CONNECT ${demo.url}\n### Add\nCALL math.add [2, 2]\n> expect result == 5\n### Still runs\nCALL math.add [1, 1]\n> expect result == 2\n` });
+    const d = dir({
+      'x.ddp': `CONNECT ${demo.url}\n### Add\nCALL math.add [2, 2]\n> expect result == 5\n### Still runs\nCALL math.add [1, 1]\n> expect result == 2\n`,
+    });
     const r = await cli(['run', 'x.ddp'], d);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /✗ Add \(\d+ ms\)\n\s+line 4: expect result == 5\n\s+expected: 5\n\s+actual: {3}4\n/);
@@ -78,7 +87,9 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
   });
 
   it('a method error fails the request unless an assertion is about the error', async () => {
-    const d = dir({ 'x.ddp': `CONNECT ${demo.url}\n### Fails\nCALL fail\n### Expected\nCALL fail\n> expect error.error == "demo-failure"\n` });
+    const d = dir({
+      'x.ddp': `CONNECT ${demo.url}\n### Fails\nCALL fail\n### Expected\nCALL fail\n> expect error.error == "demo-failure"\n`,
+    });
     const r = await cli(['run', 'x.ddp'], d);
     assert.equal(r.code, 1);
     assert.match(r.out, /✗ Fails .*\n\s+This method always fails \(on purpose\) \[demo-failure\]/);
@@ -91,11 +102,16 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
     const r = await cli(['run', 'x.ddp', '--bail'], d);
     assert.equal(r.code, 1);
     assert.match(r.out, /- Two \(skipped: Skipped after a failure \(--bail\)\)/);
-    assert.deepEqual(demo.calls.slice(before).map((c) => c.method), ['fail']);
+    assert.deepEqual(
+      demo.calls.slice(before).map((c) => c.method),
+      ['fail'],
+    );
   });
 
   it('bad syntax exits 2 with file:line for each problem, and sends nothing', async () => {
-    const d = dir({ 'bad.ddp': `CONNECT ${demo.url}\nCALL echo [1,\n  2,,\n]\n> expect result === 1\nLOGIN onlyone\n` });
+    const d = dir({
+      'bad.ddp': `CONNECT ${demo.url}\nCALL echo [1,\n  2,,\n]\n> expect result === 1\nLOGIN onlyone\n`,
+    });
     const before = demo.calls.length;
     const r = await cli(['run', 'bad.ddp'], d);
     assert.equal(r.code, 2);
@@ -123,7 +139,10 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
 
   it('--env reads ddpExplorer.environments from .vscode/settings.json; an unknown one is a usage error', async () => {
     const settings = `{\n  // comments are fine\n  "ddpExplorer.environments": { "$shared": { "a": 2 }, "local": { "url": "${demo.url}", "b": 3 } },\n}`;
-    const d = dir({ '.vscode/settings.json': settings, 'x.ddp': 'CALL math.add [{{a}}, {{b}}]\n> expect result == 5\n' });
+    const d = dir({
+      '.vscode/settings.json': settings,
+      'x.ddp': 'CALL math.add [{{a}}, {{b}}]\n> expect result == 5\n',
+    });
     const r = await cli(['run', 'x.ddp', '--env', 'local'], d);
     assert.equal(r.code, 0, r.out + r.err);
     const bad = await cli(['run', 'x.ddp', '--env', 'nope'], d);
@@ -145,26 +164,34 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
   });
 
   it('tap and junit reporters', async () => {
-    const d = dir({ 'x.ddp': `CONNECT ${demo.url}\n### Add <two>\nCALL math.add [2, 2]\n> expect result == 5\n### Ok\nLOGOUT\n` });
+    const d = dir({
+      'x.ddp': `CONNECT ${demo.url}\n### Add <two>\nCALL math.add [2, 2]\n> expect result == 5\n### Ok\nLOGOUT\n`,
+    });
     const tap = await cli(['run', 'x.ddp', '--reporter', 'tap'], d);
     assert.equal(tap.code, 1);
-    assert.equal(tap.out, [
-      'TAP version 14',
-      'not ok 1 - x.ddp > Add <two>',
-      '  ---',
-      '  line: "4"',
-      '  assertion: "result == 5"',
-      '  expected: "5"',
-      '  actual: "4"',
-      '  ...',
-      'ok 2 - x.ddp > Ok',
-      '1..2',
-      '',
-    ].join('\n'));
+    assert.equal(
+      tap.out,
+      [
+        'TAP version 14',
+        'not ok 1 - x.ddp > Add <two>',
+        '  ---',
+        '  line: "4"',
+        '  assertion: "result == 5"',
+        '  expected: "5"',
+        '  actual: "4"',
+        '  ...',
+        'ok 2 - x.ddp > Ok',
+        '1..2',
+        '',
+      ].join('\n'),
+    );
     const junit = await cli(['run', 'x.ddp', '--reporter', 'junit'], d);
     assert.equal(junit.code, 1);
     assert.match(junit.out, /<testsuites name="ddp-explorer" tests="2" failures="1" errors="0" skipped="0"/);
-    assert.match(junit.out, /<testcase classname="x.ddp" name="Add &lt;two&gt;" time="[\d.]+">\n\s+<failure message="line 4: expect result == 5">/);
+    assert.match(
+      junit.out,
+      /<testcase classname="x.ddp" name="Add &lt;two&gt;" time="[\d.]+">\n\s+<failure message="line 4: expect result == 5">/,
+    );
   });
 
   it('the built bin (node dist/cli.js) runs the demo file', async () => {
@@ -172,8 +199,11 @@ describe('ddp-explorer run (CLI) against the demo server', () => {
     assert.ok(fs.existsSync(bin), 'npm run build makes dist/cli.js');
     assert.match(fs.readFileSync(bin, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node/);
     const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      execFile(process.execPath, [bin, 'run', 'examples/demo.ddp', '--var', `url=${demo.url}`, '--reporter', 'tap'], { cwd: REPO }, (error, stdout) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout }),
+      execFile(
+        process.execPath,
+        [bin, 'run', 'examples/demo.ddp', '--var', `url=${demo.url}`, '--reporter', 'tap'],
+        { cwd: REPO },
+        (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout }),
       );
     });
     assert.equal(r.code, 0, r.out);

@@ -48,7 +48,8 @@ function harness(t: { after(fn: () => unknown): void }): Harness {
     log: textLog(log),
     tokens: store,
     hooks: {
-      connectProblem: (session, problem) => problems.push({ session, problem: { ...problem, sentence: connectProblemSentence(problem) } }),
+      connectProblem: (session, problem) =>
+        problems.push({ session, problem: { ...problem, sentence: connectProblemSentence(problem) } }),
       assignId: async () => {
         const id = `id-${ids.length + 1}`;
         ids.push(id);
@@ -71,7 +72,13 @@ async function closedPort(): Promise<number> {
 
 async function listen(t: { after(fn: () => unknown): void }, server: http.Server | https.Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise<void>((r) => { server.closeAllConnections?.(); server.close(() => r()); }));
+  t.after(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 
@@ -91,9 +98,17 @@ async function firstProblem(h: Harness, url: string): Promise<{ session: Session
   assert.equal(p.session, session);
   assert.equal(session.state, 'failed', 'the connection shows failed');
   assert.equal(session.isOpen, false, 'no client is left to retry');
-  assert.equal(session.failure && problemText(session.failure), p.problem.sentence, 'the tooltip has the same sentence');
-  assert.ok(h.lines.some((l) => l.includes(p.problem.sentence)), `the log has the sentence: ${h.lines.join(' | ')}`);
-  for (const l of h.lines) assert.doesNotMatch(l, /SSL routines|ssl3_|error:0A0|openssl/i, 'no raw OpenSSL text in the log');
+  assert.equal(
+    session.failure && problemText(session.failure),
+    p.problem.sentence,
+    'the tooltip has the same sentence',
+  );
+  assert.ok(
+    h.lines.some((l) => l.includes(p.problem.sentence)),
+    `the log has the sentence: ${h.lines.join(' | ')}`,
+  );
+  for (const l of h.lines)
+    assert.doesNotMatch(l, /SSL routines|ssl3_|error:0A0|openssl/i, 'no raw OpenSSL text in the log');
   return p;
 }
 
@@ -115,7 +130,10 @@ describe('explorer first connect: plain failures, no endless retries', () => {
     const { problem } = await firstProblem(h, `ws://127.0.0.1:${port}/websocket`);
     assert.equal(problem.kind, 'http');
     assert.equal(problem.status, 404);
-    assert.match(problem.sentence, /^The server answered HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket\.$/);
+    assert.match(
+      problem.sentence,
+      /^The server answered HTTP 404: is this a Meteor\/DDP server\? Meteor serves DDP at \/websocket\.$/,
+    );
   });
 
   test('an HTTP server answering 200 (a web page) instead of upgrading', T, async (t) => {
@@ -136,7 +154,10 @@ describe('explorer first connect: plain failures, no endless retries', () => {
 
   test('wss:// to a server with a self-signed certificate: says so, and how to opt out', T, async (t) => {
     const h = harness(t);
-    const port = await listen(t, https.createServer({ cert: fs.readFileSync(TLS_CERT), key: fs.readFileSync(TLS_KEY) }, (_q, r) => r.end()));
+    const port = await listen(
+      t,
+      https.createServer({ cert: fs.readFileSync(TLS_CERT), key: fs.readFileSync(TLS_KEY) }, (_q, r) => r.end()),
+    );
     const { problem } = await firstProblem(h, `wss://127.0.0.1:${port}/websocket`);
     assert.equal(problem.kind, 'certificate');
     assert.match(problem.sentence, /self-signed/);
@@ -150,14 +171,18 @@ describe('explorer first connect: plain failures, no endless retries', () => {
     assert.equal(problem.sentence, 'The host name "no-such-host.invalid" could not be found (DNS).');
   });
 
-  test('Retry (connect again) tries once more and reports again; the subscriptions wait for a real connect', T, async (t) => {
-    const h = harness(t);
-    const port = await listen(t, answering(404));
-    const { session } = await firstProblem(h, `ws://127.0.0.1:${port}/websocket`);
-    void session.connect();
-    await waitUntil(() => h.problems.length === 2, 10_000);
-    assert.equal(h.lines.filter((l) => l.includes('Connecting to')).length, 2);
-  });
+  test(
+    'Retry (connect again) tries once more and reports again; the subscriptions wait for a real connect',
+    T,
+    async (t) => {
+      const h = harness(t);
+      const port = await listen(t, answering(404));
+      const { session } = await firstProblem(h, `ws://127.0.0.1:${port}/websocket`);
+      void session.connect();
+      await waitUntil(() => h.problems.length === 2, 10_000);
+      assert.equal(h.lines.filter((l) => l.includes('Connecting to')).length, 2);
+    },
+  );
 
   test('a connection that was up and dropped keeps reconnecting, with no connect problem', T, async (t) => {
     const h = harness(t);
@@ -169,7 +194,9 @@ describe('explorer first connect: plain failures, no endless retries', () => {
     await session.connect();
     assert.equal(session.state, 'connected');
     conns[0].terminate();
-    await waitUntil(() => h.lines.filter((l) => l.includes('Connecting to')).length >= 2, 5000, { message: 'a reconnect attempt' });
+    await waitUntil(() => h.lines.filter((l) => l.includes('Connecting to')).length >= 2, 5000, {
+      message: 'a reconnect attempt',
+    });
     await waitUntil(() => session.state === 'connected', 5000);
     assert.deepEqual(h.problems, []);
   });
@@ -206,15 +233,19 @@ describe('explorer stored logins: one stable id per saved connection', () => {
     assert.equal(h.tokens.size, 0, `all stored logins deleted: ${[...h.tokens.keys()]}`);
   });
 
-  test('a first password login on a saved connection without an id gives it one and stores the token under it', T, async (t) => {
-    const h = harness(t);
-    const s = await startAccountsServer();
-    t.after(() => s.close());
-    h.manager.setSaved([{ name: 'local', url: s.url }]);
-    const session = h.manager.findByName('local')!;
-    await session.connect();
-    await session.login(ALICE.username, ALICE.password);
-    assert.equal(session.config.id, 'id-1');
-    assert.deepEqual([...h.tokens.keys()], ['ddpExplorer.login:id-1']);
-  });
+  test(
+    'a first password login on a saved connection without an id gives it one and stores the token under it',
+    T,
+    async (t) => {
+      const h = harness(t);
+      const s = await startAccountsServer();
+      t.after(() => s.close());
+      h.manager.setSaved([{ name: 'local', url: s.url }]);
+      const session = h.manager.findByName('local')!;
+      await session.connect();
+      await session.login(ALICE.username, ALICE.password);
+      assert.equal(session.config.id, 'id-1');
+      assert.deepEqual([...h.tokens.keys()], ['ddpExplorer.login:id-1']);
+    },
+  );
 });

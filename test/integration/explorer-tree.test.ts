@@ -55,7 +55,13 @@ function setup(t: { after(fn: () => unknown): void }, pageSize = 100) {
   const log = new MemoryLog();
   const tokens = new MemoryTokens();
   const manager = new SessionManager({ log: textLog(log), tokens });
-  manager.updateSettings({ ...DEFAULT_SETTINGS, pageSize, trace: 'messages', reconnectDelay: 50, maxReconnectDelay: 200 });
+  manager.updateSettings({
+    ...DEFAULT_SETTINGS,
+    pageSize,
+    trace: 'messages',
+    reconnectDelay: 50,
+    maxReconnectDelay: 200,
+  });
   const model = new TreeModel(manager, () => manager.current.pageSize);
   t.after(() => manager.dispose());
   return { log, tokens, manager, model };
@@ -72,7 +78,10 @@ function labels(model: TreeModel, nodes: TreeNode[]): string[] {
 
 function child(model: TreeModel, parent: TreeNode | undefined, label: string): TreeNode {
   const n = model.children(parent).find((c) => model.view(c).label === label);
-  assert.ok(n, `no child "${label}" under ${parent ? model.view(parent).label : 'root'}: ${labels(model, model.children(parent))}`);
+  assert.ok(
+    n,
+    `no child "${label}" under ${parent ? model.view(parent).label : 'root'}: ${labels(model, model.children(parent))}`,
+  );
   return n;
 }
 
@@ -143,7 +152,8 @@ describe('explorer view models against a real server', () => {
   });
 
   test('large collections page by pageSize with "Load more (N more)", and filter per collection', T, async (t) => {
-    for (let i = 0; i < 250; i++) server.store.set('big', `b${String(i).padStart(3, '0')}`, { i, even: i % 2 === 0 ? 'yes' : 'no' });
+    for (let i = 0; i < 250; i++)
+      server.store.set('big', `b${String(i).padStart(3, '0')}`, { i, even: i % 2 === 0 ? 'yes' : 'no' });
     const { manager, model } = setup(t, 100);
     const s = manager.addAdHoc(server.url);
     await connected(s);
@@ -162,7 +172,18 @@ describe('explorer view models against a real server', () => {
     assert.equal(model.children(big).length, 250);
 
     model.setFilter(s.id, 'big', 'b01');
-    assert.deepEqual(labels(model, model.children(big)), ['b010', 'b011', 'b012', 'b013', 'b014', 'b015', 'b016', 'b017', 'b018', 'b019']);
+    assert.deepEqual(labels(model, model.children(big)), [
+      'b010',
+      'b011',
+      'b012',
+      'b013',
+      'b014',
+      'b015',
+      'b016',
+      'b017',
+      'b018',
+      'b019',
+    ]);
     assert.equal(model.view(big).description, '10 of 250 documents · filter "b01"');
     assert.equal(model.view(big).contextValue, 'collection.filtered');
     model.setFilter(s.id, 'big', 'nothing-matches');
@@ -171,56 +192,60 @@ describe('explorer view models against a real server', () => {
     assert.equal(model.children(big).length, 101);
   });
 
-  test('live changes name only the changed node; a flood of changes is coalesced to ~10 refreshes a second', T, async (t) => {
-    server.store.set('live', 'x', { n: 0 });
-    server.store.set('live', 'y', { n: 0 });
-    const { manager, model } = setup(t);
-    const s = manager.addAdHoc(server.url);
-    await connected(s);
-    s.subscribe('docs', ['live']);
-    await waitUntil(() => s.documents('live')?.size === 2, 5000);
-    // Show the tree once so that its nodes are known (as VS Code would).
-    const conn = model.connectionNode(s.id);
-    const colls = child(model, conn, 'Collections');
-    const live = child(model, colls, 'live');
-    const x = child(model, live, 'x');
-    model.children(x);
+  test(
+    'live changes name only the changed node; a flood of changes is coalesced to ~10 refreshes a second',
+    T,
+    async (t) => {
+      server.store.set('live', 'x', { n: 0 });
+      server.store.set('live', 'y', { n: 0 });
+      const { manager, model } = setup(t);
+      const s = manager.addAdHoc(server.url);
+      await connected(s);
+      s.subscribe('docs', ['live']);
+      await waitUntil(() => s.documents('live')?.size === 2, 5000);
+      // Show the tree once so that its nodes are known (as VS Code would).
+      const conn = model.connectionNode(s.id);
+      const colls = child(model, conn, 'Collections');
+      const live = child(model, colls, 'live');
+      const x = child(model, live, 'x');
+      model.children(x);
 
-    const flushes: Array<string[] | 'all'> = [];
-    const coalescer = new Coalescer<string>((k) => flushes.push(k), 100);
-    t.after(() => coalescer.dispose());
-    const off = manager.onChange((c) => {
-      if (c.type === 'session') for (const k of model.keysFor(c.session, c.change)) coalescer.mark(k);
-      else coalescer.markAll();
-    });
-    t.after(off);
+      const flushes: Array<string[] | 'all'> = [];
+      const coalescer = new Coalescer<string>((k) => flushes.push(k), 100);
+      t.after(() => coalescer.dispose());
+      const off = manager.onChange((c) => {
+        if (c.type === 'session') for (const k of model.keysFor(c.session, c.change)) coalescer.mark(k);
+        else coalescer.markAll();
+      });
+      t.after(off);
 
-    const start = Date.now();
-    const changes = 1000;
-    for (let i = 1; i <= changes; i++) {
-      server.store.change('live', 'x', { n: i });
-      if (i % 100 === 0) await new Promise((r) => setTimeout(r, 10));
-    }
-    await waitUntil(() => (s.document('live', 'x') as any)?.n === changes, 5000);
-    await new Promise((r) => setTimeout(r, 150));
-    const elapsed = Date.now() - start;
-    assert.ok(flushes.length <= Math.ceil(elapsed / 100) + 2, `${flushes.length} flushes in ${elapsed} ms`);
-    const keys = new Set(flushes.flatMap((f) => (f === 'all' ? ['all'] : f)));
-    assert.deepEqual([...keys], [x.key], 'only the changed document is refreshed');
-    assert.equal(model.view(child(model, x, 'n')).description, String(changes));
+      const start = Date.now();
+      const changes = 1000;
+      for (let i = 1; i <= changes; i++) {
+        server.store.change('live', 'x', { n: i });
+        if (i % 100 === 0) await new Promise((r) => setTimeout(r, 10));
+      }
+      await waitUntil(() => (s.document('live', 'x') as any)?.n === changes, 5000);
+      await new Promise((r) => setTimeout(r, 150));
+      const elapsed = Date.now() - start;
+      assert.ok(flushes.length <= Math.ceil(elapsed / 100) + 2, `${flushes.length} flushes in ${elapsed} ms`);
+      const keys = new Set(flushes.flatMap((f) => (f === 'all' ? ['all'] : f)));
+      assert.deepEqual([...keys], [x.key], 'only the changed document is refreshed');
+      assert.equal(model.view(child(model, x, 'n')).description, String(changes));
 
-    // added/removed refresh the collection (its count), not the document
-    flushes.length = 0;
-    server.store.set('live', 'z', { n: 1 });
-    await waitUntil(() => flushes.length > 0, 2000);
-    assert.deepEqual(flushes[0], [live.key]);
-    assert.equal(model.view(live).description, '3 documents');
-    flushes.length = 0;
-    server.store.remove('live', 'x');
-    await waitUntil(() => flushes.length > 0, 2000);
-    assert.deepEqual(flushes[0], [live.key]);
-    assert.equal(model.lookup(x.key), undefined, 'the removed document is forgotten');
-  });
+      // added/removed refresh the collection (its count), not the document
+      flushes.length = 0;
+      server.store.set('live', 'z', { n: 1 });
+      await waitUntil(() => flushes.length > 0, 2000);
+      assert.deepEqual(flushes[0], [live.key]);
+      assert.equal(model.view(live).description, '3 documents');
+      flushes.length = 0;
+      server.store.remove('live', 'x');
+      await waitUntil(() => flushes.length > 0, 2000);
+      assert.deepEqual(flushes[0], [live.key]);
+      assert.equal(model.lookup(x.key), undefined, 'the removed document is forgotten');
+    },
+  );
 
   test('subscription and method errors: state with reason, no spinner left, logged', T, async (t) => {
     const { manager, model, log } = setup(t);
@@ -249,18 +274,25 @@ describe('explorer view models against a real server', () => {
     assert.ok(log.has(/error \[.*\] fail failed: Bad thing \[oops\] \(\d+ ms\)/));
   });
 
-  test('ddpExplorer.methodTimeout reaches the client: a method the server never answers ends in TIMEOUT', T, async (t) => {
-    const { manager } = setup(t);
-    manager.updateSettings({ ...manager.current, methodTimeout: 100 });
-    const s = manager.addAdHoc(server.url);
-    await connected(s);
-    const outcome = await s.call('slow', ['never-released']).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    assert.equal((outcome as { code?: string }).code, 'TIMEOUT');
-    assert.equal(callErrorNotification('slow', outcome), 'slow: the server did not answer within 0.1 s (ddpExplorer.methodTimeout); the method may still run on the server');
-  });
+  test(
+    'ddpExplorer.methodTimeout reaches the client: a method the server never answers ends in TIMEOUT',
+    T,
+    async (t) => {
+      const { manager } = setup(t);
+      manager.updateSettings({ ...manager.current, methodTimeout: 100 });
+      const s = manager.addAdHoc(server.url);
+      await connected(s);
+      const outcome = await s.call('slow', ['never-released']).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      assert.equal((outcome as { code?: string }).code, 'TIMEOUT');
+      assert.equal(
+        callErrorNotification('slow', outcome),
+        'slow: the server did not answer within 0.1 s (ddpExplorer.methodTimeout); the method may still run on the server',
+      );
+    },
+  );
 
   test('Disconnect empties the tree; Connect brings the subscriptions back', T, async (t) => {
     const { manager, model } = setup(t);
@@ -301,7 +333,10 @@ describe('explorer view models against a real server', () => {
 
   test('saved connections follow the setting: added, changed, removed', T, async (t) => {
     const { manager, model } = setup(t);
-    manager.setSaved([{ name: 'one', url: server.url }, { name: 'two', url: 'localhost:1' }]);
+    manager.setSaved([
+      { name: 'one', url: server.url },
+      { name: 'two', url: 'localhost:1' },
+    ]);
     assert.deepEqual(labels(model, model.children()), ['one', 'two']);
     const one = manager.findByName('one')!;
     assert.equal(one.saved, true);
@@ -322,25 +357,32 @@ describe('explorer view models against a real server', () => {
     assert.ok(log.has(/error \[bad\] Cannot connect: Unsupported scheme/));
   });
 
-  test('an unreachable server on the first connect: failed in plain words, no retries, nothing unhandled', T, async (t) => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (e: unknown) => unhandled.push(e);
-    process.on('unhandledRejection', onUnhandled);
-    t.after(() => process.off('unhandledRejection', onUnhandled));
-    const { manager, model, log } = setup(t);
-    const s = manager.addAdHoc('ws://127.0.0.1:1/websocket');
-    await s.connect();
-    await waitUntil(() => s.state === 'failed', 5000);
-    assert.match(model.view(model.connectionNode(s.id)).description ?? '', /^failed$/);
-    assert.match(model.view(model.connectionNode(s.id)).tooltip ?? '', /Failed: Nothing is listening on 127\.0\.0\.1:1\./);
-    assert.ok(log.has(/Cannot connect: Nothing is listening on 127\.0\.0\.1:1\./));
-    assert.ok(!log.has(/Reconnect attempt/), 'a connection that never connected does not retry on its own');
-    assert.equal(s.isOpen, false, 'no client is left');
-    await assert.rejects(s.call('x'), /not connected/i);
-    manager.dispose();
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(unhandled, []);
-  });
+  test(
+    'an unreachable server on the first connect: failed in plain words, no retries, nothing unhandled',
+    T,
+    async (t) => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      t.after(() => process.off('unhandledRejection', onUnhandled));
+      const { manager, model, log } = setup(t);
+      const s = manager.addAdHoc('ws://127.0.0.1:1/websocket');
+      await s.connect();
+      await waitUntil(() => s.state === 'failed', 5000);
+      assert.match(model.view(model.connectionNode(s.id)).description ?? '', /^failed$/);
+      assert.match(
+        model.view(model.connectionNode(s.id)).tooltip ?? '',
+        /Failed: Nothing is listening on 127\.0\.0\.1:1\./,
+      );
+      assert.ok(log.has(/Cannot connect: Nothing is listening on 127\.0\.0\.1:1\./));
+      assert.ok(!log.has(/Reconnect attempt/), 'a connection that never connected does not retry on its own');
+      assert.equal(s.isOpen, false, 'no client is left');
+      await assert.rejects(s.call('x'), /not connected/i);
+      manager.dispose();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(unhandled, []);
+    },
+  );
 });
 
 describe('explorer accounts against a real server', () => {
@@ -350,61 +392,76 @@ describe('explorer accounts against a real server', () => {
   });
   after(() => server.close());
 
-  test('log in stores the token for a saved connection; the next connect resumes; log out forgets it; secrets never logged', T, async (t) => {
-    const { manager, model, log, tokens } = setup(t);
-    manager.setSaved([{ name: 'acc', url: server.url }]);
-    const s = manager.findByName('acc')!;
-    await connected(s);
-    const r = await s.login(ALICE.username, ALICE.password);
-    assert.equal(r.id, ALICE.id);
-    assert.equal(tokens.map.get(s.tokenKey), r.token);
-    assert.match(model.view(model.connectionNode(s.id)).description ?? '', /user alice-id/);
-    assert.match(model.view(model.connectionNode(s.id)).contextValue, /\.loggedIn$/);
-    assert.ok(log.secrets.includes(r.token));
+  test(
+    'log in stores the token for a saved connection; the next connect resumes; log out forgets it; secrets never logged',
+    T,
+    async (t) => {
+      const { manager, model, log, tokens } = setup(t);
+      manager.setSaved([{ name: 'acc', url: server.url }]);
+      const s = manager.findByName('acc')!;
+      await connected(s);
+      const r = await s.login(ALICE.username, ALICE.password);
+      assert.equal(r.id, ALICE.id);
+      assert.equal(tokens.map.get(s.tokenKey), r.token);
+      assert.match(model.view(model.connectionNode(s.id)).description ?? '', /user alice-id/);
+      assert.match(model.view(model.connectionNode(s.id)).contextValue, /\.loggedIn$/);
+      assert.ok(log.secrets.includes(r.token));
 
-    s.subscribe('whatever'); // carried over Disconnect/Connect
-    s.disconnect();
-    const before = server.received.length;
-    await connected(s);
-    await s.settled();
-    await waitUntil(() => s.userId === ALICE.id, 5000);
-    assert.ok(log.has(/Resuming the saved login/));
-    const sessionId = s.ddpSession;
-    const mine = () => server.received.slice(before).filter((m) => m.session === sessionId);
-    await waitUntil(() => mine().some((m) => m.msg.msg === 'sub'), 5000);
-    const order = mine()
-      .filter((m) => m.msg.msg === 'sub' || m.msg.msg === 'method')
-      .map((m) => (m.msg.msg === 'sub' ? `sub ${m.msg.name}` : `method ${m.msg.method}`));
-    assert.deepEqual(order.slice(0, 2), ['method login', 'sub whatever'], 'the resume login goes before the subscriptions');
+      s.subscribe('whatever'); // carried over Disconnect/Connect
+      s.disconnect();
+      const before = server.received.length;
+      await connected(s);
+      await s.settled();
+      await waitUntil(() => s.userId === ALICE.id, 5000);
+      assert.ok(log.has(/Resuming the saved login/));
+      const sessionId = s.ddpSession;
+      const mine = () => server.received.slice(before).filter((m) => m.session === sessionId);
+      await waitUntil(() => mine().some((m) => m.msg.msg === 'sub'), 5000);
+      const order = mine()
+        .filter((m) => m.msg.msg === 'sub' || m.msg.msg === 'method')
+        .map((m) => (m.msg.msg === 'sub' ? `sub ${m.msg.name}` : `method ${m.msg.method}`));
+      assert.deepEqual(
+        order.slice(0, 2),
+        ['method login', 'sub whatever'],
+        'the resume login goes before the subscriptions',
+      );
 
-    await s.logout();
-    assert.equal(s.userId, undefined);
-    assert.equal(tokens.map.size, 0);
-    // Every line the session logged, frames included (trace on), before any masking by the output channel.
-    const all = log.lines.join('\n');
-    assert.ok(log.lines.some((l) => l.startsWith('frame ') && l.includes('"method":"login"')), 'frames were traced');
-    assert.ok(!all.includes(r.token), 'token not in the log');
-    assert.ok(!all.includes(ALICE.password), 'password not in the log');
-    assert.ok(!all.includes(createHash('sha256').update(ALICE.password).digest('hex')), 'digest not in the log');
-  });
+      await s.logout();
+      assert.equal(s.userId, undefined);
+      assert.equal(tokens.map.size, 0);
+      // Every line the session logged, frames included (trace on), before any masking by the output channel.
+      const all = log.lines.join('\n');
+      assert.ok(
+        log.lines.some((l) => l.startsWith('frame ') && l.includes('"method":"login"')),
+        'frames were traced',
+      );
+      assert.ok(!all.includes(r.token), 'token not in the log');
+      assert.ok(!all.includes(ALICE.password), 'password not in the log');
+      assert.ok(!all.includes(createHash('sha256').update(ALICE.password).digest('hex')), 'digest not in the log');
+    },
+  );
 
-  test('a wrong password rejects with the reason and stores nothing; a refused stored token is deleted', T, async (t) => {
-    const { manager, tokens, log } = setup(t);
-    manager.setSaved([{ name: 'acc', url: server.url }]);
-    const s = manager.findByName('acc')!;
-    await connected(s);
-    await assert.rejects(s.login(ALICE.email, 'wrong'), /credentials|password|403/i);
-    assert.equal(tokens.map.size, 0);
-    assert.ok(log.has(/Login failed/));
+  test(
+    'a wrong password rejects with the reason and stores nothing; a refused stored token is deleted',
+    T,
+    async (t) => {
+      const { manager, tokens, log } = setup(t);
+      manager.setSaved([{ name: 'acc', url: server.url }]);
+      const s = manager.findByName('acc')!;
+      await connected(s);
+      await assert.rejects(s.login(ALICE.email, 'wrong'), /credentials|password|403/i);
+      assert.equal(tokens.map.size, 0);
+      assert.ok(log.has(/Login failed/));
 
-    s.disconnect();
-    tokens.map.set(s.tokenKey, 'not-a-real-token');
-    await connected(s);
-    await s.settled();
-    assert.equal(tokens.map.size, 0);
-    assert.equal(s.userId, undefined);
-    assert.ok(log.has(/Saved login refused/));
-  });
+      s.disconnect();
+      tokens.map.set(s.tokenKey, 'not-a-real-token');
+      await connected(s);
+      await s.settled();
+      assert.equal(tokens.map.size, 0);
+      assert.equal(s.userId, undefined);
+      assert.ok(log.has(/Saved login refused/));
+    },
+  );
 });
 
 test('frames reach the session log only while trace is "messages", switched without a reconnect', T, async (t) => {
@@ -427,25 +484,32 @@ test('frames reach the session log only while trace is "messages", switched with
   assert.ok(lines.some((l) => l.includes('"loud"')));
 });
 
-test('TLS verification is on unless a connection opts out, and every connect without it is warned about', T, async (t) => {
-  const tls = await startScriptServer({ tls: true });
-  t.after(() => tls.close());
-  const { log, manager } = setup(t);
-  manager.setSaved([
-    { name: 'strict', url: tls.url },
-    { name: 'lax', url: tls.url, options: { rejectUnauthorized: false } },
-  ]);
-  const strict = manager.get('saved:strict')!;
-  const lax = manager.get('saved:lax')!;
+test(
+  'TLS verification is on unless a connection opts out, and every connect without it is warned about',
+  T,
+  async (t) => {
+    const tls = await startScriptServer({ tls: true });
+    t.after(() => tls.close());
+    const { log, manager } = setup(t);
+    manager.setSaved([
+      { name: 'strict', url: tls.url },
+      { name: 'lax', url: tls.url, options: { rejectUnauthorized: false } },
+    ]);
+    const strict = manager.get('saved:strict')!;
+    const lax = manager.get('saved:lax')!;
 
-  void strict.connect();
-  await waitUntil(() => log.has(/\[strict\].*(self[- ]signed|certificate)/i), 5000, { message: log.lines.join('\n') });
-  assert.notEqual(strict.state, 'connected');
-  assert.ok(!log.has(/\[strict\].*verification is OFF/), 'no warning for a verified connection');
+    void strict.connect();
+    await waitUntil(() => log.has(/\[strict\].*(self[- ]signed|certificate)/i), 5000, {
+      message: log.lines.join('\n'),
+    });
+    assert.notEqual(strict.state, 'connected');
+    assert.ok(!log.has(/\[strict\].*verification is OFF/), 'no warning for a verified connection');
 
-  await connected(lax);
-  const warnings = () => log.lines.filter((l) => l.startsWith('warn') && l.includes('[lax]') && /verification is OFF/.test(l)).length;
-  assert.equal(warnings(), 1);
-  assert.ok(lax.reconnectNow());
-  await waitUntil(() => warnings() === 2 && lax.state === 'connected', 5000, { message: log.lines.join('\n') });
-});
+    await connected(lax);
+    const warnings = () =>
+      log.lines.filter((l) => l.startsWith('warn') && l.includes('[lax]') && /verification is OFF/.test(l)).length;
+    assert.equal(warnings(), 1);
+    assert.ok(lax.reconnectNow());
+    await waitUntil(() => warnings() === 2 && lax.state === 'connected', 5000, { message: log.lines.join('\n') });
+  },
+);

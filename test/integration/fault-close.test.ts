@@ -39,7 +39,15 @@ interface ChildReport {
   eventsAfterClose: string[];
 }
 
-const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM'];
+const PROCESS_EVENTS = [
+  'exit',
+  'beforeExit',
+  'uncaughtException',
+  'unhandledRejection',
+  'warning',
+  'SIGINT',
+  'SIGTERM',
+];
 
 function listenerCounts(): Record<string, number> {
   return Object.fromEntries(PROCESS_EVENTS.map((e) => [e, process.listenerCount(e)]));
@@ -50,7 +58,12 @@ function resources(): Promise<string[]> {
   return new Promise((resolve) => setTimeout(() => resolve(process.getActiveResourcesInfo().sort()), 1));
 }
 
-function waitEvent(c: DdpClient, event: DdpEventName, pred: (...a: any[]) => boolean = () => true, ms = 5000): Promise<void> {
+function waitEvent(
+  c: DdpClient,
+  event: DdpEventName,
+  pred: (...a: any[]) => boolean = () => true,
+  ms = 5000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       c.off(event, on);
@@ -78,10 +91,11 @@ async function child(state: State, url: string): Promise<void> {
     connectTimeout: 5000,
     debug: (line: string) => {
       debugLines.push(line);
-      for (const w of [...debugWaiters]) if (w.re.test(line)) {
-        debugWaiters.splice(debugWaiters.indexOf(w), 1);
-        w.resolve();
-      }
+      for (const w of [...debugWaiters])
+        if (w.re.test(line)) {
+          debugWaiters.splice(debugWaiters.indexOf(w), 1);
+          w.resolve();
+        }
     },
   };
   const sawLine = (re: RegExp) =>
@@ -93,7 +107,12 @@ async function child(state: State, url: string): Promise<void> {
         });
   const calls: Array<Promise<string>> = [];
   const track = (p: Promise<unknown>) =>
-    calls.push(p.then((v) => `resolved ${JSON.stringify(v)}`, (e) => `rejected ${e?.name} ${e?.code} ${e?.message}`));
+    calls.push(
+      p.then(
+        (v) => `resolved ${JSON.stringify(v)}`,
+        (e) => `rejected ${e?.name} ${e?.code} ${e?.message}`,
+      ),
+    );
   let c: DdpClient;
   const ignore = () => undefined;
 
@@ -341,13 +360,18 @@ if (process.env.FAULT_CLOSE_PLAN) {
         assert.equal(report.statusAfterClose, 'closed');
         assert.deepEqual(report.after, report.baseline, `handles left ${report.settledMs} ms after close()`);
         // A peer that never answers the close handshake may hold the socket for the 1 s close grace period.
-        assert.ok(report.settledMs <= (state === 'connected-peer-silent' ? 1600 : 300), `handles took ${report.settledMs} ms to go`);
+        assert.ok(
+          report.settledMs <= (state === 'connected-peer-silent' ? 1600 : 300),
+          `handles took ${report.settledMs} ms to go`,
+        );
         assert.deepEqual(report.listenersAfter, report.listenersBefore);
         for (const outcome of report.callOutcomes) {
           if (state === 'closed-then-reopened') assert.equal(outcome, 'resolved "answered"');
           else assert.match(outcome, /^rejected DdpConnectionError CLOSED /);
         }
-        const forbidden = report.eventsAfterClose.filter((e) => /^(connecting|connected|reconnected|reconnecting) /.test(e) || /^status \["(?!closed)/.test(e));
+        const forbidden = report.eventsAfterClose.filter(
+          (e) => /^(connecting|connected|reconnected|reconnecting) /.test(e) || /^status \["(?!closed)/.test(e),
+        );
         assert.deepEqual(forbidden, [], 'the client came back to life after close()');
       });
     }

@@ -62,83 +62,95 @@ function fill(s: RealServer, collection: string, n: number): void {
 }
 
 describe('fault-cut: connection reset (RST) through the proxy', () => {
-  test('cut twice during a 10,000-document subscription: resubscribes and ends with exactly the server documents', T, async (t) => {
-    const unhandled = trapUnhandled(t);
-    const s = await startRealServer();
-    t.after(() => s.close());
-    fill(s, 'big', 10_000);
-    const proxy = await startProxy({ port: s.port });
-    t.after(() => proxy.close());
+  test(
+    'cut twice during a 10,000-document subscription: resubscribes and ends with exactly the server documents',
+    T,
+    async (t) => {
+      const unhandled = trapUnhandled(t);
+      const s = await startRealServer();
+      t.after(() => s.close());
+      fill(s, 'big', 10_000);
+      const proxy = await startProxy({ port: s.port });
+      t.after(() => proxy.close());
 
-    // Each added frame the client reads, re-sent ones included (those emit no event until the reconciliation).
-    let addedFrames = 0;
-    const c = newClient(t, proxy.url, {
-      debug: (line) => {
-        if (line.startsWith('< {"msg":"added"')) addedFrames++;
-      },
-    });
-    const events = mirror(c);
-    const reconnected: number[] = [];
-    c.on('reconnected', () => reconnected.push(Date.now()));
-    const readies: number[] = [];
-    const firstPair = proxy.nextPair(10_000);
-    await c.connect();
-    const pair1 = await firstPair;
-
-    // The proxy decides where each cut falls: it holds everything past a byte count (an added frame is about 100
-    // bytes), the test waits until the client has read a good part of what went through, then resets. A reset
-    // throws away what the client's kernel had not handed over yet, so the cut must not race the reading.
-    const holdAfter = (pair: ProxyPair, bytes: number) => {
-      let seen = 0;
-      pair.on('data', (dir: string, data: Buffer) => {
-        if (dir === 'down' && (seen += data.length) >= bytes) pair.stall('down');
+      // Each added frame the client reads, re-sent ones included (those emit no event until the reconciliation).
+      let addedFrames = 0;
+      const c = newClient(t, proxy.url, {
+        debug: (line) => {
+          if (line.startsWith('< {"msg":"added"')) addedFrames++;
+        },
       });
-    };
+      const events = mirror(c);
+      const reconnected: number[] = [];
+      c.on('reconnected', () => reconnected.push(Date.now()));
+      const readies: number[] = [];
+      const firstPair = proxy.nextPair(10_000);
+      await c.connect();
+      const pair1 = await firstPair;
 
-    // First cut: after 2,000 to about 3,000 documents.
-    holdAfter(pair1, 300_000);
-    const subId = c.subscribe('docs', ['big']);
-    c.on('ready', (ids) => {
-      if (ids.includes(subId)) readies.push(reconnected.length);
-    });
-    await waitUntil(() => addedFrames >= 2000, 30_000, { message: 'the first 2,000 documents never arrived' });
-    // The proxy stops listening so the data can change while the client is away.
-    await proxy.stop();
-    const afterFirst = c.collections.get('big')!.size;
-    assert.ok(afterFirst >= 2000 && afterFirst < 10_000, `the first cut came mid-subscription (${afterFirst} documents)`);
-    for (let i = 0; i < 10_000; i += 97) s.store.remove('big', `d${i}`);
-    for (let i = 1; i < 10_000; i += 89) if (s.store.get('big', `d${i}`)) s.store.change('big', `d${i}`, { label: `changed ${i}`, tags: undefined });
-    for (let i = 0; i < 50; i++) s.store.set('big', `new${i}`, { i: -i, label: 'added while away' });
-    const next = proxy.nextPair(30_000);
-    await proxy.start();
+      // The proxy decides where each cut falls: it holds everything past a byte count (an added frame is about 100
+      // bytes), the test waits until the client has read a good part of what went through, then resets. A reset
+      // throws away what the client's kernel had not handed over yet, so the cut must not race the reading.
+      const holdAfter = (pair: ProxyPair, bytes: number) => {
+        let seen = 0;
+        pair.on('data', (dir: string, data: Buffer) => {
+          if (dir === 'down' && (seen += data.length) >= bytes) pair.stall('down');
+        });
+      };
 
-    // Second cut: while the re-sent subscription is refilling the data set (2,000 to about 4,000 documents in).
-    const pair2 = await next;
-    holdAfter(pair2, 400_000);
-    await waitForEvent(c, 'connected', { timeout: 10_000 });
-    const base = addedFrames;
-    await waitUntil(() => addedFrames >= base + 2000, 30_000, { message: 'resubscription stalled' });
-    pair2.cut('during resubscribe');
-    // The subscription was not ready when the first connection dropped, so (as in Meteor) the reconnect waited
-    // for nothing: the old partial data set went at once and the store refilled live, frame by frame.
-    assert.equal(c.collections.get('big')!.size, addedFrames - base);
-    assert.deepEqual(readies, [], 'neither cut connection got as far as ready');
+      // First cut: after 2,000 to about 3,000 documents.
+      holdAfter(pair1, 300_000);
+      const subId = c.subscribe('docs', ['big']);
+      c.on('ready', (ids) => {
+        if (ids.includes(subId)) readies.push(reconnected.length);
+      });
+      await waitUntil(() => addedFrames >= 2000, 30_000, { message: 'the first 2,000 documents never arrived' });
+      // The proxy stops listening so the data can change while the client is away.
+      await proxy.stop();
+      const afterFirst = c.collections.get('big')!.size;
+      assert.ok(
+        afterFirst >= 2000 && afterFirst < 10_000,
+        `the first cut came mid-subscription (${afterFirst} documents)`,
+      );
+      for (let i = 0; i < 10_000; i += 97) s.store.remove('big', `d${i}`);
+      for (let i = 1; i < 10_000; i += 89)
+        if (s.store.get('big', `d${i}`)) s.store.change('big', `d${i}`, { label: `changed ${i}`, tags: undefined });
+      for (let i = 0; i < 50; i++) s.store.set('big', `new${i}`, { i: -i, label: 'added while away' });
+      const next = proxy.nextPair(30_000);
+      await proxy.start();
 
-    // Third connection: let it complete.
-    await waitUntil(() => reconnected.length === 2 && c.subscriptions.get(subId)?.state === 'ready' && c.status === 'connected', 30_000, {
-      message: 'subscription never became ready again',
-    });
-    assert.deepEqual(readies, [2]);
-    assert.equal(proxy.accepted, 3);
-    assert.equal(c.collections.get('big')!.size, s.store.collections.get('big')!.size);
-    assert.equal(clientDocs(c, 'big'), serverDocs(s, 'big'));
-    // The events told the whole story: a copy built from them alone equals the store.
-    assert.equal(canon(events.get('big')), serverDocs(s, 'big'));
-    // And it stays live.
-    s.store.change('big', 'd1', { label: 'live again' });
-    await waitUntil(() => c.collections.get('big')?.get('d1')?.label === 'live again', 5000);
-    assert.deepEqual(unhandled, []);
-  });
+      // Second cut: while the re-sent subscription is refilling the data set (2,000 to about 4,000 documents in).
+      const pair2 = await next;
+      holdAfter(pair2, 400_000);
+      await waitForEvent(c, 'connected', { timeout: 10_000 });
+      const base = addedFrames;
+      await waitUntil(() => addedFrames >= base + 2000, 30_000, { message: 'resubscription stalled' });
+      pair2.cut('during resubscribe');
+      // The subscription was not ready when the first connection dropped, so (as in Meteor) the reconnect waited
+      // for nothing: the old partial data set went at once and the store refilled live, frame by frame.
+      assert.equal(c.collections.get('big')!.size, addedFrames - base);
+      assert.deepEqual(readies, [], 'neither cut connection got as far as ready');
+
+      // Third connection: let it complete.
+      await waitUntil(
+        () => reconnected.length === 2 && c.subscriptions.get(subId)?.state === 'ready' && c.status === 'connected',
+        30_000,
+        {
+          message: 'subscription never became ready again',
+        },
+      );
+      assert.deepEqual(readies, [2]);
+      assert.equal(proxy.accepted, 3);
+      assert.equal(c.collections.get('big')!.size, s.store.collections.get('big')!.size);
+      assert.equal(clientDocs(c, 'big'), serverDocs(s, 'big'));
+      // The events told the whole story: a copy built from them alone equals the store.
+      assert.equal(canon(events.get('big')), serverDocs(s, 'big'));
+      // And it stays live.
+      s.store.change('big', 'd1', { label: 'live again' });
+      await waitUntil(() => c.collections.get('big')?.get('d1')?.label === 'live again', 5000);
+      assert.deepEqual(unhandled, []);
+    },
+  );
 
   test('cut during method calls: each call is answered or rejected with a clear error, none hangs', T, async (t) => {
     const unhandled = trapUnhandled(t);
@@ -211,60 +223,71 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
   });
 
   for (const stage of ['upgrade', 'connect-sent', 'connected-in-flight'] as const) {
-    test(`cut during the handshake (${stage}): connects on a later attempt; queued subscriptions and calls complete`, T, async (t) => {
-      const unhandled = trapUnhandled(t);
-      const s = await startRealServer();
-      t.after(() => s.close());
-      fill(s, 'small', 20);
-      const proxy = await startProxy({ port: s.port });
-      t.after(() => proxy.close());
-      // The first two connections are cut at the chosen stage; the third goes through.
-      let cuts = 0;
-      proxy.on('pair', (pair: ProxyPair) => {
-        if (pair.index >= 2) return;
-        if (stage === 'upgrade') {
-          // Cut as the HTTP upgrade request arrives: the server never sees it.
-          pair.on('data', (dir) => dir === 'up' && (cuts++, pair.cut('upgrade')));
-        } else if (stage === 'connect-sent') {
-          // Let the upgrade through, cut as the DDP `connect` frame (the second upstream write) passes.
-          let ups = 0;
-          pair.on('data', (dir) => dir === 'up' && ++ups === 2 && (cuts++, pair.cut('connect')));
-        } else {
-          // The server has answered `connected`, but it is held in the proxy: cut before the client sees it.
-          pair.stall('down');
-          let ups = 0;
-          pair.on('data', (dir) => {
-            if (dir !== 'up' || ++ups !== 1) return;
-            pair.resume('down'); // the 101 response may pass...
-            pair.once('data', () => pair.stall('down')); // ...but nothing after it
-          });
-        }
-      });
-      if (stage === 'connected-in-flight') {
-        s.events.on('connection', () => {
-          for (const p of [...proxy.pairs]) if (p.index < 2) {
-            cuts++;
-            p.cut('connected in flight');
+    test(
+      `cut during the handshake (${stage}): connects on a later attempt; queued subscriptions and calls complete`,
+      T,
+      async (t) => {
+        const unhandled = trapUnhandled(t);
+        const s = await startRealServer();
+        t.after(() => s.close());
+        fill(s, 'small', 20);
+        const proxy = await startProxy({ port: s.port });
+        t.after(() => proxy.close());
+        // The first two connections are cut at the chosen stage; the third goes through.
+        let cuts = 0;
+        proxy.on('pair', (pair: ProxyPair) => {
+          if (pair.index >= 2) return;
+          if (stage === 'upgrade') {
+            // Cut as the HTTP upgrade request arrives: the server never sees it.
+            pair.on('data', (dir) => dir === 'up' && (cuts++, pair.cut('upgrade')));
+          } else if (stage === 'connect-sent') {
+            // Let the upgrade through, cut as the DDP `connect` frame (the second upstream write) passes.
+            let ups = 0;
+            pair.on('data', (dir) => dir === 'up' && ++ups === 2 && (cuts++, pair.cut('connect')));
+          } else {
+            // The server has answered `connected`, but it is held in the proxy: cut before the client sees it.
+            pair.stall('down');
+            let ups = 0;
+            pair.on('data', (dir) => {
+              if (dir !== 'up' || ++ups !== 1) return;
+              pair.resume('down'); // the 101 response may pass...
+              pair.once('data', () => pair.stall('down')); // ...but nothing after it
+            });
           }
         });
-      }
-      const c = newClient(t, proxy.url);
-      const statuses: string[] = [];
-      c.on('status', (st) => statuses.push(st));
-      const subId = c.subscribe('docs', ['small']);
-      const call = c.call('echo', ['queued before connect']);
-      const connected = c.connect();
-      assert.equal(await withTimeoutOf(connected.then(() => 'ok'), 10_000), 'ok');
-      assert.equal(cuts, 2);
-      assert.equal(proxy.accepted, 3);
-      assert.equal(await withTimeoutOf(call, 5000), 'queued before connect');
-      await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
-      assert.equal(clientDocs(c, 'small'), serverDocs(s, 'small'));
-      assert.equal(c.status, 'connected');
-      assert.ok(statuses.includes('reconnecting'));
-      // The client did not count the cut attempts as sessions: the first `connected` is the first one.
-      assert.deepEqual(unhandled, []);
-    });
+        if (stage === 'connected-in-flight') {
+          s.events.on('connection', () => {
+            for (const p of [...proxy.pairs])
+              if (p.index < 2) {
+                cuts++;
+                p.cut('connected in flight');
+              }
+          });
+        }
+        const c = newClient(t, proxy.url);
+        const statuses: string[] = [];
+        c.on('status', (st) => statuses.push(st));
+        const subId = c.subscribe('docs', ['small']);
+        const call = c.call('echo', ['queued before connect']);
+        const connected = c.connect();
+        assert.equal(
+          await withTimeoutOf(
+            connected.then(() => 'ok'),
+            10_000,
+          ),
+          'ok',
+        );
+        assert.equal(cuts, 2);
+        assert.equal(proxy.accepted, 3);
+        assert.equal(await withTimeoutOf(call, 5000), 'queued before connect');
+        await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
+        assert.equal(clientDocs(c, 'small'), serverDocs(s, 'small'));
+        assert.equal(c.status, 'connected');
+        assert.ok(statuses.includes('reconnecting'));
+        // The client did not count the cut attempts as sessions: the first `connected` is the first one.
+        assert.deepEqual(unhandled, []);
+      },
+    );
   }
 
   test('cut on every connection for a while, then recover: calls made meanwhile complete in order', T, async (t) => {
@@ -286,8 +309,13 @@ describe('fault-cut: connection reset (RST) through the proxy', () => {
     s.store.remove('small', 'd3');
     await waitUntil(() => proxy.accepted >= 4, 10_000, { message: 'client stopped retrying' });
     proxy.refuseNew = false;
-    assert.deepEqual(await withTimeoutOf(Promise.all(calls), 10_000), Array.from({ length: 20 }, (_, i) => i));
-    await waitUntil(() => clientDocs(c, 'small') === serverDocs(s, 'small'), 5000, { message: 'documents differ after recovery' });
+    assert.deepEqual(
+      await withTimeoutOf(Promise.all(calls), 10_000),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+    await waitUntil(() => clientDocs(c, 'small') === serverDocs(s, 'small'), 5000, {
+      message: 'documents differ after recovery',
+    });
   });
 });
 

@@ -14,7 +14,9 @@ const CLIENTS = 10;
 function canon(docs: Iterable<[string, Record<string, unknown>]> | undefined): string {
   const rows: string[] = [];
   for (const [id, f] of docs ?? []) {
-    const keys = Object.keys(f).filter((k) => k !== '_id').sort();
+    const keys = Object.keys(f)
+      .filter((k) => k !== '_id')
+      .sort();
     rows.push(`${id}=${JSON.stringify(keys.map((k) => [k, f[k]]))}`);
   }
   return rows.sort().join('\n');
@@ -38,14 +40,20 @@ describe('fault-restart: the server restarts under 10 subscribed clients', () =>
     }
     await Promise.all(clients.map((c) => c.connect()));
     for (const c of clients) subs.push([c.subscribe('docs', ['items']), c.subscribe('docs', ['other'])]);
-    await waitUntil(() => clients.every((c, k) => subs[k].every((id) => c.subscriptions.get(id)?.state === 'ready')), 15_000);
+    await waitUntil(
+      () => clients.every((c, k) => subs[k].every((id) => c.subscriptions.get(id)?.state === 'ready')),
+      15_000,
+    );
     const sessionsBefore = clients.map((c) => c.session);
 
     await s.stop();
-    await waitUntil(() => clients.every((c) => c.status === 'reconnecting'), 5000, { message: 'not every client saw the server go' });
+    await waitUntil(() => clients.every((c) => c.status === 'reconnecting'), 5000, {
+      message: 'not every client saw the server go',
+    });
     // The data changes while the server is down; calls made now wait for it to come back.
     for (let i = 0; i < 500; i += 5) s.store.remove('items', `i${i}`);
-    for (let i = 1; i < 500; i += 7) if (s.store.get('items', `i${i}`)) s.store.change('items', `i${i}`, { text: `changed ${i}` });
+    for (let i = 1; i < 500; i += 7)
+      if (s.store.get('items', `i${i}`)) s.store.change('items', `i${i}`, { text: `changed ${i}` });
     s.store.set('items', 'born-while-down', { n: -1 });
     s.store.remove('other', 'o1');
     const calls = clients.map((c, k) => c.call('math.add', [k, 1000]));

@@ -59,7 +59,9 @@ async function scenario(t: TestContext, via?: Omit<ProxyOptions, 'port'>): Promi
   let socketsClosed = 0;
   c.on('socket_closed', () => socketsClosed++);
   c.on('added', (coll, id, f) => events.push(`added ${coll}/${id} ${stringifyEJSON(f, 0)}`));
-  c.on('changed', (coll, id, f, cleared) => events.push(`changed ${coll}/${id} ${stringifyEJSON(f, 0)} -${cleared.join(',')}`));
+  c.on('changed', (coll, id, f, cleared) =>
+    events.push(`changed ${coll}/${id} ${stringifyEJSON(f, 0)} -${cleared.join(',')}`),
+  );
   c.on('removed', (coll, id) => events.push(`removed ${coll}/${id}`));
   await c.connect();
 
@@ -81,7 +83,11 @@ async function scenario(t: TestContext, via?: Omit<ProxyOptions, 'port'>): Promi
     c.call('echo.all', ['a', 2, true, null, [], {}]),
   ]);
   results.push(...parallel.map((r) => stringifyEJSON(r, 0)));
-  for (const failing of [c.call('fail', ['E42', 'Told to fail', { why: 'test' }]), c.call('crash'), c.call('math.add', ['x'])]) {
+  for (const failing of [
+    c.call('fail', ['E42', 'Told to fail', { why: 'test' }]),
+    c.call('crash'),
+    c.call('math.add', ['x']),
+  ]) {
     try {
       await failing;
       errors.push('no error');
@@ -95,7 +101,9 @@ async function scenario(t: TestContext, via?: Omit<ProxyOptions, 'port'>): Promi
   results.push(await c.call('data.remove', ['items', 'i002']));
   await waitUntil(() => !c.collections.get('items')?.has('i002'), 5000);
   c.unsubscribe(itemsSub);
-  await waitUntil(() => (c.collections.get('items')?.size ?? 0) === 0, 5000, { message: 'unsubscribe did not remove the documents' });
+  await waitUntil(() => (c.collections.get('items')?.size ?? 0) === 0, 5000, {
+    message: 'unsubscribe did not remove the documents',
+  });
   results.push(await c.call('echo', ['done']));
   return { results, errors, events, documents: dump(c), socketsClosed };
 }
@@ -127,7 +135,8 @@ describe('fault-slow: slow links and small TCP chunks change nothing', () => {
       assert.deepEqual(got.errors, reference.errors);
       assert.equal(got.documents, reference.documents);
       assert.deepEqual(got.events, reference.events);
-      if (typeof via.delay === 'number') assert.ok(Date.now() - started > 10 * 2 * via.delay, 'the delay was not applied');
+      if (typeof via.delay === 'number')
+        assert.ok(Date.now() - started > 10 * 2 * via.delay, 'the delay was not applied');
       assert.deepEqual(unhandled, []);
     });
   }

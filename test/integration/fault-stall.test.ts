@@ -18,65 +18,72 @@ const SLACK = 400;
 describe('fault-stall: a connection that stays open but carries nothing', () => {
   for (const dir of [undefined, 'down', 'up'] as Array<Direction | undefined>) {
     const what = dir === undefined ? 'both directions' : dir === 'down' ? 'server to client' : 'client to server';
-    test(`stall of ${what}: heartbeat drops the socket within interval + timeout and the client recovers`, T, async (t) => {
-      const unhandled = trapUnhandled(t);
-      const s = await startRealServer();
-      t.after(() => s.close());
-      for (let i = 0; i < 100; i++) s.store.set('items', `i${i}`, { n: i });
-      const proxy = await startProxy({ port: s.port });
-      t.after(() => proxy.close());
-      let lastFrameIn = 0;
-      const c = newClient(t, proxy.url, {
-        heartbeatInterval: INTERVAL,
-        heartbeatTimeout: TIMEOUT,
-        debug: (line) => {
-          if (line.startsWith('<')) lastFrameIn = Date.now();
-        },
-      });
-      await c.connect();
-      const subId = c.subscribe('docs', ['items']);
-      await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
-      // Let a heartbeat round or two pass on a healthy link first: no drop.
-      await expectNoEvent(c, 'status', 3 * INTERVAL);
-      assert.equal(c.status, 'connected');
+    test(
+      `stall of ${what}: heartbeat drops the socket within interval + timeout and the client recovers`,
+      T,
+      async (t) => {
+        const unhandled = trapUnhandled(t);
+        const s = await startRealServer();
+        t.after(() => s.close());
+        for (let i = 0; i < 100; i++) s.store.set('items', `i${i}`, { n: i });
+        const proxy = await startProxy({ port: s.port });
+        t.after(() => proxy.close());
+        let lastFrameIn = 0;
+        const c = newClient(t, proxy.url, {
+          heartbeatInterval: INTERVAL,
+          heartbeatTimeout: TIMEOUT,
+          debug: (line) => {
+            if (line.startsWith('<')) lastFrameIn = Date.now();
+          },
+        });
+        await c.connect();
+        const subId = c.subscribe('docs', ['items']);
+        await waitUntil(() => c.subscriptions.get(subId)?.state === 'ready', 5000);
+        // Let a heartbeat round or two pass on a healthy link first: no drop.
+        await expectNoEvent(c, 'status', 3 * INTERVAL);
+        assert.equal(c.status, 'connected');
 
-      const stalledPair = [...proxy.pairs][0];
-      stalledPair.stall(dir);
-      const stalledAt = Date.now();
-      // A call on the stalled link is not answered; it must be rejected once the drop is noticed.
-      const call = c.call('echo', ['into the void']);
-      call.catch(() => undefined);
-      s.store.set('items', 'during-stall', { n: -1 });
-      s.store.remove('items', 'i0');
+        const stalledPair = [...proxy.pairs][0];
+        stalledPair.stall(dir);
+        const stalledAt = Date.now();
+        // A call on the stalled link is not answered; it must be rejected once the drop is noticed.
+        const call = c.call('echo', ['into the void']);
+        call.catch(() => undefined);
+        s.store.set('items', 'during-stall', { n: -1 });
+        s.store.remove('items', 'i0');
 
-      const [code] = await waitForEvent(c, 'socket_closed', { timeout: INTERVAL + TIMEOUT + 3000 });
-      const closedAt = Date.now();
-      // Never later than interval + timeout after the last frame, which came no later than the stall...
-      assert.ok(
-        closedAt - Math.max(lastFrameIn, 0) <= INTERVAL + TIMEOUT + SLACK,
-        `dropped ${closedAt - lastFrameIn} ms after the last frame (limit ${INTERVAL + TIMEOUT} + ${SLACK} slack)`,
-      );
-      assert.ok(closedAt - stalledAt <= INTERVAL + TIMEOUT + SLACK);
-      // ...and not before the heartbeat could have known.
-      assert.ok(closedAt - lastFrameIn >= INTERVAL + TIMEOUT - 50, `dropped after only ${closedAt - lastFrameIn} ms of silence`);
-      assert.equal(typeof code, 'number');
+        const [code] = await waitForEvent(c, 'socket_closed', { timeout: INTERVAL + TIMEOUT + 3000 });
+        const closedAt = Date.now();
+        // Never later than interval + timeout after the last frame, which came no later than the stall...
+        assert.ok(
+          closedAt - Math.max(lastFrameIn, 0) <= INTERVAL + TIMEOUT + SLACK,
+          `dropped ${closedAt - lastFrameIn} ms after the last frame (limit ${INTERVAL + TIMEOUT} + ${SLACK} slack)`,
+        );
+        assert.ok(closedAt - stalledAt <= INTERVAL + TIMEOUT + SLACK);
+        // ...and not before the heartbeat could have known.
+        assert.ok(
+          closedAt - lastFrameIn >= INTERVAL + TIMEOUT - 50,
+          `dropped after only ${closedAt - lastFrameIn} ms of silence`,
+        );
+        assert.equal(typeof code, 'number');
 
-      const outcome = await settle(call, 2000);
-      assert.equal(outcome.status, 'rejected');
-      assert.ok((outcome as any).reason instanceof DdpConnectionError);
+        const outcome = await settle(call, 2000);
+        assert.equal(outcome.status, 'rejected');
+        assert.ok((outcome as any).reason instanceof DdpConnectionError);
 
-      // The next connection flows (the proxy stalls only the old pair): resubscribed, data caught up.
-      await waitForEvent(c, 'reconnected', { timeout: 5000 });
-      await waitUntil(
-        () => c.collections.get('items')?.has('during-stall') && !c.collections.get('items')?.has('i0'),
-        5000,
-        { message: 'changes made during the stall never arrived' },
-      );
-      assert.equal(c.collections.get('items')!.size, 100);
-      assert.equal(c.subscriptions.get(subId)?.state, 'ready');
-      assert.equal(await c.call('echo', ['after']), 'after');
-      assert.deepEqual(unhandled, []);
-    });
+        // The next connection flows (the proxy stalls only the old pair): resubscribed, data caught up.
+        await waitForEvent(c, 'reconnected', { timeout: 5000 });
+        await waitUntil(
+          () => c.collections.get('items')?.has('during-stall') && !c.collections.get('items')?.has('i0'),
+          5000,
+          { message: 'changes made during the stall never arrived' },
+        );
+        assert.equal(c.collections.get('items')!.size, 100);
+        assert.equal(c.subscriptions.get(subId)?.state, 'ready');
+        assert.equal(await c.call('echo', ['after']), 'after');
+        assert.deepEqual(unhandled, []);
+      },
+    );
   }
 
   test('a handshake that stalls is abandoned after connectTimeout and retried', T, async (t) => {

@@ -29,7 +29,9 @@ describe('hostile-proto: a live client', () => {
   test('store, events and method results keep "__proto__" inside $-objects as data', T, async (t) => {
     const { c, conn } = await setup(t);
     const added = waitForEvent(c, 'added');
-    conn.send(`{"msg":"added","collection":"q","id":"a","fields":{"sel":{"$gt":${P}},"deep":{"k":[{"$in":{"__proto__":{"x":1}}}]}}}`);
+    conn.send(
+      `{"msg":"added","collection":"q","id":"a","fields":{"sel":{"$gt":${P}},"deep":{"k":[{"$in":{"__proto__":{"x":1}}}]}}}`,
+    );
     const [, , fields] = (await added) as [string, string, any];
     assertOwnProto(fields.sel.$gt, 'added event');
     const doc = c.collections.get('q')!.get('a') as any;
@@ -37,7 +39,9 @@ describe('hostile-proto: a live client', () => {
     assertOwnProto(doc.deep.k[0].$in, 'store after added, deep');
 
     const changed = waitForEvent(c, 'changed');
-    conn.send(`{"msg":"changed","collection":"q","id":"a","fields":{"sel":{"$ne":{"$gt":${P}}},"__proto__":{"$lt":${P}}}}`);
+    conn.send(
+      `{"msg":"changed","collection":"q","id":"a","fields":{"sel":{"$ne":{"$gt":${P}}},"__proto__":{"$lt":${P}}}}`,
+    );
     const [, , cf] = (await changed) as [string, string, any, string[]];
     assertOwnProto(cf.sel.$ne.$gt, 'changed event');
     const after = c.collections.get('q')!.get('a') as any;

@@ -54,12 +54,18 @@ describe('inspector capture', () => {
     assert.equal(seen.length, 0);
   });
 
-  test('secrets are in the raw frames (masking is the viewer\'s job) and the frame is the one sent', T, async (t) => {
+  test("secrets are in the raw frames (masking is the viewer's job) and the frame is the one sent", T, async (t) => {
     const c = await connectedClient(t, server.url);
     const frames: RawFrame[] = [];
     c.on('message', (f) => frames.push(f));
     await c.call('echo', [{ password: 'hunter22' }]);
-    assert.ok(frames.some((f) => f.direction === 'out' && f.text === '{"msg":"method","id":"1","method":"echo","params":[{"password":"hunter22"}]}'));
+    assert.ok(
+      frames.some(
+        (f) =>
+          f.direction === 'out' &&
+          f.text === '{"msg":"method","id":"1","method":"echo","params":[{"password":"hunter22"}]}',
+      ),
+    );
   });
 
   test('a session capture follows the session through disconnect and a new client', T, async () => {

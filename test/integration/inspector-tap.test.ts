@@ -23,25 +23,29 @@ describe('inspector tap', () => {
     return tap;
   }
 
-  test('a client through the tap works as direct, and the tap records exactly the frames the client saw', T, async (t) => {
-    const tap = await startTap(t);
-    assert.match(tap.url, /^ws:\/\/127\.0\.0\.1:\d+\/websocket$/);
-    const c = newClient(t, tap.url);
-    const seen: RawFrame[] = [];
-    c.on('message', (f) => seen.push(f));
-    await c.connect();
-    assert.equal(await c.call('math.add', [2, 3]), 5);
-    await new Promise<void>((resolve, reject) => c.subscribe('tasks', [], (err) => (err ? reject(err) : resolve())));
-    assert.ok((c.collections.get('tasks')?.size ?? 0) > 0);
-    assert.equal(tap.clients.length, 1);
-    const client = tap.clients[0];
-    assert.equal(client.state, 'open');
-    await waitUntil(() => client.capture.ring.size >= seen.length);
-    const recorded = client.capture.ring.range(0).map((f) => `${f.dir} ${f.text}`);
-    const direct = seen.map((f) => `${f.direction} ${f.text}`);
-    assert.deepEqual(recorded.slice(0, direct.length), direct);
-    assert.ok(recorded.some((r) => r.startsWith('in {"msg":"result"') && r.includes('"result":5')));
-  });
+  test(
+    'a client through the tap works as direct, and the tap records exactly the frames the client saw',
+    T,
+    async (t) => {
+      const tap = await startTap(t);
+      assert.match(tap.url, /^ws:\/\/127\.0\.0\.1:\d+\/websocket$/);
+      const c = newClient(t, tap.url);
+      const seen: RawFrame[] = [];
+      c.on('message', (f) => seen.push(f));
+      await c.connect();
+      assert.equal(await c.call('math.add', [2, 3]), 5);
+      await new Promise<void>((resolve, reject) => c.subscribe('tasks', [], (err) => (err ? reject(err) : resolve())));
+      assert.ok((c.collections.get('tasks')?.size ?? 0) > 0);
+      assert.equal(tap.clients.length, 1);
+      const client = tap.clients[0];
+      assert.equal(client.state, 'open');
+      await waitUntil(() => client.capture.ring.size >= seen.length);
+      const recorded = client.capture.ring.range(0).map((f) => `${f.dir} ${f.text}`);
+      const direct = seen.map((f) => `${f.direction} ${f.text}`);
+      assert.deepEqual(recorded.slice(0, direct.length), direct);
+      assert.ok(recorded.some((r) => r.startsWith('in {"msg":"result"') && r.includes('"result":5')));
+    },
+  );
 
   test('non-ASCII and large frames go through unchanged', T, async (t) => {
     const tap = await startTap(t);
@@ -52,9 +56,15 @@ describe('inspector tap', () => {
     assert.ok(JSON.stringify(echoed).includes(value), 'the server got the value unchanged');
     const frames = tap.clients[0].capture.ring.range(0);
     const out = frames.find((f) => f.dir === 'out' && f.text.includes('"echo"'));
-    assert.ok(out?.text === JSON.stringify({ msg: 'method', id: '1', method: 'echo', params: [value] }), 'recorded exactly');
+    assert.ok(
+      out?.text === JSON.stringify({ msg: 'method', id: '1', method: 'echo', params: [value] }),
+      'recorded exactly',
+    );
     assert.equal(out?.bytes, Buffer.byteLength(out.text));
-    assert.ok(frames.some((f) => f.dir === 'in' && f.text.includes(value)), 'the answer recorded with the value');
+    assert.ok(
+      frames.some((f) => f.dir === 'in' && f.text.includes(value)),
+      'the answer recorded with the value',
+    );
   });
 
   test('the app reconnects through the tap after the server side drops: a new entry each time', T, async (t) => {
@@ -73,7 +83,7 @@ describe('inspector tap', () => {
     assert.equal(await c.call('math.add', [1, 1]), 2);
   });
 
-  test('stopping the tap closes the app\'s socket and stops listening', T, async (t) => {
+  test("stopping the tap closes the app's socket and stops listening", T, async (t) => {
     const tap = await Tap.start({ target: demo.url });
     const c = newClient(t, tap.url, { autoReconnect: false });
     await c.connect();
@@ -85,7 +95,7 @@ describe('inspector tap', () => {
     await assert.rejects(again.connect());
   });
 
-  test('an unreachable server closes the app\'s socket with a reason, and the entry says why', T, async (t) => {
+  test("an unreachable server closes the app's socket with a reason, and the entry says why", T, async (t) => {
     const tap = await startTap(t, `ws://127.0.0.1:${await refusedPort()}/websocket`);
     const c = newClient(t, tap.url, { autoReconnect: false });
     const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
@@ -94,6 +104,6 @@ describe('inspector tap', () => {
     assert.equal(code, 1011);
     assert.match(reason, /cannot reach/);
     await waitUntil(() => tap.clients[0]?.state === 'closed');
-    assert.match((tap.clients[0]).closeReason ?? '', /cannot reach .*ECONNREFUSED/);
+    assert.match(tap.clients[0].closeReason ?? '', /cannot reach .*ECONNREFUSED/);
   });
 });

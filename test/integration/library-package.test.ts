@@ -24,7 +24,11 @@ interface Run {
 }
 
 /** Runs a command to its end (killed after `timeout` ms); never rejects, so tests can assert on failures. */
-function run(command: string, args: string[], options: { cwd: string; timeout: number; env?: NodeJS.ProcessEnv }): Promise<Run> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; timeout: number; env?: NodeJS.ProcessEnv },
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(command, args, { ...options, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
@@ -65,7 +69,11 @@ const SCRATCH_FILES: Record<string, string> = {
     null,
     2,
   ),
-  'tsconfig.misuse.json': JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files: ['misuse.mts'] }),
+  'tsconfig.misuse.json': JSON.stringify({
+    extends: './tsconfig.json',
+    compilerOptions: { noEmit: true },
+    files: ['misuse.mts'],
+  }),
   'main.mts': `import { DdpClient, DdpError, type Fields } from 'ddp-explorer-client';
 
 const url = process.env.DDP_URL;
@@ -119,18 +127,25 @@ let installed = '';
 before(async () => {
   const packed = await run('npm', ['run', 'pack:lib'], { cwd: ROOT, timeout: 120_000, env: cleanEnv() });
   assert.equal(packed.code, 0, describeRun('npm run pack:lib', packed));
-  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { name: string; version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const tarball = path.join(ROOT, 'dist', `${manifest.name}-${manifest.version}.tgz`);
   assert.ok(fs.existsSync(tarball), `npm run pack:lib made no ${tarball}`);
 
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ddp-lib-user-'));
   for (const [name, text] of Object.entries(SCRATCH_FILES)) fs.writeFileSync(path.join(scratch, name), text);
   // ws and ejson come from the npm cache when `npm ci` has run; the registry is asked only on a cache miss.
-  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
-    cwd: scratch,
-    timeout: 180_000,
-    env: cleanEnv(),
-  });
+  const install = await run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
+    {
+      cwd: scratch,
+      timeout: 180_000,
+      env: cleanEnv(),
+    },
+  );
   assert.equal(install.code, 0, describeRun('npm install <tarball>', install));
   installed = path.join(scratch, 'node_modules', manifest.name);
 
@@ -154,14 +169,20 @@ test('the tarball holds one bundle, one .d.ts and a manifest with exports, types
   const js = fs.readFileSync(path.join(installed, 'index.js'), 'utf8');
   const required = new Set([...js.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
   const allowed = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'ejson']);
-  assert.deepEqual([...required].filter((m) => !allowed.has(m)), []);
+  assert.deepEqual(
+    [...required].filter((m) => !allowed.has(m)),
+    [],
+  );
   assert.ok(required.has('ws') && required.has('ejson'), 'ws and ejson are left to the installed dependencies');
 
   // One declaration file that needs nothing but @types/node: no path back into this repository, no @types/ws.
   const dts = fs.readFileSync(path.join(installed, 'index.d.ts'), 'utf8');
   const imported = [...dts.matchAll(/\bfrom '([^']+)'|\bimport\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
   assert.ok(imported.length > 0, 'index.d.ts imports EventEmitter from Node');
-  assert.deepEqual(imported.filter((m) => !allowed.has(m) || m === 'ws' || m === 'ejson'), []);
+  assert.deepEqual(
+    imported.filter((m) => !allowed.has(m) || m === 'ws' || m === 'ejson'),
+    [],
+  );
   // Typed events without declaration merging: the client extends Node's generic EventEmitter through SafeEmitter.
   assert.match(dts, /declare class DdpClient extends SafeEmitter/);
   assert.match(dts, /declare abstract class SafeEmitter extends EventEmitter<\w+>/);

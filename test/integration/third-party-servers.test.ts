@@ -27,7 +27,10 @@ describe('third-party servers', () => {
     await c.connect();
     assert.equal(typeof c.session, 'string');
     assert.equal(await c.call('add', [2, 3]), 5);
-    for (const [name, code] of [['boom', 500], ['missing', 404]] as const) {
+    for (const [name, code] of [
+      ['boom', 500],
+      ['missing', 404],
+    ] as const) {
       const outcome = await settle(c.call(name, []), 2000);
       assert.equal(outcome.status, 'rejected', `${name} settles`);
       const err = (outcome as { reason: DdpError }).reason;
@@ -37,7 +40,10 @@ describe('third-party servers', () => {
     const ready = new Promise<Error | undefined>((resolve) => c.subscribe('tasks', [], resolve));
     assert.equal(await ready, undefined);
     assert.deepEqual([...(c.collections.get('tasks')?.keys() ?? [])].sort(), ['t1', 't2']);
-    assert.deepEqual(updated.events.map(([ids]) => ids), [['1']]);
+    assert.deepEqual(
+      updated.events.map(([ids]) => ids),
+      [['1']],
+    );
     // Each non-standard frame was noted once: updated-with-id, and the two error frames without msg.
     assert.equal(errors.events.length, 3, JSON.stringify(errors.events));
   });
@@ -55,9 +61,9 @@ describe('third-party servers', () => {
     assert.equal(await c.call('add', [20, 22]), 42);
     const failed = await settle(c.call('boom', []), 2000);
     assert.ok((failed as { reason: unknown }).reason instanceof DdpError);
-    assert.equal(((failed as { reason: DdpError }).reason).error, 500);
+    assert.equal((failed as { reason: DdpError }).reason.error, 500);
     const missing = await settle(c.call('missing', []), 2000);
-    assert.equal(((missing as { reason: DdpError }).reason).error, 404);
+    assert.equal((missing as { reason: DdpError }).reason.error, 404);
     assert.equal(errors.events.length, 3, JSON.stringify(errors.events));
     assert.match(errors.events[0][0], /session_id/);
   });

@@ -5,9 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
- 
 const { DDPServer } = require('mongodb-livedata-server') as typeof import('mongodb-livedata-server');
- 
+
 const { ClientSafeError } =
   require('mongodb-livedata-server/dist/meteor/ddp/livedata_server') as typeof import('mongodb-livedata-server/dist/meteor/ddp/livedata_server');
 
@@ -58,7 +57,10 @@ export async function startAccountsServer(): Promise<AccountsServer> {
         return issue(this, userId, 'resume');
       }
       const u = opts?.user ?? {};
-      const user = users.find((x) => (u.username && x.username === u.username) || (u.email && x.email === u.email) || (u.id && x._id === u.id));
+      const user = users.find(
+        (x) =>
+          (u.username && x.username === u.username) || (u.email && x.email === u.email) || (u.id && x._id === u.id),
+      );
       const pw = opts?.password;
       if (!user || !pw || pw.algorithm !== 'sha-256' || pw.digest !== user.digest) {
         throw new ClientSafeError(403, 'Something went wrong. Please check your credentials.');

@@ -29,7 +29,8 @@ export const PROTO_BEFORE = protoSnapshot();
 export function assertPrototypesUntouched(): void {
   assert.equal(protoSnapshot(), PROTO_BEFORE, 'a built-in prototype was modified');
   const probe: Record<string, unknown> = {};
-  for (const k of ['polluted', 'x', 'a', 'isAdmin']) assert.equal(probe[k], undefined, `Object.prototype.${k} appeared`);
+  for (const k of ['polluted', 'x', 'a', 'isAdmin'])
+    assert.equal(probe[k], undefined, `Object.prototype.${k} appeared`);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -66,18 +67,26 @@ export function decode(w: Wire): unknown {
   if (keys.length >= 1 && keys.length <= 2 && keys.every((k) => k.startsWith('$'))) {
     if (keys.length === 1 && keys[0] === '$date') return new Date(o.$date as number);
     if (keys.length === 1 && keys[0] === '$binary') return new Uint8Array(Buffer.from(o.$binary as string, 'base64'));
-    if (keys.length === 1 && keys[0] === '$InfNaN') return o.$InfNaN === 1 ? Infinity : o.$InfNaN === -1 ? -Infinity : NaN;
+    if (keys.length === 1 && keys[0] === '$InfNaN')
+      return o.$InfNaN === 1 ? Infinity : o.$InfNaN === -1 ? -Infinity : NaN;
     if (keys.length === 1 && keys[0] === '$escape') {
       const inner = o.$escape as Record<string, unknown>;
       const out: Doc = {};
-      for (const k of Object.keys(inner)) Object.defineProperty(out, k, { value: decode(inner[k]), enumerable: true, writable: true, configurable: true });
+      for (const k of Object.keys(inner))
+        Object.defineProperty(out, k, {
+          value: decode(inner[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return out;
     }
     if (o.$type === 'oid') return new ObjectID(o.$value as string);
     return o; // unknown $type: kept as sent
   }
   const out: Doc = {};
-  for (const k of keys) Object.defineProperty(out, k, { value: decode(o[k]), enumerable: true, writable: true, configurable: true });
+  for (const k of keys)
+    Object.defineProperty(out, k, { value: decode(o[k]), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -118,7 +127,8 @@ export class Model {
   }
   changed(name: string, id: string, fields: Doc, cleared: string[]): void {
     const doc = this.get(name, id)!;
-    for (const k of Object.keys(fields)) Object.defineProperty(doc, k, { value: fields[k], enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(fields))
+      Object.defineProperty(doc, k, { value: fields[k], enumerable: true, writable: true, configurable: true });
     for (const k of cleared) delete doc[k];
   }
   removed(name: string, id: string): void {
@@ -131,7 +141,9 @@ export class Model {
 }
 
 /** Canonical text of a store (Map of Maps) or the model, non-empty collections only, in server order. */
-export function storeText(colls: ReadonlyMap<string, ReadonlyMap<string, Readonly<Doc>>> | ReadonlyMap<string, Array<[string, Doc]>>): string {
+export function storeText(
+  colls: ReadonlyMap<string, ReadonlyMap<string, Readonly<Doc>>> | ReadonlyMap<string, Array<[string, Doc]>>,
+): string {
   const out: string[] = [];
   for (const name of [...colls.keys()].sort()) {
     const c = colls.get(name)!;
@@ -145,7 +157,16 @@ export function storeText(colls: ReadonlyMap<string, ReadonlyMap<string, Readonl
 // ------------------------------------------------------------------------------------------------
 // Generators
 
-export const DANGEROUS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isAdmin'];
+export const DANGEROUS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'isAdmin',
+];
 export const nameArb = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...DANGEROUS) },
   { weight: 2, arbitrary: fc.constantFrom('a', 'b', 'c', '', ' ', 'a.b', 'é', '😀', '$date', '$') },
@@ -168,13 +189,19 @@ export const { value: valueArb } = fc.letrec<{ value: Wire }>((tie) => ({
     fc.uint8Array({ maxLength: 8 }).map((b) => ({ $binary: Buffer.from(b).toString('base64') })),
     hexArb.map((h) => ({ $type: 'oid', $value: h })),
     fc.constantFrom(0, 1, -1).map((n) => ({ $InfNaN: n })),
-    fc.constantFrom('unknownType', 'constructor', '__proto__', 'prototype').map((t) => ({ $type: t, $value: { a: 1 } })),
+    fc
+      .constantFrom('unknownType', 'constructor', '__proto__', 'prototype')
+      .map((t) => ({ $type: t, $value: { a: 1 } })),
     // $escape keeps `$` keys as data. Two cases have tests of their own below and are left out here:
     // `__proto__` as a key anywhere inside the escaped object, and an unknown $type anywhere inside it.
     fc
-      .dictionary(fc.oneof(keyArb, fc.constantFrom('$date', '$type', '$value', '$escape')).filter((k) => k !== '__proto__'), tie('value'), {
-        maxKeys: 2,
-      })
+      .dictionary(
+        fc.oneof(keyArb, fc.constantFrom('$date', '$type', '$value', '$escape')).filter((k) => k !== '__proto__'),
+        tie('value'),
+        {
+          maxKeys: 2,
+        },
+      )
       .filter((d) => !/"\$type":"(?!oid")/.test(JSON.stringify(d)) && !JSON.stringify(d).includes('"__proto__"'))
       .map((d) => ({ $escape: d })),
     fc.array(tie('value'), { maxLength: 3 }),
@@ -193,17 +220,56 @@ export type RawOp =
 export const collArb = fc.constantFrom('__proto__', 'constructor', 'prototype', 'docs', 'toString', 'hasOwnProperty');
 export const idArb = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', '1', '2', 'x', '');
 export const rawOpArb: fc.Arbitrary<RawOp> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('added' as const), c: collArb, id: idArb, f: fieldsArb, before: fc.option(idArb, { nil: null }), ordered: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('changed' as const), c: collArb, id: idArb, f: fieldsArb, cleared: fc.array(keyArb, { maxLength: 3 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('added' as const),
+      c: collArb,
+      id: idArb,
+      f: fieldsArb,
+      before: fc.option(idArb, { nil: null }),
+      ordered: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('changed' as const),
+      c: collArb,
+      id: idArb,
+      f: fieldsArb,
+      cleared: fc.array(keyArb, { maxLength: 3 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('removed' as const), c: collArb, id: idArb }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('movedBefore' as const), c: collArb, id: idArb, before: fc.option(idArb, { nil: null }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('movedBefore' as const),
+      c: collArb,
+      id: idArb,
+      before: fc.option(idArb, { nil: null }),
+    }),
+  },
 );
 
 /** Frames that are invalid (or change nothing in the data set): the store must ignore them. */
 export function hostileArb(): fc.Arbitrary<string> {
   const validShape = fc.record({ c: collArb, id: idArb, f: fieldsArb });
-  const badType = fc.oneof(fc.integer(), fc.constant(null), fc.constant(true), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(keyArb, fc.integer(), { maxKeys: 2 }));
-  const badFields = fc.oneof(fc.integer(), fc.string(), fc.constant(true), fc.array(fc.integer(), { maxLength: 2 }), fc.constant(null));
+  const badType = fc.oneof(
+    fc.integer(),
+    fc.constant(null),
+    fc.constant(true),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.dictionary(keyArb, fc.integer(), { maxKeys: 2 }),
+  );
+  const badFields = fc.oneof(
+    fc.integer(),
+    fc.string(),
+    fc.constant(true),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.constant(null),
+  );
   return fc.oneof(
     // Not JSON at all, or JSON that is not an object.
     fc.string({ maxLength: 30 }).filter((s) => {
@@ -214,7 +280,10 @@ export function hostileArb(): fc.Arbitrary<string> {
         return true;
       }
     }),
-    fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v)),
+    fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+      .map((v) => JSON.stringify(v)),
     // A valid frame, truncated: never valid JSON.
     fc.tuple(validShape, fc.integer({ min: 1, max: 1000 })).map(([v, cut]) => {
       const text = JSON.stringify({ msg: 'added', collection: v.c, id: v.id, fields: v.f });
@@ -222,27 +291,42 @@ export function hostileArb(): fc.Arbitrary<string> {
     }),
     // `msg` of the wrong type, or unknown (ignored).
     fc.tuple(badType, validShape).map(([m, v]) => JSON.stringify({ msg: m, collection: v.c, id: v.id, fields: v.f })),
-    fc.tuple(fc.constantFrom('add', 'Added', 'ADDED', 'added ', 'server_id', '__proto__', 'constructor', 'toString'), validShape).map(([m, v]) =>
-      JSON.stringify({ msg: m, collection: v.c, id: v.id, fields: v.f }),
-    ),
+    fc
+      .tuple(
+        fc.constantFrom('add', 'Added', 'ADDED', 'added ', 'server_id', '__proto__', 'constructor', 'toString'),
+        validShape,
+      )
+      .map(([m, v]) => JSON.stringify({ msg: m, collection: v.c, id: v.id, fields: v.f })),
     // Data messages with a required field of the wrong type.
-    fc.tuple(fc.constantFrom('added', 'changed', 'removed', 'addedBefore', 'movedBefore'), fc.constantFrom('collection', 'id'), badType, validShape).map(
-      ([msg, key, bad, v]) => {
+    fc
+      .tuple(
+        fc.constantFrom('added', 'changed', 'removed', 'addedBefore', 'movedBefore'),
+        fc.constantFrom('collection', 'id'),
+        badType,
+        validShape,
+      )
+      .map(([msg, key, bad, v]) => {
         const frame: Record<string, unknown> = { msg, collection: v.c, id: v.id, fields: v.f, before: null };
         if (bad === undefined) delete frame[key];
         else frame[key] = bad;
         return JSON.stringify(frame);
-      },
-    ),
-    fc.tuple(fc.constantFrom('added', 'changed', 'addedBefore'), badFields, validShape).map(([msg, bad, v]) =>
-      JSON.stringify({ msg, collection: v.c, id: v.id, fields: bad, before: null }),
-    ),
-    fc.tuple(fc.oneof(fc.integer(), fc.string(), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }), fc.constant({})), validShape).map(([bad, v]) =>
-      JSON.stringify({ msg: 'changed', collection: v.c, id: v.id, fields: v.f, cleared: bad }),
-    ),
-    fc.tuple(fc.constantFrom('addedBefore', 'movedBefore'), fc.oneof(fc.integer(), fc.constant({}), fc.constant([]), fc.constant(undefined)), validShape).map(
-      ([msg, bad, v]) => JSON.stringify({ msg, collection: v.c, id: v.id, fields: v.f, before: bad }),
-    ),
+      }),
+    fc
+      .tuple(fc.constantFrom('added', 'changed', 'addedBefore'), badFields, validShape)
+      .map(([msg, bad, v]) => JSON.stringify({ msg, collection: v.c, id: v.id, fields: bad, before: null })),
+    fc
+      .tuple(
+        fc.oneof(fc.integer(), fc.string(), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }), fc.constant({})),
+        validShape,
+      )
+      .map(([bad, v]) => JSON.stringify({ msg: 'changed', collection: v.c, id: v.id, fields: v.f, cleared: bad })),
+    fc
+      .tuple(
+        fc.constantFrom('addedBefore', 'movedBefore'),
+        fc.oneof(fc.integer(), fc.constant({}), fc.constant([]), fc.constant(undefined)),
+        validShape,
+      )
+      .map(([msg, bad, v]) => JSON.stringify({ msg, collection: v.c, id: v.id, fields: v.f, before: bad })),
     // Valid frames that touch no document: they must not disturb anything either.
     fc.constantFrom(
       '{"msg":"ping"}',
@@ -277,7 +361,10 @@ export function validify(ops: RawOp[], model: Model): string[] {
       const f = 'f' in op ? op.f : {};
       const ordered = op.t === 'added' && op.ordered;
       if (ordered) {
-        const before = op.before !== null && op.before !== undefined && op.before !== op.id && model.has(op.c, op.before) ? op.before : null;
+        const before =
+          op.before !== null && op.before !== undefined && op.before !== op.id && model.has(op.c, op.before)
+            ? op.before
+            : null;
         frames.push(JSON.stringify({ msg: 'addedBefore', collection: op.c, id: op.id, fields: f, before }));
         model.addedBefore(op.c, op.id, decode(f) as Doc, before);
       } else {
@@ -303,7 +390,8 @@ export function validify(ops: RawOp[], model: Model): string[] {
 
 export function copy(d: Doc): Doc {
   const out: Doc = {};
-  for (const k of Object.keys(d)) Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(d))
+    Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -317,8 +405,9 @@ export async function assertProperty(name: string, run: () => Promise<void> | vo
   } catch (err) {
     const e = err as Error;
     const cause = (e as { cause?: Error }).cause;
-    e.message = `[${name}] seed ${SEED} (rerun with FC_SEED=${SEED})\n${e.message}` + (cause ? `\nCaused by: ${cause.message}` : '');
+    e.message =
+      `[${name}] seed ${SEED} (rerun with FC_SEED=${SEED})\n${e.message}` +
+      (cause ? `\nCaused by: ${cause.message}` : '');
     throw e;
   }
 }
-

@@ -9,7 +9,11 @@ export function assertOwnProto(v: unknown, where: string): void {
   assert.ok(v !== null && typeof v === 'object', `${where}: not an object`);
   assert.equal(Object.getPrototypeOf(v), Object.prototype, `${where}: "__proto__" became the prototype`);
   assert.ok(own(v, '__proto__'), `${where}: "__proto__" is not an own key`);
-  assert.deepEqual({ ...(Object.getOwnPropertyDescriptor(v, '__proto__')!.value as object) }, { x: 1 }, `${where}: wrong value`);
+  assert.deepEqual(
+    { ...(Object.getOwnPropertyDescriptor(v, '__proto__')!.value as object) },
+    { x: 1 },
+    `${where}: wrong value`,
+  );
   assert.equal((v as { x?: unknown }).x, undefined, `${where}: an inherited field appeared`);
 }
 

@@ -16,9 +16,8 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 
- 
 const { DDPServer } = require('mongodb-livedata-server') as typeof import('mongodb-livedata-server');
- 
+
 const { ClientSafeError } =
   require('mongodb-livedata-server/dist/meteor/ddp/livedata_server') as typeof import('mongodb-livedata-server/dist/meteor/ddp/livedata_server');
 
@@ -83,7 +82,8 @@ export class FixtureStore extends EventEmitter {
     const diff: Doc = {};
     for (const [k, v] of Object.entries(copy)) if (!sameValue(old[k], v)) diff[k] = v;
     for (const k of Object.keys(old)) if (!(k in copy)) diff[k] = undefined; // -> cleared on the wire
-    if (Object.keys(diff).length > 0) this.emit('change', { type: 'changed', collection, id, fields: diff } satisfies StoreEvent);
+    if (Object.keys(diff).length > 0)
+      this.emit('change', { type: 'changed', collection, id, fields: diff } satisfies StoreEvent);
   }
 
   /** Merges top-level fields; a field given as `undefined` is cleared. */
@@ -203,12 +203,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   }
 
   /** Publishes every document of `collections` (all when undefined), live. */
-  function publishStore(
-    sub: any,
-    name: string,
-    params: unknown[],
-    accept: (collection: string) => boolean,
-  ): void {
+  function publishStore(sub: any, name: string, params: unknown[], accept: (collection: string) => boolean): void {
     subCounter(name, params, sub);
     for (const [collection, docs] of store.collections) {
       if (!accept(collection)) continue;
@@ -261,7 +256,8 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
       },
       async 'math.add'(a: unknown, b: unknown) {
         counted('math.add', [a, b]);
-        if (typeof a !== 'number' || typeof b !== 'number') throw new ClientSafeError(400, 'math.add needs two numbers');
+        if (typeof a !== 'number' || typeof b !== 'number')
+          throw new ClientSafeError(400, 'math.add needs two numbers');
         return a + b;
       },
       /** Throws a Meteor error: fail(error, reason, details). */

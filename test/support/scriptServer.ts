@@ -136,7 +136,10 @@ export class ScriptConnection extends EventEmitter {
   waitClosed(timeout = 2000): Promise<number | undefined> {
     if (this.closed) return Promise.resolve(this.closeCode);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`connection ${this.index} still open after ${timeout} ms`)), timeout);
+      const timer = setTimeout(
+        () => reject(new Error(`connection ${this.index} still open after ${timeout} ms`)),
+        timeout,
+      );
       this.once('close', (code: number) => {
         clearTimeout(timer);
         resolve(code);
@@ -178,7 +181,8 @@ export class ScriptConnection extends EventEmitter {
     const msg = f.msg;
     if (!this.silent && msg && typeof msg === 'object') {
       if (msg.msg === 'connect' && (this.server.options.autoConnect ?? true)) this.server.answerConnect(this, msg);
-      else if (msg.msg === 'ping' && this.autoPong) this.send('id' in msg ? { msg: 'pong', id: msg.id } : { msg: 'pong' });
+      else if (msg.msg === 'ping' && this.autoPong)
+        this.send('id' in msg ? { msg: 'pong', id: msg.id } : { msg: 'pong' });
     }
     this.emit('message', msg, data);
     this.server.emit('message', this, msg, data);
@@ -307,7 +311,8 @@ export class ScriptServer extends EventEmitter {
     let version = this.options.failVersion;
     if (version === undefined) {
       const support: unknown[] = Array.isArray(msg.support) ? msg.support : [];
-      version = (support.find((v) => typeof v === 'string' && versions.includes(v)) as string | undefined) ?? versions[0];
+      version =
+        (support.find((v) => typeof v === 'string' && versions.includes(v)) as string | undefined) ?? versions[0];
     }
     conn.send({ msg: 'failed', version });
     conn.close();
@@ -316,7 +321,9 @@ export class ScriptServer extends EventEmitter {
   private onSocket(ws: WebSocket): void {
     const conn = new ScriptConnection(this.connections.length, ws, this);
     this.connections.push(conn);
-    ws.on('message', (data, isBinary) => conn.handleIncoming(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
+    ws.on('message', (data, isBinary) =>
+      conn.handleIncoming(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)),
+    );
     ws.on('close', (code) => {
       conn.closed = true;
       conn.closeCode = code;

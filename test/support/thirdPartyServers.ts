@@ -38,7 +38,9 @@ export async function startReactiveServer(
   methods: Methods,
   collections: Record<string, Record<string, Record<string, unknown>>> = {},
 ): Promise<ThirdPartyServer> {
-  const DDPServer = require('ddp-server-reactive') as new (opts: object) => { publish(name: string): Record<string, object> };
+  const DDPServer = require('ddp-server-reactive') as new (opts: object) => {
+    publish(name: string): Record<string, object>;
+  };
   const httpServer = http.createServer();
   const close = closer(httpServer);
   httpServer.listen(0, '127.0.0.1');

@@ -78,7 +78,8 @@ export function waitForEvent<A extends unknown[]>(
       cleanup();
       reject(
         new Error(
-          `timed out after ${timeout} ms waiting for event '${event}'` + (options.message ? `: ${options.message}` : ''),
+          `timed out after ${timeout} ms waiting for event '${event}'` +
+            (options.message ? `: ${options.message}` : ''),
         ),
       );
     }, timeout);
@@ -118,7 +119,9 @@ export function waitUntil<T>(
       if (Date.now() >= deadline) {
         const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
         reject(
-          new Error(`waitUntil timed out after ${timeout} ms` + (options.message ? `: ${options.message}` : '') + detail),
+          new Error(
+            `waitUntil timed out after ${timeout} ms` + (options.message ? `: ${options.message}` : '') + detail,
+          ),
         );
         return;
       }
@@ -171,9 +174,18 @@ export function record<A extends unknown[]>(source: EmitterLike | DdpClient, eve
 export type ClientLogEntry<E extends ClientEvent> = { [K in E]: [K, ...DdpClientEvents[K]] }[E];
 
 /** Records every event a client-like emitter emits, across all the given names, in one ordered log. */
-export function recordAll<E extends ClientEvent>(client: DdpClient, events: readonly E[]): { log: Array<ClientLogEntry<E>>; stop(): void };
-export function recordAll(emitter: UntypedEmitter, events: string[]): { log: Array<[string, ...unknown[]]>; stop(): void };
-export function recordAll(source: EmitterLike | DdpClient, events: readonly string[]): { log: Array<[string, ...unknown[]]>; stop(): void } {
+export function recordAll<E extends ClientEvent>(
+  client: DdpClient,
+  events: readonly E[],
+): { log: Array<ClientLogEntry<E>>; stop(): void };
+export function recordAll(
+  emitter: UntypedEmitter,
+  events: string[],
+): { log: Array<[string, ...unknown[]]>; stop(): void };
+export function recordAll(
+  source: EmitterLike | DdpClient,
+  events: readonly string[],
+): { log: Array<[string, ...unknown[]]>; stop(): void } {
   const emitter = asEmitter(source);
   const log: Array<[string, ...unknown[]]> = [];
   const listeners = events.map((name) => {
@@ -199,7 +211,12 @@ export function expectNoEvent<E extends ClientEvent>(
   ms: number,
   filter?: (...args: DdpClientEvents[E]) => boolean,
 ): Promise<void>;
-export function expectNoEvent(emitter: UntypedEmitter, event: string, ms: number, filter?: (...args: any[]) => boolean): Promise<void>;
+export function expectNoEvent(
+  emitter: UntypedEmitter,
+  event: string,
+  ms: number,
+  filter?: (...args: any[]) => boolean,
+): Promise<void>;
 export function expectNoEvent(
   source: EmitterLike | DdpClient,
   event: string,

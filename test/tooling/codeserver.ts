@@ -9,7 +9,8 @@ import * as path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const CACHE_DIR =
-  process.env.DDP_EXPLORER_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ddp-explorer');
+  process.env.DDP_EXPLORER_CACHE ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ddp-explorer');
 
 /** Installs code-server into the cache on first use (progress on stderr) and returns its launcher path. */
 export function ensureCodeServer(): string {
@@ -136,7 +137,17 @@ export function writeUserSettings(p: Profile, settings: Record<string, unknown>)
 export function installVsix(launcher: string, p: Profile, vsix: string): void {
   const res = spawnSync(
     launcher,
-    ['--config', '/dev/null', '--user-data-dir', p.userDataDir, '--extensions-dir', p.extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      '--config',
+      '/dev/null',
+      '--user-data-dir',
+      p.userDataDir,
+      '--extensions-dir',
+      p.extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { env: p.env, encoding: 'utf8', timeout: 120_000 },
   );
   if (res.status !== 0 || !/successfully installed/i.test(`${res.stdout}${res.stderr}`)) {
@@ -163,15 +174,20 @@ export async function startCodeServer(
   opts: { timeoutMs?: number; echo?: boolean } = {},
 ): Promise<RunningCodeServer> {
   const args = [
-    '--config', '/dev/null',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--config',
+    '/dev/null',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', p.userDataDir,
-    '--extensions-dir', p.extensionsDir,
+    '--user-data-dir',
+    p.userDataDir,
+    '--extensions-dir',
+    p.extensionsDir,
   ];
   // Its own process group, so stop() ends code-server and every process it started.
   const child = spawn(launcher, args, { env: p.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -198,7 +214,8 @@ export async function startCodeServer(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}) before it was ready:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`code-server exited (${child.exitCode}) before it was ready:\n${output}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) break;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ICruiseResult } from 'dependency-cruiser';
 
 const REPO = path.resolve(__dirname, '..', '..');
- 
+
 const config = require(path.join(REPO, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: object };
 
 async function violations(root: string, tsConfig?: string): Promise<string[]> {
@@ -18,15 +18,12 @@ async function violations(root: string, tsConfig?: string): Promise<string[]> {
   const cwd = process.cwd();
   process.chdir(root);
   try {
-    const result = await cruise(
-      ['src'],
-      {
-        ...config.options,
-        ruleSet: { forbidden: config.forbidden } as never,
-        validate: true,
-        tsConfig: tsConfig ? { fileName: tsConfig } : undefined,
-      },
-    );
+    const result = await cruise(['src'], {
+      ...config.options,
+      ruleSet: { forbidden: config.forbidden } as never,
+      validate: true,
+      tsConfig: tsConfig ? { fileName: tsConfig } : undefined,
+    });
     const output = result.output as ICruiseResult;
     return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
   } finally {
@@ -46,7 +43,8 @@ describe('architecture: the layers in src', () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (!/^src\/(ddp|core|presentation|vscode|cli|webview)\//.test(path.relative(REPO, full))) stray.push(full);
+        else if (!/^src\/(ddp|core|presentation|vscode|cli|webview)\//.test(path.relative(REPO, full)))
+          stray.push(full);
       }
     };
     walk(path.join(REPO, 'src'));
@@ -60,16 +58,25 @@ describe('architecture: the layers in src', () => {
       fs.writeFileSync(path.join(root, file), text);
     };
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'x', devDependencies: { '@types/vscode': '*' } }));
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'x', devDependencies: { '@types/vscode': '*' } }),
+    );
     write('src/ddp/a.ts', "import { b } from '../core/b';\nexport const a = b;\n");
     write('src/core/b.ts', "import { c } from '../presentation/c';\nexport const b = c;\n");
-    write('src/presentation/c.ts', "import * as vscode from 'vscode';\nimport { d } from '../vscode/d';\nexport const c = [vscode, d];\n");
-    write('src/vscode/d.ts', "export const d = 1;\n");
+    write(
+      'src/presentation/c.ts',
+      "import * as vscode from 'vscode';\nimport { d } from '../vscode/d';\nexport const c = [vscode, d];\n",
+    );
+    write('src/vscode/d.ts', 'export const d = 1;\n');
     write('src/core/e.ts', "import { f } from './f';\nexport const e = f;\n");
     write('src/core/f.ts', "import { e } from './e';\nexport const f = () => e;\n");
     write('src/cli/g.ts', "import { d } from '../vscode/d';\nexport const g = d;\n");
     write('src/vscode/h.ts', "import { g } from '../cli/g';\nexport const h = g;\n");
-    write('src/webview/w.ts', "import { b } from '../core/b';\nimport * as fs from 'node:fs';\nexport const w = [b, fs];\n");
+    write(
+      'src/webview/w.ts',
+      "import { b } from '../core/b';\nimport * as fs from 'node:fs';\nexport const w = [b, fs];\n",
+    );
     write('src/vscode/v.ts', "import { w } from '../webview/w';\nexport const v = w;\n");
     try {
       const found = (await violations(root)).map((v) => v.split(':')[0]);

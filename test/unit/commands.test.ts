@@ -20,7 +20,9 @@ interface Contributes {
   viewsWelcome?: Array<{ view: string; contents: string }>;
 }
 
-const contributes = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: Contributes }).contributes;
+const contributes = (
+  JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: Contributes }
+).contributes;
 const ids = new Set<string>(Object.values(COMMANDS));
 
 function sourceFiles(dir: string): string[] {
@@ -42,17 +44,21 @@ describe('command ids', () => {
     for (const [menu, entries] of Object.entries(contributes.menus)) {
       for (const entry of entries) {
         if (entry.command !== undefined) assert.ok(ids.has(entry.command), `${menu}: unknown command ${entry.command}`);
-        for (const [, view] of (entry.when ?? '').matchAll(/\bview == ([\w.-]+)/g)) assert.ok(views.has(view), `${menu}: unknown view ${view}`);
+        for (const [, view] of (entry.when ?? '').matchAll(/\bview == ([\w.-]+)/g))
+          assert.ok(views.has(view), `${menu}: unknown view ${view}`);
       }
     }
     for (const welcome of contributes.viewsWelcome ?? []) {
       assert.ok(views.has(welcome.view), `viewsWelcome: unknown view ${welcome.view}`);
-      for (const [, id] of welcome.contents.matchAll(/\(command:(ddpExplorer\.[\w.]+)/g)) assert.ok(ids.has(id), `viewsWelcome: unknown command ${id}`);
+      for (const [, id] of welcome.contents.matchAll(/\(command:(ddpExplorer\.[\w.]+)/g))
+        assert.ok(ids.has(id), `viewsWelcome: unknown command ${id}`);
     }
   });
 
   test('every command of the map is registered, through the map', () => {
-    const code = sourceFiles(path.join(REPO, 'src', 'vscode')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const code = sourceFiles(path.join(REPO, 'src', 'vscode'))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     for (const [name, id] of Object.entries(COMMANDS)) {
       assert.ok(code.includes(`register(ctx, COMMANDS.${name},`), `${id} has no register(ctx, COMMANDS.${name}, …)`);
     }

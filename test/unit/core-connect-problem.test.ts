@@ -9,7 +9,12 @@ const WSS = 'wss://db.example.com/websocket';
 
 describe('connect problems (core/connectProblem.ts)', () => {
   test('where: host, host:port (default ports by scheme) and TLS', () => {
-    assert.deepEqual(classifyConnectProblem('connect ECONNREFUSED', WS), { kind: 'refused', host: '127.0.0.1', hostPort: '127.0.0.1:1', secure: false });
+    assert.deepEqual(classifyConnectProblem('connect ECONNREFUSED', WS), {
+      kind: 'refused',
+      host: '127.0.0.1',
+      hostPort: '127.0.0.1:1',
+      secure: false,
+    });
     const p = classifyConnectProblem('connect ECONNREFUSED', WSS);
     assert.equal(p.hostPort, 'db.example.com:443');
     assert.equal(p.secure, true);
@@ -34,8 +39,23 @@ describe('connect problems (core/connectProblem.ts)', () => {
 
   test('HTTP status, SockJS, an unknown reason kept raw, and a version problem', () => {
     assert.equal(classifyConnectProblem('Unexpected server response: 404', WS).status, 404);
-    assert.equal(classifyConnectProblem(Object.assign(new Error('x'), { code: 'UNSUPPORTED_TRANSPORT' }), WS).kind, 'sockjs');
-    assert.deepEqual(classifyConnectProblem('something odd\n', WS), { kind: 'other', host: '127.0.0.1', hostPort: '127.0.0.1:1', secure: false, message: 'something odd\n' });
-    assert.deepEqual(versionProblem(WS, ['1']), { kind: 'version', host: '127.0.0.1', hostPort: '127.0.0.1:1', secure: false, versions: ['1'] });
+    assert.equal(
+      classifyConnectProblem(Object.assign(new Error('x'), { code: 'UNSUPPORTED_TRANSPORT' }), WS).kind,
+      'sockjs',
+    );
+    assert.deepEqual(classifyConnectProblem('something odd\n', WS), {
+      kind: 'other',
+      host: '127.0.0.1',
+      hostPort: '127.0.0.1:1',
+      secure: false,
+      message: 'something odd\n',
+    });
+    assert.deepEqual(versionProblem(WS, ['1']), {
+      kind: 'version',
+      host: '127.0.0.1',
+      hostPort: '127.0.0.1:1',
+      secure: false,
+      versions: ['1'],
+    });
   });
 });

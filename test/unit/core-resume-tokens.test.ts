@@ -19,7 +19,11 @@ class MemoryStore implements TokenStore {
   }
 }
 
-function owner(saved: boolean, id?: string, assign?: string): TokenOwner & { id?: string; secrets: string[]; assigned: number } {
+function owner(
+  saved: boolean,
+  id?: string,
+  assign?: string,
+): TokenOwner & { id?: string; secrets: string[]; assigned: number } {
   const o = {
     saved,
     id,
@@ -84,7 +88,11 @@ describe('resume tokens (resumeTokens.ts)', () => {
     store.map.set(tokens.legacyKey, 'b');
     await tokens.forget();
     assert.equal(store.map.size, 0);
-    const broken: TokenStore = { get: async () => Promise.reject(new Error('x')), store: async () => {}, delete: async () => Promise.reject(new Error('x')) };
+    const broken: TokenStore = {
+      get: async () => Promise.reject(new Error('x')),
+      store: async () => {},
+      delete: async () => Promise.reject(new Error('x')),
+    };
     const t2 = new ResumeTokens(owner(true, 'id-3'), broken);
     assert.equal(await t2.read(), undefined);
     await t2.forget();

@@ -17,7 +17,7 @@ describe('session events (sessionEvents.ts)', () => {
     assert.deepEqual(all, ['state', 'doc']);
   });
 
-  test("a listener that throws does not stop the others; off() and clear() stop listening", () => {
+  test('a listener that throws does not stop the others; off() and clear() stop listening', () => {
     const events = new SessionEvents();
     const heard: SessionChange[] = [];
     events.onChange(() => {
@@ -48,7 +48,10 @@ describe('session façade without a client', () => {
     assert.equal(s.nextReconnect, undefined);
     assert.equal(s.isOpen, false);
     assert.equal(s.reconnectNow(), false);
-    assert.throws(() => s.subscribe('tasks'), (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED' && e.connection === s.name);
+    assert.throws(
+      () => s.subscribe('tasks'),
+      (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED' && e.connection === s.name,
+    );
     await assert.rejects(s.call('m'), (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED');
     await assert.rejects(s.login('u', 'p'), (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED');
     manager.dispose();
@@ -58,7 +61,8 @@ describe('session façade without a client', () => {
     const manager = new SessionManager({ log: nullLog });
     assert.throws(
       () => manager.addAdHoc('ftp://h'),
-      (e: unknown) => e instanceof SessionError && e.code === 'INVALID_URL' && /Unsupported scheme ftp:/.test(e.message),
+      (e: unknown) =>
+        e instanceof SessionError && e.code === 'INVALID_URL' && /Unsupported scheme ftp:/.test(e.message),
     );
     assert.deepEqual(manager.list(), []);
     manager.dispose();

@@ -82,7 +82,8 @@ function storeItems(s: Store): Array<[string, number]> {
 function replay(model: Model, changes: StoreChange[]): void {
   for (const c of changes) {
     if (c.type === 'added') model.apply({ op: 'added', id: c.id, v: c.fields.v as number });
-    else if (c.type === 'addedBefore') model.apply({ op: 'addedBefore', id: c.id, v: c.fields.v as number, before: c.before });
+    else if (c.type === 'addedBefore')
+      model.apply({ op: 'addedBefore', id: c.id, v: c.fields.v as number, before: c.before });
     else if (c.type === 'movedBefore') model.apply({ op: 'movedBefore', id: c.id, before: c.before });
     else if (c.type === 'changed') model.apply({ op: 'changed', id: c.id, v: c.fields.v as number });
     else model.apply({ op: 'removed', id: c.id });
@@ -101,11 +102,20 @@ describe('ddp order: the store against an array model', () => {
         }
         const coll = s.collections.get('c') ?? new Map();
         assert.deepEqual(storeItems(s), m.items);
-        assert.deepEqual([...coll.keys()], m.items.map(([id]) => id));
-        assert.deepEqual([...coll.values()].map((f) => f.v), m.items.map(([, v]) => v));
+        assert.deepEqual(
+          [...coll.keys()],
+          m.items.map(([id]) => id),
+        );
+        assert.deepEqual(
+          [...coll.values()].map((f) => f.v),
+          m.items.map(([, v]) => v),
+        );
         const seen: string[] = [];
         coll.forEach((_f, id) => seen.push(id));
-        assert.deepEqual(seen, m.items.map(([id]) => id));
+        assert.deepEqual(
+          seen,
+          m.items.map(([id]) => id),
+        );
         assert.equal(coll.size, m.items.length);
         for (const [id, v] of m.items) assert.equal(coll.get(id)?.v, v);
       }),
@@ -140,7 +150,8 @@ describe('ddp order: the store against an array model', () => {
         }
         // Brute force length (O(n^2) DP).
         const best = seq.map(() => 1);
-        for (let i = 0; i < seq.length; i++) for (let j = 0; j < i; j++) if (seq[j] < seq[i]) best[i] = Math.max(best[i], best[j] + 1);
+        for (let i = 0; i < seq.length; i++)
+          for (let j = 0; j < i; j++) if (seq[j] < seq[i]) best[i] = Math.max(best[i], best[j] + 1);
         assert.equal(idx.length, Math.max(0, ...best));
       }),
       params(500),
@@ -170,20 +181,25 @@ describe('ddp order: reconciling after a reconnect', () => {
         const shadow = new Store();
         // The new session sends its documents in a scrambled way that still ends in `after` order.
         after.forEach((id, i) => shadow.addedBefore('c', id, { v: values[i] }, null));
-        for (let i = 0; i < after.length; i += 3) shadow.movedBefore('c', after[i], i + 1 < after.length ? after[i + 1] : null);
+        for (let i = 0; i < after.length; i += 3)
+          shadow.movedBefore('c', after[i], i + 1 < after.length ? after[i + 1] : null);
         const order = [...(shadow.collections.get('c')?.keys() ?? [])];
 
         const changes = live.replaceWith(shadow);
         replay(listener, changes);
         assert.deepEqual(storeItems(live), listener.items, 'the events do not rebuild the store');
-        assert.deepEqual(storeItems(live).map(([id]) => id), order, 'the store is not in the server order');
+        assert.deepEqual(
+          storeItems(live).map(([id]) => id),
+          order,
+          'the store is not in the server order',
+        );
         // No event for unchanged documents, and no more moves than documents out of place.
         const kept = before.filter((id) => order.includes(id));
         const inPlace = longestIncreasing(kept.map((id) => order.indexOf(id))).length;
         const moves = changes.filter((c) => c.type === 'movedBefore').length;
         assert.equal(moves, kept.length - inPlace);
         for (const c of changes) {
-          if (c.type === 'changed') assert.notEqual(c.fields.v, (before.indexOf(c.id) % 2));
+          if (c.type === 'changed') assert.notEqual(c.fields.v, before.indexOf(c.id) % 2);
         }
       }),
       params(3000),

@@ -14,7 +14,8 @@ function wire(open = true) {
   const sent: ClientMessage[] = [];
   return { sessionOpen: open, sent, send: (m: ClientMessage) => void sent.push(m) };
 }
-const names = (sent: ClientMessage[]) => sent.map((m) => (m.msg === 'method' ? m.method : m.msg === 'sub' ? `sub:${m.name}` : m.msg));
+const names = (sent: ClientMessage[]) =>
+  sent.map((m) => (m.msg === 'method' ? m.method : m.msg === 'sub' ? `sub:${m.name}` : m.msg));
 const opts = (wait: boolean) => ({ retry: false, wait, timeout: 0, onTimeout: () => undefined });
 
 void test('outbox: a "wait" call goes out alone and holds back what follows until it is answered', () => {
@@ -94,7 +95,10 @@ void test('store collections: read-only views that follow the data, with no Map 
   store.added('c', 'b', { n: 2 });
   assert.equal(docs.size, 2);
   assert.deepEqual([...docs.keys()], ['a', 'b']);
-  assert.deepEqual([...view].map(([name]) => name), ['c']);
+  assert.deepEqual(
+    [...view].map(([name]) => name),
+    ['c'],
+  );
   const seen: string[] = [];
   docs.forEach((_v, id, map) => {
     assert.equal(map, docs);

@@ -14,10 +14,7 @@ describe('ddp Store', () => {
     b.added('c', 'diff', { v: 2 });
     b.added('c', 'new', { v: 3 });
     const changes = a.replaceWith(b);
-    assert.deepEqual(
-      changes.map((ch) => `${ch.type}:${ch.id}`).sort(),
-      ['added:new', 'changed:diff', 'removed:gone'],
-    );
+    assert.deepEqual(changes.map((ch) => `${ch.type}:${ch.id}`).sort(), ['added:new', 'changed:diff', 'removed:gone']);
     const diff = changes.find((ch) => ch.id === 'diff');
     assert.ok(diff && diff.type === 'changed');
     if (diff.type === 'changed') {

@@ -24,7 +24,14 @@ describe('Meteor names for completions', () => {
       Meteor.publish("lists.public", () => Lists.find());
     `;
     const names = meteorNames(source);
-    assert.deepEqual(names.methods.sort(), ['dq.name', 'lists.insert', 'plain', 'remove', 'tasks.add', 'tasks.setChecked']);
+    assert.deepEqual(names.methods.sort(), [
+      'dq.name',
+      'lists.insert',
+      'plain',
+      'remove',
+      'tasks.add',
+      'tasks.setChecked',
+    ]);
     assert.deepEqual(names.publications.sort(), ['lists.public', 'tasks']);
   });
 });
@@ -36,15 +43,18 @@ function report(over: Partial<RequestReport>, text = 'CALL x'): RequestReport {
 
 describe('the response view text', () => {
   it('shows what was sent, the result, the duration and each assertion with expected and actual', () => {
-    const r = report({
-      status: 'failed',
-      sent: 'CALL math.add [2,2]',
-      outcome: { result: 4, duration: 12 },
-      assertions: [
-        { line: 4, text: 'result == 5', pass: false, expected: '5', actual: '4' },
-        { line: 5, text: 'duration < 100', pass: true, expected: '< 100', actual: '12' },
-      ],
-    }, '### Add\nCALL math.add [2, 2]\n> expect result == 5');
+    const r = report(
+      {
+        status: 'failed',
+        sent: 'CALL math.add [2,2]',
+        outcome: { result: 4, duration: 12 },
+        assertions: [
+          { line: 4, text: 'result == 5', pass: false, expected: '5', actual: '4' },
+          { line: 5, text: 'duration < 100', pass: true, expected: '< 100', actual: '12' },
+        ],
+      },
+      '### Add\nCALL math.add [2, 2]\n> expect result == 5',
+    );
     const text = responseText({ url: 'ws://h/websocket', requests: [r] }, { file: 'a.ddp' });
     assert.equal(
       text,
@@ -70,7 +80,11 @@ describe('the response view text', () => {
   });
 
   it('server text cannot forge lines or hide text: controls and bidi overrides are shown as escapes', () => {
-    const r = report({ status: 'failed', failure: 'bad\u202eevil\u001b[2J [x]', outcome: { error: { error: 'e', reason: 'a\u202eb' }, duration: 1 } });
+    const r = report({
+      status: 'failed',
+      failure: 'bad\u202eevil\u001b[2J [x]',
+      outcome: { error: { error: 'e', reason: 'a\u202eb' }, duration: 1 },
+    });
     const text = responseText({ requests: [r] }, { file: 'a.ddp' });
     assert.match(text, /Failure: bad\\u202eevil\\u001b\[2J \[x\]/);
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u202e]/.test(text), text);
@@ -78,7 +92,14 @@ describe('the response view text', () => {
 
   it('masks the secrets of a run wherever they appear', () => {
     const token = 'tok-0123456789abcdef';
-    const r = report({ sent: 'LOGIN demo ***', outcome: { result: { id: 'u', token, note: 'pw was hunter22!' }, duration: 1 }, secrets: ['hunter22!', token] }, 'LOGIN demo {{pw}}');
+    const r = report(
+      {
+        sent: 'LOGIN demo ***',
+        outcome: { result: { id: 'u', token, note: 'pw was hunter22!' }, duration: 1 },
+        secrets: ['hunter22!', token],
+      },
+      'LOGIN demo {{pw}}',
+    );
     const text = responseText({ requests: [r] }, { file: 'a.ddp' });
     assert.ok(!text.includes(token) && !text.includes('hunter22!'), text);
   });
@@ -86,7 +107,10 @@ describe('the response view text', () => {
   it('shows at most DOCS_SHOWN documents of each filled collection, and counts the rest', () => {
     const docs = new Map<string, Record<string, unknown>>();
     for (let i = 0; i < DOCS_SHOWN + 5; i++) docs.set(`d${i}`, { n: i });
-    const r = report({ outcome: { result: 'sub1', ready: true, duration: 3 }, collections: [{ name: 'big', count: docs.size }] }, 'SUBSCRIBE big');
+    const r = report(
+      { outcome: { result: 'sub1', ready: true, duration: 3 }, collections: [{ name: 'big', count: docs.size }] },
+      'SUBSCRIBE big',
+    );
     const file: FileReport = { requests: [r] };
     const text = responseText(file, { file: 'a.ddp', collections: new Map([['big', docs]]) });
     assert.match(text, /Subscription ready \(id sub1\)/);

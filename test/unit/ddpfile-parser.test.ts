@@ -59,8 +59,22 @@ describe('.ddp parser', () => {
     assert.equal(f.requests.length, 8);
     const [add, login, tasks, echo, fail, unsub, wait, logout] = f.requests;
     assert.deepEqual(
-      { title: add.title, name: add.name, line: add.line, commandLine: add.commandLine, endLine: add.endLine, command: add.command },
-      { title: 'Add two numbers', name: 'add', line: 7, commandLine: 9, endLine: 11, command: { kind: 'call', method: 'math.add', params: '[2, 3]' } },
+      {
+        title: add.title,
+        name: add.name,
+        line: add.line,
+        commandLine: add.commandLine,
+        endLine: add.endLine,
+        command: add.command,
+      },
+      {
+        title: 'Add two numbers',
+        name: 'add',
+        line: 7,
+        commandLine: 9,
+        endLine: 11,
+        command: { kind: 'call', method: 'math.add', params: '[2, 3]' },
+      },
     );
     assert.deepEqual(add.assertions, [
       { line: 10, subject: { kind: 'result', path: [] }, check: { op: '==', value: '5' } },
@@ -71,13 +85,28 @@ describe('.ddp parser', () => {
     assert.deepEqual(login.assertions[0].subject, { kind: 'result', path: [{ kind: 'key', key: 'id' }] });
     assert.deepEqual(login.assertions[0].check, { op: 'exists' });
     assert.deepEqual(tasks.command, { kind: 'subscribe', name: 'tasks', params: '[]' });
-    assert.deepEqual(tasks.assertions.map((a) => a.subject), [
-      { kind: 'ready' },
-      { kind: 'collectionCount', collection: 'tasks' },
-      { kind: 'collectionDoc', collection: 'tasks', id: 'task-1', path: [{ kind: 'key', key: 'owner' }, { kind: 'key', key: 'name' }] },
-    ]);
+    assert.deepEqual(
+      tasks.assertions.map((a) => a.subject),
+      [
+        { kind: 'ready' },
+        { kind: 'collectionCount', collection: 'tasks' },
+        {
+          kind: 'collectionDoc',
+          collection: 'tasks',
+          id: 'task-1',
+          path: [
+            { kind: 'key', key: 'owner' },
+            { kind: 'key', key: 'name' },
+          ],
+        },
+      ],
+    );
     assert.deepEqual(tasks.assertions[0].check, { op: 'truthy' });
-    assert.deepEqual(echo.command, { kind: 'call', method: 'echo', params: '[\n  {{add.result}},\n  "{{login.result.id}}"\n]' });
+    assert.deepEqual(echo.command, {
+      kind: 'call',
+      method: 'echo',
+      params: '[\n  {{add.result}},\n  "{{login.result.id}}"\n]',
+    });
     assert.equal(echo.endLine, 31);
     assert.deepEqual(echo.assertions[0].subject, { kind: 'result', path: [{ kind: 'index', index: 0 }] });
     assert.deepEqual(echo.assertions[1].check, { op: 'matches', source: '^demo-', flags: 'i' });
@@ -119,7 +148,10 @@ describe('.ddp parser', () => {
       [2, 3, 4, 6, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20],
     );
     assert.match(f.problems.find((p) => p.line === 6)!.message, /Invalid EJSON params/);
-    assert.match(f.problems.find((p) => p.line === 16)!.message, /Only one CONNECT per file \(the first is on line 15\)/);
+    assert.match(
+      f.problems.find((p) => p.line === 16)!.message,
+      /Only one CONNECT per file \(the first is on line 15\)/,
+    );
     assert.match(f.problems.find((p) => p.line === 17)!.message, /Unexpected line/);
     assert.match(f.problems.find((p) => p.line === 9)!.message, /Unknown subject "nothing"/);
   });
@@ -140,7 +172,10 @@ describe('.ddp parser', () => {
 
   it('a blank line ends params: what follows is not glued onto them', () => {
     const f = parseDdp('CALL a [1,\n\n2]');
-    assert.deepEqual(f.problems.map((p) => p.line), [1, 3]);
+    assert.deepEqual(
+      f.problems.map((p) => p.line),
+      [1, 3],
+    );
   });
 
   it('keywords are case-insensitive; CRLF line ends are fine', () => {
@@ -152,7 +187,10 @@ describe('.ddp parser', () => {
 
   it('a request name used twice is a problem', () => {
     const f = parseDdp('# @name a\nLOGOUT\n# @name a\nLOGOUT');
-    assert.deepEqual(f.problems.map((p) => p.line), [3]);
+    assert.deepEqual(
+      f.problems.map((p) => p.line),
+      [3],
+    );
   });
 
   it('quoted document ids and quoted path keys', () => {
@@ -162,7 +200,10 @@ describe('.ddp parser', () => {
       kind: 'collectionDoc',
       collection: 'c',
       id: '"a.b c"',
-      path: [{ kind: 'key', key: 'k.1' }, { kind: 'index', index: 2 }],
+      path: [
+        { kind: 'key', key: 'k.1' },
+        { kind: 'index', index: 2 },
+      ],
     });
   });
 

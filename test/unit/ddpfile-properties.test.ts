@@ -22,11 +22,19 @@ const oneLine = fc.string({ maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, ' '
 
 /** EJSON text as people write it: compact or pretty (over several lines), sometimes with a variable in it. */
 const ejsonText = fc
-  .tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(0, 2), fc.option(fc.oneof(variableRef, dynamicRef), { nil: undefined }), fc.boolean())
+  .tuple(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom(0, 2),
+    fc.option(fc.oneof(variableRef, dynamicRef), { nil: undefined }),
+    fc.boolean(),
+  )
   .map(([value, indent, ref, inString]) => {
     const items: unknown[] = Array.isArray(value) ? value : [value];
     let text = JSON.stringify(items, null, indent);
-    if (ref) text = inString ? text.replace(/^\[/, `["${ref}"${items.length ? ',' : ''}`) : text.replace(/^\[/, `[${ref}${items.length ? ',' : ''}`);
+    if (ref)
+      text = inString
+        ? text.replace(/^\[/, `["${ref}"${items.length ? ',' : ''}`)
+        : text.replace(/^\[/, `[${ref}${items.length ? ',' : ''}`);
     return text;
   });
 const valueText = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v));
@@ -42,7 +50,11 @@ const docId = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/), quoted);
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant('call' as const), method: bareWord, params: fc.option(ejsonText, { nil: undefined }) }),
-  fc.record({ kind: fc.constant('subscribe' as const), name: bareWord, params: fc.option(ejsonText, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('subscribe' as const),
+    name: bareWord,
+    params: fc.option(ejsonText, { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('unsubscribe' as const), name: word }),
   fc.record({ kind: fc.constant('login' as const), user: word, password: word }),
   fc.constant({ kind: 'logout' as const }),
@@ -59,7 +71,10 @@ const subject: fc.Arbitrary<Subject> = fc.oneof(
 );
 
 const check: fc.Arbitrary<Check> = fc.oneof(
-  fc.record({ op: fc.constantFrom('==', '!=', '<', '<=', '>', '>=' as const), value: fc.oneof(valueText, variableRef) }),
+  fc.record({
+    op: fc.constantFrom('==', '!=', '<', '<=', '>', '>=' as const),
+    value: fc.oneof(valueText, variableRef),
+  }),
   fc.constant({ op: 'exists' as const }),
   fc.constant({ op: 'not exists' as const }),
   fc.record({ op: fc.constant('contains' as const), value: valueText }),
@@ -85,7 +100,10 @@ const assertion: fc.Arbitrary<Assertion> = fc.oneof(
 );
 
 const request: fc.Arbitrary<Request> = fc.record({
-  title: fc.option(oneLine.filter((t) => t !== ''), { nil: undefined }),
+  title: fc.option(
+    oneLine.filter((t) => t !== ''),
+    { nil: undefined },
+  ),
   name: fc.option(name, { nil: undefined }),
   line: fc.constant(0),
   commandLine: fc.constant(0),
@@ -96,10 +114,15 @@ const request: fc.Arbitrary<Request> = fc.record({
 
 const file: fc.Arbitrary<DdpFile> = fc
   .record({
-    variables: fc.uniqueArray(fc.record({ name, value: oneLine, line: fc.constant(0) }), { selector: (v) => v.name, maxLength: 4 }),
-    connect: fc.option(fc.record({ url: fc.oneof(variableRef, fc.webUrl()), line: fc.constant(0) }), { nil: undefined }),
+    variables: fc.uniqueArray(fc.record({ name, value: oneLine, line: fc.constant(0) }), {
+      selector: (v) => v.name,
+      maxLength: 4,
+    }),
+    connect: fc.option(fc.record({ url: fc.oneof(variableRef, fc.webUrl()), line: fc.constant(0) }), {
+      nil: undefined,
+    }),
     requests: fc.array(request, { maxLength: 6 }),
-    problems: fc.constant([] as DdpFile["problems"]),
+    problems: fc.constant([] as DdpFile['problems']),
   })
   .map((f) => {
     // Request names are unique within a file.
@@ -137,7 +160,18 @@ describe('.ddp parser properties', () => {
   it('any text parses without throwing, and every problem points at a line of the file', () => {
     const lineish = fc.oneof(
       fc.string({ maxLength: 40 }),
-      fc.constantFrom('###', '# @name x', 'CALL a [1,', 'CALL', '> expect', '> expect result ==', '@x =', 'CONNECT', '}', ''),
+      fc.constantFrom(
+        '###',
+        '# @name x',
+        'CALL a [1,',
+        'CALL',
+        '> expect',
+        '> expect result ==',
+        '@x =',
+        'CONNECT',
+        '}',
+        '',
+      ),
     );
     fc.assert(
       fc.property(fc.array(lineish, { maxLength: 30 }), (lines) => {
@@ -145,7 +179,8 @@ describe('.ddp parser properties', () => {
         const f = parseDdp(text);
         const count = text.split(/\r?\n/).length;
         for (const p of f.problems) assert.ok(p.line >= 1 && p.line <= count, `line ${p.line} of ${count}`);
-        for (const r of f.requests) assert.ok(r.line <= r.commandLine && r.commandLine <= r.endLine && r.endLine <= count);
+        for (const r of f.requests)
+          assert.ok(r.line <= r.commandLine && r.commandLine <= r.endLine && r.endLine <= count);
       }),
       params(3000),
     );

@@ -12,7 +12,14 @@ import { dotenvFor } from '../../src/core/ddpFile/dotenv';
 import { evaluate, type Collections, type Outcome } from '../../src/core/ddpFile/assertions';
 import { parseAssertion } from '../../src/core/ddpFile/parser';
 
-function resolver(opts: { file?: string; env?: Record<string, unknown>; dotenv?: Record<string, string>; results?: Map<string, RequestResult> } = {}) {
+function resolver(
+  opts: {
+    file?: string;
+    env?: Record<string, unknown>;
+    dotenv?: Record<string, string>;
+    results?: Map<string, RequestResult>;
+  } = {},
+) {
   const file = parseDdp(opts.file ?? '');
   return new Resolver({
     file: fileVariables(file),
@@ -38,8 +45,10 @@ describe('.ddp variables', () => {
       ['q', { result: { text: 'say "hi"\n' }, duration: 1 }],
     ]);
     const r = resolver({ results });
-    assert.equal(r.fill('[{{add.result}}, "{{add.result}}", {{now.result}}, "{{q.result.text}}", {{q.result}}]', true),
-      '[5, "5", {"$date":0}, "say \\"hi\\"\\n", {"text":"say \\"hi\\"\\n"}]');
+    assert.equal(
+      r.fill('[{{add.result}}, "{{add.result}}", {{now.result}}, "{{q.result.text}}", {{q.result}}]', true),
+      '[5, "5", {"$date":0}, "say \\"hi\\"\\n", {"text":"say \\"hi\\"\\n"}]',
+    );
     assert.deepEqual(JSON.parse(r.fill('["{{q.result.text}}"]', true)), ['say "hi"\n']);
   });
 
@@ -56,7 +65,11 @@ describe('.ddp variables', () => {
   });
 
   it('the selected environment overrides $shared and the file; typed values stay typed', () => {
-    const envs = parseEnvironments({ $shared: { user: 'shared', n: 1 }, local: { url: 'ws://local', n: 2, obj: { a: [1] } }, bad: 3 });
+    const envs = parseEnvironments({
+      $shared: { user: 'shared', n: 1 },
+      local: { url: 'ws://local', n: 2, obj: { a: [1] } },
+      bad: 3,
+    });
     assert.deepEqual(envs.problems, ['Environment "bad" must be an object of variables']);
     const env = environmentVariables(envs, 'local');
     const r = resolver({ file: '@url = ws://file\n@user = fileuser', env });
@@ -82,7 +95,10 @@ describe('.ddp variables', () => {
     assert.equal(r.fill('{{$dotenv PW}}', false), 'p"w');
     assert.equal(r.fill('["{{$dotenv PW}}"]', true), '["p\\"w"]');
     assert.equal(r.fill('{{$processEnv DDP_TEST_VAR}}', false), 'from-process');
-    assert.throws(() => r.fill('{{$processEnv NOPE_NOT_SET}}', false), /Environment variable "NOPE_NOT_SET" is not set/);
+    assert.throws(
+      () => r.fill('{{$processEnv NOPE_NOT_SET}}', false),
+      /Environment variable "NOPE_NOT_SET" is not set/,
+    );
     assert.throws(() => r.fill('{{$dotenv NOPE}}', false), /"NOPE" is not set in a \.env file/);
     assert.match(r.fill('{{$guid}}', false), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(r.fill('[{{$timestamp}}]', true), '[1700000000000]');
@@ -113,7 +129,13 @@ describe('.ddp variables', () => {
 
 describe('.ddp assertions', () => {
   const collections: Collections = new Map([
-    ['tasks', new Map([['task-1', { title: 'Write the release notes', owner: { name: 'grace' }, createdAt: new Date(5) }], ['task-2', { title: 'b' }]])],
+    [
+      'tasks',
+      new Map([
+        ['task-1', { title: 'Write the release notes', owner: { name: 'grace' }, createdAt: new Date(5) }],
+        ['task-2', { title: 'b' }],
+      ]),
+    ],
   ]);
   const check = (text: string, outcome: Outcome, r = resolver()) => {
     const a = parseAssertion(text, 1);
@@ -121,7 +143,10 @@ describe('.ddp assertions', () => {
     return evaluate(a, outcome, collections, r);
   };
   const ok = { result: { id: 'u1', n: 5, list: [1, { a: 2 }], text: 'Hello world', when: new Date(10) }, duration: 40 };
-  const failed = { error: { error: 'demo-failure', reason: 'This method always fails (on purpose)', details: 'x' }, duration: 3 };
+  const failed = {
+    error: { error: 'demo-failure', reason: 'This method always fails (on purpose)', details: 'x' },
+    duration: 3,
+  };
 
   it('every operator passes when it should and fails when it should', () => {
     const cases: Array<[string, Outcome, boolean]> = [
@@ -178,7 +203,10 @@ describe('.ddp assertions', () => {
 
   it('a failure shows expected and actual', () => {
     const o = check('result.n == 6', ok);
-    assert.deepEqual({ expected: o.expected, actual: o.actual, text: o.text, line: o.line }, { expected: '6', actual: '5', text: 'result.n == 6', line: 1 });
+    assert.deepEqual(
+      { expected: o.expected, actual: o.actual, text: o.text, line: o.line },
+      { expected: '6', actual: '5', text: 'result.n == 6', line: 1 },
+    );
     const lt = check('duration < 10', ok);
     assert.deepEqual({ expected: lt.expected, actual: lt.actual }, { expected: '< 10', actual: '40' });
     const cmp = check('result.n < "6"', ok);

@@ -103,7 +103,12 @@ describe('explorer formatting of EJSON values', () => {
   });
 
   test('secrets are redacted from values before they are shown', () => {
-    const v = redactSecrets({ user: 'a', password: { digest: 'abc', algorithm: 'sha-256' }, list: [{ resume: 'tok' }], token: 't' });
+    const v = redactSecrets({
+      user: 'a',
+      password: { digest: 'abc', algorithm: 'sha-256' },
+      list: [{ resume: 'tok' }],
+      token: 't',
+    });
     assert.deepEqual(v, { user: 'a', password: '***', list: [{ resume: '***' }], token: '***' });
     assert.ok(!prettyEJSON({ id: 'u', token: 'SECRET-TOKEN' }).includes('SECRET-TOKEN'));
     assert.ok(!formatParams([{ resume: 'SECRET-TOKEN' }]).includes('SECRET-TOKEN'));
@@ -124,7 +129,7 @@ describe('explorer params parsing', () => {
     assert.ok(r.ok);
     if (r.ok) {
       assert.ok(r.params[0] instanceof Date);
-      assert.equal((r.params[0]).getTime(), 0);
+      assert.equal(r.params[0].getTime(), 0);
       assert.ok(r.params[1] instanceof Uint8Array);
     }
   });
@@ -159,12 +164,23 @@ describe('explorer log lines', () => {
   });
 
   test('a call that timed out says plainly that the server did not answer within the limit', () => {
-    const e = new DdpConnectionError('TIMEOUT', "The server did not answer method 'slow' within 60000 ms", { timeout: 60000 });
-    assert.equal(callErrorNotification('slow', e), 'slow: the server did not answer within 60 s (ddpExplorer.methodTimeout); the method may still run on the server');
+    const e = new DdpConnectionError('TIMEOUT', "The server did not answer method 'slow' within 60000 ms", {
+      timeout: 60000,
+    });
+    assert.equal(
+      callErrorNotification('slow', e),
+      'slow: the server did not answer within 60 s (ddpExplorer.methodTimeout); the method may still run on the server',
+    );
     const short = new DdpConnectionError('TIMEOUT', 'x', { timeout: 1500 });
-    assert.equal(callErrorNotification('m', short), 'm: the server did not answer within 1.5 s (ddpExplorer.methodTimeout); the method may still run on the server');
+    assert.equal(
+      callErrorNotification('m', short),
+      'm: the server did not answer within 1.5 s (ddpExplorer.methodTimeout); the method may still run on the server',
+    );
     const lost = new DdpConnectionError('CONNECTION_LOST', 'Connection lost before the server answered');
-    assert.equal(callErrorNotification('m', lost), 'm: the connection dropped before the answer (the method may or may not have run)');
+    assert.equal(
+      callErrorNotification('m', lost),
+      'm: the connection dropped before the answer (the method may or may not have run)',
+    );
   });
 
   test('recent lists keep the newest first without duplicates', () => {
@@ -181,7 +197,10 @@ describe('explorer secret masking', () => {
     m.add('tok-123456789');
     m.add('a"b\\c-long-secret');
     m.add('abc');
-    assert.equal(m.mask('< {"msg":"result","result":{"token":"zzz","id":"u"}}'), '< {"msg":"result","result":{"token":"***","id":"u"}}');
+    assert.equal(
+      m.mask('< {"msg":"result","result":{"token":"zzz","id":"u"}}'),
+      '< {"msg":"result","result":{"token":"***","id":"u"}}',
+    );
     assert.equal(m.mask('resumed with tok-123456789 ok'), 'resumed with *** ok');
     assert.equal(m.mask(JSON.stringify({ x: 'a"b\\c-long-secret' })), '{"x":"***"}');
     assert.equal(m.mask('abc'), 'abc');

@@ -107,7 +107,10 @@ describe('sanitize: hostile server strings in every sink', () => {
   }
 
   test('the text stays readable: only the link syntax is broken', () => {
-    assert.equal(forNotification('fail: This method always fails (on purpose) [demo-failure]'), 'fail: This method always fails (on purpose) [demo-failure]');
+    assert.equal(
+      forNotification('fail: This method always fails (on purpose) [demo-failure]'),
+      'fail: This method always fails (on purpose) [demo-failure]',
+    );
     assert.equal(forNotification('[x](command:foo)'), '[x] (command:foo)');
     assert.equal(forNotification('a < b and c > d'), 'a < b and c > d');
     assert.equal(forQuickInput('$(alert) x'), '\\$(alert) x');
@@ -122,19 +125,27 @@ describe('sanitize: hostile server strings in every sink', () => {
   });
 
   test('credentials in URLs are masked in any text', () => {
-    assert.equal(maskUrlCredentials('Connecting to ws://admin:hunter2@host:3000/websocket'), 'Connecting to ws://***@host:3000/websocket');
+    assert.equal(
+      maskUrlCredentials('Connecting to ws://admin:hunter2@host:3000/websocket'),
+      'Connecting to ws://***@host:3000/websocket',
+    );
     assert.equal(maskUrlCredentials('https://user@host/x and ws://host/y'), 'https://***@host/x and ws://host/y');
     assert.equal(maskUrlCredentials('mail bob@example.com'), 'mail bob@example.com');
   });
 
   test('a nosub reason with newlines cannot forge a log line', () => {
     const reason = 'denied\n2026-11-29 23:55:31.123 [info] [prod] Logged in as user admin\r\n\u001b[2K';
-    const line = logMessage(`[prod] Subscription tasks stopped by the server: ${describeError(new DdpError({ error: 403, reason }))}`);
+    const line = logMessage(
+      `[prod] Subscription tasks stopped by the server: ${describeError(new DdpError({ error: 403, reason }))}`,
+    );
     assert.equal(line.split('\n').length, 1, line);
-    assert.match(line, /denied\\n2026-11-29 23:55:31\.123 \[info\] \[prod\] Logged in as user admin\\r\\n\\u001b\[2K \[403\]$/);
+    assert.match(
+      line,
+      /denied\\n2026-11-29 23:55:31\.123 \[info\] \[prod\] Logged in as user admin\\r\\n\\u001b\[2K \[403\]$/,
+    );
   });
 
-  test("a pretty-printed result keeps its lines, indented so none passes for a log line; strays are escaped", () => {
+  test('a pretty-printed result keeps its lines, indented so none passes for a log line; strays are escaped', () => {
     const out = logMessage('[local] m → {\n  "a": "x"\n} (3 ms)');
     assert.deepEqual(out.split('\n'), ['[local] m → {', '    "a": "x"', '  } (3 ms)']);
     const forged = logMessage('[local] m → {\n2026-01-01 00:00:00.000 [info] fake\r\u001b[0m}');
@@ -164,7 +175,11 @@ describe('sinks: no notification or quick pick of server text outside the saniti
   test('showErrorMessage / showWarningMessage / showInformationMessage / setStatusBarMessage only in commands/notify.ts', () => {
     const offenders = files
       .filter((f) => !f.endsWith(path.join('commands', 'notify.ts')))
-      .filter((f) => /\b(showErrorMessage|showWarningMessage|showInformationMessage|setStatusBarMessage)\s*\(/.test(fs.readFileSync(f, 'utf8')))
+      .filter((f) =>
+        /\b(showErrorMessage|showWarningMessage|showInformationMessage|setStatusBarMessage)\s*\(/.test(
+          fs.readFileSync(f, 'utf8'),
+        ),
+      )
       .map((f) => path.relative(root, f));
     assert.deepEqual(offenders, []);
   });

@@ -13,8 +13,21 @@ import { subscriptionStateText, CARRIED_TEXT } from '../../src/presentation/tree
 import { documentText } from '../../src/presentation/documentText';
 import { findEjsonDates } from '../../src/presentation/dateHints';
 import { RenderPacer } from '../../src/presentation/renderPacer';
-import { clockTime, copyValueText, exactEJSON, formatCount, matchesFilter, mongoPath, plural } from '../../src/presentation/format';
-import { connectionDescription, stateText, statusBarView, type ConnectionSnapshot } from '../../src/presentation/statusText';
+import {
+  clockTime,
+  copyValueText,
+  exactEJSON,
+  formatCount,
+  matchesFilter,
+  mongoPath,
+  plural,
+} from '../../src/presentation/format';
+import {
+  connectionDescription,
+  stateText,
+  statusBarView,
+  type ConnectionSnapshot,
+} from '../../src/presentation/statusText';
 import type { SubscriptionInfo } from '../../src/ddp';
 
 /** Fake timers: time moves only when the test says so; due timers run in order. */
@@ -61,7 +74,7 @@ const sub = (over: Partial<SubscriptionInfo>): SubscriptionInfo => ({
 });
 
 describe('freshness across drops, reconnects and logins', () => {
-  test("each ready is measured from its own (re)send; a catch-up and a login rerun say so, never repeating an old time", () => {
+  test('each ready is measured from its own (re)send; a catch-up and a login rerun say so, never repeating an old time', () => {
     let now = 10_000;
     const f = new Freshness(() => now);
     f.subscribed('a');
@@ -104,7 +117,17 @@ describe('freshness across drops, reconnects and logins', () => {
     f.subscribed('p');
     f.ready(['a', 'b']);
     now = 100;
-    assert.equal(f.dropped([{ id: 'a', ready: true }, { id: 'b', ready: true }, { id: 'p', ready: false }], true), true);
+    assert.equal(
+      f.dropped(
+        [
+          { id: 'a', ready: true },
+          { id: 'b', ready: true },
+          { id: 'p', ready: false },
+        ],
+        true,
+      ),
+      true,
+    );
     assert.equal(f.dropped([{ id: 'a', ready: true }], true), false, 'a second failed attempt changes nothing');
     assert.equal(f.staleSince, 100);
     assert.equal(f.ended('a'), false, 'an unsubscribe while offline does not make the data fresh');
@@ -125,10 +148,20 @@ describe('freshness across drops, reconnects and logins', () => {
 
   test('subscription state text: stale with the time of the last ready; ready with the latest own time', () => {
     const at = Date.UTC(2026, 0, 1, 12, 1, 2);
-    assert.equal(subscriptionStateText(sub({}), { readyAt: at, staleSince: at + 5000 }), `stale · resubscribing (last ready ${clockTime(at)})`);
-    assert.equal(subscriptionStateText(sub({}), { readyAt: at, readyMs: 48 }), 'ready in 48 ms', 'not the 395 ms of the first ready');
+    assert.equal(
+      subscriptionStateText(sub({}), { readyAt: at, staleSince: at + 5000 }),
+      `stale · resubscribing (last ready ${clockTime(at)})`,
+    );
+    assert.equal(
+      subscriptionStateText(sub({}), { readyAt: at, readyMs: 48 }),
+      'ready in 48 ms',
+      'not the 395 ms of the first ready',
+    );
     assert.equal(subscriptionStateText(sub({})), 'ready in 395 ms');
-    assert.equal(subscriptionStateText(sub({ state: 'pending', readyAt: undefined }), { staleSince: 1 }), 'waiting · resubscribing');
+    assert.equal(
+      subscriptionStateText(sub({ state: 'pending', readyAt: undefined }), { staleSince: 1 }),
+      'waiting · resubscribing',
+    );
     assert.equal(CARRIED_TEXT, 'stopped · resumes on connect');
   });
 });
@@ -153,7 +186,17 @@ describe('one countdown clock for the tree and the status bar', () => {
 });
 
 test('connected but not caught up says so, in the tree and the status bar alike', () => {
-  const snap: ConnectionSnapshot = { name: 'local', url: 'ws://x', saved: true, state: 'connected', subscriptions: 1, readySubscriptions: 0, collections: 1, documents: 5, staleSince: 1 };
+  const snap: ConnectionSnapshot = {
+    name: 'local',
+    url: 'ws://x',
+    saved: true,
+    state: 'connected',
+    subscriptions: 1,
+    readySubscriptions: 0,
+    collections: 1,
+    documents: 5,
+    staleSince: 1,
+  };
   assert.equal(connectionDescription(snap, 0), 'connected · catching up');
   assert.equal(statusBarView(snap, 0).text, '$(plug) DDP: local connected · catching up');
   assert.equal(connectionDescription({ ...snap, staleSince: undefined }, 0), 'connected');
@@ -161,13 +204,26 @@ test('connected but not caught up says so, in the tree and the status bar alike'
 
 describe('documents as they are', () => {
   const session = { name: 'local', connected: true };
-  const fields = { settings: { digest: 'weekly' }, password: 'p4ss', token: 'tok', resume: 'r', when: new Date(Date.UTC(2026, 0, 1)) };
+  const fields = {
+    settings: { digest: 'weekly' },
+    password: 'p4ss',
+    token: 'tok',
+    resume: 'r',
+    when: new Date(Date.UTC(2026, 0, 1)),
+  };
 
   test('Open Document and Copy show the data exactly: no masking of digest, password, token or resume', () => {
     const out = documentText({ session, collection: 'users', id: 'u1' }, fields, {}, 0);
     assert.equal(out.state, 'live');
     const parsed = JSON.parse(out.text);
-    assert.deepEqual(parsed, { _id: 'u1', settings: { digest: 'weekly' }, password: 'p4ss', token: 'tok', resume: 'r', when: { $date: Date.UTC(2026, 0, 1) } });
+    assert.deepEqual(parsed, {
+      _id: 'u1',
+      settings: { digest: 'weekly' },
+      password: 'p4ss',
+      token: 'tok',
+      resume: 'r',
+      when: { $date: Date.UTC(2026, 0, 1) },
+    });
     assert.equal(exactEJSON({ token: 'SECRET-TOKEN' }).includes('SECRET-TOKEN'), true);
     assert.equal(copyValueText('plain text'), 'plain text');
     assert.equal(copyValueText({ $x: 1, d: new Date(0) }), exactEJSON({ $x: 1, d: new Date(0) }));
@@ -177,7 +233,12 @@ describe('documents as they are', () => {
   test('a removed document keeps its last version under a comment line: valid jsonc, never a bare // in JSON', () => {
     const seen = {};
     documentText({ session, collection: 'tasks', id: 't1' }, { title: 'a' }, seen, 0);
-    const gone = documentText({ session, collection: 'tasks', id: 't1' }, undefined, seen, Date.UTC(2026, 0, 1, 10, 0, 0));
+    const gone = documentText(
+      { session, collection: 'tasks', id: 't1' },
+      undefined,
+      seen,
+      Date.UTC(2026, 0, 1, 10, 0, 0),
+    );
     assert.equal(gone.state, 'gone');
     const lines = gone.text.split('\n');
     assert.match(lines[0], /^\/\/ Removed: "t1" in "tasks" is no longer on "local"/);
@@ -185,14 +246,32 @@ describe('documents as they are', () => {
     assert.deepEqual(JSON.parse(body), { _id: 't1', title: 'a' });
     // Never seen: an empty object under the comment.
     const never = documentText({ session, collection: 'tasks', id: 'x' }, undefined, {}, 0);
-    assert.deepEqual(JSON.parse(never.text.split('\n').filter((l) => !l.startsWith('//')).join('\n')), {});
+    assert.deepEqual(
+      JSON.parse(
+        never.text
+          .split('\n')
+          .filter((l) => !l.startsWith('//'))
+          .join('\n'),
+      ),
+      {},
+    );
   });
 
   test('stale and disconnected documents say so; server strings stay on the one comment line', () => {
-    const stale = documentText({ session: { ...session, staleSince: Date.UTC(2026, 0, 1, 9) }, collection: 'c', id: 'd' }, { a: 1 }, {}, 0);
+    const stale = documentText(
+      { session: { ...session, staleSince: Date.UTC(2026, 0, 1, 9) }, collection: 'c', id: 'd' },
+      { a: 1 },
+      {},
+      0,
+    );
     assert.equal(stale.state, 'stale');
     assert.match(stale.text, /^\/\/ Stale: the connection to "local" dropped at \d\d:\d\d:\d\d/);
-    const off = documentText({ session: { name: 'local', connected: false }, collection: 'c', id: 'd' }, undefined, { fields: { a: 1 } }, 0);
+    const off = documentText(
+      { session: { name: 'local', connected: false }, collection: 'c', id: 'd' },
+      undefined,
+      { fields: { a: 1 } },
+      0,
+    );
     assert.equal(off.state, 'disconnected');
     const evil = documentText({ session, collection: 'c\n{"x":1}\u2028', id: 'id\r\n// y' }, undefined, {}, 0);
     const commentLines = evil.text.split('\n').filter((l) => l.startsWith('//'));

@@ -1,7 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Coalescer, type TimerApi } from '../../src/presentation/coalescer';
-import { actionsFor, connectionDescription, connectionTooltip, stateText, statusBarView, type ConnectionSnapshot } from '../../src/presentation/statusText';
+import {
+  actionsFor,
+  connectionDescription,
+  connectionTooltip,
+  stateText,
+  statusBarView,
+  type ConnectionSnapshot,
+} from '../../src/presentation/statusText';
 import { adHocName, clientOptions, DEFAULT_SETTINGS, parseConnections, readSettings } from '../../src/core/config';
 import { normalizeUrl } from '../../src/ddp';
 
@@ -117,7 +124,10 @@ describe('explorer status text', () => {
     assert.match(tip, /User: u1/);
     assert.match(tip, /Subscriptions: 2 \(1 ready\)/);
     assert.match(tip, /Documents: 10/);
-    assert.match(connectionTooltip(snap({ state: 'reconnecting', lastError: 'ECONNREFUSED: connect ECONNREFUSED' }), 0), /Last error: ECONNREFUSED/);
+    assert.match(
+      connectionTooltip(snap({ state: 'reconnecting', lastError: 'ECONNREFUSED: connect ECONNREFUSED' }), 0),
+      /Last error: ECONNREFUSED/,
+    );
   });
 
   test('status bar: plug, name, state; spinning while connecting; warning and error backgrounds', () => {
@@ -145,7 +155,10 @@ describe('explorer status text', () => {
 
 describe('explorer settings', () => {
   test('defaults for missing or invalid values', () => {
-    assert.deepEqual(readSettings(() => undefined), DEFAULT_SETTINGS);
+    assert.deepEqual(
+      readSettings(() => undefined),
+      DEFAULT_SETTINGS,
+    );
     const s = readSettings((k) => ({ pageSize: 0, trace: 'messages', autoReconnect: false, reconnectDelay: 'x' })[k]);
     assert.equal(s.pageSize, 1);
     assert.equal(s.trace, 'messages');
@@ -178,7 +191,10 @@ describe('explorer settings', () => {
   });
 
   test('client options: connection options over global settings', () => {
-    const o = clientOptions({ ...DEFAULT_SETTINGS, reconnectDelay: 100 }, { maxReconnectDelay: 5, rejectUnauthorized: false });
+    const o = clientOptions(
+      { ...DEFAULT_SETTINGS, reconnectDelay: 100 },
+      { maxReconnectDelay: 5, rejectUnauthorized: false },
+    );
     assert.equal(o.autoReconnectTimeout, 100);
     assert.equal(o.maxReconnectTimeout, 5);
     assert.equal(o.rejectUnauthorized, false);
@@ -192,7 +208,10 @@ describe('explorer settings', () => {
     assert.equal(readSettings((k) => (k === 'methodTimeout' ? -5 : undefined)).methodTimeout, 0);
     assert.equal(clientOptions(DEFAULT_SETTINGS, undefined).methodTimeout, 60000);
     assert.equal(clientOptions({ ...DEFAULT_SETTINGS, methodTimeout: 0 }, undefined).methodTimeout, 0);
-    const parsed = parseConnections([{ name: 'a', url: 'ws://h/websocket', options: { methodTimeout: 5000 } }], normalizeUrl);
+    const parsed = parseConnections(
+      [{ name: 'a', url: 'ws://h/websocket', options: { methodTimeout: 5000 } }],
+      normalizeUrl,
+    );
     assert.equal(clientOptions(DEFAULT_SETTINGS, parsed.connections[0].options).methodTimeout, 5000);
   });
 

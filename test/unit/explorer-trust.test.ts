@@ -18,25 +18,75 @@ describe('connect problems in plain words', () => {
   const WSS = 'wss://db.example.com/websocket';
   const cases: Array<[string, unknown, string, string | RegExp]> = [
     ['refused', 'connect ECONNREFUSED 127.0.0.1:1', WS, 'Nothing is listening on 127.0.0.1:1.'],
-    ['refused', Object.assign(new Error('connect ECONNREFUSED ::1:3000'), { code: 'ECONNREFUSED' }), 'ws://localhost:3000/websocket', 'Nothing is listening on localhost:3000.'],
+    [
+      'refused',
+      Object.assign(new Error('connect ECONNREFUSED ::1:3000'), { code: 'ECONNREFUSED' }),
+      'ws://localhost:3000/websocket',
+      'Nothing is listening on localhost:3000.',
+    ],
     ['dns', 'getaddrinfo ENOTFOUND db.example.com', WSS, 'The host name "db.example.com" could not be found (DNS).'],
     ['dns', 'getaddrinfo EAI_AGAIN db.example.com', WSS, 'The host name "db.example.com" could not be found (DNS).'],
-    ['http', 'Unexpected server response: 404', WS, 'The server answered HTTP 404: is this a Meteor/DDP server? Meteor serves DDP at /websocket.'],
-    ['http', 'Unexpected server response: 200', WS, /^The server answered HTTP 200 \(a web page, not a WebSocket\): is this a Meteor\/DDP server\?/],
+    [
+      'http',
+      'Unexpected server response: 404',
+      WS,
+      'The server answered HTTP 404: is this a Meteor/DDP server? Meteor serves DDP at /websocket.',
+    ],
+    [
+      'http',
+      'Unexpected server response: 200',
+      WS,
+      /^The server answered HTTP 200 \(a web page, not a WebSocket\): is this a Meteor\/DDP server\?/,
+    ],
     ['http', 'Unexpected server response: 302', WS, /HTTP 302 \(a redirect\): try wss:\/\//],
     ['http', 'Unexpected server response: 401', WS, /HTTP 401 \(authentication required\)/],
     ['http', 'Unexpected server response: 502', WS, /HTTP 502: the server, or a proxy in front of it, has a problem/],
-    ['not-tls', 'EPROTO: write EPROTO 40B8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:', WSS, 'The server does not speak TLS: try ws:// instead of wss://.'],
-    ['not-tls', Object.assign(new Error('SSL routines::wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), WSS, 'The server does not speak TLS: try ws:// instead of wss://.'],
-    ['certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate', WSS, /self-signed.*"rejectUnauthorized": false/],
-    ['certificate', 'SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain', WSS, /authority this machine does not trust/],
+    [
+      'not-tls',
+      'EPROTO: write EPROTO 40B8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:',
+      WSS,
+      'The server does not speak TLS: try ws:// instead of wss://.',
+    ],
+    [
+      'not-tls',
+      Object.assign(new Error('SSL routines::wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }),
+      WSS,
+      'The server does not speak TLS: try ws:// instead of wss://.',
+    ],
+    [
+      'certificate',
+      'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate',
+      WSS,
+      /self-signed.*"rejectUnauthorized": false/,
+    ],
+    [
+      'certificate',
+      'SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain',
+      WSS,
+      /authority this machine does not trust/,
+    ],
     ['certificate', 'CERT_HAS_EXPIRED: certificate has expired', WSS, /expired/],
-    ['certificate', "ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames", WSS, /for another host name than db\.example\.com/],
-    ['sockjs', Object.assign(new Error('The server speaks SockJS'), { code: 'UNSUPPORTED_TRANSPORT' }), WS, /SockJS only.*\/websocket/],
+    [
+      'certificate',
+      "ERR_TLS_CERT_ALTNAME_INVALID: Hostname/IP does not match certificate's altnames",
+      WSS,
+      /for another host name than db\.example\.com/,
+    ],
+    [
+      'sockjs',
+      Object.assign(new Error('The server speaks SockJS'), { code: 'UNSUPPORTED_TRANSPORT' }),
+      WS,
+      /SockJS only.*\/websocket/,
+    ],
     ['timeout', 'connect timed out', WS, '127.0.0.1:1 did not answer in time.'],
     ['timeout', Object.assign(new Error('no answer'), { code: 'TIMEOUT' }), WS, '127.0.0.1:1 did not answer in time.'],
     ['tls-to-plain', 'socket hang up', 'ws://h:443/websocket', /if it serves TLS, try wss:\/\//],
-    ['unreachable', 'connect EHOSTUNREACH 10.0.0.1:3000', 'ws://10.0.0.1:3000/websocket', /10\.0\.0\.1 cannot be reached/],
+    [
+      'unreachable',
+      'connect EHOSTUNREACH 10.0.0.1:3000',
+      'ws://10.0.0.1:3000/websocket',
+      /10\.0\.0\.1 cannot be reached/,
+    ],
     ['other', 'something odd\n[info] forged', WS, 'Could not connect to 127.0.0.1:1: something odd\\n[info] forged.'],
   ];
   for (const [kind, error, url, expected] of cases) {
@@ -72,7 +122,9 @@ describe('params: EJSON values are validated, not only JSON syntax', () => {
     });
   }
   test('valid EJSON is decoded', () => {
-    const r = parseParams('[{"$date": 0}, {"$date": "2024-01-02T03:04:05Z"}, {"$binary": "AQID"}, {"$type": "oid", "$value": "0123456789abcdef01234567"}, {"$escape": {"$date": "kept"}}, {"$InfNaN": -1}]');
+    const r = parseParams(
+      '[{"$date": 0}, {"$date": "2024-01-02T03:04:05Z"}, {"$binary": "AQID"}, {"$type": "oid", "$value": "0123456789abcdef01234567"}, {"$escape": {"$date": "kept"}}, {"$InfNaN": -1}]',
+    );
     assert.ok(r.ok);
     const [d0, d1, bin, , esc, inf] = r.params as [Date, Date, Uint8Array, unknown, Record<string, unknown>, number];
     assert.equal(d0.getTime(), 0);
@@ -82,14 +134,17 @@ describe('params: EJSON values are validated, not only JSON syntax', () => {
     assert.equal(inf, -Infinity);
   });
   test('"2, 3" hints "did you mean [2, 3]?"', () => {
-    assert.equal(validateParams('2, 3', { allowSingle: true }), 'Did you mean [2, 3]? Several params go in one JSON array.');
+    assert.equal(
+      validateParams('2, 3', { allowSingle: true }),
+      'Did you mean [2, 3]? Several params go in one JSON array.',
+    );
     assert.equal(validateParams('"a", {"b": 1}'), 'Did you mean ["a", {"b": 1}]? Several params go in one JSON array.');
     assert.match(validateParams('{"a": 1}') ?? '', /did you mean \[\{"a": 1\}\]\?/);
     assert.match(validateParams('[2, ') ?? '', /^Invalid EJSON/);
   });
 });
 
-describe('secret keys: one list (the library\'s, and the words people use for secrets)', () => {
+describe("secret keys: one list (the library's, and the words people use for secrets)", () => {
   test('every key the library masks in frames is secret here too', () => {
     for (const k of ['digest', 'password', 'resume', 'token', 'hashedToken', 'newPassword', 'oldPassword', 'srp']) {
       assert.notEqual(maskSecrets(JSON.stringify({ [k]: 'x' })), JSON.stringify({ [k]: 'x' }), `library masks ${k}`);
@@ -97,7 +152,22 @@ describe('secret keys: one list (the library\'s, and the words people use for se
     }
   });
   test('and the usual names of secrets, in any case or spelling', () => {
-    for (const k of ['Password', 'apiKey', 'api_key', 'API-KEY', 'clientSecret', 'secret', 'accessToken', 'refresh_token', 'privateKey', 'passphrase', 'credentials', 'authToken', 'loginToken']) assert.ok(isSecretKey(k), k);
+    for (const k of [
+      'Password',
+      'apiKey',
+      'api_key',
+      'API-KEY',
+      'clientSecret',
+      'secret',
+      'accessToken',
+      'refresh_token',
+      'privateKey',
+      'passphrase',
+      'credentials',
+      'authToken',
+      'loginToken',
+    ])
+      assert.ok(isSecretKey(k), k);
     for (const k of ['name', 'user', 'email', 'title', 'digits', 'count', 'settings']) assert.ok(!isSecretKey(k), k);
   });
   test('at any depth', () => {
@@ -105,7 +175,8 @@ describe('secret keys: one list (the library\'s, and the words people use for se
     assert.ok(!hasSecretKeys([{ user: { email: 'a' } }, 2, 'password']));
   });
   test('log lines and traced frames mask the same keys', () => {
-    const frame = '> {"msg":"method","method":"x","params":[{"apiKey":"k-123","clientSecret":"s\\"q","name":"n","nested":{"password":"pw"}}],"id":"1"}';
+    const frame =
+      '> {"msg":"method","method":"x","params":[{"apiKey":"k-123","clientSecret":"s\\"q","name":"n","nested":{"password":"pw"}}],"id":"1"}';
     const out = new SecretMasker().mask(frame);
     assert.doesNotMatch(out, /k-123|s\\"q|"pw"/);
     assert.match(out, /"apiKey":"\*\*\*"/);
@@ -113,21 +184,31 @@ describe('secret keys: one list (the library\'s, and the words people use for se
     assert.equal(maskSecretFields('{"title":"token of thanks"}'), '{"title":"token of thanks"}');
   });
   test('redaction for logs and notifications uses the same list', () => {
-    assert.deepEqual(redactSecrets({ apiKey: 'k', clientSecret: 's', name: 'n' }), { apiKey: '***', clientSecret: '***', name: 'n' });
+    assert.deepEqual(redactSecrets({ apiKey: 'k', clientSecret: 's', name: 'n' }), {
+      apiKey: '***',
+      clientSecret: '***',
+      name: 'n',
+    });
     const loginResult = { id: 'u1', token: 'RESUME-TOKEN-123', tokenExpires: new Date(0) };
     assert.doesNotMatch(formatValue(redactSecrets(loginResult), 80), /RESUME-TOKEN/);
   });
 });
 
 describe('params history on disk: nothing secret is kept', () => {
-  test('params with a secret key at any depth are not stored, and drop the method\'s earlier entry', () => {
+  test("params with a secret key at any depth are not stored, and drop the method's earlier entry", () => {
     const h = { 'math.add': '[2, 3]', resetPassword: '["old"]' };
     assert.equal(rememberParams(h, 'resetPassword', '["tok", "new"]', ['tok', 'new'])?.resetPassword, '["tok", "new"]');
     const text = '[{"token": "reset-token", "newPassword": "hunter2"}]';
     const next = rememberParams(h, 'resetPassword', text, JSON.parse(text));
     assert.deepEqual(next, { 'math.add': '[2, 3]' });
-    assert.equal(rememberParams({ 'math.add': '[2, 3]' }, 'x', '[{"a": {"b": {"apiKey": "k"}}}]', [{ a: { b: { apiKey: 'k' } } }]), undefined);
-    assert.equal(rememberParams({}, 'login', '[{"user": {"username": "a"}}]', [{ user: { username: 'a' } }]), undefined);
+    assert.equal(
+      rememberParams({ 'math.add': '[2, 3]' }, 'x', '[{"a": {"b": {"apiKey": "k"}}}]', [{ a: { b: { apiKey: 'k' } } }]),
+      undefined,
+    );
+    assert.equal(
+      rememberParams({}, 'login', '[{"user": {"username": "a"}}]', [{ user: { username: 'a' } }]),
+      undefined,
+    );
     assert.deepEqual(rememberParams({}, 'math.add', '[2, 3]', [2, 3]), { 'math.add': '[2, 3]' });
   });
   test('a history written by an older version loses its secret entries when read', () => {
@@ -145,9 +226,17 @@ describe('params history on disk: nothing secret is kept', () => {
 
 describe('credentials in URLs are refused', () => {
   test('in every form a user can type', () => {
-    for (const u of ['ws://admin:hunter2@host:3000/websocket', 'wss://admin@host', 'http://a:b@host:3000', 'admin:hunter2@host:3000']) {
+    for (const u of [
+      'ws://admin:hunter2@host:3000/websocket',
+      'wss://admin@host',
+      'http://a:b@host:3000',
+      'admin:hunter2@host:3000',
+    ]) {
       assert.ok(hasCredentials(u), u);
-      assert.throws(() => serverUrl(u), (e: Error) => e.message === CREDENTIALS_IN_URL && !e.message.includes('hunter2'));
+      assert.throws(
+        () => serverUrl(u),
+        (e: Error) => e.message === CREDENTIALS_IN_URL && !e.message.includes('hunter2'),
+      );
     }
     for (const u of ['ws://host:3000/websocket', 'host:3000', 'https://host/path?x=a@b']) {
       assert.ok(!hasCredentials(u), u);
@@ -155,15 +244,24 @@ describe('credentials in URLs are refused', () => {
     }
   });
   test('a saved connection with credentials is skipped with a problem that does not repeat them', () => {
-    const r = parseConnections([{ name: 'a', url: 'ws://u:hunter2@h:1' }, { name: 'b', url: 'ws://h:2' }], serverUrl);
-    assert.deepEqual(r.connections.map((c) => c.name), ['b']);
+    const r = parseConnections(
+      [
+        { name: 'a', url: 'ws://u:hunter2@h:1' },
+        { name: 'b', url: 'ws://h:2' },
+      ],
+      serverUrl,
+    );
+    assert.deepEqual(
+      r.connections.map((c) => c.name),
+      ['b'],
+    );
     assert.equal(r.problems.length, 1);
     assert.doesNotMatch(r.problems[0], /hunter2/);
   });
 });
 
 describe('saved connections keep a stable id', () => {
-  test('ids are read; a copied entry\'s duplicate id and malformed ids are dropped', () => {
+  test("ids are read; a copied entry's duplicate id and malformed ids are dropped", () => {
     const r = parseConnections(
       [
         { id: 'abc-1', name: 'a', url: 'ws://h:1' },
@@ -173,14 +271,23 @@ describe('saved connections keep a stable id', () => {
       ],
       serverUrl,
     );
-    assert.deepEqual(r.connections.map((c) => c.id), ['abc-1', undefined, undefined, undefined]);
+    assert.deepEqual(
+      r.connections.map((c) => c.id),
+      ['abc-1', undefined, undefined, undefined],
+    );
   });
 });
 
 describe('failed calls in plain words', () => {
   test('a timeout and a lost connection say what happened to the method', () => {
     const timeout = Object.assign(new Error("Method 'slow' timed out after 1000 ms"), { code: 'TIMEOUT' });
-    assert.equal(callErrorNotification('slow', timeout), 'slow: the server did not answer in time; the method may still run on the server');
-    assert.match(callErrorNotification('x', new DdpConnectionError('CONNECTION_LOST', 'lost')), /connection dropped before the answer/);
+    assert.equal(
+      callErrorNotification('slow', timeout),
+      'slow: the server did not answer in time; the method may still run on the server',
+    );
+    assert.match(
+      callErrorNotification('x', new DdpConnectionError('CONNECTION_LOST', 'lost')),
+      /connection dropped before the answer/,
+    );
   });
 });

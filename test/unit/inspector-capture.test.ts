@@ -9,11 +9,14 @@ describe('inspector capture ring', () => {
     for (let i = 1; i <= 5; i++) ring.push(i % 2 ? 'in' : 'out', `f${i}`, 1000 + i);
     assert.equal(ring.size, 3);
     assert.equal(ring.firstSeq, 3);
-    assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text, f.dir, f.at]), [
-      [3, 'f3', 'in', 1003],
-      [4, 'f4', 'out', 1004],
-      [5, 'f5', 'in', 1005],
-    ]);
+    assert.deepEqual(
+      ring.range(0).map((f) => [f.seq, f.text, f.dir, f.at]),
+      [
+        [3, 'f3', 'in', 1003],
+        [4, 'f4', 'out', 1004],
+        [5, 'f5', 'in', 1005],
+      ],
+    );
     assert.equal(ring.get(2), undefined, 'dropped');
     assert.equal(ring.get(6), undefined, 'not yet');
     ring.clear();
@@ -25,15 +28,24 @@ describe('inspector capture ring', () => {
     const ring = new FrameRing(5);
     for (let i = 1; i <= 7; i++) ring.push('in', `f${i}`, i);
     ring.resize(2);
-    assert.deepEqual(ring.range(0).map((f) => f.text), ['f6', 'f7']);
+    assert.deepEqual(
+      ring.range(0).map((f) => f.text),
+      ['f6', 'f7'],
+    );
     ring.push('in', 'f8', 8);
-    assert.deepEqual(ring.range(0).map((f) => [f.seq, f.text]), [
-      [7, 'f7'],
-      [8, 'f8'],
-    ]);
+    assert.deepEqual(
+      ring.range(0).map((f) => [f.seq, f.text]),
+      [
+        [7, 'f7'],
+        [8, 'f8'],
+      ],
+    );
     ring.resize(4);
     ring.push('out', 'f9', 9);
-    assert.deepEqual(ring.range(0).map((f) => f.text), ['f7', 'f8', 'f9']);
+    assert.deepEqual(
+      ring.range(0).map((f) => f.text),
+      ['f7', 'f8', 'f9'],
+    );
   });
 
   it('memory is bounded at 100,000 frames whatever the traffic', () => {
@@ -42,7 +54,10 @@ describe('inspector capture ring', () => {
     for (let i = 0; i < 250_000; i++) c.record('in', text, i);
     assert.equal(c.ring.size, 100_000);
     assert.equal(c.totals.framesIn, 250_000, 'totals count every frame, dropped ones too');
-    assert.ok(c.ring.bufferedBytes <= 100_000 * text.length + 2 * 4 * 1024 * 1024, `${c.ring.bufferedBytes} bytes kept`);
+    assert.ok(
+      c.ring.bufferedBytes <= 100_000 * text.length + 2 * 4 * 1024 * 1024,
+      `${c.ring.bufferedBytes} bytes kept`,
+    );
     assert.equal(c.ring.get(250_000)?.text, text);
     assert.equal(c.ring.get(150_001)?.text, text);
     assert.equal(c.ring.get(150_000), undefined);
@@ -52,15 +67,24 @@ describe('inspector capture ring', () => {
     const ring = new FrameRing(10);
     const texts = ['{"a":"é中😀"}', '', 'x'.repeat(5 * 1024 * 1024), '{"msg":"ping"}'];
     for (const t of texts) ring.push('in', t, 1);
-    assert.deepEqual(ring.range(0).map((f) => f.text), texts);
-    assert.deepEqual(ring.range(0).map((f) => f.bytes), texts.map((t) => Buffer.byteLength(t)));
+    assert.deepEqual(
+      ring.range(0).map((f) => f.text),
+      texts,
+    );
+    assert.deepEqual(
+      ring.range(0).map((f) => f.bytes),
+      texts.map((t) => Buffer.byteLength(t)),
+    );
   });
 
   it('a full chunk moves on to a new one without losing the frame that did not fit', () => {
     const ring = new FrameRing(100);
     const big = 'é'.repeat(900_000); // 1.8 MB in UTF-8, 0.9 M UTF-16 units: the quick size test cannot tell
     for (let i = 0; i < 5; i++) ring.push('out', `${i}${big}`, i);
-    assert.deepEqual(ring.range(0).map((f) => f.text.slice(0, 1)), ['0', '1', '2', '3', '4']);
+    assert.deepEqual(
+      ring.range(0).map((f) => f.text.slice(0, 1)),
+      ['0', '1', '2', '3', '4'],
+    );
     assert.ok(ring.range(0).every((f) => f.text.length === big.length + 1));
   });
 
@@ -79,11 +103,17 @@ describe('inspector capture ring', () => {
     c.record('in', 'a', 1);
     c.record('in', 'b', 2);
     assert.equal(signals, 1);
-    assert.deepEqual(c.drain().map((f) => f.text), ['a', 'b']);
+    assert.deepEqual(
+      c.drain().map((f) => f.text),
+      ['a', 'b'],
+    );
     assert.deepEqual(c.drain(), []);
     c.record('out', 'c', 3);
     assert.equal(signals, 2);
-    assert.deepEqual(c.snapshot().map((f) => f.text), ['a', 'b', 'c']);
+    assert.deepEqual(
+      c.snapshot().map((f) => f.text),
+      ['a', 'b', 'c'],
+    );
     assert.deepEqual(c.drain(), [], 'a snapshot counts as drained');
   });
 
@@ -116,7 +146,10 @@ describe('inspector capture of bytes (the tap)', () => {
     c.record('in', '{"b":"中"}', 2);
     c.recordBytes('in', Buffer.from('x'.repeat(5 * 1024 * 1024)), 3);
     c.recordBytes('in', Buffer.from('last'), 4);
-    assert.deepEqual(c.ring.range(0).map((f) => f.text.slice(0, 10)), ['{"b":"中"}', 'xxxxxxxxxx', 'last']);
+    assert.deepEqual(
+      c.ring.range(0).map((f) => f.text.slice(0, 10)),
+      ['{"b":"中"}', 'xxxxxxxxxx', 'last'],
+    );
     assert.deepEqual(c.totals, { framesIn: 3, framesOut: 1, bytesIn: 11 + 5 * 1024 * 1024 + 4, bytesOut: 10 });
   });
 });
@@ -128,27 +161,39 @@ describe('inspector capture drains without decoding again', () => {
     const stop = c.onFrames(() => undefined);
     c.record('in', 'b', 2);
     c.recordBytes('out', Buffer.from('c'), 3);
-    assert.deepEqual(c.drain().map((f) => f.text), ['a', 'b', 'c']);
+    assert.deepEqual(
+      c.drain().map((f) => f.text),
+      ['a', 'b', 'c'],
+    );
     for (const t of ['d', 'e', 'f', 'g', 'h', 'i']) c.record('in', t, 4);
-    assert.deepEqual(c.drain().map((f) => [f.seq, f.text]), [
-      [6, 'f'],
-      [7, 'g'],
-      [8, 'h'],
-      [9, 'i'],
-    ]);
+    assert.deepEqual(
+      c.drain().map((f) => [f.seq, f.text]),
+      [
+        [6, 'f'],
+        [7, 'g'],
+        [8, 'h'],
+        [9, 'i'],
+      ],
+    );
     c.record('in', 'j', 5);
     stop();
     c.record('in', 'k', 6);
     const again = c.onFrames(() => undefined);
     c.record('in', 'l', 7);
-    assert.deepEqual(c.drain().map((f) => f.text), ['j', 'k', 'l']);
+    assert.deepEqual(
+      c.drain().map((f) => f.text),
+      ['j', 'k', 'l'],
+    );
     c.paused = true;
     c.record('in', 'm', 8);
     c.paused = false;
     c.record('in', 'n', 9);
     c.clear();
     c.record('in', 'o', 10);
-    assert.deepEqual(c.drain().map((f) => f.text), ['o']);
+    assert.deepEqual(
+      c.drain().map((f) => f.text),
+      ['o'],
+    );
     again();
   });
 });

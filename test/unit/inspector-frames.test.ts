@@ -31,7 +31,15 @@ describe('inspector frames', () => {
   });
 
   it('anything not DDP-shaped is "other", shown as text, never thrown on', () => {
-    for (const text of ['not json', '[1,2]', 'null', '{"msg":{"x":1}}', '{"msg":"__proto__"}', '{"msg":"toString"}', '']) {
+    for (const text of [
+      'not json',
+      '[1,2]',
+      'null',
+      '{"msg":{"x":1}}',
+      '{"msg":"__proto__"}',
+      '{"msg":"toString"}',
+      '',
+    ]) {
       const f = frame('in', text);
       assert.equal(f.type, 'other', text);
     }
@@ -122,9 +130,10 @@ describe('inspector filter', () => {
   ];
   const l = new FrameLinker();
   for (const f of frames) l.add(f);
-  const pick = (spec: Partial<typeof EMPTY_FILTER>) => frames.filter(compileFilter({ ...EMPTY_FILTER, ...spec }).test).map((f) => f.seq - frames[0].seq);
+  const pick = (spec: Partial<typeof EMPTY_FILTER>) =>
+    frames.filter(compileFilter({ ...EMPTY_FILTER, ...spec }).test).map((f) => f.seq - frames[0].seq);
 
-  it('by type chips, direction, collection and name (answers carry their call\'s name)', () => {
+  it("by type chips, direction, collection and name (answers carry their call's name)", () => {
     assert.deepEqual(pick({}), [0, 1, 2, 3, 4]);
     assert.deepEqual(pick({ types: ['method'] }), [0]);
     assert.deepEqual(pick({ types: ['method', 'result'] }), [0, 1]);
@@ -166,7 +175,14 @@ describe('inspector filter', () => {
   it('filters 100,000 frames fast enough to feel instant', () => {
     const many: FrameView[] = [];
     for (let i = 0; i < 100_000; i++) {
-      many.push(frame(i % 3 ? 'in' : 'out', i % 3 ? { msg: 'added', collection: 'big', id: `d${i}`, fields: { n: i, title: `Doc ${i}` } } : { msg: 'method', id: String(i), method: 'm', params: [i] }));
+      many.push(
+        frame(
+          i % 3 ? 'in' : 'out',
+          i % 3
+            ? { msg: 'added', collection: 'big', id: `d${i}`, fields: { n: i, title: `Doc ${i}` } }
+            : { msg: 'method', id: String(i), method: 'm', params: [i] },
+        ),
+      );
     }
     const idx = new FilteredIndex();
     const t0 = performance.now();
@@ -193,7 +209,11 @@ describe('inspector counters', () => {
     assert.equal(rates.length, 60);
     assert.deepEqual(rates.slice(-3), [2, 1, 0]);
     assert.equal(c.perSecond(12_100), 1);
-    assert.deepEqual(c.rates(200_000).filter((x) => x > 0), [], 'older than a minute: gone from the chart');
+    assert.deepEqual(
+      c.rates(200_000).filter((x) => x > 0),
+      [],
+      'older than a minute: gone from the chart',
+    );
     c.clear();
     assert.equal(c.framesIn + c.framesOut, 0);
   });
@@ -224,8 +244,17 @@ describe('inspector frame list (what the webview holds)', () => {
     assert.equal(list.linker.get(1)?.resultMs, 12);
     assert.equal(list.counters.byType.added, 1);
     list.toggleBookmark(3);
-    list.append([wire(3, { msg: 'result', id: '1', result: 5 }), wire(4, { msg: 'ping' }), wire(5, { msg: 'method', id: '2', method: 'x', params: [] }, 'out'), wire(6, { msg: 'pong' })]);
-    assert.deepEqual(list.frames.map((f) => f.seq), [3, 4, 5, 6], 'the repeated frame 3 is not added twice; 1 and 2 dropped');
+    list.append([
+      wire(3, { msg: 'result', id: '1', result: 5 }),
+      wire(4, { msg: 'ping' }),
+      wire(5, { msg: 'method', id: '2', method: 'x', params: [] }, 'out'),
+      wire(6, { msg: 'pong' }),
+    ]);
+    assert.deepEqual(
+      list.frames.map((f) => f.seq),
+      [3, 4, 5, 6],
+      'the repeated frame 3 is not added twice; 1 and 2 dropped',
+    );
     assert.deepEqual(list.shownSeqs(), [3, 5]);
     assert.equal(list.rowOfSeq(5), 1);
     assert.equal(list.rowOfSeq(1), -1);
@@ -248,7 +277,13 @@ describe('inspector timing view', () => {
     const { FrameList } = await import('../../src/presentation/inspector/frameList');
     const { spansOf, layoutSpans } = await import('../../src/presentation/inspector/timeline');
     const list = new FrameList(100);
-    const w = (s: number, at: number, dir: 'in' | 'out', msg: Record<string, unknown>): WireFrame => ({ seq: s, at, dir, bytes: 1, text: JSON.stringify(msg) });
+    const w = (s: number, at: number, dir: 'in' | 'out', msg: Record<string, unknown>): WireFrame => ({
+      seq: s,
+      at,
+      dir,
+      bytes: 1,
+      text: JSON.stringify(msg),
+    });
     list.append([
       w(1, 1000, 'out', { msg: 'sub', id: 'a', name: 'tasks', params: [] }),
       w(2, 1010, 'out', { msg: 'method', id: '1', method: 'slow', params: [] }),
@@ -257,11 +292,14 @@ describe('inspector timing view', () => {
       w(5, 2010, 'in', { msg: 'result', id: '1', result: 1 }),
     ]);
     const spans = spansOf(list);
-    assert.deepEqual(spans.map((s) => [s.name, s.ms, s.outcome]), [
-      ['tasks', 40, 'ready'],
-      ['slow', 1000, 'result'],
-      ['never', undefined, 'waiting'],
-    ]);
+    assert.deepEqual(
+      spans.map((s) => [s.name, s.ms, s.outcome]),
+      [
+        ['tasks', 40, 'ready'],
+        ['slow', 1000, 'result'],
+        ['never', undefined, 'waiting'],
+      ],
+    );
     const { bars, from, to } = layoutSpans(spans, 3000);
     assert.deepEqual([from, to], [1000, 3000]);
     assert.deepEqual(bars[1], { left: 0.005, width: 0.5 });

@@ -13,21 +13,49 @@ const report = { id: 's1', ms: 36, cause: undefined, again: false };
 
 /** One record of every type (the Record type makes a new record type fail to compile here until it has a line). */
 const every: { [T in SessionLogRecordType]: [Extract<SessionLogRecord, { type: T }>, LogLevel, string | RegExp] } = {
-  'cannot-connect': [{ type: 'cannot-connect', problem: { type: 'connect', problem: refused } }, 'error', 'Cannot connect: Nothing is listening on 127.0.0.1:1.'],
+  'cannot-connect': [
+    { type: 'cannot-connect', problem: { type: 'connect', problem: refused } },
+    'error',
+    'Cannot connect: Nothing is listening on 127.0.0.1:1.',
+  ],
   'connect-failed': [{ type: 'connect-failed', error: new Error('boom') }, 'warn', 'Connect failed: boom'],
   connecting: [{ type: 'connecting', url: 'ws://h/websocket' }, 'info', 'Connecting to ws://h/websocket'],
   'tls-unverified': [{ type: 'tls-unverified' }, 'warn', /verification is OFF/],
   connected: [{ type: 'connected', version: '1', session: 'abc' }, 'info', 'Connected (DDP 1, session abc)'],
   'socket-closed': [{ type: 'socket-closed', code: 1006, reason: 'gone' }, 'warn', 'Socket closed (code 1006, gone)'],
-  'reconnect-scheduled': [{ type: 'reconnect-scheduled', attempt: 2, delay: 1499.6 }, 'info', 'Reconnect attempt 2 in 1500 ms'],
+  'reconnect-scheduled': [
+    { type: 'reconnect-scheduled', attempt: 2, delay: 1499.6 },
+    'info',
+    'Reconnect attempt 2 in 1500 ms',
+  ],
   'reconnect-now': [{ type: 'reconnect-now' }, 'info', 'Reconnecting now'],
-  'version-mismatch': [{ type: 'version-mismatch', versions: ['1', 'pre2'] }, 'error', 'DDP version mismatch (tried 1, pre2)'],
-  'version-refused': [{ type: 'version-refused', proposed: 'pre1' }, 'warn', 'Server refused the DDP version (it proposes pre1)'],
+  'version-mismatch': [
+    { type: 'version-mismatch', versions: ['1', 'pre2'] },
+    'error',
+    'DDP version mismatch (tried 1, pre2)',
+  ],
+  'version-refused': [
+    { type: 'version-refused', proposed: 'pre1' },
+    'warn',
+    'Server refused the DDP version (it proposes pre1)',
+  ],
   'protocol-error': [{ type: 'protocol-error', problem: 'bad frame' }, 'warn', 'Protocol error: bad frame'],
   disconnected: [{ type: 'disconnected' }, 'info', 'Disconnected'],
-  'options-changed': [{ type: 'options-changed', source: 'settings' }, 'info', 'Settings changed: reconnecting with the new options'],
-  subscribing: [{ type: 'subscribing', sub: { name: 'docs', params: ['people'] } }, 'info', 'Subscribing to docs ["people"]'],
-  'subscription-ready': [{ type: 'subscription-ready', sub: { name: 'big', params: [] }, report }, 'info', 'Subscription ready: big in 36 ms'],
+  'options-changed': [
+    { type: 'options-changed', source: 'settings' },
+    'info',
+    'Settings changed: reconnecting with the new options',
+  ],
+  subscribing: [
+    { type: 'subscribing', sub: { name: 'docs', params: ['people'] } },
+    'info',
+    'Subscribing to docs ["people"]',
+  ],
+  'subscription-ready': [
+    { type: 'subscription-ready', sub: { name: 'big', params: [] }, report },
+    'info',
+    'Subscription ready: big in 36 ms',
+  ],
   'subscription-stopped': [
     { type: 'subscription-stopped', sub: { name: 'denied' }, error: denied },
     'error',
@@ -36,15 +64,35 @@ const every: { [T in SessionLogRecordType]: [Extract<SessionLogRecord, { type: T
   unsubscribed: [{ type: 'unsubscribed', sub: { name: 'tasks', params: [] } }, 'info', 'Unsubscribed from tasks'],
   calling: [{ type: 'calling', method: 'math.add', params: [2, 3] }, 'info', 'Calling math.add [2,3]'],
   'call-result': [{ type: 'call-result', method: 'math.add', result: 5, ms: 12 }, 'info', /^math\.add → 5 \(12 ms\)$/],
-  'call-error': [{ type: 'call-error', method: 'fail', error: new DdpError({ error: 'oops', reason: 'Bad thing' }), ms: 3 }, 'error', /^fail failed: Bad thing \[oops\] \(3 ms\)$/],
+  'call-error': [
+    { type: 'call-error', method: 'fail', error: new DdpError({ error: 'oops', reason: 'Bad thing' }), ms: 3 },
+    'error',
+    /^fail failed: Bad thing \[oops\] \(3 ms\)$/,
+  ],
   'logging-in': [{ type: 'logging-in', user: 'alice' }, 'info', 'Logging in as alice'],
-  'login-failed': [{ type: 'login-failed', error: new DdpError({ error: 403, reason: 'Incorrect password' }) }, 'error', 'Login failed: Incorrect password [403]'],
+  'login-failed': [
+    { type: 'login-failed', error: new DdpError({ error: 403, reason: 'Incorrect password' }) },
+    'error',
+    'Login failed: Incorrect password [403]',
+  ],
   'logged-in': [{ type: 'logged-in', userId: 'u1' }, 'info', 'Logged in as user u1'],
   'logged-out': [{ type: 'logged-out' }, 'info', 'Logged out'],
   'resuming-login': [{ type: 'resuming-login' }, 'info', 'Resuming the saved login'],
-  'resume-refused': [{ type: 'resume-refused', error: new DdpError({ error: 403, reason: 'expired' }) }, 'warn', 'Saved login refused: expired [403]'],
-  'token-not-stored': [{ type: 'token-not-stored', error: new Error('locked') }, 'warn', 'Could not store the login token: locked'],
-  'id-not-assigned': [{ type: 'id-not-assigned', error: new Error('read-only') }, 'warn', 'Could not give the connection an id: read-only'],
+  'resume-refused': [
+    { type: 'resume-refused', error: new DdpError({ error: 403, reason: 'expired' }) },
+    'warn',
+    'Saved login refused: expired [403]',
+  ],
+  'token-not-stored': [
+    { type: 'token-not-stored', error: new Error('locked') },
+    'warn',
+    'Could not store the login token: locked',
+  ],
+  'id-not-assigned': [
+    { type: 'id-not-assigned', error: new Error('read-only') },
+    'warn',
+    'Could not give the connection an id: read-only',
+  ],
 };
 
 describe('session log text (sessionLogText.ts)', () => {
@@ -58,11 +106,17 @@ describe('session log text (sessionLogText.ts)', () => {
   }
 
   test('a subscription stopped without an error is an info line', () => {
-    assert.deepEqual(logLine({ type: 'subscription-stopped', sub: { name: 'tasks', params: [] } }), { level: 'info', text: 'Subscription stopped: tasks' });
+    assert.deepEqual(logLine({ type: 'subscription-stopped', sub: { name: 'tasks', params: [] } }), {
+      level: 'info',
+      text: 'Subscription stopped: tasks',
+    });
   });
 
   test('server text stays one line, secrets masked', () => {
-    const { text } = logLine({ type: 'login-failed', error: new DdpError({ error: 403, reason: 'no\n[info] forged {"resume":"tok123"}' }) });
+    const { text } = logLine({
+      type: 'login-failed',
+      error: new DdpError({ error: 403, reason: 'no\n[info] forged {"resume":"tok123"}' }),
+    });
     assert.doesNotMatch(text, /\n/);
     assert.doesNotMatch(text, /tok123/);
   });
@@ -70,7 +124,10 @@ describe('session log text (sessionLogText.ts)', () => {
   test('problems as tooltip text', () => {
     assert.equal(problemText({ type: 'socket-closed', code: 1006, reason: '' }), 'code 1006');
     assert.equal(problemText({ type: 'socket-closed', code: 1006, reason: 'ECONNRESET' }), 'ECONNRESET (code 1006)');
-    assert.equal(problemText({ type: 'invalid-url', error: new TypeError('Unsupported scheme ftp:') }), 'Unsupported scheme ftp:');
+    assert.equal(
+      problemText({ type: 'invalid-url', error: new TypeError('Unsupported scheme ftp:') }),
+      'Unsupported scheme ftp:',
+    );
     assert.equal(problemText({ type: 'connect', problem: refused }), 'Nothing is listening on 127.0.0.1:1.');
   });
 
@@ -88,7 +145,11 @@ describe('session log text (sessionLogText.ts)', () => {
     log.record('local', { type: 'socket-closed', code: 1000, reason: '' });
     log.frame('local', '> {"msg":"ping"}');
     log.secret?.('tok');
-    assert.deepEqual(lines, ['info [local] Disconnected', 'warn [local] Socket closed (code 1000)', 'frame [local] > {"msg":"ping"}']);
+    assert.deepEqual(lines, [
+      'info [local] Disconnected',
+      'warn [local] Socket closed (code 1000)',
+      'frame [local] > {"msg":"ping"}',
+    ]);
     assert.deepEqual(secrets, ['tok']);
   });
 });

@@ -34,7 +34,14 @@ function setup(): { manager: SessionManager; session: Session; model: DataModel;
     [
       'people',
       new Map<string, Record<string, unknown>>([
-        ['p1', { name: 'Ann', address: { city: 'Oslo', tags: ['a', 'b'] }, big: Array.from({ length: MAX_FIELD_CHILDREN + 3 }, (_, i) => i) }],
+        [
+          'p1',
+          {
+            name: 'Ann',
+            address: { city: 'Oslo', tags: ['a', 'b'] },
+            big: Array.from({ length: MAX_FIELD_CHILDREN + 3 }, (_, i) => i),
+          },
+        ],
         ['p2', { name: 'Bob' }],
         ['p3', { name: 'Cid' }],
       ]),
@@ -138,7 +145,10 @@ describe('tree levels', () => {
     // The group redraws when a listed collection loses its last document.
     model.listedCollections.set(session.id, new Set(['people', 'gone']));
     data.set('gone', new Map());
-    assert.deepEqual(keys({ type: 'doc', op: 'removed', collection: 'gone', id: 'g1' }), [colls, model.collectionNode(session.id, 'gone').key]);
+    assert.deepEqual(keys({ type: 'doc', op: 'removed', collection: 'gone', id: 'g1' }), [
+      colls,
+      model.collectionNode(session.id, 'gone').key,
+    ]);
   });
 
   test('a removed document forgets its rows (fields and "… N more" too); a new data set forgets every document', () => {

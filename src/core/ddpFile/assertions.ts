@@ -49,7 +49,12 @@ function plainText(value: unknown): string {
   return value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 }
 
-export function subjectValue(subject: Subject, outcome: Outcome, collections: Collections, resolver: Resolver): unknown {
+export function subjectValue(
+  subject: Subject,
+  outcome: Outcome,
+  collections: Collections,
+  resolver: Resolver,
+): unknown {
   switch (subject.kind) {
     case 'result':
       return getPath(outcome.result, subject.path);
@@ -71,7 +76,8 @@ export function subjectValue(subject: Subject, outcome: Outcome, collections: Co
 }
 
 function expectedOf(check: Check, resolver: Resolver): unknown {
-  if (check.op === 'exists' || check.op === 'not exists' || check.op === 'truthy' || check.op === 'matches') return undefined;
+  if (check.op === 'exists' || check.op === 'not exists' || check.op === 'truthy' || check.op === 'matches')
+    return undefined;
   return parseEJSON(resolver.fill(check.value, true));
 }
 
@@ -94,14 +100,28 @@ function contains(actual: unknown, expected: unknown): boolean {
 
 /** Every key of `expected` (a plain object) is in `actual` with an equal value. */
 function partial(actual: unknown, expected: unknown): boolean {
-  if (actual === null || typeof actual !== 'object' || expected === null || typeof expected !== 'object' || Array.isArray(expected)) return false;
+  if (
+    actual === null ||
+    typeof actual !== 'object' ||
+    expected === null ||
+    typeof expected !== 'object' ||
+    Array.isArray(expected)
+  )
+    return false;
   if (expected instanceof Date || expected instanceof Uint8Array) return false;
   return Object.keys(expected).every(
-    (k) => Object.prototype.hasOwnProperty.call(actual, k) && ejsonEquals((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]),
+    (k) =>
+      Object.prototype.hasOwnProperty.call(actual, k) &&
+      ejsonEquals((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]),
   );
 }
 
-export function evaluate(a: Assertion, outcome: Outcome, collections: Collections, resolver: Resolver): AssertionOutcome {
+export function evaluate(
+  a: Assertion,
+  outcome: Outcome,
+  collections: Collections,
+  resolver: Resolver,
+): AssertionOutcome {
   const text = printAssertion(a).replace(/^> expect /, '');
   let actual: unknown;
   let expected: unknown;
@@ -110,7 +130,14 @@ export function evaluate(a: Assertion, outcome: Outcome, collections: Collection
     expected = expectedOf(a.check, resolver);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { line: a.line, text, pass: false, expected: describeCheck(a.check, undefined), actual: show(actual), message };
+    return {
+      line: a.line,
+      text,
+      pass: false,
+      expected: describeCheck(a.check, undefined),
+      actual: show(actual),
+      message,
+    };
   }
   let pass: boolean;
   let message: string | undefined;
@@ -147,7 +174,14 @@ export function evaluate(a: Assertion, outcome: Outcome, collections: Collection
       try {
         re = new RegExp(resolver.fill(c.source, false), c.flags);
       } catch (err) {
-        return { line: a.line, text, pass: false, expected: describeCheck(c, undefined), actual: show(actual), message: String(err) };
+        return {
+          line: a.line,
+          text,
+          pass: false,
+          expected: describeCheck(c, undefined),
+          actual: show(actual),
+          message: String(err),
+        };
       }
       pass = (typeof actual === 'string' || typeof actual === 'number') && re.test(String(actual));
       if (typeof actual !== 'string' && typeof actual !== 'number') message = `${kind(actual)} is not text`;

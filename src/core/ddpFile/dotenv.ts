@@ -13,7 +13,10 @@ export function readDotenv(file: string): Record<string, string> {
 }
 
 /** The dotenv lookup for a .ddp file: the `.env` beside it wins over the workspace root's. */
-export function dotenvFor(ddpPath: string | undefined, workspaceRoot: string | undefined): (name: string) => string | undefined {
+export function dotenvFor(
+  ddpPath: string | undefined,
+  workspaceRoot: string | undefined,
+): (name: string) => string | undefined {
   const files: string[] = [];
   if (ddpPath) files.push(path.join(path.dirname(ddpPath), '.env'));
   if (workspaceRoot) {

@@ -39,7 +39,10 @@ export function checkEjson(text: string): EjsonCheck {
 }
 
 function describe(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+  return code
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/^./, (c) => c.toUpperCase());
 }
 
 /** The 0-based line within `text` of a character offset. */

@@ -73,7 +73,8 @@ function topLevelKeys(text: string, open: number): string[] {
 export function meteorNames(source: string): MeteorNames {
   const methods = new Set<string>();
   const publications = new Set<string>();
-  for (const m of source.matchAll(METHODS)) for (const k of topLevelKeys(source, m.index + m[0].length - 1)) methods.add(k);
+  for (const m of source.matchAll(METHODS))
+    for (const k of topLevelKeys(source, m.index + m[0].length - 1)) methods.add(k);
   for (const m of source.matchAll(VALIDATED)) {
     const body = source.slice(m.index + m[0].length, m.index + m[0].length + 2000);
     const name = /\bname\s*:\s*(['"`])([^'"`\n]+)\1/.exec(body);

@@ -117,7 +117,10 @@ export function parseDdp(text: string): DdpFile {
       open.request.endLine = lineNo;
       return;
     }
-    problem(lineNo, `Unexpected line: expected a request (${KEYWORDS.join(', ')}), "> expect ...", "@name = value", "###" or a comment`);
+    problem(
+      lineNo,
+      `Unexpected line: expected a request (${KEYWORDS.join(', ')}), "> expect ...", "@name = value", "###" or a comment`,
+    );
   });
   close();
   for (const r of file.requests) {
@@ -141,7 +144,12 @@ function finish(open: Open, problem: (line: number, message: string) => void): v
   }
 }
 
-function parseCommand(kw: string, rest: string, lineNo: number, problem: (line: number, message: string) => void): Command | undefined {
+function parseCommand(
+  kw: string,
+  rest: string,
+  lineNo: number,
+  problem: (line: number, message: string) => void,
+): Command | undefined {
   const ws = words(rest);
   const need = (n: number, usage: string): boolean => {
     if (ws.length !== n) {
@@ -162,7 +170,9 @@ function parseCommand(kw: string, rest: string, lineNo: number, problem: (line: 
       return kw === 'CALL' ? { kind: 'call', method: name, params } : { kind: 'subscribe', name, params };
     }
     case 'UNSUBSCRIBE':
-      return need(1, 'a publication or request name: UNSUBSCRIBE tasks') ? { kind: 'unsubscribe', name: ws[0].text } : undefined;
+      return need(1, 'a publication or request name: UNSUBSCRIBE tasks')
+        ? { kind: 'unsubscribe', name: ws[0].text }
+        : undefined;
     case 'LOGIN':
       return need(2, 'a user (name or e-mail) and a password: LOGIN demo {{$dotenv DEMO_PASSWORD}}')
         ? { kind: 'login', user: ws[0].text, password: ws[1].text }
@@ -196,14 +206,18 @@ export function parseAssertion(text: string, line: number): Assertion | { messag
 
 function parseSubject(text: string): { subject: Subject; rest: string } | { message: string } {
   const head = /^(result|error|duration|ready|collection)(?=[\s.[]|$)/.exec(text);
-  if (!head) return { message: `Unknown subject "${text.split(/\s/)[0]}": use result…, error…, duration, ready or collection <name> …` };
+  if (!head)
+    return {
+      message: `Unknown subject "${text.split(/\s/)[0]}": use result…, error…, duration, ready or collection <name> …`,
+    };
   const after = text.slice(head[0].length);
   switch (head[1]) {
     case 'result':
     case 'error': {
       const p = parsePath(after);
       if (!p.ok) return { message: p.error };
-      if (p.rest !== '' && !/^\s/.test(p.rest)) return { message: `Unexpected "${p.rest.trim().split(/\s/)[0]}" in the path` };
+      if (p.rest !== '' && !/^\s/.test(p.rest))
+        return { message: `Unexpected "${p.rest.trim().split(/\s/)[0]}" in the path` };
       return { subject: { kind: head[1], path: p.steps }, rest: p.rest };
     }
     case 'duration':
@@ -220,13 +234,16 @@ function parseSubject(text: string): { subject: Subject; rest: string } | { mess
       const doc = /^doc\s+/.exec(more);
       if (!doc) return { message: `Expected "count" or "doc <id>" after "collection ${collection}"` };
       const idText = more.slice(doc[0].length);
-      const idEnd = idText.startsWith('"') ? stringEnd(idText, 0) : wordEnd(idText, 0, (ch) => ch === '.' || ch === '[');
+      const idEnd = idText.startsWith('"')
+        ? stringEnd(idText, 0)
+        : wordEnd(idText, 0, (ch) => ch === '.' || ch === '[');
       const id = idText.slice(0, idEnd);
       if (!id) return { message: 'Expected a document id after "doc"' };
       if (id.startsWith('"') && !id.endsWith('"')) return { message: 'Unclosed quote in the document id' };
       const p = parsePath(idText.slice(idEnd));
       if (!p.ok) return { message: p.error };
-      if (p.rest !== '' && !/^\s/.test(p.rest)) return { message: `Unexpected "${p.rest.trim().split(/\s/)[0]}" after the document id` };
+      if (p.rest !== '' && !/^\s/.test(p.rest))
+        return { message: `Unexpected "${p.rest.trim().split(/\s/)[0]}" after the document id` };
       return { subject: { kind: 'collectionDoc', collection, id, path: p.steps }, rest: p.rest };
     }
   }
@@ -234,11 +251,17 @@ function parseSubject(text: string): { subject: Subject; rest: string } | { mess
 
 function parseCheck(text: string): Check | { message: string } {
   const m = /^(not\s+exists|exists|contains|matches|==|!=|<=|>=|<|>)(.*)$/s.exec(text);
-  if (!m) return { message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/` };
+  if (!m)
+    return {
+      message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/`,
+    };
   const op = m[1].replace(/\s+/, ' ');
   const value = m[2].trim();
   const glued = /^[a-z]/.test(op) ? m[2] !== '' && !/^\s/.test(m[2]) : /^[=<>!]/.test(m[2]);
-  if (glued) return { message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/` };
+  if (glued)
+    return {
+      message: `Unknown operator "${text.split(/\s/)[0]}": use ==, !=, <, <=, >, >=, exists, not exists, contains or matches /re/`,
+    };
   if (op === 'exists' || op === 'not exists') {
     if (value) return { message: `"${op}" takes no value` };
     return { op };
@@ -258,7 +281,9 @@ function parseCheck(text: string): Check | { message: string } {
   }
   const check = checkEjson(value);
   if (!check.ok) return { message: `Invalid EJSON value ${value}: ${check.message}` };
-  return op === 'contains' ? { op, value } : { op: op as Exclude<Check['op'], 'exists' | 'not exists' | 'contains' | 'matches' | 'truthy'>, value };
+  return op === 'contains'
+    ? { op, value }
+    : { op: op as Exclude<Check['op'], 'exists' | 'not exists' | 'contains' | 'matches' | 'truthy'>, value };
 }
 
 export type { Problem };

@@ -55,7 +55,9 @@ function findClose(text: string, from: number): number {
 /** The canonical text of a path (`.a[0]["b c"]`); parsePath reads it back to the same steps. */
 export function formatPath(steps: PathStep[]): string {
   return steps
-    .map((s) => (s.kind === 'index' ? `[${s.index}]` : KEY.exec(s.key)?.[0] === s.key ? `.${s.key}` : `[${JSON.stringify(s.key)}]`))
+    .map((s) =>
+      s.kind === 'index' ? `[${s.index}]` : KEY.exec(s.key)?.[0] === s.key ? `.${s.key}` : `[${JSON.stringify(s.key)}]`,
+    )
     .join('');
 }
 

@@ -62,7 +62,12 @@ class Cancelled extends Error {}
 /** The error of a failed request as assertions see it: `error.error`, `error.reason`, ... */
 export function errorObject(err: unknown): Record<string, unknown> {
   if (err instanceof DdpError) {
-    const o: Record<string, unknown> = { error: err.error, reason: err.reason, message: err.message, errorType: err.errorType };
+    const o: Record<string, unknown> = {
+      error: err.error,
+      reason: err.reason,
+      message: err.message,
+      errorType: err.errorType,
+    };
     if (err.details !== undefined) o.details = err.details;
     if (err.reason === undefined) delete o.reason;
     return o;
@@ -120,7 +125,9 @@ function paramsOf(text: string | undefined, resolver: Resolver): unknown[] {
   try {
     value = parseEJSON(filled);
   } catch (err) {
-    throw new Error(`Invalid EJSON params after filling in variables: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `Invalid EJSON params after filling in variables: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return Array.isArray(value) ? value : [value];
 }
@@ -134,7 +141,15 @@ export async function runFile(file: DdpFile, options: RunOptions): Promise<FileR
   const indexes = options.only ?? file.requests.map((_, i) => i);
   const skipAll = (reason: string) => {
     for (const i of indexes) {
-      const r: RequestReport = { index: i, request: file.requests[i], label: requestLabel(file.requests[i]), status: 'skipped', assertions: [], failure: reason, secrets: [] };
+      const r: RequestReport = {
+        index: i,
+        request: file.requests[i],
+        label: requestLabel(file.requests[i]),
+        status: 'skipped',
+        assertions: [],
+        failure: reason,
+        secrets: [],
+      };
       // Listed in the report, not announced one by one: the connection error says it all.
       report.requests.push(r);
     }
@@ -144,7 +159,12 @@ export async function runFile(file: DdpFile, options: RunOptions): Promise<FileR
     report.url = connectUrl(file, resolver, options.sources.environment);
     connection = await bounded(options.connect(report.url), timeout, options.signal);
   } catch (err) {
-    report.connectionError = err instanceof Timeout ? `Could not connect to ${report.url}: no answer within ${timeout} ms` : err instanceof Error ? err.message : String(err);
+    report.connectionError =
+      err instanceof Timeout
+        ? `Could not connect to ${report.url}: no answer within ${timeout} ms`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     skipAll(report.connectionError);
     return report;
   }
@@ -154,7 +174,15 @@ export async function runFile(file: DdpFile, options: RunOptions): Promise<FileR
     const request = file.requests[index];
     if (!request) continue;
     if ((failed && options.bail) || options.signal?.aborted) {
-      const r: RequestReport = { index, request, label: requestLabel(request), status: 'skipped', assertions: [], failure: options.signal?.aborted ? 'Cancelled' : 'Skipped after a failure (--bail)', secrets: [] };
+      const r: RequestReport = {
+        index,
+        request,
+        label: requestLabel(request),
+        status: 'skipped',
+        assertions: [],
+        failure: options.signal?.aborted ? 'Cancelled' : 'Skipped after a failure (--bail)',
+        secrets: [],
+      };
       report.requests.push(r);
       options.onReport?.(r);
       continue;
@@ -181,7 +209,14 @@ async function runRequest(
   options: Pick<RunOptions, 'signal' | 'onSecret'>,
 ): Promise<RequestReport> {
   const signal = options.signal;
-  const r: RequestReport = { index, request, label: requestLabel(request), status: 'passed', assertions: [], secrets: [] };
+  const r: RequestReport = {
+    index,
+    request,
+    label: requestLabel(request),
+    status: 'passed',
+    assertions: [],
+    secrets: [],
+  };
   const c = request.command;
   const t0 = performance.now();
   const outcome: Outcome = { duration: 0 };
@@ -190,14 +225,22 @@ async function runRequest(
       case 'call': {
         const method = resolver.fill(c.method, false);
         const params = paramsOf(c.params, resolver);
-        r.sent = printCommand({ kind: 'call', method, params: c.params === undefined ? undefined : JSON.stringify(params) });
+        r.sent = printCommand({
+          kind: 'call',
+          method,
+          params: c.params === undefined ? undefined : JSON.stringify(params),
+        });
         outcome.result = await bounded(connection.call(method, params), timeout, signal);
         break;
       }
       case 'subscribe': {
         const name = resolver.fill(c.name, false);
         const params = paramsOf(c.params, resolver);
-        r.sent = printCommand({ kind: 'subscribe', name, params: c.params === undefined ? undefined : JSON.stringify(params) });
+        r.sent = printCommand({
+          kind: 'subscribe',
+          name,
+          params: c.params === undefined ? undefined : JSON.stringify(params),
+        });
         const before = counts(connection);
         const sub = connection.subscribe(name, params);
         subscriptions.set(name, sub.id);
@@ -207,7 +250,9 @@ async function runRequest(
         outcome.ready = !error;
         if (error) outcome.error = errorObject(error);
         const after = counts(connection);
-        r.collections = [...after].filter(([n, count]) => before.get(n) !== count).map(([name, count]) => ({ name, count }));
+        r.collections = [...after]
+          .filter(([n, count]) => before.get(n) !== count)
+          .map(([name, count]) => ({ name, count }));
         break;
       }
       case 'unsubscribe': {
@@ -241,7 +286,8 @@ async function runRequest(
         break;
       case 'wait': {
         const ms = Number(resolver.fill(c.ms, false));
-        if (!Number.isFinite(ms) || ms < 0) throw new Error(`WAIT needs a number of milliseconds, got "${resolver.fill(c.ms, false)}"`);
+        if (!Number.isFinite(ms) || ms < 0)
+          throw new Error(`WAIT needs a number of milliseconds, got "${resolver.fill(c.ms, false)}"`);
         r.sent = `WAIT ${ms}`;
         await sleep(ms, signal);
         outcome.result = null;
@@ -280,6 +326,7 @@ function counts(connection: Connection): Map<string, number> {
 }
 
 export function describeOutcomeError(error: Record<string, unknown>): string {
-  const reason = typeof error.reason === 'string' ? error.reason : typeof error.message === 'string' ? error.message : undefined;
+  const reason =
+    typeof error.reason === 'string' ? error.reason : typeof error.message === 'string' ? error.message : undefined;
   return reason !== undefined ? `${reason} [${String(error.error)}]` : `[${String(error.error)}]`;
 }

@@ -13,7 +13,8 @@ export async function sessionFor(
   describe: (problem: SessionProblem) => string,
 ): Promise<Session> {
   const normalized = normalizeUrl(url);
-  const existing = manager.list().find((s) => s.url === normalized && s.isActive) ?? manager.list().find((s) => s.url === normalized);
+  const existing =
+    manager.list().find((s) => s.url === normalized && s.isActive) ?? manager.list().find((s) => s.url === normalized);
   const session = existing ?? manager.addAdHoc(normalized);
   if (session.state !== 'connected') {
     // Wait for the first attempt to settle, however it ends: connected, or failed and waiting to retry (with
@@ -29,7 +30,12 @@ export async function sessionFor(
       const check = () => {
         const state = session.state;
         // Reconnecting counts once the reason of the failed attempt is known (socket_closed comes after status).
-        if (state === 'connected' || state === 'failed' || (state === 'reconnecting' && session.lastError !== undefined)) finish();
+        if (
+          state === 'connected' ||
+          state === 'failed' ||
+          (state === 'reconnecting' && session.lastError !== undefined)
+        )
+          finish();
       };
       const off = session.onChange((c) => {
         if (c.type === 'state') check();
@@ -62,7 +68,11 @@ export function sessionConnection(session: Session): Connection {
             return finish(info.error ?? new Error('The server stopped the subscription (nosub)'));
           }
           if (session.state === 'disconnected' || session.state === 'failed') {
-            return finish(new Error(`The connection was ${session.state === 'failed' ? 'lost' : 'closed'} before the subscription was ready`));
+            return finish(
+              new Error(
+                `The connection was ${session.state === 'failed' ? 'lost' : 'closed'} before the subscription was ready`,
+              ),
+            );
           }
           return false;
         };

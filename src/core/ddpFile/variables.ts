@@ -52,10 +52,15 @@ export class Resolver {
     const head = /^[A-Za-z_][\w-]*/.exec(expr)?.[0];
     if (!head) throw new VariableError(`"{{${expr}}}" is not a variable`);
     const path = parsePath(expr.slice(head.length));
-    if (!path.ok || path.rest.trim() !== '') throw new VariableError(`"{{${expr}}}": ${path.ok ? `unexpected "${path.rest}"` : path.error}`);
+    if (!path.ok || path.rest.trim() !== '')
+      throw new VariableError(`"{{${expr}}}": ${path.ok ? `unexpected "${path.rest}"` : path.error}`);
     const first = path.steps[0];
     const result = this.sources.results.get(head);
-    if (result && first?.kind === 'key' && (first.key === 'result' || first.key === 'error' || first.key === 'duration')) {
+    if (
+      result &&
+      first?.kind === 'key' &&
+      (first.key === 'result' || first.key === 'error' || first.key === 'duration')
+    ) {
       return { kind: 'value', value: getPath(result, path.steps) };
     }
     if (Object.prototype.hasOwnProperty.call(this.sources.environment, head)) {
@@ -103,12 +108,16 @@ export class Resolver {
         if (args.length !== 1 || !name) throw new VariableError(`"{{${expr}}}": use {{${fn} NAME}}`);
         const v = fn === '$dotenv' ? this.sources.dotenv(name) : this.sources.processEnv(name);
         if (v === undefined) {
-          throw new VariableError(fn === '$dotenv' ? `"${name}" is not set in a .env file` : `Environment variable "${name}" is not set`);
+          throw new VariableError(
+            fn === '$dotenv' ? `"${name}" is not set in a .env file` : `Environment variable "${name}" is not set`,
+          );
         }
         return { kind: 'text', text: v };
       }
       default:
-        throw new VariableError(`Unknown dynamic variable "${fn}": use $guid, $timestamp, $randomInt, $dotenv or $processEnv`);
+        throw new VariableError(
+          `Unknown dynamic variable "${fn}": use $guid, $timestamp, $randomInt, $dotenv or $processEnv`,
+        );
     }
   }
 

@@ -133,7 +133,9 @@ export function describeFrame(f: WireFrame): FrameView {
       break;
     case 'updated':
     case 'ready': {
-      const ids = Array.isArray(m[msg === 'ready' ? 'subs' : 'methods']) ? (m[msg === 'ready' ? 'subs' : 'methods'] as unknown[]) : [];
+      const ids = Array.isArray(m[msg === 'ready' ? 'subs' : 'methods'])
+        ? (m[msg === 'ready' ? 'subs' : 'methods'] as unknown[])
+        : [];
       view.ids = ids.filter((x): x is string => typeof x === 'string');
       view.key = view.ids.join(', ');
       view.preview = '';

@@ -36,7 +36,8 @@ export class FrameLinker {
   /** Links a frame to what came before it; fills `f.name` on answers. Frames must come in seq order. */
   add(f: FrameView): void {
     if (f.dir === 'out') {
-      if (f.type === 'method' && f.id !== undefined) this.methods.set(f.id, { seq: f.seq, at: f.at, name: f.name ?? '' });
+      if (f.type === 'method' && f.id !== undefined)
+        this.methods.set(f.id, { seq: f.seq, at: f.at, name: f.name ?? '' });
       else if (f.msg === 'sub' && f.id !== undefined) this.subs.set(f.id, { seq: f.seq, at: f.at, name: f.name ?? '' });
       else if (f.msg === 'unsub' && f.id !== undefined) this.answer(f, this.subs.get(f.id), undefined);
       return;
@@ -63,7 +64,11 @@ export class FrameLinker {
     }
   }
 
-  private answer(f: FrameView, open: Open | undefined, field: 'resultMs' | 'updatedMs' | 'readyMs' | 'nosubMs' | undefined): void {
+  private answer(
+    f: FrameView,
+    open: Open | undefined,
+    field: 'resultMs' | 'updatedMs' | 'readyMs' | 'nosubMs' | undefined,
+  ): void {
     if (!open) return;
     const ms = f.at - open.at;
     const opener = this.linkOf(open.seq);

@@ -20,10 +20,24 @@ export function spansOf(list: FrameList, limit = 500): Span[] {
     if (f.dir !== 'out' || (f.msg !== 'method' && f.msg !== 'sub')) continue;
     const link = list.linker.get(f.seq);
     if (f.msg === 'method') {
-      out.push({ seq: f.seq, kind: 'method', name: f.name ?? '', start: f.at, ms: link?.resultMs, outcome: link?.resultMs !== undefined ? 'result' : 'waiting' });
+      out.push({
+        seq: f.seq,
+        kind: 'method',
+        name: f.name ?? '',
+        start: f.at,
+        ms: link?.resultMs,
+        outcome: link?.resultMs !== undefined ? 'result' : 'waiting',
+      });
     } else {
       const ms = link?.readyMs ?? link?.nosubMs;
-      out.push({ seq: f.seq, kind: 'sub', name: f.name ?? '', start: f.at, ms, outcome: link?.readyMs !== undefined ? 'ready' : link?.nosubMs !== undefined ? 'nosub' : 'waiting' });
+      out.push({
+        seq: f.seq,
+        kind: 'sub',
+        name: f.name ?? '',
+        start: f.at,
+        ms,
+        outcome: link?.readyMs !== undefined ? 'ready' : link?.nosubMs !== undefined ? 'nosub' : 'waiting',
+      });
     }
   }
   return out.reverse();

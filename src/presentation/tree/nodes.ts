@@ -25,7 +25,17 @@ export type NodeOf<K extends NodeKind> = Extract<TreeNode, { kind: K }>;
 export type NodeData<K extends NodeKind = NodeKind> = K extends NodeKind ? Omit<NodeOf<K>, 'key'> : never;
 
 /** Every kind, for the tests that check each has its level (the type below fails to compile when one is missing). */
-export const NODE_KINDS = ['connection', 'group', 'subscription', 'collection', 'document', 'field', 'loadMore', 'moreFields', 'info'] as const;
+export const NODE_KINDS = [
+  'connection',
+  'group',
+  'subscription',
+  'collection',
+  'document',
+  'field',
+  'loadMore',
+  'moreFields',
+  'info',
+] as const;
 type MissingKinds = Exclude<NodeKind, (typeof NODE_KINDS)[number]>;
 const _everyKindListed: [MissingKinds] extends [never] ? true : MissingKinds = true;
 

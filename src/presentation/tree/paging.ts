@@ -76,7 +76,9 @@ export class Paging {
         for (const p of this.sessionPages(sessionId)) p.index?.invalidateOrder();
         return undefined;
       case 'doc':
-        return this.pages.get(JSON.stringify([sessionId, change.collection]))?.index?.apply(change.op, change.id, change.ordered);
+        return this.pages
+          .get(JSON.stringify([sessionId, change.collection]))
+          ?.index?.apply(change.op, change.id, change.ordered);
       default:
         return undefined;
     }

@@ -15,7 +15,11 @@ function isRefusedCredentials(err: unknown): boolean {
 export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
   return [
     register(ctx, COMMANDS.login, async (arg?: unknown) => {
-      const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Log in on which connection?' });
+      const session = await pickSession(ctx, arg, {
+        filter: isActive,
+        adjective: 'open',
+        placeHolder: 'Log in on which connection?',
+      });
       if (!session) return;
       const user = await vscode.window.showInputBox({
         title: forPlainInput(`DDP: Log In to ${session.name} (1/2)`),

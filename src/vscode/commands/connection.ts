@@ -77,12 +77,20 @@ function entryIndex(list: unknown[], session: Session): number {
     const i = list.findIndex((e) => field(e, 'id') === session.config.id);
     if (i >= 0) return i;
   }
-  const i = list.findIndex((e) => typeof field(e, 'name') === 'string' && (field(e, 'name') as string).trim() === session.name);
+  const i = list.findIndex(
+    (e) => typeof field(e, 'name') === 'string' && (field(e, 'name') as string).trim() === session.name,
+  );
   if (i >= 0) return i;
-  return list.findIndex((e) => typeof field(e, 'url') === 'string' && (field(e, 'url') as string).trim() === session.config.url);
+  return list.findIndex(
+    (e) => typeof field(e, 'url') === 'string' && (field(e, 'url') as string).trim() === session.config.url,
+  );
 }
 
-async function updateEntry(ctx: Ctx, session: Session, change: (entry: Record<string, unknown>) => void): Promise<boolean> {
+async function updateEntry(
+  ctx: Ctx,
+  session: Session,
+  change: (entry: Record<string, unknown>) => void,
+): Promise<boolean> {
   const list = savedList();
   const i = entryIndex(list, session);
   if (i < 0 || !list[i] || typeof list[i] !== 'object') return false;
@@ -157,7 +165,11 @@ async function chooseTarget(): Promise<vscode.ConfigurationTarget | undefined> {
 function listAt(target: vscode.ConfigurationTarget): unknown[] {
   const i = vscode.workspace.getConfiguration('ddpExplorer').inspect<unknown>('connections');
   const own =
-    target === vscode.ConfigurationTarget.Global ? i?.globalValue : target === vscode.ConfigurationTarget.Workspace ? i?.workspaceValue : i?.workspaceFolderValue;
+    target === vscode.ConfigurationTarget.Global
+      ? i?.globalValue
+      : target === vscode.ConfigurationTarget.Workspace
+        ? i?.workspaceValue
+        : i?.workspaceFolderValue;
   return Array.isArray(own) ? [...(own as unknown[])] : savedList();
 }
 
@@ -175,7 +187,8 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         return;
       }
       // A URL argument (from another extension or a test) skips the input box.
-      const url = typeof arg === 'string' && !validateUrl(arg) ? serverUrl(arg) : await askUrl(ctx, 'DDP: Connect to Server');
+      const url =
+        typeof arg === 'string' && !validateUrl(arg) ? serverUrl(arg) : await askUrl(ctx, 'DDP: Connect to Server');
       if (!url) return;
       const saved = ctx.manager.list().find((s) => s.saved && s.url === url);
       const session = saved ?? ctx.manager.addAdHoc(url);
@@ -184,13 +197,21 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
     }),
 
     register(ctx, COMMANDS.addConnection, async () => {
-      const taken = new Set(ctx.manager.list().filter((s) => s.saved).map((s) => s.name));
+      const taken = new Set(
+        ctx.manager
+          .list()
+          .filter((s) => s.saved)
+          .map((s) => s.name),
+      );
       const name = await vscode.window.showInputBox({
         title: 'DDP: Add Connection (1/2)',
         prompt: 'A name for the connection',
         placeHolder: 'local',
         ignoreFocusOut: true,
-        validateInput: (t) => validationMessage(!t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined),
+        validateInput: (t) =>
+          validationMessage(
+            !t.trim() ? 'Enter a name' : taken.has(t.trim()) ? `A connection named "${t.trim()}" exists` : undefined,
+          ),
       });
       if (name === undefined) return;
       const url = await askUrl(ctx, 'DDP: Add Connection (2/2)');
@@ -232,7 +253,11 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
     }),
 
     register(ctx, COMMANDS.disconnect, async (arg?: unknown) => {
-      const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Connection to close' });
+      const session = await pickSession(ctx, arg, {
+        filter: isActive,
+        adjective: 'open',
+        placeHolder: 'Connection to close',
+      });
       session?.disconnect();
     }),
 
@@ -267,10 +292,14 @@ export function registerConnectionCommands(ctx: Ctx): vscode.Disposable[] {
         [COMMANDS.connect]: '$(plug) Connect',
         [COMMANDS.showLog]: '$(output) Show Log',
       };
-      const items: Array<{ label: string; id: CommandId | 'switch' }> = actionsFor(session.state, !!session.userId).map((id) => ({ label: titles[id] ?? id, id }));
+      const items: Array<{ label: string; id: CommandId | 'switch' }> = actionsFor(session.state, !!session.userId).map(
+        (id) => ({ label: titles[id] ?? id, id }),
+      );
       items.push({ label: '$(pulse) Open Inspector', id: COMMANDS.openInspector });
       if (ctx.manager.list().length > 1) items.push({ label: '$(list-selection) Switch Connection...', id: 'switch' });
-      const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`${session.name}: ${session.url}`) });
+      const picked = await vscode.window.showQuickPick(items, {
+        placeHolder: forPlainInput(`${session.name}: ${session.url}`),
+      });
       if (!picked) return;
       if (picked.id === 'switch') {
         const other = await pickSession(ctx, undefined, { placeHolder: 'Connection to show in the status bar' });

@@ -26,7 +26,12 @@ export interface Ctx {
 }
 
 export function isNode(arg: unknown): arg is TreeNode {
-  return !!arg && typeof arg === 'object' && typeof (arg as TreeNode).kind === 'string' && typeof (arg as TreeNode).sessionId === 'string';
+  return (
+    !!arg &&
+    typeof arg === 'object' &&
+    typeof (arg as TreeNode).kind === 'string' &&
+    typeof (arg as TreeNode).sessionId === 'string'
+  );
 }
 
 export interface PickOptions {
@@ -86,7 +91,11 @@ export function register(ctx: Ctx, id: CommandId, fn: (...args: unknown[]) => un
 }
 
 /** Runs a command body; an unexpected error becomes a notification and a log line, never an unhandled rejection. */
-export function guarded<A extends unknown[]>(ctx: Ctx, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<unknown> {
+export function guarded<A extends unknown[]>(
+  ctx: Ctx,
+  name: string,
+  fn: (...args: A) => unknown,
+): (...args: A) => Promise<unknown> {
   return async (...args: A) => {
     try {
       return await fn(...args);

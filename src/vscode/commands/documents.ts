@@ -26,7 +26,12 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
   let collection: string | undefined = isNode(arg) && arg.kind === 'collection' ? arg.collection : undefined;
   if (!collection) {
     const names = session.collectionNames().sort();
-    collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection' }))?.value;
+    collection = (
+      await vscode.window.showQuickPick(
+        names.map((n) => pickItem(n, n)),
+        { placeHolder: 'Collection' },
+      )
+    )?.value;
     if (!collection) return undefined;
   }
   const docs = session.documents(collection);
@@ -36,7 +41,10 @@ async function pickDocument(ctx: Ctx, arg: unknown): Promise<DocRef | undefined>
     items.push(pickItem(id, id, summarizeDocument(fields, 80)));
     if (items.length >= 5000) break;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: forPlainInput(`Document in ${collection}`), matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: forPlainInput(`Document in ${collection}`),
+    matchOnDescription: true,
+  });
   return picked ? { session, collection, id: picked.value } : undefined;
 }
 
@@ -44,7 +52,11 @@ export async function openDocument(ctx: Ctx, session: Session, collection: strin
   const uri = ctx.docs.documentUri(session.id, session.name, collection, id);
   let doc = await vscode.workspace.openTextDocument(uri);
   // jsonc: the state line above a stale or removed document is a comment, never a Problems entry.
-  if (doc.languageId !== 'jsonc') doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then((d) => d, () => doc);
+  if (doc.languageId !== 'jsonc')
+    doc = await vscode.languages.setTextDocumentLanguage(doc, 'jsonc').then(
+      (d) => d,
+      () => doc,
+    );
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
@@ -102,10 +114,18 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
     register(ctx, COMMANDS.filterCollection, async (arg?: unknown) => {
       let node: TreeNode | undefined = isNode(arg) && arg.kind === 'collection' ? arg : undefined;
       if (!node) {
-        const session = await pickSession(ctx, arg, { filter: (s) => s.collectionCount > 0, adjective: 'DDP connection with collections; subscribe first. No' });
+        const session = await pickSession(ctx, arg, {
+          filter: (s) => s.collectionCount > 0,
+          adjective: 'DDP connection with collections; subscribe first. No',
+        });
         if (!session) return;
         const names = session.collectionNames().sort();
-        const collection = (await vscode.window.showQuickPick(names.map((n) => pickItem(n, n)), { placeHolder: 'Collection to filter' }))?.value;
+        const collection = (
+          await vscode.window.showQuickPick(
+            names.map((n) => pickItem(n, n)),
+            { placeHolder: 'Collection to filter' },
+          )
+        )?.value;
         if (!collection) return;
         node = ctx.model.collectionNode(session.id, collection);
       }

@@ -49,14 +49,19 @@ function pickMethod(recentMethods: string[]): Promise<string | undefined> {
 export function registerMethodCommands(ctx: Ctx): vscode.Disposable[] {
   return [
     register(ctx, COMMANDS.callMethod, async (arg?: unknown) => {
-      const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Call on which connection?' });
+      const session = await pickSession(ctx, arg, {
+        filter: isActive,
+        adjective: 'open',
+        placeHolder: 'Call on which connection?',
+      });
       if (!session) return;
       const method = await pickMethod(recent(ctx, RECENT_METHODS));
       if (!method) return;
       const lastParams = storedParams(ctx)[method];
       const text = await vscode.window.showInputBox({
         title: forPlainInput(`DDP: Call ${method} (2/2)`),
-        prompt: 'Params as an EJSON array, e.g. [2, 3] or [{"$date": 0}] (empty for none; a single value is one argument)',
+        prompt:
+          'Params as an EJSON array, e.g. [2, 3] or [{"$date": 0}] (empty for none; a single value is one argument)',
         placeHolder: '[]',
         value: typeof lastParams === 'string' ? lastParams : undefined,
         ignoreFocusOut: true,
@@ -83,14 +88,18 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
     const log = 'Show Log';
     // A login result carries a resume token: never in clear in a notification, nor later in the log.
     maskTokens(ctx, outcome.result);
-    void showInfo(ctx.log, `${method} → ${formatValue(redactSecrets(outcome.result), 80)} (${formatDuration(outcome.ms)})`, open, log)
-      .then(async (choice) => {
-        if (choice === open) {
-          // A tab of its own (not a preview, which would replace the preview tab open now), exact EJSON, jsonc.
-          const doc = await vscode.workspace.openTextDocument(ctx.docs.resultUri(method, outcome.result));
-          await vscode.window.showTextDocument(doc, { preview: false });
-        } else if (choice === log) ctx.log.show();
-      });
+    void showInfo(
+      ctx.log,
+      `${method} → ${formatValue(redactSecrets(outcome.result), 80)} (${formatDuration(outcome.ms)})`,
+      open,
+      log,
+    ).then(async (choice) => {
+      if (choice === open) {
+        // A tab of its own (not a preview, which would replace the preview tab open now), exact EJSON, jsonc.
+        const doc = await vscode.workspace.openTextDocument(ctx.docs.resultUri(method, outcome.result));
+        await vscode.window.showTextDocument(doc, { preview: false });
+      } else if (choice === log) ctx.log.show();
+    });
     return outcome.result;
   } catch (err) {
     const log = 'Show Log';

@@ -27,13 +27,21 @@ export function showError<T extends string>(log: Masker, message: string, ...act
 /** A modal question: resolves true only when the user chose `action`. */
 export async function confirm(log: Masker, message: string, detail: string, action: string): Promise<boolean> {
   // The detail of a modal keeps its own line breaks; each line is sanitised.
-  const lines = detail.split('\n').map((line) => text(log, line)).join('\n');
+  const lines = detail
+    .split('\n')
+    .map((line) => text(log, line))
+    .join('\n');
   const choice = await vscode.window.showWarningMessage(text(log, message), { modal: true, detail: lines }, action);
   return choice === action;
 }
 
 /** A quick pick item whose texts are shown as text (codicons and links neutralised); `value` is what it stands for. */
-export function pickItem<V>(value: V, label: string, description?: string, detail?: string): vscode.QuickPickItem & { value: V } {
+export function pickItem<V>(
+  value: V,
+  label: string,
+  description?: string,
+  detail?: string,
+): vscode.QuickPickItem & { value: V } {
   const item: vscode.QuickPickItem & { value: V } = { label: forQuickInput(label), value };
   if (description !== undefined) item.description = forQuickInput(description);
   if (detail !== undefined) item.detail = forQuickInput(detail);

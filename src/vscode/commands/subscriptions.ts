@@ -13,7 +13,11 @@ const RECENT_PUBS = 'ddpExplorer.recentPublications';
 export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
   return [
     register(ctx, COMMANDS.subscribe, async (arg?: unknown) => {
-      const session = await pickSession(ctx, arg, { filter: isActive, adjective: 'open', placeHolder: 'Subscribe on which connection?' });
+      const session = await pickSession(ctx, arg, {
+        filter: isActive,
+        adjective: 'open',
+        placeHolder: 'Subscribe on which connection?',
+      });
       if (!session) return;
       const pubs = recent(ctx, RECENT_PUBS);
       const name = await vscode.window.showInputBox({
@@ -46,11 +50,20 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
         ctx.manager.get(arg.sessionId)?.unsubscribe(arg.subId);
         return;
       }
-      const session = await pickSession(ctx, arg, { filter: (s) => s.subscriptions().length > 0, adjective: 'subscribed' });
+      const session = await pickSession(ctx, arg, {
+        filter: (s) => s.subscriptions().length > 0,
+        adjective: 'subscribed',
+      });
       if (!session) return;
-      const items = session.subscriptions().map((s) =>
-        pickItem(s.id, s.name, `${formatParams(s.params).trim()} ${subscriptionStateText(s, session.freshness.timing(s.id))}`.trim()),
-      );
+      const items = session
+        .subscriptions()
+        .map((s) =>
+          pickItem(
+            s.id,
+            s.name,
+            `${formatParams(s.params).trim()} ${subscriptionStateText(s, session.freshness.timing(s.id))}`.trim(),
+          ),
+        );
       const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Subscription to stop' });
       if (picked) session.unsubscribe(picked.value);
     }),

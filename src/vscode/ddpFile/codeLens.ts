@@ -12,7 +12,11 @@ export class DdpCodeLensProvider implements vscode.CodeLensProvider {
     const file = parseDdp(document.getText());
     if (file.requests.length === 0) return [];
     const lenses: vscode.CodeLens[] = [
-      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(run-all) Run All', command: RUN_ALL, arguments: [document.uri] }),
+      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+        title: '$(run-all) Run All',
+        command: RUN_ALL,
+        arguments: [document.uri],
+      }),
     ];
     file.requests.forEach((r, index) => {
       const line = r.line - 1;

@@ -47,7 +47,8 @@ export class EnvironmentSwitcher implements vscode.Disposable {
     }
     const selected = this.selected;
     this.item.text = `$(server-environment) ${selected ?? 'No Environment'}`;
-    this.item.tooltip = 'DDP Explorer: the environment .ddp files run with (setting "ddpExplorer.environments"). Click to switch.';
+    this.item.tooltip =
+      'DDP Explorer: the environment .ddp files run with (setting "ddpExplorer.environments"). Click to switch.';
     this.item.show();
   }
 
@@ -55,10 +56,14 @@ export class EnvironmentSwitcher implements vscode.Disposable {
     const envs = this.environments();
     const none = 'No Environment';
     const items: vscode.QuickPickItem[] = [
-      { label: none, description: 'only $shared and the file\'s variables' },
-      ...[...envs.named.keys()].map((name) => ({ label: name, description: name === this.selected ? 'selected' : undefined })),
+      { label: none, description: "only $shared and the file's variables" },
+      ...[...envs.named.keys()].map((name) => ({
+        label: name,
+        description: name === this.selected ? 'selected' : undefined,
+      })),
     ];
-    if (envs.named.size === 0) items.push({ label: 'Add environments in settings…', description: 'ddpExplorer.environments' });
+    if (envs.named.size === 0)
+      items.push({ label: 'Add environments in settings…', description: 'ddpExplorer.environments' });
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Environment for .ddp files' });
     if (!picked) return;
     if (picked.label === 'Add environments in settings…') {

@@ -35,7 +35,11 @@ class WorkspaceNames implements vscode.Disposable {
   }
   async get(): Promise<MeteorNames> {
     this.listed ??= Promise.resolve(
-      vscode.workspace.findFiles('**/*.{js,jsx,ts,tsx,mjs,cjs}', '{**/node_modules/**,**/.meteor/**,**/dist/**,**/build/**}', 3000),
+      vscode.workspace.findFiles(
+        '**/*.{js,jsx,ts,tsx,mjs,cjs}',
+        '{**/node_modules/**,**/.meteor/**,**/dist/**,**/build/**}',
+        3000,
+      ),
     );
     const files = await this.listed;
     const methods = new Set<string>();
@@ -68,7 +72,11 @@ class WorkspaceNames implements vscode.Disposable {
   }
 }
 
-export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: EnvironmentSwitcher): vscode.Disposable[] {
+export function registerLanguageFeatures(
+  ctx: Ctx,
+  runner: DdpRunService,
+  env: EnvironmentSwitcher,
+): vscode.Disposable[] {
   const diagnostics = vscode.languages.createDiagnosticCollection('ddp');
   const names = new WorkspaceNames();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -91,7 +99,9 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
         if (knownReference(ref.expr, file, environment)) continue;
         const d = new vscode.Diagnostic(
           new vscode.Range(i, ref.start, i, ref.end),
-          ref.expr.startsWith('$') ? `Unknown dynamic variable {{${ref.expr}}}` : `Unknown variable {{${ref.expr}}}: not a file variable, an environment variable or a named request`,
+          ref.expr.startsWith('$')
+            ? `Unknown dynamic variable {{${ref.expr}}}`
+            : `Unknown variable {{${ref.expr}}}: not a file variable, an environment variable or a named request`,
           vscode.DiagnosticSeverity.Warning,
         );
         d.source = 'ddp';
@@ -129,10 +139,12 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
           items.push(item);
         };
         for (const v of file.variables) add(v.name, vscode.CompletionItemKind.Variable, 'file variable');
-        for (const k of Object.keys(env.variables())) add(k, vscode.CompletionItemKind.Variable, `environment ${env.selected ?? '$shared'}`);
+        for (const k of Object.keys(env.variables()))
+          add(k, vscode.CompletionItemKind.Variable, `environment ${env.selected ?? '$shared'}`);
         for (const r of file.requests) {
           if (!r.name) continue;
-          for (const part of ['result', 'error', 'duration']) add(`${r.name}.${part}`, vscode.CompletionItemKind.Reference, 'an earlier result');
+          for (const part of ['result', 'error', 'duration'])
+            add(`${r.name}.${part}`, vscode.CompletionItemKind.Reference, 'an earlier result');
         }
         for (const d of DYNAMIC) add(d, vscode.CompletionItemKind.Function, 'dynamic variable');
         return items;
@@ -148,17 +160,23 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
         const add = (label: string, detail: string) => {
           if (seen.has(label)) return;
           seen.add(label);
-          const item = new vscode.CompletionItem(label, isCall ? vscode.CompletionItemKind.Method : vscode.CompletionItemKind.Event);
+          const item = new vscode.CompletionItem(
+            label,
+            isCall ? vscode.CompletionItemKind.Method : vscode.CompletionItemKind.Event,
+          );
           item.detail = detail;
           item.range = range;
           items.push(item);
         };
-        for (const n of isCall ? found.methods : found.publications) add(n, isCall ? 'Meteor method in this workspace' : 'publication in this workspace');
+        for (const n of isCall ? found.methods : found.publications)
+          add(n, isCall ? 'Meteor method in this workspace' : 'publication in this workspace');
         for (const n of history) add(n, 'recently used');
         return items;
       }
       if (/^\s*>\s*expect\s+\w*$/.test(prefix)) {
-        return ['result', 'error', 'duration', 'ready', 'collection'].map((s) => new vscode.CompletionItem(s, vscode.CompletionItemKind.Keyword));
+        return ['result', 'error', 'duration', 'ready', 'collection'].map(
+          (s) => new vscode.CompletionItem(s, vscode.CompletionItemKind.Keyword),
+        );
       }
       return [];
     },
@@ -171,15 +189,26 @@ export function registerLanguageFeatures(ctx: Ctx, runner: DdpRunService, env: E
       if (!ref) return undefined;
       const file = parseDdp(document.getText());
       const sources = runner.sources(document);
-      const resolver = new Resolver({ ...sources, file: fileVariables(file), results: runner.resultsFor(document.uri) });
-      const secretName = ref.expr.startsWith('$') ? (ref.expr.split(/\s+/)[1] ?? '') : (/^[\w-]+/.exec(ref.expr)?.[0] ?? '');
+      const resolver = new Resolver({
+        ...sources,
+        file: fileVariables(file),
+        results: runner.resultsFor(document.uri),
+      });
+      const secretName = ref.expr.startsWith('$')
+        ? (ref.expr.split(/\s+/)[1] ?? '')
+        : (/^[\w-]+/.exec(ref.expr)?.[0] ?? '');
       // Values may come from a server: the hover is markdown-escaped text, never markdown.
       let value: string;
       if (/^\$(guid|timestamp|randomInt)/.test(ref.expr)) value = 'A new value on every use';
       else {
         try {
           const r = resolver.resolve(ref.expr);
-          value = looksSecret(secretName) || looksSecretRef(ref.expr, file) ? '*** (secret)' : r.kind === 'text' ? JSON.stringify(asText(r)) : show(r.value);
+          value =
+            looksSecret(secretName) || looksSecretRef(ref.expr, file)
+              ? '*** (secret)'
+              : r.kind === 'text'
+                ? JSON.stringify(asText(r))
+                : show(r.value);
         } catch (err) {
           value = err instanceof Error ? err.message : String(err);
         }

@@ -34,19 +34,22 @@ export function registerDdpFiles(ctx: Ctx): vscode.Disposable[] {
     vscode.languages.registerCodeLensProvider(DDP_SELECTOR, new DdpCodeLensProvider()),
     register(ctx, COMMANDS.selectEnvironment, () => env.pick()),
     register(ctx, COMMANDS.runRequest, async (uri?: unknown, index?: unknown) => {
-        const document = await documentFor(ctx, uri);
-        if (!document) return undefined;
-        const i = typeof index === 'number' ? index : requestAt(document, vscode.window.activeTextEditor?.selection.active.line ?? 0);
-        if (i === undefined) {
-          void showWarning(ctx.log, 'This .ddp file has no request to run.');
-          return undefined;
-        }
-        return (await runner.run(document, { only: [i] })).report;
+      const document = await documentFor(ctx, uri);
+      if (!document) return undefined;
+      const i =
+        typeof index === 'number'
+          ? index
+          : requestAt(document, vscode.window.activeTextEditor?.selection.active.line ?? 0);
+      if (i === undefined) {
+        void showWarning(ctx.log, 'This .ddp file has no request to run.');
+        return undefined;
+      }
+      return (await runner.run(document, { only: [i] })).report;
     }),
     register(ctx, COMMANDS.runAll, async (uri?: unknown) => {
-        const document = await documentFor(ctx, uri);
-        if (!document) return undefined;
-        return (await runner.run(document)).report;
+      const document = await documentFor(ctx, uri);
+      if (!document) return undefined;
+      return (await runner.run(document)).report;
     }),
     ...registerLanguageFeatures(ctx, runner, env),
   ];

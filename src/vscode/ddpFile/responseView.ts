@@ -30,7 +30,11 @@ export class ResponseView implements vscode.TextDocumentContentProvider, vscode.
     const visible = vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === this.uri.toString());
     if (visible) return;
     const doc = await vscode.workspace.openTextDocument(this.uri);
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+    await vscode.window.showTextDocument(doc, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+      preview: false,
+    });
   }
 
   dispose(): void {

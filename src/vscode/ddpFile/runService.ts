@@ -6,7 +6,13 @@ import * as vscode from 'vscode';
 import type { DdpFile } from '../../core/ddpFile/ast';
 import { dotenvFor } from '../../core/ddpFile/dotenv';
 import { parseDdp } from '../../core/ddpFile/parser';
-import { DEFAULT_TIMEOUT, runFile, type FileReport, type RequestReport, type RunOptions } from '../../core/ddpFile/runner';
+import {
+  DEFAULT_TIMEOUT,
+  runFile,
+  type FileReport,
+  type RequestReport,
+  type RunOptions,
+} from '../../core/ddpFile/runner';
 import { sessionConnection, sessionFor } from '../../core/ddpFile/sessionConnection';
 import { problemText } from '../../presentation/sessionLogText';
 import type { RequestResult } from '../../core/ddpFile/variables';
@@ -59,7 +65,13 @@ export class DdpRunService {
 
   async run(
     document: vscode.TextDocument,
-    options: { only?: number[]; signal?: AbortSignal; show?: boolean; onStart?: RunOptions['onStart']; onReport?: (r: RequestReport) => void } = {},
+    options: {
+      only?: number[];
+      signal?: AbortSignal;
+      show?: boolean;
+      onStart?: RunOptions['onStart'];
+      onReport?: (r: RequestReport) => void;
+    } = {},
   ): Promise<DocumentRun> {
     const file = parseDdp(document.getText());
     const name = this.displayName(document.uri);
@@ -93,10 +105,14 @@ export class DdpRunService {
     });
     if (report.connectionError) this.ctx.log.warn(`${name}: ${report.connectionError}`);
     for (const r of report.requests) {
-      if (r.status !== 'skipped') this.ctx.log.info(`${name}: ${r.status === 'passed' ? '✓' : '✗'} ${r.label}${r.outcome ? ` (${r.outcome.duration} ms)` : ''}`);
+      if (r.status !== 'skipped')
+        this.ctx.log.info(
+          `${name}: ${r.status === 'passed' ? '✓' : '✗'} ${r.label}${r.outcome ? ` (${r.outcome.duration} ms)` : ''}`,
+        );
     }
     const collections = session?.collections();
-    if (options.show !== false) await this.view.show(responseText(report, { file: name, url: report.url, collections, at: new Date() }));
+    if (options.show !== false)
+      await this.view.show(responseText(report, { file: name, url: report.url, collections, at: new Date() }));
     return { file, report, collections };
   }
 }

@@ -24,7 +24,12 @@ export class DdpTestController implements vscode.Disposable {
       else if (item.uri) await this.refreshFromDisk(item.uri);
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.runTests(request, token), true);
+    this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.runTests(request, token),
+      true,
+    );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.ddp');
     this.disposables.push(
       this.controller,
@@ -71,7 +76,9 @@ export class DdpTestController implements vscode.Disposable {
 
   private refresh(uri: vscode.Uri, file: DdpFile): vscode.TestItem {
     const item = this.fileItem(uri);
-    item.error = file.problems.length ? `${file.problems.length} problem(s); line ${file.problems[0].line}: ${file.problems[0].message}` : undefined;
+    item.error = file.problems.length
+      ? `${file.problems.length} problem(s); line ${file.problems[0].line}: ${file.problems[0].message}`
+      : undefined;
     const children = file.requests.map((r, index) => {
       const child = this.controller.createTestItem(`${uri.toString()}#${index}`, requestLabel(r), uri);
       child.range = new vscode.Range(r.line - 1, 0, r.endLine - 1, 0);
@@ -111,7 +118,12 @@ export class DdpTestController implements vscode.Disposable {
     }
   }
 
-  private async runFileItem(run: vscode.TestRun, fileItem: vscode.TestItem, requests: vscode.TestItem[], signal: AbortSignal): Promise<void> {
+  private async runFileItem(
+    run: vscode.TestRun,
+    fileItem: vscode.TestItem,
+    requests: vscode.TestItem[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const uri = fileItem.uri!;
     const document = await vscode.workspace.openTextDocument(uri);
     const file = this.refresh(uri, parseDdp(document.getText()));
@@ -175,7 +187,11 @@ export class DdpTestController implements vscode.Disposable {
     }
     for (const a of r.assertions) {
       if (a.pass) continue;
-      const m = vscode.TestMessage.diff(`expect ${a.text}${a.message ? ` (${masker.mask(a.message)})` : ''}`, masker.mask(a.expected), masker.mask(a.actual));
+      const m = vscode.TestMessage.diff(
+        `expect ${a.text}${a.message ? ` (${masker.mask(a.message)})` : ''}`,
+        masker.mask(a.expected),
+        masker.mask(a.actual),
+      );
       m.location = new vscode.Location(uri, new vscode.Position(a.line - 1, 0));
       out.push(m);
     }

@@ -37,7 +37,10 @@ export class InspectorPanel implements vscode.Disposable {
     readonly source: FrameSource,
     private readonly env: PanelEnv,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(env.extensionUri, 'dist', 'webview')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(env.extensionUri, 'dist', 'webview')],
+    };
     panel.title = `DDP Inspector: ${source.info().title}`;
     panel.iconPath = vscode.Uri.joinPath(env.extensionUri, 'media', 'ddp.svg');
     panel.webview.html = inspectorHtml(panel.webview, env.extensionUri);
@@ -86,9 +89,16 @@ export class InspectorPanel implements vscode.Disposable {
 
   private sendAll(): void {
     const c = this.source.capture;
-    this.post({ type: 'init', key: this.source.key, source: this.source.info(), paused: c.paused, maxFrames: c.ring.capacity });
+    this.post({
+      type: 'init',
+      key: this.source.key,
+      source: this.source.info(),
+      paused: c.paused,
+      maxFrames: c.ring.capacity,
+    });
     const all = c.snapshot();
-    for (let i = 0; i < all.length; i += CHUNK) this.post({ type: 'frames', frames: this.wire(all.slice(i, i + CHUNK)) });
+    for (let i = 0; i < all.length; i += CHUNK)
+      this.post({ type: 'frames', frames: this.wire(all.slice(i, i + CHUNK)) });
   }
 
   private onMessage(raw: unknown): void {
@@ -178,7 +188,13 @@ export class InspectorPanel implements vscode.Disposable {
       saveLabel: 'Export Capture',
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(toJsonLines(frames, (text) => this.env.mask(text)), 'utf8'));
+    await vscode.workspace.fs.writeFile(
+      target,
+      Buffer.from(
+        toJsonLines(frames, (text) => this.env.mask(text)),
+        'utf8',
+      ),
+    );
     flash(`DDP: ${frames.length} frames exported to ${target.fsPath}`, 5000);
   }
 

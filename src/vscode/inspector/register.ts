@@ -57,7 +57,10 @@ export class Inspectors implements vscode.Disposable {
     const parsed = parseJsonLines(Buffer.from(bytes).toString('utf8'));
     if (parsed.frames.length === 0) {
       panel?.dispose();
-      void showError(this.ctx.log, `DDP: ${uri.fsPath} has no DDP capture frames${parsed.problems.length ? ` (${parsed.problems[0]})` : ''}.`);
+      void showError(
+        this.ctx.log,
+        `DDP: ${uri.fsPath} has no DDP capture frames${parsed.problems.length ? ` (${parsed.problems[0]})` : ''}.`,
+      );
       return undefined;
     }
     const key = `file:${uri.fsPath}`;
@@ -109,9 +112,14 @@ export function registerInspector(ctx: Ctx): { inspectors: Inspectors; disposabl
     }),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const key = typeof (state as PanelState | undefined)?.key === 'string' ? ((state as PanelState).key as string) : '';
+        const key =
+          typeof (state as PanelState | undefined)?.key === 'string' ? ((state as PanelState).key as string) : '';
         if (key.startsWith('session:') && inspectors.openSession(key.slice('session:'.length), panel)) return;
-        if (key.startsWith('file:') && (await inspectors.openFile(vscode.Uri.file(key.slice('file:'.length)), panel).catch(() => undefined))) return;
+        if (
+          key.startsWith('file:') &&
+          (await inspectors.openFile(vscode.Uri.file(key.slice('file:'.length)), panel).catch(() => undefined))
+        )
+          return;
         // A tap client (or a connection that is gone) does not survive a reload: close its old panel.
         panel.dispose();
       },

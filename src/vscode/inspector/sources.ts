@@ -66,7 +66,12 @@ export class FileSource implements FrameSource {
 
   info(): SourceInfo {
     const name = this.path.split(/[\\/]/).pop() ?? this.path;
-    return { title: name, detail: `${this.path} · offline${this.note ? ` · ${this.note}` : ''}`, live: false, canResend: false };
+    return {
+      title: name,
+      detail: `${this.path} · offline${this.note ? ` · ${this.note}` : ''}`,
+      live: false,
+      canResend: false,
+    };
   }
 
   onInfoChange(): () => void {

@@ -28,7 +28,12 @@ class TapClientSource implements FrameSource {
   info(): SourceInfo {
     const c = this.client;
     const state = c.state === 'closed' ? `closed: ${c.closeReason ?? ''}` : c.state;
-    return { title: `tap #${c.id}`, detail: `${c.remote} → ${this.tap.target} · ${state}`, live: c.state !== 'closed', canResend: false };
+    return {
+      title: `tap #${c.id}`,
+      detail: `${c.remote} → ${this.tap.target} · ${state}`,
+      live: c.state !== 'closed',
+      canResend: false,
+    };
   }
   onInfoChange(listener: () => void): () => void {
     return this.tap.onChange((c) => {
@@ -73,7 +78,10 @@ export class TapsView implements vscode.TreeDataProvider<TapNode>, vscode.Dispos
 
   getTreeItem(node: TapNode): vscode.TreeItem {
     if (node.kind === 'tap') {
-      const item = new vscode.TreeItem(`${node.tap.url} → ${node.tap.target}`, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(
+        `${node.tap.url} → ${node.tap.target}`,
+        vscode.TreeItemCollapsibleState.Expanded,
+      );
       const open = node.tap.clients.filter((c) => c.state !== 'closed').length;
       item.description = `${open} connected`;
       item.tooltip = `Tap listening on ${node.tap.url}, forwarding to ${node.tap.target}. Point your app at the first URL.`;
@@ -104,7 +112,8 @@ export class TapsView implements vscode.TreeDataProvider<TapNode>, vscode.Dispos
 
 export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposable[] {
   const view = new TapsView();
-  const isTapNode = (x: unknown): x is TapNode => !!x && typeof x === 'object' && 'tap' in x && (x as TapNode).tap instanceof Tap;
+  const isTapNode = (x: unknown): x is TapNode =>
+    !!x && typeof x === 'object' && 'tap' in x && (x as TapNode).tap instanceof Tap;
   return [
     view,
     vscode.window.registerTreeDataProvider('ddpExplorer.taps', view),
@@ -131,13 +140,20 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
         prompt: 'Port on 127.0.0.1 for your app to connect to (empty: any free port)',
         placeHolder: 'any free port',
         ignoreFocusOut: true,
-        validateInput: (t) => (t.trim() === '' || (/^\d+$/.test(t.trim()) && Number(t) > 0 && Number(t) < 65536) ? undefined : 'A port number from 1 to 65535, or empty'),
+        validateInput: (t) =>
+          t.trim() === '' || (/^\d+$/.test(t.trim()) && Number(t) > 0 && Number(t) < 65536)
+            ? undefined
+            : 'A port number from 1 to 65535, or empty',
       });
       if (portText === undefined) return;
       const maxFrames = inspectors.env.maxFrames();
       let tap: Tap;
       try {
-        tap = await Tap.start({ target: normalizeUrl(target.trim()), port: portText.trim() ? Number(portText) : 0, maxFrames });
+        tap = await Tap.start({
+          target: normalizeUrl(target.trim()),
+          port: portText.trim() ? Number(portText) : 0,
+          maxFrames,
+        });
       } catch (err) {
         const e = err as Error & { code?: string };
         throw new Error(e.code === 'EADDRINUSE' ? `Port ${portText.trim()} on 127.0.0.1 is already in use` : e.message);
@@ -146,9 +162,11 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
       ctx.log.info(`Tap listening on ${tap.url}, forwarding to ${tap.target}`);
       void vscode.commands.executeCommand('ddpExplorer.taps.focus');
       const copy = 'Copy URL';
-      void showInfo(ctx.log, `Tap listening on ${tap.url} → ${tap.target}. Point your app at it.`, copy).then(async (c) => {
-        if (c === copy) await vscode.env.clipboard.writeText(tap.url);
-      });
+      void showInfo(ctx.log, `Tap listening on ${tap.url} → ${tap.target}. Point your app at it.`, copy).then(
+        async (c) => {
+          if (c === copy) await vscode.env.clipboard.writeText(tap.url);
+        },
+      );
     }),
     register(ctx, COMMANDS.stopTap, async (arg?: unknown) => {
       let tap = isTapNode(arg) ? arg.tap : undefined;
@@ -160,7 +178,10 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
         const picked =
           view.taps.length === 1
             ? { tap: view.taps[0] }
-            : await vscode.window.showQuickPick(view.taps.map((t) => ({ ...pickItem(t, t.url, `→ ${t.target}`), tap: t })), { placeHolder: 'Stop which tap?' });
+            : await vscode.window.showQuickPick(
+                view.taps.map((t) => ({ ...pickItem(t, t.url, `→ ${t.target}`), tap: t })),
+                { placeHolder: 'Stop which tap?' },
+              );
         tap = picked?.tap;
       }
       if (!tap) return;

@@ -17,7 +17,11 @@ export function treeItem(view: NodeView): vscode.TreeItem {
   // Screen readers (and UI tests) get "label description", not the tooltip VS Code would use otherwise.
   item.accessibilityInformation = { label: view.description ? `${view.label} ${view.description}` : view.label };
   item.contextValue = view.contextValue;
-  if (view.icon) item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
+  if (view.icon)
+    item.iconPath = new vscode.ThemeIcon(
+      view.icon.id,
+      view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined,
+    );
   if (view.command) item.command = view.command;
   return item;
 }

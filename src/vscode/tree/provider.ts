@@ -30,7 +30,8 @@ export class DdpTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     this.offManager = manager.onChange((c) => this.onManagerChange(c));
     // While a connection waits to reconnect, its row redraws when the clock's whole seconds change.
     this.offTick = this.clock.onTick(() => {
-      for (const s of this.manager.list()) if (s.state === 'reconnecting') this.coalescer.mark(this.model.connectionNode(s.id).key);
+      for (const s of this.manager.list())
+        if (s.state === 'reconnecting') this.coalescer.mark(this.model.connectionNode(s.id).key);
     });
   }
 

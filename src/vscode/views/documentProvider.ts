@@ -95,14 +95,19 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
       if (this.results.size <= MAX_RESULTS) break;
       this.results.delete(old);
     }
-    return vscode.Uri.from({ scheme: SCHEME, path: `/results/${segment(method)}-${r}.jsonc`, query: JSON.stringify({ r }) });
+    return vscode.Uri.from({
+      scheme: SCHEME,
+      path: `/results/${segment(method)}-${r}.jsonc`,
+      query: JSON.stringify({ r }),
+    });
   }
 
   private parse(uri: vscode.Uri): Target | undefined {
     try {
       const q = JSON.parse(uri.query) as Record<string, unknown>;
       if (typeof q.r === 'number') return { kind: 'result', r: q.r };
-      if (typeof q.s === 'string' && typeof q.c === 'string' && typeof q.d === 'string') return { kind: 'doc', s: q.s, c: q.c, d: q.d };
+      if (typeof q.s === 'string' && typeof q.c === 'string' && typeof q.d === 'string')
+        return { kind: 'doc', s: q.s, c: q.c, d: q.d };
     } catch {
       /* not ours */
     }
@@ -112,7 +117,10 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
   provideTextDocumentContent(uri: vscode.Uri): string {
     const t = this.parse(uri);
     if (!t) return '// Not a DDP Explorer document.\nnull\n';
-    if (t.kind === 'result') return this.results.get(t.r) ?? '// This result is no longer kept (the last 50 are). Call the method again.\nnull\n';
+    if (t.kind === 'result')
+      return (
+        this.results.get(t.r) ?? '// This result is no longer kept (the last 50 are). Call the method again.\nnull\n'
+      );
     const key = this.key(t.s, t.c, t.d);
     let entry = this.open.get(key);
     if (!entry) this.open.set(key, (entry = { uri, seen: {} }));
@@ -121,7 +129,11 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
     const fields = session?.document(t.c, t.d);
     const { text } = documentText(
       {
-        session: session && { name: session.name, connected: session.isActive, staleSince: session.freshness.staleSince },
+        session: session && {
+          name: session.name,
+          connected: session.isActive,
+          staleSince: session.freshness.staleSince,
+        },
         collection: t.c,
         id: t.d,
       },

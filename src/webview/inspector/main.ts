@@ -26,7 +26,11 @@ interface SavedState {
 }
 const saved = (vscode.getState() ?? {}) as SavedState;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; title?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
@@ -101,12 +105,16 @@ nameFilter.placeholder = 'Method / publication';
 const pinnedOnly = el('input');
 pinnedOnly.type = 'checkbox';
 const pinnedLabel = el('label', { title: 'Only pinned frames' }, pinnedOnly, document.createTextNode(' Pinned'));
-const pauseButton = button('Pause', 'Pause or resume capturing', () => vscode.postMessage({ type: 'pause', paused: !paused }));
+const pauseButton = button('Pause', 'Pause or resume capturing', () =>
+  vscode.postMessage({ type: 'pause', paused: !paused }),
+);
 const clearButton = button('Clear', 'Clear the capture', () => vscode.postMessage({ type: 'clear' }));
 const exportButton = button('Export…', 'Export the capture as JSON Lines (secrets masked)', () =>
   vscode.postMessage({ type: 'export', seqs: filterActive() ? list.shownSeqs() : null }),
 );
-const timingButton = button('Timing', 'Show methods and subscriptions as a waterfall over time', () => setTiming(!timingOn));
+const timingButton = button('Timing', 'Show methods and subscriptions as a waterfall over time', () =>
+  setTiming(!timingOn),
+);
 const prevPin = button('◀ Pin', 'Previous pinned frame', () => jumpToBookmark(-1));
 const nextPin = button('Pin ▶', 'Next pinned frame', () => jumpToBookmark(1));
 const filters = el(
@@ -131,7 +139,9 @@ const filters = el(
 const COLUMNS = ['Time', '+ms', 'Dir', 'msg', 'Key', 'Link', 'Bytes', 'Preview'];
 const columnHeader = el('div', { className: 'row head' }, ...COLUMNS.map((c) => el('span', { text: c })));
 const listBox = el('div', { className: 'list' }, columnHeader);
-const follow = button('↓ Follow new frames', 'Scroll to the newest frame and keep following', () => virtual.scrollToEnd());
+const follow = button('↓ Follow new frames', 'Scroll to the newest frame and keep following', () =>
+  virtual.scrollToEnd(),
+);
 follow.className = 'follow';
 follow.hidden = true;
 listBox.append(follow);
@@ -162,7 +172,8 @@ const virtual = new VirtualList(listBox, {
     cells[1].textContent = `+${f.gap}`;
     cells[2].textContent = f.dir === 'in' ? '⇣ in' : '⇡ out';
     cells[3].textContent = f.msg || '(none)';
-    cells[4].textContent = f.name && f.dir === 'in' && (f.type === 'result' || f.type === 'updated') ? `${f.key} (${f.name})` : f.key;
+    cells[4].textContent =
+      f.name && f.dir === 'in' && (f.type === 'result' || f.type === 'updated') ? `${f.key} (${f.name})` : f.key;
     cells[5].textContent = linkText(f, list.linker.get(f.seq));
     cells[6].textContent = String(f.bytes);
     cells[7].textContent = f.preview;
@@ -201,7 +212,12 @@ const pinButton = button('Pin', 'Pin or unpin this frame', () => {
 const partners = el('span', { className: 'partners' });
 const pre = el('pre', { className: 'json' });
 const detailInfo = el('span', { className: 'info' });
-const detailPane = el('section', { className: 'detail-pane' }, el('div', { className: 'toolbar' }, copyButton, resendButton, editButton, pinButton, detailInfo, partners), pre);
+const detailPane = el(
+  'section',
+  { className: 'detail-pane' },
+  el('div', { className: 'toolbar' }, copyButton, resendButton, editButton, pinButton, detailInfo, partners),
+  pre,
+);
 
 const status = el('footer');
 
@@ -221,7 +237,12 @@ function setTiming(on: boolean): void {
 function renderTiming(): void {
   const spans = spansOf(list);
   const { bars, from, to } = layoutSpans(spans, Date.now());
-  const axis = el('div', { className: 'axis', text: spans.length ? `${clock(from)} — ${clock(to)} (${Math.round(to - from).toLocaleString('en-US')} ms)` : 'No method or subscription sent yet.' });
+  const axis = el('div', {
+    className: 'axis',
+    text: spans.length
+      ? `${clock(from)} — ${clock(to)} (${Math.round(to - from).toLocaleString('en-US')} ms)`
+      : 'No method or subscription sent yet.',
+  });
   const rows = spans.map((span, i) => {
     const bar = el('div', { className: `bar ${span.kind} ${span.outcome}` });
     bar.style.left = `${(bars[i].left * 100).toFixed(3)}%`;
@@ -229,7 +250,10 @@ function renderTiming(): void {
     const ms = span.ms !== undefined ? `${Math.round(span.ms)} ms` : 'waiting';
     const row = el(
       'div',
-      { className: `span${span.seq === selected ? ' selected' : ''}`, title: `${span.kind} ${span.name}: ${span.outcome} ${ms}` },
+      {
+        className: `span${span.seq === selected ? ' selected' : ''}`,
+        title: `${span.kind} ${span.name}: ${span.outcome} ${ms}`,
+      },
       el('span', { className: 'label', text: `${span.kind === 'method' ? 'method' : 'sub'} ${span.name}` }),
       el('span', { className: 'ms', text: ms }),
       el('div', { className: 'track' }, bar),
@@ -272,7 +296,10 @@ function showDetail(): void {
   pinButton.disabled = false;
   pinButton.textContent = list.bookmarks.has(f.seq) ? 'Unpin' : 'Pin';
   resendButton.disabled = editButton.disabled = !(replayable && source.canResend);
-  resendButton.title = replayable && !source.canResend ? 'Only a connected connection of ours can send again' : 'Send this method or subscription again';
+  resendButton.title =
+    replayable && !source.canResend
+      ? 'Only a connected connection of ours can send again'
+      : 'Send this method or subscription again';
   const link = list.linker.get(f.seq);
   for (const p of link?.partners ?? []) {
     const other = list.frame(p);
@@ -292,7 +319,14 @@ function jumpToBookmark(dir: 1 | -1): void {
 
 function filterActive(): boolean {
   const s = list.spec;
-  return s.types.length > 0 || !!s.text || s.direction !== 'all' || !!s.collection.trim() || !!s.name.trim() || s.bookmarkedOnly;
+  return (
+    s.types.length > 0 ||
+    !!s.text ||
+    s.direction !== 'all' ||
+    !!s.collection.trim() ||
+    !!s.name.trim() ||
+    s.bookmarkedOnly
+  );
 }
 
 function setSpec(spec: FilterSpec): void {
@@ -363,7 +397,8 @@ function drawChart(rates: number[]): void {
   const g = chart.getContext('2d');
   if (!g) return;
   const styles = getComputedStyle(document.body);
-  const color = styles.getPropertyValue('--vscode-charts-blue').trim() || styles.getPropertyValue('--vscode-foreground').trim();
+  const color =
+    styles.getPropertyValue('--vscode-charts-blue').trim() || styles.getPropertyValue('--vscode-foreground').trim();
   g.clearRect(0, 0, chart.width, chart.height);
   const max = Math.max(1, ...rates);
   const w = chart.width / rates.length;

@@ -31,7 +31,8 @@ export class VirtualList {
     this.viewport.append(this.spacer);
     parent.append(this.viewport);
     this.viewport.addEventListener('scroll', () => {
-      const atBottom = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - this.options.rowHeight / 2;
+      const atBottom =
+        this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - this.options.rowHeight / 2;
       if (atBottom !== this.follow) {
         this.follow = atBottom;
         this.onFollowChange?.(atBottom);

@@ -20,9 +20,11 @@ export const collectionLevel: Level<'collection'> = {
       }
       matched = docs.size;
     } else {
-      for (const docId of page.index.page(page.limit)) out.push(tree.node({ kind: 'document', sessionId, collection, docId }));
+      for (const docId of page.index.page(page.limit))
+        out.push(tree.node({ kind: 'document', sessionId, collection, docId }));
       matched = page.index.count();
-      if (matched === 0) out.push(tree.node({ kind: 'info', sessionId, collection, message: 'No documents match the filter' }));
+      if (matched === 0)
+        out.push(tree.node({ kind: 'info', sessionId, collection, message: 'No documents match the filter' }));
     }
     if (matched > page.limit) out.push(tree.node({ kind: 'loadMore', sessionId, collection }));
     return out;
@@ -32,7 +34,13 @@ export const collectionLevel: Level<'collection'> = {
     const { sessionId, collection } = node;
     const total = tree.documents(sessionId, collection)?.size ?? 0;
     const { filter } = tree.paging.page(sessionId, collection);
-    return collectionView(node, total, filter, tree.paging.matched(sessionId, collection), tree.session(sessionId)?.freshness.staleSince);
+    return collectionView(
+      node,
+      total,
+      filter,
+      tree.paging.matched(sessionId, collection),
+      tree.session(sessionId)?.freshness.staleSince,
+    );
   },
   refresh: (change, sessionId, _tree, effect) => {
     if (change.type !== 'doc') return [];
@@ -43,7 +51,13 @@ export const collectionLevel: Level<'collection'> = {
 };
 
 /** `matched`: how many of the `total` documents pass `filter`. `staleSince`: the data has not caught up since then. */
-function collectionView(node: NodeOf<'collection'>, total: number, filter: string, matched: number, staleSince?: number): NodeView {
+function collectionView(
+  node: NodeOf<'collection'>,
+  total: number,
+  filter: string,
+  matched: number,
+  staleSince?: number,
+): NodeView {
   let description = filter
     ? `${formatCount(matched)} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
     : plural(total, 'document');

@@ -15,7 +15,8 @@ export const connectionLevel: Level<'connection'> = {
   view: (node, tree) => connectionView(node, tree.session(node.sessionId), tree.now()),
   tooltip: (node, tree) => connectionView(node, tree.session(node.sessionId), tree.now()).tooltip,
   // The state (and its countdown) and the user show on the row.
-  refresh: (change, sessionId) => (change.type === 'state' || change.type === 'user' ? [{ kind: 'connection', sessionId }] : []),
+  refresh: (change, sessionId) =>
+    change.type === 'state' || change.type === 'user' ? [{ kind: 'connection', sessionId }] : [],
 };
 
 function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now: number): NodeView {

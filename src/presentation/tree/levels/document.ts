@@ -8,12 +8,16 @@ export const documentLevel: Level<'document'> = {
   identity: (node) => [node.collection, node.docId],
   children: (node, _s, tree) => entryRows(node, tree),
   parent: ({ sessionId, collection }, tree) => tree.node({ kind: 'collection', sessionId, collection }),
-  view: (node, tree) => documentView(node, documentFields(tree, node), tree.session(node.sessionId)?.freshness.staleSince),
+  view: (node, tree) =>
+    documentView(node, documentFields(tree, node), tree.session(node.sessionId)?.freshness.staleSince),
   tooltip: (node, tree) => {
     const fields = documentFields(tree, node);
     if (!fields) return `${node.docId} (removed)`;
     const stale = tree.session(node.sessionId)?.freshness.staleSince;
-    const head = stale !== undefined ? `Stale: the connection dropped at ${clockTime(stale)}; this is the last version received.\n\n` : '';
+    const head =
+      stale !== undefined
+        ? `Stale: the connection dropped at ${clockTime(stale)}; this is the last version received.\n\n`
+        : '';
     return head + documentPreview(node.docId, fields, 3000);
   },
   refresh: (change, sessionId, _tree, effect) => {

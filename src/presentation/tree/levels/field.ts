@@ -19,15 +19,20 @@ export const fieldLevel: Level<'field'> = {
 };
 
 /** The entries of the value at `path` (the whole document without one) as rows, then "… N more" if cut. */
-export function entryRows(node: { sessionId: string; collection: string; docId: string; path?: Path }, tree: TreeContext): TreeNode[] {
+export function entryRows(
+  node: { sessionId: string; collection: string; docId: string; path?: Path },
+  tree: TreeContext,
+): TreeNode[] {
   const fields = documentFields(tree, node);
   if (!fields) return [];
   const { sessionId, collection, docId } = node;
   const path = node.path ?? [];
   const entries = childEntries(path.length ? valueAt(fields, path) : fields);
   const out: TreeNode[] = [];
-  for (const [k] of entries.slice(0, MAX_FIELD_CHILDREN)) out.push(tree.node({ kind: 'field', sessionId, collection, docId, path: [...path, k] }));
-  if (entries.length > MAX_FIELD_CHILDREN) out.push(tree.node({ kind: 'moreFields', sessionId, collection, docId, path }));
+  for (const [k] of entries.slice(0, MAX_FIELD_CHILDREN))
+    out.push(tree.node({ kind: 'field', sessionId, collection, docId, path: [...path, k] }));
+  if (entries.length > MAX_FIELD_CHILDREN)
+    out.push(tree.node({ kind: 'moreFields', sessionId, collection, docId, path }));
   return out;
 }
 

@@ -9,7 +9,9 @@ export const groupLevel: Level<'group'> = {
   identity: (node) => [node.group],
   children: (node, s, tree) => {
     if (node.group === 'subscriptions') {
-      return [...s.subscriptions(), ...s.carried()].map((sub) => tree.node({ kind: 'subscription', sessionId: s.id, subId: sub.id }));
+      return [...s.subscriptions(), ...s.carried()].map((sub) =>
+        tree.node({ kind: 'subscription', sessionId: s.id, subId: sub.id }),
+      );
     }
     const names = s.collectionNames().sort((a, b) => a.localeCompare(b));
     tree.listedCollections.set(s.id, new Set(names));

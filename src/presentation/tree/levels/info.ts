@@ -4,5 +4,11 @@ import type { Level } from './level';
 export const infoLevel: Level<'info'> = {
   identity: (node) => [node.collection, node.message],
   parent: ({ sessionId, collection }, tree) => tree.node({ kind: 'collection', sessionId, collection }),
-  view: (node) => ({ id: node.key, label: node.message, collapsible: 'none', contextValue: 'info', icon: { id: 'info' } }),
+  view: (node) => ({
+    id: node.key,
+    label: node.message,
+    collapsible: 'none',
+    contextValue: 'info',
+    icon: { id: 'info' },
+  }),
 };

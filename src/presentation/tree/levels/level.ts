@@ -35,12 +35,20 @@ export interface Level<K extends NodeKind> {
    * Nodes of this level that a session change redraws. Only cached nodes reach VS Code, so naming one that was
    * never shown costs nothing. `effect`: what a document change did to its collection's filtered view.
    */
-  refresh?(change: SessionChange, sessionId: string, tree: TreeContext, effect: FilterEffect | undefined): Array<NodeData<K>>;
+  refresh?(
+    change: SessionChange,
+    sessionId: string,
+    tree: TreeContext,
+    effect: FilterEffect | undefined,
+  ): Array<NodeData<K>>;
 }
 
 export type Fields = Record<string, unknown> | undefined;
 
 /** The fields of a node's document now (undefined when it is gone). */
-export function documentFields(tree: TreeContext, node: { sessionId: string; collection: string; docId: string }): Fields {
+export function documentFields(
+  tree: TreeContext,
+  node: { sessionId: string; collection: string; docId: string },
+): Fields {
   return tree.documents(node.sessionId, node.collection)?.get(node.docId);
 }

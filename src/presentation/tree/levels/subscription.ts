@@ -20,7 +20,11 @@ export const subscriptionLevel: Level<'subscription'> = {
 };
 
 /** `timing`: the session's own account of this subscription (stale since a drop, its latest ready). */
-function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | undefined, timing?: SubscriptionTiming): NodeView {
+function subscriptionView(
+  node: NodeOf<'subscription'>,
+  sub: SubscriptionInfo | undefined,
+  timing?: SubscriptionTiming,
+): NodeView {
   if (!sub) return { id: node.key, label: '(gone)', collapsible: 'none', contextValue: 'subscription.stopped' };
   const state = subscriptionStateText(sub, timing);
   const params = formatParams(sub.params).trim();
@@ -29,7 +33,12 @@ function subscriptionView(node: NodeOf<'subscription'>, sub: SubscriptionInfo | 
     id: node.key,
     label: sub.name,
     description: params ? `${truncate(params, 60)} · ${state}` : state,
-    tooltip: [`Publication: ${sub.name}`, `Params: ${params || '[]'}`, `Subscription id: ${sub.id}`, `State: ${state}`].join('\n'),
+    tooltip: [
+      `Publication: ${sub.name}`,
+      `Params: ${params || '[]'}`,
+      `Subscription id: ${sub.id}`,
+      `State: ${state}`,
+    ].join('\n'),
     collapsible: 'none',
     contextValue: stale ? 'subscription.stale' : `subscription.${sub.state}`,
     icon: stale ? { id: 'history', color: 'list.warningForeground' } : subscriptionIcon(sub.state),
@@ -44,7 +53,12 @@ function carriedSubscriptionView(node: NodeOf<'subscription'>, sub: { name: stri
     id: node.key,
     label: sub.name,
     description: params ? `${truncate(params, 60)} · ${state}` : state,
-    tooltip: [`Publication: ${sub.name}`, `Params: ${params || '[]'}`, `State: ${state}`, 'Unsubscribe removes it, so that Connect does not make it again.'].join('\n'),
+    tooltip: [
+      `Publication: ${sub.name}`,
+      `Params: ${params || '[]'}`,
+      `State: ${state}`,
+      'Unsubscribe removes it, so that Connect does not make it again.',
+    ].join('\n'),
     collapsible: 'none',
     contextValue: 'subscription.carried',
     icon: { id: 'debug-pause' },
