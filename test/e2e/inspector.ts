@@ -73,6 +73,10 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
 
   await h.step("DDP: Open Inspector shows the connection's frames arriving live", async () => {
     await wb.runCommand('DDP: Open Inspector');
+    // Earlier scenarios may leave other connections in the list (a failed first connect stays, marked failed): then
+    // the command asks which one; pick the demo server's.
+    const host = new URL(demo.url).host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await wb.pickItem(new RegExp(`^${host}\\b`), undefined, 3000).catch(() => undefined);
     inspector = await findInspector(wb, /127\.0\.0\.1/);
     await command(wb, 'DDP: Subscribe...', ['tasks', '']);
     await until(async () => (await framesShown()) > 0, 'frames in the inspector', 10_000);
