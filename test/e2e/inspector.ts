@@ -171,6 +171,18 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
     if (!lines.some((l) => l.includes('math.add'))) throw new Error('math.add is not in the export');
     await wb.runCommand('DDP: Open Capture...');
     await wb.waitForInputBox(undefined, 10_000);
+    // The simple file dialog fills in its folder a moment later; a path typed before that would be overwritten.
+    await until(
+      async () =>
+        (
+          await wb
+            .quickInputBox()
+            .inputValue()
+            .catch(() => '')
+        ).endsWith('/'),
+      'the file dialog to show its folder',
+      10_000,
+    );
     await wb.submit(exported);
     const offline = await findInspector(wb, /capture\.jsonl/);
     const text = await until(

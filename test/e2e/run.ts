@@ -366,7 +366,8 @@ async function scenarioDocumentGone(): Promise<void> {
       await wb.waitForRow(new RegExp(`^tasks\\b.*\\b${demo.data.tasks.docs.size} documents?`), 10_000);
       await wb.runCommand('DDP: Open Document');
       await wb.pickItem(/^tasks$/);
-      await wb.pickItem(new RegExp(`^${escapeRe(id)}$`));
+      // Type the id first: the list changes while the server edits tasks, and a click by position could land on another row.
+      await wb.pickItem(new RegExp(`^${escapeRe(id)}$`), id);
       const tab = `${id} (127.0.0.1:${demo.port}).jsonc`;
       const tabText = async () =>
         [

@@ -6,9 +6,11 @@ import { EMPTY_FILTER, type FilterSpec } from '../../presentation/inspector/filt
 import { FrameList } from '../../presentation/inspector/frameList';
 import { FRAME_TYPES, prettyFrame, type FrameType } from '../../presentation/inspector/frames';
 import { linkText } from '../../presentation/inspector/links';
-import { layoutSpans, spansOf } from '../../presentation/inspector/timeline';
 import type { HostMessage, SourceInfo, ViewMessage } from '../../presentation/inspector/protocol';
 import { VirtualList } from './virtualList';
+import { button, clock, el } from './dom';
+import { drawChart } from './chart';
+import { timingRows } from './timing';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -25,26 +27,6 @@ interface SavedState {
   spec?: FilterSpec;
 }
 const saved = (vscode.getState() ?? {}) as SavedState;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; title?: string } = {},
-  ...children: Node[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  if (props.title) e.title = props.title;
-  e.append(...children);
-  return e;
-}
-
-function button(text: string, title: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', { text, title });
-  b.type = 'button';
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 const list = new FrameList(100_000);
 let source: SourceInfo = { title: '', detail: '', live: false, canResend: false };
@@ -146,14 +128,6 @@ follow.className = 'follow';
 follow.hidden = true;
 listBox.append(follow);
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-function clock(at: number): string {
-  const d = new Date(at);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
 const virtual = new VirtualList(listBox, {
   rowHeight: ROW_HEIGHT,
   create: () => {
@@ -235,36 +209,12 @@ function setTiming(on: boolean): void {
   else virtual.schedule();
 }
 function renderTiming(): void {
-  const spans = spansOf(list);
-  const { bars, from, to } = layoutSpans(spans, Date.now());
-  const axis = el('div', {
-    className: 'axis',
-    text: spans.length
-      ? `${clock(from)} — ${clock(to)} (${Math.round(to - from).toLocaleString('en-US')} ms)`
-      : 'No method or subscription sent yet.',
-  });
-  const rows = spans.map((span, i) => {
-    const bar = el('div', { className: `bar ${span.kind} ${span.outcome}` });
-    bar.style.left = `${(bars[i].left * 100).toFixed(3)}%`;
-    bar.style.width = `${(bars[i].width * 100).toFixed(3)}%`;
-    const ms = span.ms !== undefined ? `${Math.round(span.ms)} ms` : 'waiting';
-    const row = el(
-      'div',
-      {
-        className: `span${span.seq === selected ? ' selected' : ''}`,
-        title: `${span.kind} ${span.name}: ${span.outcome} ${ms}`,
-      },
-      el('span', { className: 'label', text: `${span.kind === 'method' ? 'method' : 'sub'} ${span.name}` }),
-      el('span', { className: 'ms', text: ms }),
-      el('div', { className: 'track' }, bar),
-    );
-    row.addEventListener('click', () => {
-      select(span.seq, false);
+  timingBox.replaceChildren(
+    ...timingRows(list, selected, (seq) => {
+      select(seq, false);
       renderTiming();
-    });
-    return row;
-  });
-  timingBox.replaceChildren(axis, ...rows);
+    }),
+  );
 }
 
 document.body.append(header, chips, filters, listBox, timingBox, detailPane, status);
@@ -389,25 +339,10 @@ function refreshChrome(): void {
   const shown = list.rows.toLocaleString('en-US');
   const total = list.frames.length.toLocaleString('en-US');
   status.textContent = `${total} frames${filterActive() ? ` · ${shown} shown` : ''}${list.filterError ? ` · ${list.filterError}` : ''}${paused ? ' · capture paused' : ''}${source.live ? '' : ' · offline'} · keeps the last ${list.maxFrames.toLocaleString('en-US')}`;
-  drawChart(c.rates(now));
+  drawChart(chart, c.rates(now));
   if (timingOn) renderTiming();
 }
 
-function drawChart(rates: number[]): void {
-  const g = chart.getContext('2d');
-  if (!g) return;
-  const styles = getComputedStyle(document.body);
-  const color =
-    styles.getPropertyValue('--vscode-charts-blue').trim() || styles.getPropertyValue('--vscode-foreground').trim();
-  g.clearRect(0, 0, chart.width, chart.height);
-  const max = Math.max(1, ...rates);
-  const w = chart.width / rates.length;
-  g.fillStyle = color;
-  rates.forEach((r, i) => {
-    const h = Math.round((r / max) * (chart.height - 2));
-    g.fillRect(i * w, chart.height - h, Math.max(1, w - 0.5), h);
-  });
-}
 setInterval(refreshChrome, 1000);
 
 function setSource(s: SourceInfo): void {
