@@ -74,6 +74,17 @@ export function forMarkdown(text: string): string {
     .join('  \n');
 }
 
+/**
+ * One segment of an editor tab's path (a connection, collection or document id): no path separators, no `.`/`..`
+ * segments, no control or bidi characters, bounded length. The tab shows it as a name, never as a place on disk.
+ */
+export function forFileName(text: string): string {
+  const safe = text
+    .replace(/[\\/?#%:*"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
+    .slice(0, 80);
+  return /^\.*$/.test(safe) ? `_${safe}` : safe;
+}
+
 /** One log line: controls escaped (no forged lines, no terminal escapes) and credentials masked. */
 export function forLog(text: string): string {
   return escapeControl(maskUrlCredentials(text));

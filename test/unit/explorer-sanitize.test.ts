@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   escapeControl,
+  forFileName,
   forLog,
   forMarkdown,
   forNotification,
@@ -117,6 +118,25 @@ describe('sanitize: hostile server strings in every sink', () => {
     assert.equal(forStatusBar('name $(x)'), 'name \\$(x)');
     assert.equal(forPlainInput('a\nb'), 'a\\nb');
     assert.equal(forPlainTooltip('line 1\nline 2 \u001b[1m'), 'line 1\nline 2 \\u001b[1m');
+  });
+
+  test('a server id in an editor tab name is a name, never a path', () => {
+    for (const hostile of [
+      '..',
+      '.',
+      '../../etc/passwd',
+      'a/b\\c',
+      'id\u202e\u0000\n',
+      'C:\\x',
+      '%2e%2e',
+      'x'.repeat(500),
+    ]) {
+      const name = forFileName(hostile);
+      assert.doesNotMatch(name, /[\\/:\u0000-\u001f\u202e%]/, JSON.stringify(hostile));
+      assert.doesNotMatch(name, /^\.*$/, JSON.stringify(hostile));
+      assert.ok(name.length > 0 && name.length <= 81, JSON.stringify(hostile));
+    }
+    assert.equal(forFileName('task-1'), 'task-1');
   });
 
   test('control characters become visible escapes', () => {

@@ -6,16 +6,14 @@ import { exactEJSON } from '../../presentation/format';
 import { findEjsonDates } from '../../presentation/dateHints';
 import { documentText, type Seen } from '../../presentation/documentText';
 import { RenderPacer } from '../../presentation/renderPacer';
-import { forMarkdown } from '../../presentation/sanitize';
+import { forFileName, forMarkdown } from '../../presentation/sanitize';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
 
 type Target = { kind: 'doc'; s: string; c: string; d: string } | { kind: 'result'; r: number };
 
-function segment(text: string): string {
-  return text.replace(/[\\/?#%]/g, '_').slice(0, 80) || '_';
-}
+const segment = forFileName;
 
 export class DocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
