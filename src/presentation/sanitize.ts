@@ -80,7 +80,7 @@ export function forMarkdown(text: string): string {
  */
 export function forFileName(text: string): string {
   const safe = text
-    .replace(/[\\/?#%:*"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
+    .replace(/[\\/?#%*"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
     .slice(0, 80);
   return /^\.*$/.test(safe) ? `_${safe}` : safe;
 }
