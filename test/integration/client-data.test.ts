@@ -2,9 +2,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DdpClient } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
-import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
+import { startScriptServer, type ScriptServer } from '../support/scriptServer';
 import { waitForEvent, recordAll } from '../support/wait';
-import { newClient, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
+import { connectToScript, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
 
@@ -181,13 +181,7 @@ describe('client-data: scripted frames', () => {
   });
   after(() => s.close());
 
-  async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
-    const c = newClient(t, s.url);
-    // The server is shared by the tests of this file: take the connection this client opens.
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    return { c, conn: (await connP)[0] };
-  }
+  const setup = (t: import('node:test').TestContext) => connectToScript(t, s);
 
   test('added with no fields gives an empty document', T, async (t) => {
     const { c, conn } = await setup(t);

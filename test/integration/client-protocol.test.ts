@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DdpClient } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
 import { waitForEvent } from '../support/wait';
-import { newClient, protocolErrors, trapUnhandled } from '../support/clients';
+import { newClient, connectToScript, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
 
@@ -38,16 +38,7 @@ describe('client-protocol', () => {
   });
   after(() => s.close());
 
-  async function setup(
-    t: import('node:test').TestContext,
-    options = {},
-  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
-    const c = newClient(t, s.url, options);
-    // The server is shared by the tests of this file: take the connection this client opens.
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    return { c, conn: (await connP)[0] };
-  }
+  const setup = (t: import('node:test').TestContext, options = {}) => connectToScript(t, s, options);
 
   const garbage: Array<[string, string]> = [
     ['not JSON', 'this is not json'],

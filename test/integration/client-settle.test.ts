@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { DdpConnectionError, DdpError, isDdpConnectionError, isDdpError, type DdpClient } from '../../src/ddp';
 import { startScriptServer, type ScriptConnection, type ScriptServer } from '../support/scriptServer';
 import { record, settle, waitForEvent } from '../support/wait';
-import { newClient, protocolErrors, trapUnhandled } from '../support/clients';
+import { newClient, connectToScript, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
 
@@ -28,15 +28,7 @@ describe('client-settle: non-standard answers settle their call or subscription'
   });
   after(() => s.close());
 
-  async function setup(
-    t: import('node:test').TestContext,
-    options = {},
-  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
-    const c = newClient(t, s.url, options);
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    return { c, conn: (await connP)[0] };
-  }
+  const setup = (t: import('node:test').TestContext, options = {}) => connectToScript(t, s, options);
 
   /** Calls `name`, answers its method frame with `answer(id)` and returns how the call settled. */
   async function answered(c: DdpClient, conn: ScriptConnection, answer: (id: string) => unknown) {
@@ -267,15 +259,7 @@ describe('client-settle: call timeouts', () => {
   });
   after(() => s.close());
 
-  async function setup(
-    t: import('node:test').TestContext,
-    options = {},
-  ): Promise<{ c: DdpClient; conn: ScriptConnection }> {
-    const c = newClient(t, s.url, options);
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    return { c, conn: (await connP)[0] };
-  }
+  const setup = (t: import('node:test').TestContext, options = {}) => connectToScript(t, s, options);
 
   test(
     'call(name, params, { timeout }) rejects with TIMEOUT; the late answer and its updated are ignored',

@@ -4,10 +4,9 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DdpClient } from '../../src/ddp';
-import { startScriptServer, type ScriptServer, type ScriptConnection } from '../support/scriptServer';
+import { startScriptServer, type ScriptServer } from '../support/scriptServer';
 import { waitForEvent } from '../support/wait';
-import { newClient } from '../support/clients';
+import { connectToScript } from '../support/clients';
 import { own, assertOwnProto, P } from '../support/protoShapes';
 
 const T = { timeout: 10_000 };
@@ -19,12 +18,7 @@ describe('hostile-proto: a live client', () => {
   });
   after(() => s.close());
 
-  async function setup(t: import('node:test').TestContext): Promise<{ c: DdpClient; conn: ScriptConnection }> {
-    const c = newClient(t, s.url);
-    const connP = waitForEvent<[ScriptConnection]>(s, 'connection');
-    await c.connect();
-    return { c, conn: (await connP)[0] };
-  }
+  const setup = (t: import('node:test').TestContext) => connectToScript(t, s);
 
   test('store, events and method results keep "__proto__" inside $-objects as data', T, async (t) => {
     const { c, conn } = await setup(t);

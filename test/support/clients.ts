@@ -3,7 +3,8 @@
 import type { TestContext } from 'node:test';
 import { DdpClient } from '../../src/ddp';
 import type { DdpClientOptions } from '../../src/ddp/types';
-import { record, type Recorder } from './wait';
+import { record, waitForEvent, type Recorder } from './wait';
+import type { ScriptConnection, ScriptServer } from './scriptServer';
 
 /** Fast defaults for tests: quick retries, no client heartbeat unless a test asks for one. */
 export const FAST: DdpClientOptions = {
@@ -65,4 +66,19 @@ export async function refusedPort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A connected client of a shared script server, with the server side of its connection. The server is shared by a
+ * file's tests, so the connection is taken as this client opens it.
+ */
+export async function connectToScript(
+  t: TestContext,
+  server: ScriptServer,
+  options: DdpClientOptions = {},
+): Promise<{ c: DdpClient; conn: ScriptConnection }> {
+  const c = newClient(t, server.url, options);
+  const connP = waitForEvent<[ScriptConnection]>(server, 'connection');
+  await c.connect();
+  return { c, conn: (await connP)[0] };
 }
