@@ -79,8 +79,9 @@ export class TreeModel implements TreeContext {
   loadAll(sessionId: string, collection: string): void {
     this.paging.loadAll(sessionId, collection);
   }
-  setFilter(sessionId: string, collection: string, filter: string): void {
-    this.paging.setFilter(sessionId, collection, filter);
+  /** Text or a query (`{ ... }`); returns why a query was refused (nothing changes then). */
+  setFilter(sessionId: string, collection: string, filter: string): string | undefined {
+    return this.paging.setFilter(sessionId, collection, filter);
   }
   /** New page size: every collection goes back to its first page. */
   resetPaging(): void {

@@ -1,6 +1,9 @@
-// What each collection shows: how many documents (the page limit, grown by Load More / Load All) and the text filter
-// with its index of matches, kept change by change. One entry per collection of a session, made when first shown.
+// What each collection shows: how many documents (the page limit, grown by Load More / Load All) and the filter (text,
+// or a MongoDB query with its sort and projection) with its index of matches, kept change by change. One entry per
+// collection of a session, made when first shown.
 import type { SessionChange } from '../../core/sessions';
+import type { CompiledQuery } from '../../core/query/compiled';
+import { isQueryText, parseFindQuery } from '../../core/query/findQuery';
 import { FilterIndex, type FilterEffect } from './filterIndex';
 
 export type Docs = ReadonlyMap<string, Record<string, unknown>>;
@@ -8,6 +11,8 @@ export type Docs = ReadonlyMap<string, Record<string, unknown>>;
 export interface CollectionPage {
   limit: number;
   filter: string;
+  /** The compiled query when `filter` is one (`{ ... }`): its sort orders the rows, its projection trims them. */
+  query?: CompiledQuery;
   /** The matches of `filter`, kept change by change (none without a filter). */
   index?: FilterIndex;
 }
@@ -40,11 +45,25 @@ export class Paging {
     p.limit = Math.max(p.limit, Math.min(this.matched(sessionId, collection), this.loadAllLimit()));
   }
 
-  setFilter(sessionId: string, collection: string, filter: string): void {
+  /**
+   * Sets the collection's filter: plain text, or a query when it starts with `{`. Returns the reason an invalid query
+   * was refused (the filter then stays as it was), else undefined.
+   */
+  setFilter(sessionId: string, collection: string, filter: string): string | undefined {
+    const text = filter.trim();
+    let query: CompiledQuery | undefined;
+    if (isQueryText(text)) {
+      const parsed = parseFindQuery(text);
+      if (!parsed.ok) return parsed.message;
+      query = parsed.compiled;
+    }
     const p = this.page(sessionId, collection);
-    p.filter = filter.trim();
+    p.filter = text;
+    p.query = query;
     p.limit = this.pageSize();
-    p.index = p.filter ? new FilterIndex(p.filter, () => this.docs(sessionId, collection)) : undefined;
+    const docs = () => this.docs(sessionId, collection);
+    p.index = text ? new FilterIndex(text, docs, query) : undefined;
+    return undefined;
   }
 
   /** New page size: every collection goes back to its first page. */

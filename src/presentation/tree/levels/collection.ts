@@ -23,8 +23,10 @@ export const collectionLevel: Level<'collection'> = {
       for (const docId of page.index.page(page.limit))
         out.push(tree.node({ kind: 'document', sessionId, collection, docId }));
       matched = page.index.count();
-      if (matched === 0)
-        out.push(tree.node({ kind: 'info', sessionId, collection, message: 'No documents match the filter' }));
+      if (matched === 0) {
+        const message = page.query ? 'No documents match the query' : 'No documents match the filter';
+        out.push(tree.node({ kind: 'info', sessionId, collection, message }));
+      }
     }
     if (matched > page.limit) out.push(tree.node({ kind: 'loadMore', sessionId, collection }));
     return out;
@@ -58,8 +60,9 @@ function collectionView(
   matched: number,
   staleSince?: number,
 ): NodeView {
+  const what = filter.startsWith('{') ? `query ${truncate(filter, 40)}` : `filter "${truncate(filter, 30)}"`;
   let description = filter
-    ? `${formatCount(matched)} of ${plural(total, 'document')} · filter "${truncate(filter, 30)}"`
+    ? `${formatCount(matched)} of ${plural(total, 'document')} · ${what}`
     : plural(total, 'document');
   if (staleSince !== undefined) description += ` · stale since ${clockTime(staleSince)}`;
   return {

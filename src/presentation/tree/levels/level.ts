@@ -45,10 +45,16 @@ export interface Level<K extends NodeKind> {
 
 export type Fields = Record<string, unknown> | undefined;
 
-/** The fields of a node's document now (undefined when it is gone). */
+/**
+ * The fields of a node's document now, as its rows show them: trimmed to the projection of the collection's query
+ * when it has one (Open Document and the copy commands read the whole document instead). Undefined when it is gone.
+ */
 export function documentFields(
   tree: TreeContext,
   node: { sessionId: string; collection: string; docId: string },
 ): Fields {
-  return tree.documents(node.sessionId, node.collection)?.get(node.docId);
+  const fields = tree.documents(node.sessionId, node.collection)?.get(node.docId);
+  if (!fields) return undefined;
+  const query = tree.paging.page(node.sessionId, node.collection).query;
+  return query?.query.projection ? query.project(node.docId, fields) : fields;
 }
