@@ -35,6 +35,7 @@ export const COMMANDS = {
   runRequest: 'ddpExplorer.ddp.runRequest',
   runAll: 'ddpExplorer.ddp.runAll',
   selectEnvironment: 'ddpExplorer.ddp.selectEnvironment',
+  openQueryResults: 'ddpExplorer.openQueryResults',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -14,6 +14,7 @@ import { assignConnectionId, registerConnectionCommands, showConnectProblem } fr
 import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
+import { registerQueryCommands } from './commands/query';
 import { registerAccountCommands } from './commands/accounts';
 import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
@@ -109,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerSubscriptionCommands(ctx),
     ...registerMethodCommands(ctx),
     ...registerDocumentCommands(ctx),
+    ...registerQueryCommands(ctx),
     ...registerAccountCommands(ctx),
     ...registerDdpFiles(ctx),
     ...registerInspectorFeatures(ctx),

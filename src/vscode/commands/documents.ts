@@ -1,7 +1,6 @@
-// Open Document, Copy Document as JSON, Copy ID, Copy Value, Copy Path, Filter Collection..., Clear Filter,
-// Load More, Load All. What is copied or opened is the data exactly as received: nothing is masked here.
+// Open Document, Copy Document as JSON, Copy ID, Copy Value, Copy Path, Load More, Load All (the filter and
+// query commands are in query.ts). What is copied or opened is the data exactly as received: nothing is masked here.
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../presentation/tree/model';
 import { copyValueText, exactEJSON, mongoPath, summarizeDocument, valueAt } from '../../presentation/format';
 import type { Session } from '../../core/sessions';
 import { type Ctx, register, isNode, pickSession } from './context';
@@ -109,43 +108,6 @@ export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
       await vscode.env.clipboard.writeText(ref.id);
       flash(`DDP: copied ID ${ref.id}`);
       return ref.id;
-    }),
-
-    register(ctx, COMMANDS.filterCollection, async (arg?: unknown) => {
-      let node: TreeNode | undefined = isNode(arg) && arg.kind === 'collection' ? arg : undefined;
-      if (!node) {
-        const session = await pickSession(ctx, arg, {
-          filter: (s) => s.collectionCount > 0,
-          adjective: 'DDP connection with collections; subscribe first. No',
-        });
-        if (!session) return;
-        const names = session.collectionNames().sort();
-        const collection = (
-          await vscode.window.showQuickPick(
-            names.map((n) => pickItem(n, n)),
-            { placeHolder: 'Collection to filter' },
-          )
-        )?.value;
-        if (!collection) return;
-        node = ctx.model.collectionNode(session.id, collection);
-      }
-      if (node.kind !== 'collection') return;
-      const current = ctx.model.collectionView(node.sessionId, node.collection).filter;
-      const text = await vscode.window.showInputBox({
-        title: forPlainInput(`DDP: Filter ${node.collection}`),
-        prompt: 'Show documents whose id or any field value contains this text (empty shows all)',
-        value: current,
-        ignoreFocusOut: true,
-      });
-      if (text === undefined) return;
-      ctx.model.setFilter(node.sessionId, node.collection, text);
-      ctx.tree.refreshNode(node);
-    }),
-
-    register(ctx, COMMANDS.clearFilter, (arg?: unknown) => {
-      if (!isNode(arg) || arg.kind !== 'collection') return;
-      ctx.model.setFilter(arg.sessionId, arg.collection, '');
-      ctx.tree.refreshNode(arg);
     }),
 
     register(ctx, COMMANDS.loadMore, (arg?: unknown) => {

@@ -87,15 +87,23 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
   }
 
   resultUri(method: string, value: unknown): vscode.Uri {
+    return this.textUri(
+      method,
+      value === undefined ? '// The method returned no result.\nnull\n' : exactEJSON(value) + '\n',
+    );
+  }
+
+  /** A read-only tab of prepared JSON text (query results), kept like method results. */
+  textUri(name: string, text: string): vscode.Uri {
     const r = this.nextResult++;
-    this.results.set(r, value === undefined ? '// The method returned no result.\nnull\n' : exactEJSON(value) + '\n');
+    this.results.set(r, text);
     for (const old of this.results.keys()) {
       if (this.results.size <= MAX_RESULTS) break;
       this.results.delete(old);
     }
     return vscode.Uri.from({
       scheme: SCHEME,
-      path: `/results/${segment(method)}-${r}.jsonc`,
+      path: `/results/${segment(name)}-${r}.jsonc`,
       query: JSON.stringify({ r }),
     });
   }
