@@ -5,6 +5,7 @@ import type { Assertion, Check, Subject } from './ast';
 import { getPath } from './path';
 import { printAssertion } from './printer';
 import type { Resolver } from './variables';
+import { countWhere } from './where';
 
 /** What a request produced, as assertions see it. */
 export interface Outcome {
@@ -64,8 +65,11 @@ export function subjectValue(
       return outcome.duration;
     case 'ready':
       return outcome.ready;
-    case 'collectionCount':
-      return collections.get(resolver.fill(subject.collection, false))?.size ?? 0;
+    case 'collectionCount': {
+      const collection = resolver.fill(subject.collection, false);
+      if (subject.where !== undefined) return countWhere(collections, collection, resolver.fill(subject.where, true));
+      return collections.get(collection)?.size ?? 0;
+    }
     case 'collectionDoc': {
       const raw = subject.id;
       const id = raw.startsWith('"') ? String(JSON.parse(resolver.fill(raw, true))) : resolver.fill(raw, false);

@@ -19,7 +19,8 @@ export type Subject =
   | { kind: 'error'; path: PathStep[] }
   | { kind: 'duration' }
   | { kind: 'ready' }
-  | { kind: 'collectionCount'; collection: string }
+  /** `where`: a selector (src/core/query), raw text that may hold references; only matching documents count. */
+  | { kind: 'collectionCount'; collection: string; where?: string }
   | { kind: 'collectionDoc'; collection: string; id: string; path: PathStep[] };
 
 export const COMPARISONS = ['==', '!=', '<', '<=', '>', '>='] as const;

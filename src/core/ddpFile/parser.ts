@@ -4,6 +4,7 @@ import type { Assertion, Check, Command, DdpFile, Problem, Request, Subject, Var
 import { checkEjson, lineOfOffset } from './ejsonCheck';
 import { parsePath } from './path';
 import { stringEnd, wordEnd, words } from './tokens';
+import { splitWhere } from './where';
 
 export const KEYWORDS = ['CONNECT', 'CALL', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LOGIN', 'LOGOUT', 'WAIT'] as const;
 export const NAME = /^[A-Za-z_][\w-]*$/;
@@ -231,8 +232,14 @@ function parseSubject(text: string): { subject: Subject; rest: string } | { mess
       if (!collection) return { message: 'Expected "collection <name> count" or "collection <name> doc <id>"' };
       const more = t.slice(nameEnd).trimStart();
       if (/^count(?=\s|$)/.test(more)) return { subject: { kind: 'collectionCount', collection }, rest: more.slice(5) };
+      if (/^where(?=\s|$)/.test(more)) {
+        const w = splitWhere(more);
+        if ('message' in w) return w;
+        return { subject: { kind: 'collectionCount', collection, where: w.where }, rest: w.rest };
+      }
       const doc = /^doc\s+/.exec(more);
-      if (!doc) return { message: `Expected "count" or "doc <id>" after "collection ${collection}"` };
+      if (!doc)
+        return { message: `Expected "count", "where <selector> count" or "doc <id>" after "collection ${collection}"` };
       const idText = more.slice(doc[0].length);
       const idEnd = idText.startsWith('"')
         ? stringEnd(idText, 0)

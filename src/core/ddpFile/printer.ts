@@ -29,7 +29,7 @@ export function printSubject(s: Subject): string {
     case 'ready':
       return s.kind;
     case 'collectionCount':
-      return `collection ${s.collection} count`;
+      return `collection ${s.collection}${s.where !== undefined ? ` where ${s.where}` : ''} count`;
     case 'collectionDoc':
       return `collection ${s.collection} doc ${s.id}${formatPath(s.path)}`;
   }

@@ -4,9 +4,19 @@
 // `{ _id, ...fields }`. Nothing here is a hand-written operator: matching, ordering and projection are mingo's.
 import { Query } from 'mingo';
 import { compare, resolve } from 'mingo/util';
-import type { FindQuery } from './findQuery';
 
 type Fields = Readonly<Record<string, unknown>>;
+
+/** A parsed query: what `find(selector, { sort, fields })` was given, EJSON-decoded. */
+export interface FindQuery {
+  /** The text as typed (trimmed): what the collection row and the history show. */
+  readonly text: string;
+  readonly selector: Record<string, unknown>;
+  /** Sort fields in order, 1 ascending, -1 descending. */
+  readonly sort?: Readonly<Record<string, 1 | -1>>;
+  /** Mongo projection: the fields the tree rows show. */
+  readonly projection?: Readonly<Record<string, unknown>>;
+}
 
 /** Scripts in selectors ($where, $function) stay off: a query is data, never code. */
 const OPTIONS = { scriptEnabled: false } as const;

@@ -7,18 +7,9 @@
 import JSON5 from 'json5';
 import { fromEJSON } from '../../ddp/ejson';
 import { ejsonProblem } from '../params';
-import { compileQuery, type CompiledQuery } from './compiled';
+import { compileQuery, type CompiledQuery, type FindQuery } from './compiled';
 
-/** A parsed query: what `find(selector, { sort, fields })` was given, EJSON-decoded. */
-export interface FindQuery {
-  /** The text as typed (trimmed): what the collection row and the history show. */
-  readonly text: string;
-  readonly selector: Record<string, unknown>;
-  /** Sort fields in order, 1 ascending, -1 descending. */
-  readonly sort?: Readonly<Record<string, 1 | -1>>;
-  /** Mongo projection: the fields the tree rows show. */
-  readonly projection?: Readonly<Record<string, unknown>>;
-}
+export type { FindQuery };
 
 export type QueryParse = { ok: true; query: FindQuery; compiled: CompiledQuery } | { ok: false; message: string };
 

@@ -173,6 +173,12 @@ export function registerLanguageFeatures(
         for (const n of history) add(n, 'recently used');
         return items;
       }
+      if (/^\s*>\s*expect\s+collection\s+[^\s{}]+\s+\w*$/.test(prefix)) {
+        const where = new vscode.CompletionItem('where', vscode.CompletionItemKind.Keyword);
+        where.insertText = new vscode.SnippetString('where { ${1:done: true} } count == ${2:1}');
+        where.detail = 'count the documents a MongoDB selector matches';
+        return [where, ...['count', 'doc'].map((s) => new vscode.CompletionItem(s, vscode.CompletionItemKind.Keyword))];
+      }
       if (/^\s*>\s*expect\s+\w*$/.test(prefix)) {
         return ['result', 'error', 'duration', 'ready', 'collection'].map(
           (s) => new vscode.CompletionItem(s, vscode.CompletionItemKind.Keyword),
