@@ -124,7 +124,9 @@ async function openResults(ctx: Ctx, arg: unknown): Promise<void> {
     docs: shown,
     at: Date.now(),
   });
-  const doc = await vscode.workspace.openTextDocument(ctx.docs.textUri(`${collection} results`, text));
+  const doc = await vscode.workspace.openTextDocument(
+    ctx.docs.textUri(`${collection} results (${session.name})`, text),
+  );
   await vscode.window.showTextDocument(doc, { preview: false });
 }
 

@@ -46,7 +46,8 @@ export const collectionLevel: Level<'collection'> = {
   },
   refresh: (change, sessionId, _tree, effect) => {
     if (change.type !== 'doc') return [];
-    // Added, removed, moved: the rows and the count. Changed under a filter: only when it starts or stops matching.
+    // Added, removed, moved: the rows and the count. Changed under a filter or query: only when it starts or stops
+    // matching, or moves in the sort order.
     const rows = change.op !== 'changed' || effect === 'membership';
     return rows ? [{ kind: 'collection', sessionId, collection: change.collection }] : [];
   },
