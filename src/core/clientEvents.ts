@@ -124,6 +124,7 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     if (fresh) session.emit({ type: 'freshness' });
   });
   on('protocol_error', (problem) => session.record({ type: 'protocol-error', problem }));
+  on('listener_error', (error, event) => session.record({ type: 'listener-error', event, error }));
   on('login', (userId) => {
     session.record({ type: 'logged-in', userId });
     session.emit({ type: 'user' });

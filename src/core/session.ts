@@ -44,7 +44,10 @@ export class Session extends SessionData {
   failure: SessionProblem | undefined;
   /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
   readonly freshness = new Freshness();
-  private readonly events = new SessionEvents();
+  // A view's listener that throws is a bug of ours: it goes to the log, and the other views still hear the change.
+  private readonly events = new SessionEvents((error, change) =>
+    this.record({ type: 'listener-error', event: `session ${change.type}`, error }),
+  );
   private readonly subs: SessionSubscriptions;
   private readonly accounts: SessionAccounts;
   private detach: (() => void) | undefined;

@@ -32,6 +32,8 @@ export type SessionLogRecord =
   | { type: 'version-mismatch'; versions: string[] }
   | { type: 'version-refused'; proposed?: string }
   | { type: 'protocol-error'; problem: string }
+  /** One of the extension's own listeners threw on a client event; the client went on (a bug of ours). */
+  | { type: 'listener-error'; event: string; error: unknown }
   | { type: 'disconnected' }
   /** The connection's URL or options changed (`settings`: the extension's settings did) and it reconnects. */
   | { type: 'options-changed'; source: 'connection' | 'settings' }
