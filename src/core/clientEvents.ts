@@ -26,6 +26,8 @@ export interface WiredSession {
   /** Certificate checks are off for this connection. */
   tlsUnverified(): boolean;
   loggedOut(): void;
+  /** The client logged in (any way, also a login method the user called by hand): keep its token. */
+  loggedIn(token: string | undefined): void;
 }
 
 /** Drops the client makes on purpose before connecting (Reconnect Now, a version retry): not failures. */
@@ -127,6 +129,7 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('listener_error', (error, event) => session.record({ type: 'listener-error', event, error }));
   on('login', (userId) => {
     session.record({ type: 'logged-in', userId });
+    session.loggedIn(client.loginToken);
     session.emit({ type: 'user' });
   });
   on('logout', (reason) => {

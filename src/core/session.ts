@@ -256,6 +256,7 @@ export class Session extends SessionData {
       connectProblem: (problem) => this.env.hooks?.connectProblem?.(this, problem),
       tlsUnverified: () => this.effectiveOptions().rejectUnauthorized === false,
       loggedOut: () => void this.forgetToken(),
+      loggedIn: (token) => void this.accounts.adopt(token),
     };
   }
 
@@ -358,7 +359,7 @@ export class Session extends SessionData {
 
   /** Deletes the stored login, under its id and under the name + URL key of earlier versions. */
   async forgetToken(): Promise<void> {
-    await this.accounts.tokens.forget();
+    await this.accounts.forget();
   }
 
   /** Waits for a pending resume login started on connect (tests, and Log In before it finished). */
