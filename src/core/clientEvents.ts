@@ -25,6 +25,8 @@ export interface WiredSession {
   connectProblem(problem: ConnectProblem): void;
   /** Certificate checks are off for this connection. */
   tlsUnverified(): boolean;
+  /** `host:port` of the HTTP proxy the socket goes through, if any. */
+  proxy?(): string | undefined;
   loggedOut(): void;
 }
 
@@ -60,7 +62,8 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('status', state);
   on('connecting', (url) => {
     negotiating = false;
-    session.record({ type: 'connecting', url });
+    const proxy = session.proxy?.();
+    session.record(proxy === undefined ? { type: 'connecting', url } : { type: 'connecting', url, proxy });
     if (session.tlsUnverified() && url.startsWith('wss:')) session.record({ type: 'tls-unverified' });
   });
   on('connected', () => {

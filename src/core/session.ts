@@ -2,6 +2,7 @@
 // reads connection state (collections, documents, subscriptions, reconnect) and acts on it. Nothing outside
 // src/core holds the client. VS Code storage and logging are passed in.
 import { DdpClient, normalizeUrl } from '../ddp';
+import { proxyAddress, proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, LoginResult, RawFrame, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
@@ -178,7 +179,13 @@ export class Session extends SessionData {
 
   /** Options the client is (or would be) created with, from settings and the connection's own options. */
   effectiveOptions(): DdpClientOptions {
-    return clientOptions(this.env.settings(), this.config.options);
+    return clientOptions(this.env.settings(), this.config.options, this.url);
+  }
+
+  /** `host:port` of the HTTP proxy the connection goes through (never its credentials), or undefined. */
+  get proxy(): string | undefined {
+    const proxy = proxyFor(this.url, this.effectiveOptions());
+    return proxy === undefined ? undefined : proxyAddress(proxy);
   }
 
   /** Opens a client (closing any previous one). Resolves once the first connect attempt settled; never rejects. */
@@ -252,6 +259,7 @@ export class Session extends SessionData {
       failed: (p) => (this.failure = p),
       connectProblem: (problem) => this.env.hooks?.connectProblem?.(this, problem),
       tlsUnverified: () => this.effectiveOptions().rejectUnauthorized === false,
+      proxy: () => this.proxy,
       loggedOut: () => void this.forgetToken(),
     };
   }
