@@ -74,7 +74,9 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('reconnected', state);
   on('socket_closed', (code, reason) => {
     if (!session.everConnected() && !negotiating && session.isCurrent(client) && !OWN_DROPS.test(reason ?? '')) {
-      session.stopFirstConnect(classifyConnectProblem(reason || `socket closed (code ${code})`, client.url));
+      session.stopFirstConnect(
+        classifyConnectProblem(reason || `socket closed (code ${code})`, client.url, session.proxy?.()),
+      );
       return;
     }
     session.lastProblem({ type: 'socket-closed', code, reason });

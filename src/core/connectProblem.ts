@@ -43,7 +43,7 @@ export interface ConnectProblem {
    * `proxy`: the HTTP proxy in the way: its `host:port` (never credentials), and its answer to CONNECT (`status`,
    * `statusText`: the proxy's own words, unescaped) or, when it could not be reached, the OS error `code`.
    */
-  proxy?: { at: string; status?: number; statusText?: string; code?: string };
+  proxy?: { at?: string; status?: number; statusText?: string; code?: string };
 }
 
 const CODE =
@@ -82,8 +82,11 @@ const CERTIFICATE: Record<string, CertificateProblem> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'wrong-host',
 };
 
-/** The kind of a connect that failed before the first DDP `connected` (`url`: the WebSocket URL). */
-export function classifyConnectProblem(error: unknown, url: string): ConnectProblem {
+/**
+ * The kind of a connect that failed before the first DDP `connected` (`url`: the WebSocket URL; `proxy`: `host:port`
+ * of the HTTP proxy in use, if any).
+ */
+export function classifyConnectProblem(error: unknown, url: string, proxy?: string): ConnectProblem {
   const { code, message } = parts(error);
   const at = where(url);
   // The library's proxy errors (src/ddp/proxy.ts) say which proxy and what it answered, in these words.
@@ -93,6 +96,9 @@ export function classifyConnectProblem(error: unknown, url: string): ConnectProb
   const unreachable = /The proxy at (\S+) cannot be reached: ([^\n]*)/.exec(message);
   if (unreachable) return { kind: 'proxy', ...at, proxy: { at: unreachable[1], code: CODE.exec(unreachable[2])?.[1] } };
   const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  // Only proxies answer 407, also when another agent (VS Code's own proxy support) opened the tunnel.
+  if (status === '407')
+    return { kind: 'proxy', ...at, proxy: { at: proxy, status: 407, statusText: 'Proxy Authentication Required' } };
   if (status) return { kind: 'http', ...at, status: Number(status) };
   if (code === 'UNSUPPORTED_TRANSPORT' || /sockjs/i.test(message)) return { kind: 'sockjs', ...at };
   switch (code) {

@@ -222,7 +222,7 @@ export class Session extends SessionData {
     } catch (error) {
       // A rejection before any DDP session (autoReconnect off, an unsupported transport, ...) is a first-connect problem.
       if (this.#client === client && !this.everConnected && isConnectProblem(error)) {
-        this.stopFirstConnect(classifyConnectProblem(error, url), subs);
+        this.stopFirstConnect(classifyConnectProblem(error, url, this.proxy), subs);
       } else if (this.#client === client) {
         this.lastError = { type: 'error', error };
         this.record({ type: 'connect-failed', error });

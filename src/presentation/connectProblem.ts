@@ -39,8 +39,8 @@ const PROXY_SETTINGS = 'http.proxy (or HTTPS_PROXY / HTTP_PROXY in the environme
 
 /** The proxy refused the tunnel or cannot be reached: what it said, and where to look. */
 function proxySentence(p: ConnectProblem): string {
-  const proxy = p.proxy ?? { at: '?' };
-  const at = `The proxy at ${proxy.at}`;
+  const proxy = p.proxy ?? {};
+  const at = proxy.at ? `The proxy at ${proxy.at}` : 'The proxy';
   if (proxy.status === undefined) {
     const why = proxy.code ? ` (${proxy.code})` : '';
     if (proxy.code === 'ENOTFOUND' || proxy.code === 'EAI_AGAIN')

@@ -12,7 +12,7 @@ import {
   type ProxySettings,
 } from '../../src/core/config';
 import { classifyConnectProblem } from '../../src/core/connectProblem';
-import { explainConnectProblem } from '../../src/presentation/connectProblem';
+import { connectProblemSentence, explainConnectProblem } from '../../src/presentation/connectProblem';
 import { agentFor, bypassesProxy, parseProxyUrl, proxyAddress, proxyFor } from '../../src/ddp/proxy';
 
 const ENV_KEYS = [
@@ -206,6 +206,20 @@ describe('proxy problems in plain words', () => {
       explainConnectProblem(refused('418'), WS).sentence,
       'The proxy at 10.0.0.1:3128 refused the tunnel: 418.',
     );
+  });
+
+  test('an HTTP 407 is always a proxy asking for credentials (another agent may have opened the tunnel)', () => {
+    const p = classifyConnectProblem('Unexpected server response: 407', WS, 'proxy.corp:3128');
+    assert.equal(p.kind, 'proxy');
+    assert.match(
+      connectProblemSentence(p),
+      /^The proxy at proxy\.corp:3128 refused the tunnel: 407 Proxy Authentication Required — check/,
+    );
+    assert.match(
+      explainConnectProblem('Unexpected server response: 407', WS).sentence,
+      /^The proxy refused the tunnel: 407 Proxy Authentication Required — check/,
+    );
+    assert.equal(classifyConnectProblem('Unexpected server response: 401', WS).kind, 'http');
   });
 
   test('an unreachable proxy, by DNS or refusal, names the proxy', () => {
