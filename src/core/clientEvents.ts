@@ -25,6 +25,8 @@ export interface WiredSession {
   connectProblem(problem: ConnectProblem): void;
   /** Certificate checks are off for this connection. */
   tlsUnverified(): boolean;
+  /** `host:port` of the HTTP proxy the socket goes through, if any. */
+  proxy?(): string | undefined;
   loggedOut(): void;
   /** The client logged in (any way, also a login method the user called by hand): keep its token. */
   loggedIn(token: string | undefined): void;
@@ -62,7 +64,8 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('status', state);
   on('connecting', (url) => {
     negotiating = false;
-    session.record({ type: 'connecting', url });
+    const proxy = session.proxy?.();
+    session.record(proxy === undefined ? { type: 'connecting', url } : { type: 'connecting', url, proxy });
     if (session.tlsUnverified() && url.startsWith('wss:')) session.record({ type: 'tls-unverified' });
   });
   on('connected', () => {
@@ -73,7 +76,9 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('reconnected', state);
   on('socket_closed', (code, reason) => {
     if (!session.everConnected() && !negotiating && session.isCurrent(client) && !OWN_DROPS.test(reason ?? '')) {
-      session.stopFirstConnect(classifyConnectProblem(reason || `socket closed (code ${code})`, client.url));
+      session.stopFirstConnect(
+        classifyConnectProblem(reason || `socket closed (code ${code})`, client.url, session.proxy?.()),
+      );
       return;
     }
     session.lastProblem({ type: 'socket-closed', code, reason });

@@ -2,6 +2,7 @@
 // reads connection state (collections, documents, subscriptions, reconnect) and acts on it. Nothing outside
 // src/core holds the client. VS Code storage and logging are passed in.
 import { DdpClient, normalizeUrl } from '../ddp';
+import { proxyAddress, proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, LoginResult, RawFrame, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
@@ -181,7 +182,13 @@ export class Session extends SessionData {
 
   /** Options the client is (or would be) created with, from settings and the connection's own options. */
   effectiveOptions(): DdpClientOptions {
-    return clientOptions(this.env.settings(), this.config.options);
+    return clientOptions(this.env.settings(), this.config.options, this.url);
+  }
+
+  /** `host:port` of the HTTP proxy the connection goes through (never its credentials), or undefined. */
+  get proxy(): string | undefined {
+    const proxy = proxyFor(this.url, this.effectiveOptions());
+    return proxy === undefined ? undefined : proxyAddress(proxy);
   }
 
   /** Opens a client (closing any previous one). Resolves once the first connect attempt settled; never rejects. */
@@ -218,7 +225,7 @@ export class Session extends SessionData {
     } catch (error) {
       // A rejection before any DDP session (autoReconnect off, an unsupported transport, ...) is a first-connect problem.
       if (this.#client === client && !this.everConnected && isConnectProblem(error)) {
-        this.stopFirstConnect(classifyConnectProblem(error, url), subs);
+        this.stopFirstConnect(classifyConnectProblem(error, url, this.proxy), subs);
       } else if (this.#client === client) {
         this.lastError = { type: 'error', error };
         this.record({ type: 'connect-failed', error });
@@ -255,6 +262,7 @@ export class Session extends SessionData {
       failed: (p) => (this.failure = p),
       connectProblem: (problem) => this.env.hooks?.connectProblem?.(this, problem),
       tlsUnverified: () => this.effectiveOptions().rejectUnauthorized === false,
+      proxy: () => this.proxy,
       loggedOut: () => void this.forgetToken(),
       loggedIn: (token) => void this.accounts.adopt(token),
     };

@@ -23,7 +23,8 @@ export interface SubscriptionRef {
 export type SessionLogRecord =
   | { type: 'cannot-connect'; problem: SessionProblem }
   | { type: 'connect-failed'; error: unknown }
-  | { type: 'connecting'; url: string }
+  /** `proxy`: `host:port` of the HTTP proxy it goes through. */
+  | { type: 'connecting'; url: string; proxy?: string }
   | { type: 'tls-unverified' }
   | { type: 'connected'; version?: string; session?: string }
   | { type: 'socket-closed'; code: number; reason: string }

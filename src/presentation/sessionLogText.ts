@@ -58,7 +58,7 @@ export function logLine(r: SessionLogRecord): { level: LogLevel; text: string } 
     case 'connect-failed':
       return warn(`Connect failed: ${describeError(r.error)}`);
     case 'connecting':
-      return info(`Connecting to ${r.url}`);
+      return info(`Connecting to ${r.url}${r.proxy ? ` through the proxy at ${r.proxy}` : ''}`);
     case 'tls-unverified':
       return warn('TLS certificate verification is OFF for this connection (rejectUnauthorized: false)');
     case 'connected':
