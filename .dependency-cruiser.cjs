@@ -57,13 +57,15 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
-      name: 'protocol-depends-on-ws-and-ejson-only',
+      name: 'protocol-depends-on-ws-ejson-and-proxy-agents-only',
       severity: 'error',
-      comment: 'The installable library package declares ws and ejson as its only dependencies.',
+      comment:
+        'The installable library package declares ws and ejson as its only dependencies; the proxy tunnel (https-proxy-agent with agent-base) and its environment rules (proxy-from-env) are bundled into it.',
       from: { path: '^src/ddp/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
-        pathNot: '^node_modules/(ws|ejson|@types/(ws|ejson|node))/',
+        pathNot:
+          '(^|/)node_modules/(ws|ejson|https-proxy-agent|agent-base|proxy-from-env|@types/(ws|ejson|node|proxy-from-env))/',
       },
     },
     {

@@ -7,6 +7,20 @@ const fs = require('fs');
 const path = require('path');
 
 const watch = process.argv.includes('--watch');
+
+// https-proxy-agent logs through `debug`, and would print the proxy URL, password included, under DEBUG=*: in the
+// bundles `debug` is a logger that says nothing (and its terminal probing is left out).
+const silentDebug = {
+  name: 'silent-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'silent-debug' }));
+    build.onLoad({ filter: /.*/, namespace: 'silent-debug' }, () => ({
+      contents: 'module.exports = function debug() { const log = function () {}; log.enabled = false; return log; };',
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -18,6 +32,7 @@ const common = {
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
   // jsonc-parser's UMD build requires its parts at run time, which a bundle cannot follow; its ES build bundles.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  plugins: [silentDebug],
 };
 
 const builds = [
@@ -43,6 +58,8 @@ const LIB = {
   // tsc's per-file declarations, the input of the declaration bundle.
   declarations: 'dist/client-declarations',
   // The package's only runtime dependencies; users install (and dedupe) them, so the bundle leaves them out.
+  // https-proxy-agent (with agent-base) and proxy-from-env are bundled in instead: a few kB, and so their `debug`
+  // logging is the silent one above (it would print proxy credentials).
   dependencies: ['ws', 'ejson'],
 };
 

@@ -25,7 +25,11 @@ export interface WiredSession {
   connectProblem(problem: ConnectProblem): void;
   /** Certificate checks are off for this connection. */
   tlsUnverified(): boolean;
+  /** `host:port` of the HTTP proxy the socket goes through, if any. */
+  proxy?(): string | undefined;
   loggedOut(): void;
+  /** The client logged in (any way, also a login method the user called by hand): keep its token. */
+  loggedIn(token: string | undefined): void;
 }
 
 /** Drops the client makes on purpose before connecting (Reconnect Now, a version retry): not failures. */
@@ -60,7 +64,8 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('status', state);
   on('connecting', (url) => {
     negotiating = false;
-    session.record({ type: 'connecting', url });
+    const proxy = session.proxy?.();
+    session.record(proxy === undefined ? { type: 'connecting', url } : { type: 'connecting', url, proxy });
     if (session.tlsUnverified() && url.startsWith('wss:')) session.record({ type: 'tls-unverified' });
   });
   on('connected', () => {
@@ -71,7 +76,9 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
   on('reconnected', state);
   on('socket_closed', (code, reason) => {
     if (!session.everConnected() && !negotiating && session.isCurrent(client) && !OWN_DROPS.test(reason ?? '')) {
-      session.stopFirstConnect(classifyConnectProblem(reason || `socket closed (code ${code})`, client.url));
+      session.stopFirstConnect(
+        classifyConnectProblem(reason || `socket closed (code ${code})`, client.url, session.proxy?.()),
+      );
       return;
     }
     session.lastProblem({ type: 'socket-closed', code, reason });
@@ -124,8 +131,10 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     if (fresh) session.emit({ type: 'freshness' });
   });
   on('protocol_error', (problem) => session.record({ type: 'protocol-error', problem }));
+  on('listener_error', (error, event) => session.record({ type: 'listener-error', event, error }));
   on('login', (userId) => {
     session.record({ type: 'logged-in', userId });
+    session.loggedIn(client.loginToken);
     session.emit({ type: 'user' });
   });
   on('logout', (reason) => {

@@ -1,5 +1,7 @@
 // Settings of the extension (`ddpExplorer.*`), validated. Plain module: no VS Code API.
+import { proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, DdpVersion } from '../ddp/types';
+import { maskUrlCredentials } from './text';
 
 export type TraceSetting = 'off' | 'messages';
 
@@ -14,6 +16,42 @@ export interface Settings {
   /** Most documents "Load all" shows in one collection. */
   loadAllLimit: number;
   trace: TraceSetting;
+  /** VS Code's proxy settings (`http.*`), read by the extension; the CLI and tests leave them at their defaults. */
+  proxy: ProxySettings;
+}
+
+/** VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy`, as plain options. */
+export interface ProxySettings {
+  /** The proxy URL (`http://user:pass@proxy:3128`); '' leaves it to HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  url: string;
+  /** false: the server's certificate is not checked on connections that go through a proxy. */
+  strictSSL: boolean;
+  /** Hosts reached without the proxy (none: NO_PROXY). */
+  noProxy: string[];
+}
+
+export const DEFAULT_PROXY_SETTINGS: ProxySettings = { url: '', strictSSL: true, noProxy: [] };
+
+/** Reads VS Code's `http` section through `get(key)` (`proxy`, `proxyStrictSSL`, `noProxy`). */
+export function readProxySettings(get: (key: string) => unknown): ProxySettings {
+  const url = get('proxy');
+  const strictSSL = get('proxyStrictSSL');
+  const noProxy = get('noProxy');
+  return {
+    url: typeof url === 'string' ? url.trim() : '',
+    strictSSL: typeof strictSSL === 'boolean' ? strictSSL : true,
+    noProxy: Array.isArray(noProxy)
+      ? noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '').map((h) => h.trim())
+      : [],
+  };
+}
+
+/** The proxy settings for a log line: the URL's credentials masked. */
+export function describeProxySettings(p: ProxySettings): string {
+  const parts = [p.url ? maskUrlCredentials(p.url) : 'from the environment'];
+  if (!p.strictSSL) parts.push('proxyStrictSSL off');
+  if (p.noProxy.length) parts.push(`noProxy ${p.noProxy.join(', ')}`);
+  return parts.join(', ');
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pageSize: 100,
   loadAllLimit: 10000,
   trace: 'off',
+  proxy: DEFAULT_PROXY_SETTINGS,
 };
 
 /** Per-connection options in the `ddpExplorer.connections` setting. No secrets belong here. */
@@ -60,8 +99,11 @@ function num(v: unknown, fallback: number, min: number, max: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }
 
-/** Reads the settings through `get(key)`, falling back to defaults for missing or invalid values. */
-export function readSettings(get: (key: string) => unknown): Settings {
+/**
+ * Reads the settings through `get(key)`, falling back to defaults for missing or invalid values; `http` reads VS
+ * Code's `http` section (the proxy settings).
+ */
+export function readSettings(get: (key: string) => unknown, http?: (key: string) => unknown): Settings {
   const d = DEFAULT_SETTINGS;
   const trace = get('trace');
   return {
@@ -73,6 +115,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
     loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
+    proxy: http ? readProxySettings(http) : DEFAULT_PROXY_SETTINGS,
   };
 }
 
@@ -167,8 +210,15 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
   return { connections, problems };
 }
 
-/** Client options for a connection: its own options over the global settings. */
-export function clientOptions(settings: Settings, options: ConnectionOptions | undefined): DdpClientOptions {
+/**
+ * Client options for a connection: its own options over the global settings. `url` (the WebSocket URL) lets
+ * `http.proxyStrictSSL: false` turn certificate checks off on connections that go through a proxy, and only those.
+ */
+export function clientOptions(
+  settings: Settings,
+  options: ConnectionOptions | undefined,
+  url?: string,
+): DdpClientOptions {
   const o = options ?? {};
   const out: DdpClientOptions = {
     autoReconnect: o.autoReconnect ?? settings.autoReconnect,
@@ -182,6 +232,11 @@ export function clientOptions(settings: Settings, options: ConnectionOptions | u
   if (o.headers) out.headers = o.headers;
   if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
   if (o.compression !== undefined) out.compression = o.compression;
+  const proxy = settings.proxy ?? DEFAULT_PROXY_SETTINGS;
+  if (proxy.url) out.proxy = proxy.url;
+  if (proxy.noProxy.length) out.noProxy = [...proxy.noProxy];
+  if (!proxy.strictSSL && out.rejectUnauthorized === undefined && url !== undefined && proxyFor(url, out))
+    out.rejectUnauthorized = false;
   return out;
 }
 

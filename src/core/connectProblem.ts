@@ -18,6 +18,7 @@ export type ConnectProblemKind =
   | 'timeout'
   | 'version'
   | 'reset'
+  | 'proxy'
   | 'other';
 
 /** Which certificate check failed (each has its own advice). */
@@ -38,6 +39,11 @@ export interface ConnectProblem {
   versions?: string[];
   /** `other`: the raw reason (server or OS text, unescaped: the presentation escapes it). */
   message?: string;
+  /**
+   * `proxy`: the HTTP proxy in the way: its `host:port` (never credentials), and its answer to CONNECT (`status`,
+   * `statusText`: the proxy's own words, unescaped) or, when it could not be reached, the OS error `code`.
+   */
+  proxy?: { at?: string; status?: number; statusText?: string; code?: string };
 }
 
 const CODE =
@@ -76,11 +82,23 @@ const CERTIFICATE: Record<string, CertificateProblem> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'wrong-host',
 };
 
-/** The kind of a connect that failed before the first DDP `connected` (`url`: the WebSocket URL). */
-export function classifyConnectProblem(error: unknown, url: string): ConnectProblem {
+/**
+ * The kind of a connect that failed before the first DDP `connected` (`url`: the WebSocket URL; `proxy`: `host:port`
+ * of the HTTP proxy in use, if any).
+ */
+export function classifyConnectProblem(error: unknown, url: string, proxy?: string): ConnectProblem {
   const { code, message } = parts(error);
   const at = where(url);
+  // The library's proxy errors (src/ddp/proxy.ts) say which proxy and what it answered, in these words.
+  const refused = /The proxy at (\S+) refused the tunnel to \S+: (\d{3})(?: ([^\n]*))?/.exec(message);
+  if (refused)
+    return { kind: 'proxy', ...at, proxy: { at: refused[1], status: Number(refused[2]), statusText: refused[3] } };
+  const unreachable = /The proxy at (\S+) cannot be reached: ([^\n]*)/.exec(message);
+  if (unreachable) return { kind: 'proxy', ...at, proxy: { at: unreachable[1], code: CODE.exec(unreachable[2])?.[1] } };
   const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  // Only proxies answer 407, also when another agent (VS Code's own proxy support) opened the tunnel.
+  if (status === '407')
+    return { kind: 'proxy', ...at, proxy: { at: proxy, status: 407, statusText: 'Proxy Authentication Required' } };
   if (status) return { kind: 'http', ...at, status: Number(status) };
   if (code === 'UNSUPPORTED_TRANSPORT' || /sockjs/i.test(message)) return { kind: 'sockjs', ...at };
   switch (code) {

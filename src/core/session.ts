@@ -2,6 +2,7 @@
 // reads connection state (collections, documents, subscriptions, reconnect) and acts on it. Nothing outside
 // src/core holds the client. VS Code storage and logging are passed in.
 import { DdpClient, normalizeUrl } from '../ddp';
+import { proxyAddress, proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, LoginResult, RawFrame, SubscriptionInfo } from '../ddp';
 import { clientOptions } from './config';
 import type { ConnectionConfig, Settings } from './config';
@@ -44,7 +45,10 @@ export class Session extends SessionData {
   failure: SessionProblem | undefined;
   /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
   readonly freshness = new Freshness();
-  private readonly events = new SessionEvents();
+  // A view's listener that throws is a bug of ours: it goes to the log, and the other views still hear the change.
+  private readonly events = new SessionEvents((error, change) =>
+    this.record({ type: 'listener-error', event: `session ${change.type}`, error }),
+  );
   private readonly subs: SessionSubscriptions;
   private readonly accounts: SessionAccounts;
   private detach: (() => void) | undefined;
@@ -178,7 +182,13 @@ export class Session extends SessionData {
 
   /** Options the client is (or would be) created with, from settings and the connection's own options. */
   effectiveOptions(): DdpClientOptions {
-    return clientOptions(this.env.settings(), this.config.options);
+    return clientOptions(this.env.settings(), this.config.options, this.url);
+  }
+
+  /** `host:port` of the HTTP proxy the connection goes through (never its credentials), or undefined. */
+  get proxy(): string | undefined {
+    const proxy = proxyFor(this.url, this.effectiveOptions());
+    return proxy === undefined ? undefined : proxyAddress(proxy);
   }
 
   /** Opens a client (closing any previous one). Resolves once the first connect attempt settled; never rejects. */
@@ -215,7 +225,7 @@ export class Session extends SessionData {
     } catch (error) {
       // A rejection before any DDP session (autoReconnect off, an unsupported transport, ...) is a first-connect problem.
       if (this.#client === client && !this.everConnected && isConnectProblem(error)) {
-        this.stopFirstConnect(classifyConnectProblem(error, url), subs);
+        this.stopFirstConnect(classifyConnectProblem(error, url, this.proxy), subs);
       } else if (this.#client === client) {
         this.lastError = { type: 'error', error };
         this.record({ type: 'connect-failed', error });
@@ -252,7 +262,9 @@ export class Session extends SessionData {
       failed: (p) => (this.failure = p),
       connectProblem: (problem) => this.env.hooks?.connectProblem?.(this, problem),
       tlsUnverified: () => this.effectiveOptions().rejectUnauthorized === false,
+      proxy: () => this.proxy,
       loggedOut: () => void this.forgetToken(),
+      loggedIn: (token) => void this.accounts.adopt(token),
     };
   }
 
@@ -355,7 +367,7 @@ export class Session extends SessionData {
 
   /** Deletes the stored login, under its id and under the name + URL key of earlier versions. */
   async forgetToken(): Promise<void> {
-    await this.accounts.tokens.forget();
+    await this.accounts.forget();
   }
 
   /** Waits for a pending resume login started on connect (tests, and Log In before it finished). */

@@ -18,6 +18,8 @@ export interface AccountsOwner {
 
 export class SessionAccounts {
   private resumeAttempt: Promise<void> | undefined;
+  /** The token stored (or being stored) for the current login, so that one login is stored once. */
+  private known: string | undefined;
 
   constructor(
     private readonly owner: AccountsOwner,
@@ -31,14 +33,7 @@ export class SessionAccounts {
     this.owner.freshness.loginChanged(liveIds(client));
     try {
       const r = await client.login({ ...who, password });
-      if (r.token) this.owner.secret(r.token);
-      if (this.tokens.enabled && r.token) {
-        try {
-          await this.tokens.store(r.token, { assignId: true });
-        } catch (error) {
-          this.owner.record({ type: 'token-not-stored', error });
-        }
-      }
+      await this.adopt(r.token);
       this.owner.emit({ type: 'user' });
       return r;
     } catch (error) {
@@ -47,9 +42,31 @@ export class SessionAccounts {
     }
   }
 
+  /**
+   * Keeps the token of a login however it was made — Log In, or a login method called by hand (an LDAP, OAuth or
+   * Rocket.Chat login through Call Method): masked in the log, and stored for a saved connection so that it resumes.
+   */
+  async adopt(token: string | undefined): Promise<void> {
+    if (!token || token === this.known) return;
+    this.known = token;
+    this.owner.secret(token);
+    if (!this.tokens.enabled) return;
+    try {
+      await this.tokens.store(token, { assignId: true });
+    } catch (error) {
+      this.owner.record({ type: 'token-not-stored', error });
+    }
+  }
+
+  /** Deletes the stored login. */
+  async forget(): Promise<void> {
+    this.known = undefined;
+    await this.tokens.forget();
+  }
+
   /** Forgets the stored login, then logs the client (if any) out. */
   async logout(client: DdpClient | undefined): Promise<void> {
-    await this.tokens.forget();
+    await this.forget();
     if (!client) return;
     this.owner.freshness.loginChanged(liveIds(client));
     try {
@@ -66,14 +83,15 @@ export class SessionAccounts {
       return;
     }
     this.owner.record({ type: 'resuming-login' });
+    this.known = token;
     this.resumeAttempt = client.loginWithToken(token).then(
       async (r) => {
-        if (r.token && r.token !== token) await this.tokens.store(r.token);
+        if (r.token && r.token !== token) await this.adopt(r.token);
       },
       async (error: unknown) => {
         if (!this.owner.isCurrent(client)) return;
         this.owner.record({ type: 'resume-refused', error });
-        await this.tokens.forget();
+        await this.forget();
       },
     );
   }

@@ -17,6 +17,9 @@ export type SessionChangeOf<T extends SessionChangeType> = Extract<SessionChange
 export class SessionEvents {
   private readonly listeners = new Set<(change: SessionChange) => void>();
 
+  /** `failed`: told when a listener throws (the other listeners still hear the change). */
+  constructor(private readonly failed: (error: unknown, change: SessionChange) => void = () => {}) {}
+
   /** Every change; returns the function that stops listening. */
   onChange(listener: (change: SessionChange) => void): () => void {
     this.listeners.add(listener);
@@ -34,8 +37,12 @@ export class SessionEvents {
     for (const l of [...this.listeners]) {
       try {
         l(change);
-      } catch {
-        /* a listener's problem is not the session's */
+      } catch (error) {
+        try {
+          this.failed(error, change);
+        } catch {
+          /* reporting must not stop the other listeners */
+        }
       }
     }
   }

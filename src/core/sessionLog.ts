@@ -23,7 +23,8 @@ export interface SubscriptionRef {
 export type SessionLogRecord =
   | { type: 'cannot-connect'; problem: SessionProblem }
   | { type: 'connect-failed'; error: unknown }
-  | { type: 'connecting'; url: string }
+  /** `proxy`: `host:port` of the HTTP proxy it goes through. */
+  | { type: 'connecting'; url: string; proxy?: string }
   | { type: 'tls-unverified' }
   | { type: 'connected'; version?: string; session?: string }
   | { type: 'socket-closed'; code: number; reason: string }
@@ -32,6 +33,8 @@ export type SessionLogRecord =
   | { type: 'version-mismatch'; versions: string[] }
   | { type: 'version-refused'; proposed?: string }
   | { type: 'protocol-error'; problem: string }
+  /** One of the extension's own listeners threw on a client event; the client went on (a bug of ours). */
+  | { type: 'listener-error'; event: string; error: unknown }
   | { type: 'disconnected' }
   /** The connection's URL or options changed (`settings`: the extension's settings did) and it reconnects. */
   | { type: 'options-changed'; source: 'connection' | 'settings' }

@@ -43,8 +43,10 @@ export class SessionManager {
     for (const l of [...this.listeners]) {
       try {
         l(change);
-      } catch {
-        /* ignore */
+      } catch (error) {
+        // A view's bug: logged, and the other views still hear the change.
+        const where = change.type === 'session' ? change.session.name : 'DDP Explorer';
+        this.env.log.record(where, { type: 'listener-error', event: `manager ${change.type}`, error });
       }
     }
   }

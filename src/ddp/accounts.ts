@@ -69,6 +69,11 @@ export class Accounts {
     private readonly announce: { login(userId: string): void; logout(reason?: string): void },
   ) {}
 
+  /** The resume token of the current login (a secret). */
+  get loginToken(): string | undefined {
+    return this.token;
+  }
+
   async login(login: PasswordLogin): Promise<LoginResult> {
     return toLoginResult(await this.callWaiting('login', [passwordLoginParams(login)]));
   }

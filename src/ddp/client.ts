@@ -119,6 +119,13 @@ export class DdpClient extends SafeEmitter {
     return this.accounts.userId;
   }
   /**
+   * The resume token of the current login, however it was made (`login()`, `loginWithToken()`, or a login method
+   * sent with `call()`): a secret, for secret storage only, never for a log.
+   */
+  get loginToken(): string | undefined {
+    return this.accounts.loginToken;
+  }
+  /**
    * collection -> id -> fields, EJSON-decoded, in server order: read-only views of the live data (no copy; the same
    * view objects across reconnects). The fields objects are the client's own: read them, never write them.
    */

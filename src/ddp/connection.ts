@@ -3,9 +3,10 @@ import { backoffDelay } from './backoff';
 import { DdpConnectionError } from './errors';
 import { excerpt, maskSecrets } from './mask';
 import { parseFrame, type ClientMessage, type DataMessage } from './messages';
+import { agentFor, type ProxyOptions } from './proxy';
 import type { ClientStatus, ReconnectInfo, SocketError } from './types';
 
-export interface ConnectionOptions {
+export interface ConnectionOptions extends ProxyOptions {
   autoReconnect: boolean;
   autoReconnectTimeout: number;
   maxReconnectTimeout: number;
@@ -182,6 +183,7 @@ export class Connection {
         maxPayload: this.options.maxPayload,
         perMessageDeflate: this.options.compression,
         handshakeTimeout: this.options.connectTimeout,
+        agent: agentFor(this.url, this.options),
       });
     } catch (err) {
       // A malformed URL or header value throws synchronously; retrying the same options cannot help.

@@ -16,5 +16,8 @@ export function connectionOptions(options: DdpClientOptions): ConnectionOptions 
     ca: options.ca,
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
     compression: options.compression ?? false,
+    agent: options.agent,
+    proxy: options.proxy,
+    noProxy: options.noProxy,
   };
 }

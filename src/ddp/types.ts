@@ -1,4 +1,5 @@
 // Public types of the DDP client. Everything here is part of the library's API.
+import type * as http from 'node:http';
 
 export type DdpVersion = '1' | 'pre2' | 'pre1';
 
@@ -36,6 +37,22 @@ export interface DdpClientOptions {
    * and in 6 s with it. Turn it on for slow links.
    */
   compression?: boolean;
+  /**
+   * The HTTP agent for the WebSocket upgrade, used as is (your own proxy agent, say); `proxy` and `noProxy` are then
+   * not read.
+   */
+  agent?: http.Agent;
+  /**
+   * An HTTP(S) proxy to tunnel through with CONNECT (`http://user:pass@proxy:3128`; credentials are sent as
+   * Proxy-Authorization Basic and never shown), or false for never a proxy. Default: the environment's
+   * HTTPS_PROXY (wss://) or HTTP_PROXY (ws://), lower case first, then ALL_PROXY.
+   */
+  proxy?: string | false;
+  /**
+   * Hosts reached without the proxy: `host`, `host:port`, `.suffix` / `*.suffix`, or `*` for all (a comma-separated
+   * string or an array). Default: the NO_PROXY environment variable.
+   */
+  noProxy?: string | readonly string[];
   /** Largest frame accepted, in bytes (default 64 MiB). A larger one closes the socket. */
   maxPayload?: number;
   /**

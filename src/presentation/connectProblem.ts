@@ -35,6 +35,28 @@ function certificateSentence(p: ConnectProblem): string {
   }
 }
 
+const PROXY_SETTINGS = 'http.proxy (or HTTPS_PROXY / HTTP_PROXY in the environment)';
+
+/** The proxy refused the tunnel or cannot be reached: what it said, and where to look. */
+function proxySentence(p: ConnectProblem): string {
+  const proxy = p.proxy ?? {};
+  const at = proxy.at ? `The proxy at ${proxy.at}` : 'The proxy';
+  if (proxy.status === undefined) {
+    const why = proxy.code ? ` (${proxy.code})` : '';
+    if (proxy.code === 'ENOTFOUND' || proxy.code === 'EAI_AGAIN')
+      return `${at} cannot be reached: its host name could not be found (DNS). Check ${PROXY_SETTINGS}.`;
+    return `${at} cannot be reached${why}: check ${PROXY_SETTINGS}.`;
+  }
+  const answer = `${proxy.status}${proxy.statusText ? ` ${escapeControl(proxy.statusText).slice(0, 100)}` : ''}`;
+  if (proxy.status === 407)
+    return `${at} refused the tunnel: ${answer} — check the user and password in ${PROXY_SETTINGS}.`;
+  if (proxy.status === 403)
+    return `${at} refused the tunnel: ${answer} — it does not allow connections to ${p.hostPort}; ask its administrator, or list ${p.host} in http.noProxy (or NO_PROXY) if it is reachable without the proxy.`;
+  if (proxy.status === 502 || proxy.status === 503 || proxy.status === 504)
+    return `${at} could not reach ${p.hostPort}: ${answer} — check the server's address, and that the proxy can reach it.`;
+  return `${at} refused the tunnel: ${answer}.`;
+}
+
 /** One plain sentence for the notification, the log and the tooltip. */
 export function connectProblemSentence(p: ConnectProblem): string {
   switch (p.kind) {
@@ -60,6 +82,8 @@ export function connectProblemSentence(p: ConnectProblem): string {
       return `${p.hostPort} closed the connection during the handshake.`;
     case 'tls-to-plain':
       return `${p.hostPort} closed the connection without answering: if it serves TLS, try wss://.`;
+    case 'proxy':
+      return proxySentence(p);
     case 'version':
       return `The server speaks none of the DDP versions offered (${(p.versions ?? []).join(', ')}).`;
     case 'other': {

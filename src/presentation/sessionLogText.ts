@@ -58,7 +58,7 @@ export function logLine(r: SessionLogRecord): { level: LogLevel; text: string } 
     case 'connect-failed':
       return warn(`Connect failed: ${describeError(r.error)}`);
     case 'connecting':
-      return info(`Connecting to ${r.url}`);
+      return info(`Connecting to ${r.url}${r.proxy ? ` through the proxy at ${r.proxy}` : ''}`);
     case 'tls-unverified':
       return warn('TLS certificate verification is OFF for this connection (rejectUnauthorized: false)');
     case 'connected':
@@ -75,6 +75,10 @@ export function logLine(r: SessionLogRecord): { level: LogLevel; text: string } 
       return warn(`Server refused the DDP version${r.proposed ? ` (it proposes ${r.proposed})` : ''}`);
     case 'protocol-error':
       return warn(`Protocol error: ${r.problem}`);
+    case 'listener-error':
+      return error(
+        `DDP Explorer failed while handling the event "${r.event}" (the connection goes on; please report it): ${describeError(r.error)}`,
+      );
     case 'disconnected':
       return info('Disconnected');
     case 'options-changed':

@@ -24,6 +24,8 @@ export interface ConnectionSnapshot {
   failure?: string;
   /** The data has not caught up since this drop (epoch ms). */
   staleSince?: number;
+  /** `host:port` of the HTTP proxy the connection goes through. */
+  proxy?: string;
 }
 
 export function snapshot(s: Session): ConnectionSnapshot {
@@ -55,6 +57,7 @@ export function snapshot(s: Session): ConnectionSnapshot {
     lastError: s.lastError && problemText(s.lastError),
     failure: s.failure && problemText(s.failure),
     staleSince: s.freshness.staleSince,
+    proxy: s.proxy,
   };
 }
 
@@ -104,6 +107,7 @@ export function statusBarView(s: ConnectionSnapshot | undefined, now: number, ot
 /** Plain-text tooltip: URL, state, DDP version, session, user, counts, last error. */
 export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
   const lines = [`${s.name}${s.saved ? '' : ' (not saved)'}`, s.url, `State: ${stateText(s, now)}`];
+  if (s.proxy) lines.push(`Proxy: ${s.proxy}`);
   if (s.state === 'reconnecting' && s.attempt !== undefined) lines.push(`Reconnect attempt: ${s.attempt}`);
   if (s.version) lines.push(`DDP version: ${s.version}`);
   if (s.session) lines.push(`Session: ${s.session}`);

@@ -1,7 +1,7 @@
 // Entry point: composes sessions, the tree, commands, the log, the status bar and the document provider.
 import * as vscode from 'vscode';
 import { serverUrl } from '../core/connectionUrl';
-import { parseConnections, readSettings } from '../core/config';
+import { describeProxySettings, parseConnections, readSettings } from '../core/config';
 import { SessionManager, type SessionHooks, type TokenStore } from '../core/sessions';
 import { TreeModel, type TreeNode } from '../presentation/tree/model';
 import { textLog } from '../presentation/sessionLogText';
@@ -20,6 +20,8 @@ import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
 import { registerInspectorFeatures } from './inspector';
 
+const PROXY_KEYS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
+
 let active: { manager: SessionManager; disposables: vscode.Disposable[] } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -33,7 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
   // Bound below, once the commands' context exists.
   const hooks: SessionHooks = {};
   const manager = new SessionManager({ log: textLog(log), tokens, hooks });
-  const settings = () => readSettings((key) => config().get(key));
+  // VS Code's own proxy settings (http.proxy, http.proxyStrictSSL, http.noProxy) go down as plain options.
+  const settings = () =>
+    readSettings(
+      (key) => config().get(key),
+      (key) => vscode.workspace.getConfiguration('http').get(key),
+    );
   manager.updateSettings(settings());
   log.trace = manager.current.trace;
 
@@ -91,11 +98,16 @@ export function activate(context: vscode.ExtensionContext): void {
       if (s) status.setCurrent(s);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('ddpExplorer')) return;
+      const proxyChanged = PROXY_KEYS.some((k) => e.affectsConfiguration(k));
+      if (!e.affectsConfiguration('ddpExplorer') && !proxyChanged) return;
       const before = manager.current;
       const next = settings();
-      const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => next[k] !== before[k]);
-      if (changed.length) log.info(`Settings changed: ${changed.map((k) => `${k} = ${String(next[k])}`).join(', ')}`);
+      const changed = (Object.keys(next) as Array<keyof typeof next>).filter(
+        (k) => JSON.stringify(next[k]) !== JSON.stringify(before[k]),
+      );
+      // The proxy URL may hold a password: described with it masked.
+      const shown = (k: keyof typeof next) => (k === 'proxy' ? describeProxySettings(next.proxy) : String(next[k]));
+      if (changed.length) log.info(`Settings changed: ${changed.map((k) => `${k} = ${shown(k)}`).join(', ')}`);
       log.trace = next.trace;
       manager.updateSettings(next);
       if (next.pageSize !== before.pageSize) {

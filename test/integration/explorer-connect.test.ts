@@ -4,6 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -232,6 +233,32 @@ describe('explorer stored logins: one stable id per saved connection', () => {
     await after.forgetToken();
     assert.equal(h.tokens.size, 0, `all stored logins deleted: ${[...h.tokens.keys()]}`);
   });
+
+  test(
+    'a login method called by hand (Call Method "login") is stored like Log In: masked, kept, resumed on the next connect',
+    T,
+    async (t) => {
+      const h = harness(t);
+      const s = await startAccountsServer();
+      t.after(() => s.close());
+      h.manager.setSaved([{ name: 'local', url: s.url }]);
+      const session = h.manager.findByName('local')!;
+      await session.connect();
+      const digest = createHash('sha256').update(ALICE.password).digest('hex');
+      const { result } = await session.call('login', [
+        { user: { username: ALICE.username }, password: { digest, algorithm: 'sha-256' } },
+      ]);
+      const token = (result as { token: string }).token;
+      await waitUntil(() => h.tokens.size === 1, 5000, { message: 'the token is stored' });
+      assert.deepEqual([...h.tokens.entries()], [['ddpExplorer.login:id-1', token]]);
+      assert.equal(session.userId, ALICE.id);
+      session.disconnect();
+      await session.connect();
+      await session.settled();
+      assert.equal(session.userId, ALICE.id, 'the next connect resumed the hand-made login');
+      assert.ok(!h.lines.some((l) => l.includes(token)), 'the token never reaches the log');
+    },
+  );
 
   test(
     'a first password login on a saved connection without an id gives it one and stores the token under it',

@@ -106,6 +106,23 @@ describe('honest state against a real server', () => {
     },
   );
 
+  test('a view whose listener throws is reported in the log; the tree and the data go on', T, async (t) => {
+    const { manager, model, log } = setup(t);
+    const s = manager.addAdHoc(server.url);
+    await connected(s);
+    const off = s.on('doc', () => {
+      throw new Error('view bug');
+    });
+    t.after(off);
+    s.subscribe('docs', ['notes']);
+    await waitUntil(() => describeOf(model, model.collectionNode(s.id, 'notes')) === '5 documents', 5000);
+    server.store.change('notes', 'n2', { text: 'after the bug' });
+    await waitUntil(() => (s.document('notes', 'n2') as { text?: string } | undefined)?.text === 'after the bug', 5000);
+    const lines = log.matching(/failed while handling the event "session doc".*: view bug$/);
+    assert.ok(lines.length >= 6, log.lines.join('\n'));
+    assert.ok(lines.every((l) => l.startsWith('error [')));
+  });
+
   test('after Disconnect the subscriptions stay listed as stopped until Connect makes them again', T, async (t) => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(server.url);

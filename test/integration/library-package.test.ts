@@ -247,3 +247,34 @@ test('CommonJS users require it; files outside `exports` stay private', async ()
   const ran = await run(process.execPath, ['-e', script], { cwd: scratch, timeout: 30_000 });
   assert.equal(ran.code, 0, describeRun('node -e require', ran));
 });
+
+test('the installed package tunnels through HTTP_PROXY on its own, and DEBUG=* prints no proxy credentials', async () => {
+  const { startConnectProxy } = await import('../support/connectProxy');
+  const proxy = await startConnectProxy({ auth: { user: 'pkg-user', password: 'pkg-s3cret' } });
+  try {
+    const script = `
+      const { DdpClient } = require('ddp-explorer-client');
+      const client = new DdpClient(process.env.DDP_URL, { autoReconnect: false, connectTimeout: 5000 });
+      client.connect().then(() => client.call('math.add', [1, 2])).then((sum) => {
+        console.log(JSON.stringify({ sum }));
+        client.close();
+      });
+    `;
+    const ran = await run(process.execPath, ['-e', script], {
+      cwd: scratch,
+      timeout: 30_000,
+      env: cleanEnv({
+        DDP_URL: demo!.url,
+        HTTP_PROXY: proxy.url.replace('//', '//pkg-user:pkg-s3cret@'),
+        DEBUG: '*',
+        NODE_DEBUG: '',
+      }),
+    });
+    assert.equal(ran.code, 0, describeRun('node -e through the proxy', ran));
+    assert.deepEqual(JSON.parse(ran.stdout.trim()), { sum: 3 });
+    assert.equal(proxy.tunnels, 1, 'the connection went through the proxy');
+    assert.ok(!`${ran.stdout}${ran.stderr}`.includes('pkg-s3cret'), describeRun('node -e', ran));
+  } finally {
+    await proxy.stop();
+  }
+});

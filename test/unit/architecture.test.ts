@@ -78,8 +78,15 @@ describe('architecture: the layers in src', () => {
       "import { b } from '../core/b';\nimport * as fs from 'node:fs';\nexport const w = [b, fs];\n",
     );
     write('src/vscode/v.ts', "import { w } from '../webview/w';\nexport const v = w;\n");
+    // The library may use its own dependencies and the proxy agents, nothing else from npm.
+    write(
+      'src/ddp/p.ts',
+      "import WebSocket from 'ws';\nimport { HttpsProxyAgent } from 'https-proxy-agent';\nexport const p = [WebSocket, HttpsProxyAgent];\n",
+    );
+    write('src/ddp/q.ts', "import { Command } from 'commander';\nexport const q = Command;\n");
     try {
-      const found = (await violations(root)).map((v) => v.split(':')[0]);
+      const all = await violations(root);
+      const found = all.map((v) => v.split(':')[0]);
       for (const rule of [
         'protocol-stands-alone',
         'core-below-presentation',
@@ -91,9 +98,15 @@ describe('architecture: the layers in src', () => {
         'webview-uses-presentation-only',
         'nothing-imports-webview',
         'webview-without-node',
+        'protocol-depends-on-ws-ejson-and-proxy-agents-only',
       ]) {
         assert.ok(found.includes(rule), `rule ${rule} did not fire; found: ${found.join(', ')}`);
       }
+      const npm = all.filter((v) => v.startsWith('protocol-depends-on-'));
+      assert.ok(
+        npm.length > 0 && npm.every((v) => v.includes('src/ddp/q.ts')),
+        `only q.ts (commander) breaks the npm rule, not ws or the proxy agent: ${npm.join(', ')}`,
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -22,6 +22,7 @@ class FakeSession implements WiredSession {
   last: SessionProblem | undefined;
   failure: SessionProblem | undefined;
   loggedOutCount = 0;
+  tokens: Array<string | undefined> = [];
   everConnected = () => this.ever;
   record = (r: SessionLogRecord) => void this.records.push(r);
   emit = (c: SessionChange) => void this.changes.push(c);
@@ -36,6 +37,7 @@ class FakeSession implements WiredSession {
   connectProblem = (p: ConnectProblem) => void this.problems.push(p);
   tlsUnverified = () => this.tls;
   loggedOut = () => void this.loggedOutCount++;
+  loggedIn = (token: string | undefined) => void this.tokens.push(token);
   types = () => this.records.map((r) => r.type);
 }
 

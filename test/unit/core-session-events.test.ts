@@ -17,14 +17,16 @@ describe('session events (sessionEvents.ts)', () => {
     assert.deepEqual(all, ['state', 'doc']);
   });
 
-  test('a listener that throws does not stop the others; off() and clear() stop listening', () => {
-    const events = new SessionEvents();
+  test('a listener that throws does not stop the others and is reported; off() and clear() stop listening', () => {
+    const reported: string[] = [];
+    const events = new SessionEvents((error, change) => reported.push(`${change.type}: ${(error as Error).message}`));
     const heard: SessionChange[] = [];
     events.onChange(() => {
       throw new Error('listener bug');
     });
     const off = events.onChange((c) => heard.push(c));
     events.emit({ type: 'user' });
+    assert.deepEqual(reported, ['user: listener bug']);
     off();
     events.emit({ type: 'user' });
     assert.equal(heard.length, 1);
@@ -32,6 +34,24 @@ describe('session events (sessionEvents.ts)', () => {
     events.clear();
     events.emit({ type: 'user' });
     assert.equal(heard.length, 1);
+  });
+});
+
+describe('session manager events', () => {
+  test('a manager listener that throws is logged as a listener error; the others still hear the change', () => {
+    const records: string[] = [];
+    const manager = new SessionManager({
+      log: { record: (where, r) => records.push(`${where} ${r.type}`), frame() {} },
+    });
+    const heard: string[] = [];
+    manager.onChange(() => {
+      throw new Error('view bug');
+    });
+    manager.onChange((c) => heard.push(c.type));
+    manager.addAdHoc('ws://127.0.0.1:1/websocket');
+    assert.ok(heard.includes('sessions'));
+    assert.ok(records.includes('DDP Explorer listener-error'), records.join('\n'));
+    manager.dispose();
   });
 });
 

@@ -40,6 +40,11 @@ const every: { [T in SessionLogRecordType]: [Extract<SessionLogRecord, { type: T
     'Server refused the DDP version (it proposes pre1)',
   ],
   'protocol-error': [{ type: 'protocol-error', problem: 'bad frame' }, 'warn', 'Protocol error: bad frame'],
+  'listener-error': [
+    { type: 'listener-error', event: 'added', error: new Error('boom') },
+    'error',
+    'DDP Explorer failed while handling the event "added" (the connection goes on; please report it): boom',
+  ],
   disconnected: [{ type: 'disconnected' }, 'info', 'Disconnected'],
   'options-changed': [
     { type: 'options-changed', source: 'settings' },
