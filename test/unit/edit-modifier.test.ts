@@ -40,7 +40,8 @@ const pair = fc.oneof(
   fc.tuple(doc, fc.array(key, { maxLength: 2 }), doc).map(([a, drop, b]) => {
     const next: Fields = { ...a };
     for (const k of drop) delete next[k];
-    for (const [k, v] of Object.entries(next)) if (v && typeof v === 'object' && !Array.isArray(v)) next[k] = { ...v, ...b };
+    for (const [k, v] of Object.entries(next))
+      if (v && typeof v === 'object' && !Array.isArray(v)) next[k] = { ...v, ...b };
     return [a, next] as [Fields, Fields];
   }),
 );

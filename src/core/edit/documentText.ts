@@ -41,7 +41,9 @@ function wireProblem(value: unknown, at: string): string | undefined {
     return ok ? undefined : `Invalid $date${where}: use milliseconds since 1970 or an ISO date.`;
   }
   if (keys.length === 1 && keys[0] === '$binary')
-    return typeof obj.$binary === 'string' && B64.test(obj.$binary) ? undefined : `Invalid $binary${where}: not base64.`;
+    return typeof obj.$binary === 'string' && B64.test(obj.$binary)
+      ? undefined
+      : `Invalid $binary${where}: not base64.`;
   if (keys.length === 2 && keys.includes('$type') && keys.includes('$value'))
     return typeof obj.$type === 'string' ? undefined : `Invalid $type${where}: a string is needed.`;
   for (const k of keys) {

@@ -25,7 +25,10 @@ export interface UpdateTarget {
 }
 
 /** A server string quoted on one line (it goes into `//` comments and messages). */
-const quote = (s: string) => JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const quote = (s: string) =>
+  JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 /** The value at a path, or undefined when it is not there. */
 function valueAt(doc: Fields, path: readonly string[]): unknown {
