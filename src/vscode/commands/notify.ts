@@ -65,5 +65,9 @@ export async function ask<T extends string>(
   detail: string,
   ...actions: T[]
 ): Promise<T | undefined> {
-  return vscode.window.showWarningMessage(text(log, message), { modal: true, detail: text(log, detail) }, ...actions);
+  const lines = detail
+    .split('\n')
+    .map((line) => text(log, line))
+    .join('\n');
+  return vscode.window.showWarningMessage(text(log, message), { modal: true, detail: lines }, ...actions);
 }

@@ -17,6 +17,8 @@ import type { Masker } from '../commands/notify';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
+/** Renderings kept per open document to recognise which version an editor holds. */
+const RENDERED_KEPT = 8;
 
 const segment = forFileName;
 const encoder = new TextEncoder();
@@ -38,6 +40,8 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
   private readonly pacer: RenderPacer<string>;
   private readonly disposables: vscode.Disposable[] = [];
   private clock = Date.now();
+  /** Why VS Code is saving each document (Save, or auto save after a delay / on focus change). */
+  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
 
   constructor(
     private readonly manager: SessionManager,
@@ -60,6 +64,10 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
       }),
       // A change that came while the editor was dirty is shown once it is not (saved, reverted, undone).
       vscode.workspace.onDidSaveTextDocument((doc) => this.settle(doc)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.settle(doc)),
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        if (e.document.uri.scheme === SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.settle(e.document)),
       vscode.languages.registerInlayHintsProvider(selector, {
         provideInlayHints: (doc, range) => {
@@ -160,7 +168,13 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
   private entry(s: string, c: string, d: string, uri: vscode.Uri): OpenDoc {
     const key = this.key(s, c, d);
     let e = this.open.get(key);
-    if (!e) this.open.set(key, (e = { uri, seen: {}, mtime: this.tick(), size: -1, pending: false }));
+    if (!e) {
+      const mtime = this.tick();
+      this.open.set(
+        key,
+        (e = { uri, seen: {}, mtime, loadedMtime: mtime, size: -1, pending: false, rendered: new Map() }),
+      );
+    }
     return e;
   }
 
@@ -209,10 +223,13 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     if (c.entry && c.entry.size < 0 && t?.kind === 'doc')
       c.entry.size = encoder.encode(this.render(t, c.entry.seen).text).length;
     const size = c.entry ? c.entry.size : encoder.encode(c.text).length;
+    // While the user edits, the file's time stays the one the editor was loaded at: a save's conflict with the
+    // server is decided by documentSave (field by field), not by VS Code's "the file is newer" check.
+    const dirty = c.entry && this.textDocument(c.entry.uri)?.isDirty;
     return {
       type: vscode.FileType.File,
       ctime: 0,
-      mtime: c.entry?.mtime ?? 0,
+      mtime: (dirty ? c.entry?.loadedMtime : c.entry?.mtime) ?? 0,
       size,
       permissions: c.readonly ? vscode.FilePermission.Readonly : undefined,
     };
@@ -225,9 +242,17 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     const key = this.key(t.s, t.c, t.d);
     const t0 = performance.now();
     const { text, fields } = this.render(t, c.entry.seen);
-    // What the editor is loaded from now: a save diffs the user's text against this version.
-    c.entry.base = fields ? snapshot(fields) : c.entry.seen.fields && snapshot(c.entry.seen.fields);
+    // The version behind this text: it becomes the base of a save once the editor is seen holding the text.
+    const shown = fields ?? c.entry.seen.fields;
+    if (shown) {
+      c.entry.rendered.set(text, snapshot(shown));
+      for (const old of c.entry.rendered.keys()) {
+        if (c.entry.rendered.size <= RENDERED_KEPT) break;
+        c.entry.rendered.delete(old);
+      }
+    }
     c.entry.pending = false;
+    c.entry.loadedMtime = c.entry.mtime;
     const bytes = encoder.encode(text);
     c.entry.size = bytes.length;
     this.pacer.measured(key, performance.now() - t0);
@@ -238,6 +263,13 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     const t = this.parse(uri);
     if (!t || t.kind === 'result' || (t.kind === 'doc' && t.server))
       throw vscode.FileSystemError.NoPermissions('This is a read-only view: open the document itself to edit it.');
+    const reason = this.saveReasons.get(uri.toString());
+    this.saveReasons.delete(uri.toString());
+    // Every save is a write on the server: half-typed values must not go out because the user paused.
+    if (reason !== undefined && reason !== vscode.TextDocumentSaveReason.Manual)
+      throw vscode.FileSystemError.Unavailable(
+        'Not saved: auto save does not write DDP documents. Save with Ctrl+S (File: Save) to send the change to the server.',
+      );
     const text = new TextDecoder().decode(content);
     const host: SaveHost = { manager: this.manager, log: this.log, docs: this };
     if (t.kind === 'new') return saveNewDocument(host, uri, t, text);
@@ -254,23 +286,33 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
   private changed(key: string): void {
     const e = this.open.get(key);
     if (!e) return;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
-    if (doc?.isDirty) {
-      e.pending = true;
-      return;
-    }
+    // Pending until the editor has read this version: the editor may turn dirty before this host hears of it.
+    e.pending = true;
+    if (this.textDocument(e.uri)?.isDirty) return;
     e.mtime = this.tick();
     e.size = -1;
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: e.uri }]);
   }
 
+  private textDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+    const key = uri.toString();
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+  }
+
+  /**
+   * An editor of ours is not dirty: the version it holds is the base of the next save (the text VS Code shows is
+   * the truth, whatever it read when), and a change that came meanwhile is shown now.
+   */
   private settle(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== SCHEME || doc.isDirty) return;
     const t = this.parse(doc.uri);
     if (t?.kind !== 'doc' || t.server) return;
     const key = this.key(t.s, t.c, t.d);
     const e = this.open.get(key);
-    if (e?.pending) this.pacer.mark(key);
+    if (!e) return;
+    const base = e.rendered.get(doc.getText());
+    if (base) e.base = base;
+    if (e.pending) this.pacer.mark(key);
   }
 
   /** After a save: show what the server published (its `changed` frames may have come while the editor was dirty). */

@@ -23,9 +23,13 @@ export type Target =
 export interface OpenDoc {
   uri: vscode.Uri;
   seen: Seen;
-  /** The published fields the editor's text was last loaded from (what a save diffs against). */
+  /** The published fields behind the text the editor was last seen holding unmodified (what a save diffs against). */
   base?: Fields;
+  /** Recent renderings (text → the fields they show), to tell which version an editor holds. */
+  rendered: Map<string, Fields>;
   mtime: number;
+  /** The file time of the version the editor last read (what stat reports while the editor is dirty). */
+  loadedMtime: number;
   size: number;
   /** The server changed it while the editor was dirty (or it was just saved): reload once it is not dirty. */
   pending: boolean;
