@@ -55,7 +55,15 @@ export async function editScenario(h: EditHarness): Promise<void> {
       `"${word}" found in the editor`,
       5000,
     );
-    await wb.page.keyboard.press('Escape');
+    // Escape closes the widget and leaves the match selected in the editor (which then has the focus).
+    await until(
+      async () => {
+        await find.press('Escape').catch(() => undefined);
+        return (await wb.page.locator('.find-widget.visible').count()) === 0;
+      },
+      'the find widget to close',
+      5000,
+    );
   };
 
   await h.step('Logged in as the demo user, a task edited in the editor and saved shows in the tree', async () => {
