@@ -8,17 +8,20 @@ import { setOwn } from '../../ddp/ejson';
 import type { Fields } from '../../core/edit/modifier';
 import { newDocumentText } from '../../core/edit/save';
 import { exactEJSON } from '../../presentation/format';
-import { findEjsonDates } from '../../presentation/dateHints';
 import { documentText, type Seen } from '../../presentation/documentText';
 import { RenderPacer } from '../../presentation/renderPacer';
-import { forFileName, forMarkdown } from '../../presentation/sanitize';
+import { forFileName } from '../../presentation/sanitize';
+import { registerDateHints } from './dateHints';
+import { createHash } from 'node:crypto';
 import { saveDocument, saveNewDocument, type OpenDoc, type SaveHost, type Target } from './documentSave';
 import type { Masker } from '../commands/notify';
 
 export const SCHEME = 'ddp-explorer';
 const MAX_RESULTS = 50;
 /** Renderings kept per open document to recognise which version an editor holds. */
-const RENDERED_KEPT = 8;
+const RENDERED_KEPT = 4;
+/** A rendering's key: a digest, so that a big document's versions are not kept as whole texts. */
+const digest = (text: string) => createHash('sha1').update(text).digest('base64');
 
 const segment = forFileName;
 const encoder = new TextEncoder();
@@ -69,29 +72,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
         if (e.document.uri.scheme === SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.settle(e.document)),
-      vscode.languages.registerInlayHintsProvider(selector, {
-        provideInlayHints: (doc, range) => {
-          // Only the visible range: a multi-megabyte document is not copied whole on every scroll.
-          const base = doc.offsetAt(range.start);
-          return findEjsonDates(doc.getText(range)).map((d) => {
-            const hint = new vscode.InlayHint(doc.positionAt(base + d.end), d.iso, vscode.InlayHintKind.Type);
-            hint.paddingLeft = true;
-            hint.tooltip = 'The EJSON date as ISO 8601 (UTC); the text stays EJSON.';
-            return hint;
-          });
-        },
-      }),
-      vscode.languages.registerHoverProvider(selector, {
-        provideHover: (doc, pos) => {
-          const line = doc.lineAt(pos.line);
-          const base = doc.offsetAt(line.range.start);
-          const at = doc.offsetAt(pos);
-          const d = findEjsonDates(doc.getText(line.range)).find((x) => base + x.start <= at && at <= base + x.end);
-          if (!d) return undefined;
-          const range = new vscode.Range(doc.positionAt(base + d.start), doc.positionAt(base + d.end));
-          return new vscode.Hover(new vscode.MarkdownString(forMarkdown(`Date ${d.iso}`)), range);
-        },
-      }),
+      ...registerDateHints(selector),
     );
   }
 
@@ -245,7 +226,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     // The version behind this text: it becomes the base of a save once the editor is seen holding the text.
     const shown = fields ?? c.entry.seen.fields;
     if (shown) {
-      c.entry.rendered.set(text, snapshot(shown));
+      c.entry.rendered.set(digest(text), snapshot(shown));
       for (const old of c.entry.rendered.keys()) {
         if (c.entry.rendered.size <= RENDERED_KEPT) break;
         c.entry.rendered.delete(old);
@@ -310,7 +291,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     const key = this.key(t.s, t.c, t.d);
     const e = this.open.get(key);
     if (!e) return;
-    const base = e.rendered.get(doc.getText());
+    const base = e.rendered.get(digest(doc.getText()));
     if (base) e.base = base;
     if (e.pending) this.pacer.mark(key);
   }

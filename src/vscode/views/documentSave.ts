@@ -25,7 +25,7 @@ export interface OpenDoc {
   seen: Seen;
   /** The published fields behind the text the editor was last seen holding unmodified (what a save diffs against). */
   base?: Fields;
-  /** Recent renderings (text → the fields they show), to tell which version an editor holds. */
+  /** Recent renderings (digest of the text → the fields it shows), to tell which version an editor holds. */
   rendered: Map<string, Fields>;
   mtime: number;
   /** The file time of the version the editor last read (what stat reports while the editor is dirty). */
