@@ -72,6 +72,14 @@ function isWireForm(obj: Record<string, unknown>): boolean {
   return pair === '$type $value' || pair === '$flags $regexp';
 }
 
+/** `{$type, $value}` objects of custom types the client does not know, as received (see fromEJSON). */
+const unknownTypes = new WeakSet<object>();
+
+/** Is this value a custom EJSON type the client does not know, kept exactly as the server sent it? */
+export function isUnknownType(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && unknownTypes.has(value);
+}
+
 /** Sets a key without ever touching a prototype, even for `__proto__`. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
@@ -112,6 +120,9 @@ export function fromEJSON(value: unknown): unknown {
     try {
       return EJSON.fromJSONValue(obj);
     } catch {
+      // A custom type this client does not know: kept as received and marked, so that it goes back to the server
+      // as the same `{$type, $value}` (toEJSON would otherwise escape it into a plain object).
+      if (typeof obj.$type === 'string' && '$value' in obj) unknownTypes.add(obj);
       return obj;
     }
   }
@@ -184,6 +195,7 @@ export function toEJSON(value: unknown): unknown {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return EJSON.toJSONValue(value);
   const obj = value as Record<string, unknown>;
+  if (unknownTypes.has(obj)) return { $type: obj.$type, $value: obj.$value };
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(obj)) setOwn(out, key, toEJSON(obj[key]));
   return isWireForm(obj) ? { $escape: out } : out;

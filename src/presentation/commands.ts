@@ -36,6 +36,8 @@ export const COMMANDS = {
   runAll: 'ddpExplorer.ddp.runAll',
   selectEnvironment: 'ddpExplorer.ddp.selectEnvironment',
   openQueryResults: 'ddpExplorer.openQueryResults',
+  newDocument: 'ddpExplorer.newDocument',
+  deleteDocument: 'ddpExplorer.deleteDocument',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

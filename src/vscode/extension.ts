@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const tree = new DdpTreeProvider(model, manager, clock);
   const status = new StatusBar(manager, clock);
-  const docs = new DocumentProvider(manager);
+  const docs = new DocumentProvider(manager, log);
   const view = vscode.window.createTreeView<TreeNode>('ddpExplorer.connections', {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     status,
     docs,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
+    vscode.workspace.registerFileSystemProvider(SCHEME, docs, { isCaseSensitive: true }),
     view.onDidChangeSelection((e) => {
       const node = e.selection[0];
       const s = node ? manager.get(node.sessionId) : undefined;

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { DDPServer } from 'mongodb-livedata-server';
 import { ClientSafeError } from 'mongodb-livedata-server/dist/meteor/ddp/livedata_server';
+import { mutationMethods } from './allowRules';
 
 export const DEMO_USER = { username: 'demo', email: 'demo@example.com', password: 'demo-password', id: 'demo-user-1' };
 
@@ -376,6 +377,8 @@ export class DemoServer {
       async logout(this: MethodContext) {
         this.setUserId(null);
       },
+      // Meteor's /tasks/insert|update|remove with allow rules: the logged-in demo user may write, nobody else.
+      ...mutationMethods(data.tasks, (userId) => userId === DEMO_USER.id),
     };
     // Record every call (tests assert what was, or was not, sent).
     const calls = this.calls;
@@ -419,7 +422,7 @@ export function describeDemo(server: DemoServer): string {
   return [
     `DDP demo server listening on ${server.url}`,
     `  publications: tasks (changes every 1.5 s), messages (new one every 3 s), big (${server.data.big.docs.size} docs), me (needs login)`,
-    `  methods: tasks.add(title), tasks.toggle(id), math.add(a, b), slow() (2 s), fail() (always throws), hostile() (an error with command links), echo(...), now(), whoami()`,
+    `  methods: /tasks/insert|update|remove (allowed when logged in as demo), tasks.add(title), tasks.toggle(id), math.add(a, b), slow() (2 s), fail() (always throws), hostile() (an error with command links), echo(...), now(), whoami()`,
     `  demo login: username "${DEMO_USER.username}" (or ${DEMO_USER.email}), password "${DEMO_USER.password}"`,
   ].join('\n');
 }

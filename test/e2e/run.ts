@@ -640,6 +640,7 @@ async function main(): Promise<void> {
     if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
     if (want(20)) await proxyScenario({ wb, demo, profile, step: (name, fn) => step(20, name, fn) });
     if (want(18)) await queryScenario({ wb, demo, step: (name, fn) => step(18, name, fn) });
+    if (want(19)) await (await import('./edit')).editScenario({ wb, demo, step: (name, fn) => step(19, name, fn) });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

@@ -7,6 +7,7 @@ import { type Ctx, register, isNode, pickSession } from './context';
 import { COMMANDS } from '../../presentation/commands';
 import { flash, pickItem, showWarning } from './notify';
 import { forPlainInput } from '../../presentation/sanitize';
+import { registerDocumentEditCommands } from './documentEdits';
 
 type DocRef = { session: Session; collection: string; id: string; path?: Array<string | number> };
 
@@ -61,6 +62,7 @@ export async function openDocument(ctx: Ctx, session: Session, collection: strin
 
 export function registerDocumentCommands(ctx: Ctx): vscode.Disposable[] {
   return [
+    ...registerDocumentEditCommands(ctx),
     register(ctx, COMMANDS.openDocument, async (arg?: unknown) => {
       const ref = await pickDocument(ctx, arg);
       if (ref) await openDocument(ctx, ref.session, ref.collection, ref.id);

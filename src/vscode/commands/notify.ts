@@ -57,3 +57,17 @@ export function flash(message: string, ms = 3000): vscode.Disposable {
 export function validationMessage(message: string | undefined): string | undefined {
   return message === undefined ? undefined : forQuickInput(message);
 }
+
+/** A modal question with several answers: resolves the one chosen, or undefined for Cancel (Escape). */
+export async function ask<T extends string>(
+  log: Masker,
+  message: string,
+  detail: string,
+  ...actions: T[]
+): Promise<T | undefined> {
+  const lines = detail
+    .split('\n')
+    .map((line) => text(log, line))
+    .join('\n');
+  return vscode.window.showWarningMessage(text(log, message), { modal: true, detail: lines }, ...actions);
+}
