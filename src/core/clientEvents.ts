@@ -1,6 +1,6 @@
 // The translation of one DdpClient's events into what the session owns: its state (first connect, last problem,
 // freshness), its typed changes for the views, and its log records.
-import type { DdpClient, DdpClientEvents } from '../ddp';
+import type { DdpClient, DdpClientEvents, StreamEvent } from '../ddp';
 import { classifyConnectProblem, versionProblem, type ConnectProblem } from './connectProblem';
 import type { Freshness } from './freshness';
 import type { SessionChange } from './sessionEvents';
@@ -26,6 +26,8 @@ export interface WiredSession {
   /** Certificate checks are off for this connection. */
   tlsUnverified(): boolean;
   loggedOut(): void;
+  /** A Rocket.Chat stream event arrived (logged in the session's stream log). */
+  streamEvent(event: StreamEvent): void;
 }
 
 /** Drops the client makes on purpose before connecting (Reconnect Now, a version retry): not failures. */
@@ -123,6 +125,7 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     session.emit({ type: 'subscriptions' });
     if (fresh) session.emit({ type: 'freshness' });
   });
+  on('stream', (event) => session.streamEvent(event));
   on('protocol_error', (problem) => session.record({ type: 'protocol-error', problem }));
   on('login', (userId) => {
     session.record({ type: 'logged-in', userId });

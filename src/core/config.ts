@@ -14,6 +14,8 @@ export interface Settings {
   /** Most documents "Load all" shows in one collection. */
   loadAllLimit: number;
   trace: TraceSetting;
+  /** Rocket.Chat stream events kept per stream (`streams.maxEvents`). */
+  streamMaxEvents: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pageSize: 100,
   loadAllLimit: 10000,
   trace: 'off',
+  streamMaxEvents: 1000,
 };
 
 /** Per-connection options in the `ddpExplorer.connections` setting. No secrets belong here. */
@@ -73,6 +76,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     pageSize: Math.floor(num(get('pageSize'), d.pageSize, 1, 100_000)),
     loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
+    streamMaxEvents: Math.floor(num(get('streams.maxEvents'), d.streamMaxEvents, 1, 100_000)),
   };
 }
 

@@ -16,6 +16,7 @@ import { isActiveStatus, isConnectProblem, stateOf, type SessionState } from './
 import { SessionEvents, type SessionChange, type SessionChangeOf, type SessionChangeType } from './sessionEvents';
 import type { SessionLog, SessionLogRecord, SessionProblem } from './sessionLog';
 import { SessionSubscriptions, firstConnectSpecs, liveSpecs } from './sessionSubscriptions';
+import { StreamLog } from './streams';
 import type { CarriedSubscription, SubscriptionSpec } from './sessionSubscriptions';
 
 export type { SessionState };
@@ -44,6 +45,8 @@ export class Session extends SessionData {
   failure: SessionProblem | undefined;
   /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
   readonly freshness = new Freshness();
+  /** Rocket.Chat stream events received (kept across reconnects: a log loses nothing it showed). */
+  readonly streams = new StreamLog(() => this.env.settings().streamMaxEvents);
   private readonly events = new SessionEvents();
   private readonly subs: SessionSubscriptions;
   private readonly accounts: SessionAccounts;
@@ -253,6 +256,19 @@ export class Session extends SessionData {
       connectProblem: (problem) => this.env.hooks?.connectProblem?.(this, problem),
       tlsUnverified: () => this.effectiveOptions().rejectUnauthorized === false,
       loggedOut: () => void this.forgetToken(),
+      streamEvent: (event) => {
+        const a = this.streams.add(event, Date.now());
+        this.emit({
+          type: 'stream',
+          collection: event.collection,
+          eventName: event.eventName,
+          seq: a.record.seq,
+          newStream: a.newStream,
+          dropped: a.dropped.map((d) => d.seq),
+          droppedGroups: a.droppedGroups,
+          droppedStream: a.droppedStream,
+        });
+      },
     };
   }
 
