@@ -360,9 +360,12 @@ export class Session extends SessionData {
     }
   }
 
-  /** Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections. */
-  async login(user: string, password: string): Promise<LoginResult> {
-    return this.accounts.login(this.requireClient(), user, password);
+  /**
+   * Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections.
+   * `totp`: a two-factor code, after a first login answered `totp-required` (Rocket.Chat; see twoFactor.ts).
+   */
+  async login(user: string, password: string, totp?: string): Promise<LoginResult> {
+    return this.accounts.login(this.requireClient(), user, password, totp);
   }
 
   async logout(): Promise<void> {
