@@ -35,6 +35,8 @@ export const COMMANDS = {
   runRequest: 'ddpExplorer.ddp.runRequest',
   runAll: 'ddpExplorer.ddp.runAll',
   selectEnvironment: 'ddpExplorer.ddp.selectEnvironment',
+  subscribeStream: 'ddpExplorer.subscribeStream',
+  openStreamEvent: 'ddpExplorer.openStreamEvent',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -15,6 +15,7 @@ import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerAccountCommands } from './commands/accounts';
+import { registerStreamCommands } from './commands/streams';
 import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
 import { registerInspectorFeatures } from './inspector';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerMethodCommands(ctx),
     ...registerDocumentCommands(ctx),
     ...registerAccountCommands(ctx),
+    ...registerStreamCommands(ctx),
     ...registerDdpFiles(ctx),
     ...registerInspectorFeatures(ctx),
   ];
