@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_STREAMS, StreamLog } from '../../src/core/streams';
 import { streamEventOf, streamParams } from '../../src/ddp';
+import { describeFrame } from '../../src/presentation/inspector/frames';
+import { compileFilter, EMPTY_FILTER } from '../../src/presentation/inspector/filter';
 
 const ev = (eventName: string, i: number, collection = 'stream-room-messages') => ({
   collection,
@@ -104,5 +106,42 @@ describe('stream detection (src/ddp/streams.ts)', () => {
 
   test("streamParams is Rocket.Chat's shape", () => {
     assert.deepEqual(streamParams('GENERAL'), ['GENERAL', { useCollection: false, args: [] }]);
+  });
+});
+
+describe('stream events in the inspector (src/presentation/inspector/frames.ts)', () => {
+  const wire = (m: unknown, seq = 1) => {
+    const text = JSON.stringify(m);
+    return describeFrame({ seq, at: 0, dir: 'in', bytes: text.length, text });
+  };
+  const event = {
+    msg: 'changed',
+    collection: 'stream-room-messages',
+    id: 'id',
+    fields: { eventName: 'GENERAL', args: [{ msg: 'hello' }] },
+  };
+
+  test('a stream event is keyed stream/eventName, named by its event name, previewed by its args', () => {
+    const v = wire(event);
+    assert.equal(v.type, 'changed');
+    assert.equal(v.key, 'stream-room-messages/GENERAL');
+    assert.equal(v.name, 'GENERAL');
+    assert.equal(v.collection, 'stream-room-messages');
+    assert.match(v.preview, /hello/);
+    // A document change keeps its collection/id key.
+    assert.equal(wire({ msg: 'changed', collection: 'tasks', id: 't1', fields: { done: true } }).key, 'tasks/t1');
+  });
+
+  test('the filter finds stream events by event name, stream and text', () => {
+    const frames = [
+      wire(event, 1),
+      wire({ ...event, fields: { eventName: 'random', args: [] } }, 2),
+      wire({ msg: 'changed', collection: 'tasks', id: 'GENERAL', fields: {} }, 3),
+    ];
+    const pick = (spec: Partial<typeof EMPTY_FILTER>) =>
+      frames.filter(compileFilter({ ...EMPTY_FILTER, ...spec }).test).map((f) => f.seq);
+    assert.deepEqual(pick({ name: 'general' }), [1]);
+    assert.deepEqual(pick({ collection: 'room-messages' }), [1, 2]);
+    assert.deepEqual(pick({ text: 'hello' }), [1]);
   });
 });
