@@ -171,3 +171,22 @@ describe('Rocket.Chat two-factor', () => {
     assert.equal(asked, false);
   });
 });
+
+describe('Rocket.Chat __my_messages__', () => {
+  test('one subscription gets the messages of every room, each under its room id', async (t) => {
+    const c = await connectedClient(t, rc.url);
+    await c.login({ username: RC_PLAIN_USER.username, password: RC_PLAIN_USER.password });
+    await subscribed(c, 'stream-room-messages', streamParams('__my_messages__'));
+    const events = record(c, 'stream');
+    await c.call('sendMessage', [{ rid: 'GENERAL', msg: 'one' }]);
+    await c.call('sendMessage', [{ rid: 'random', msg: 'two' }]);
+    await waitUntil(() => events.events.length === 2);
+    assert.deepEqual(
+      events.events.map(([e]) => [e.eventName, (e.args[0] as { msg: string }).msg]),
+      [
+        ['GENERAL', 'one'],
+        ['random', 'two'],
+      ],
+    );
+  });
+});

@@ -44,7 +44,7 @@ export interface RocketChatServerOptions {
 
 export interface RocketChatServer {
   url: string;
-  /** Sends one event to every subscriber of `stream` + `eventName`; resolves how many got it. */
+  /** Sends one event to every subscriber of `stream` + `eventName`; returns how many got it. */
   emit(stream: string, eventName: string, ...args: unknown[]): number;
   /** Subscribers of a stream's event (tests wait for a subscription to arrive before emitting). */
   subscribers(stream: string, eventName: string): number;
@@ -159,7 +159,6 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
         u: { _id: this.userId },
       };
       emit('stream-room-messages', message.rid, doc);
-      emit('stream-room-messages', '__my_messages__', doc);
       return doc;
     },
   };
@@ -213,11 +212,14 @@ export async function startRocketChatServer(options: RocketChatServerOptions = {
   ddp.publish(publications as unknown as Parameters<typeof ddp.publish>[0]);
 
   function emit(stream: string, eventName: string, ...args: unknown[]): number {
-    const set = streams.get(stream)?.get(eventName);
-    if (!set) return 0;
+    const subs = new Set(streams.get(stream)?.get(eventName) ?? []);
+    // Room messages also go to `__my_messages__` subscribers (Rocket.Chat subscribes those to each of the user's
+    // rooms), still under the room id as event name.
+    if (stream === 'stream-room-messages')
+      for (const sub of streams.get(stream)?.get('__my_messages__') ?? []) subs.add(sub);
     // Exactly the streamer's changedPayload: a `changed` for id "id", never added.
-    for (const sub of set) sub.send({ msg: 'changed', collection: stream, id: 'id', fields: { eventName, args } });
-    return set.size;
+    for (const sub of subs) sub.send({ msg: 'changed', collection: stream, id: 'id', fields: { eventName, args } });
+    return subs.size;
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
