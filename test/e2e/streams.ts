@@ -38,8 +38,11 @@ export async function streamsScenario(h: StreamsHarness): Promise<void> {
   const rc: RocketChatServer = await startRocketChatServer();
   const name = new URL(rc.url).host;
   const connRow = new RegExp(`^${escapeRe(name)}\\b`);
-  /** Commands ask which connection when more than one is open (scenario 1's demo server is too). */
-  const pickConnection = () => wb.pickItem(connRow, undefined, 3000).catch(() => undefined);
+  /** Commands ask which connection: scenario 1's connection to the demo server is open too. */
+  const pickConnection = async () => {
+    await wb.waitForInputBox(/on which connection/i, 15_000);
+    await wb.pickItem(connRow, undefined, 10_000);
+  };
   try {
     await h.step('Connect to a Rocket.Chat-shaped server', async () => {
       await wb.runCommand('DDP: Connect to Server...');
