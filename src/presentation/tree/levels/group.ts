@@ -4,11 +4,12 @@ import type { Session } from '../../../core/sessions';
 import { formatCount } from '../../format';
 import type { NodeData, NodeOf, NodeView } from '../nodes';
 import type { Level } from './level';
+import { STREAM_PREFIX } from '../../../ddp';
 import { streamRows } from './stream';
 
 function streamCount(s: Session): number {
   const names = new Set(s.streams.list().map((x) => x.collection));
-  for (const sub of s.subscriptions()) if (sub.name.startsWith('stream-')) names.add(sub.name);
+  for (const sub of s.subscriptions()) if (sub.name.startsWith(STREAM_PREFIX)) names.add(sub.name);
   return names.size;
 }
 
