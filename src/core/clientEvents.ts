@@ -1,6 +1,6 @@
 // The translation of one DdpClient's events into what the session owns: its state (first connect, last problem,
 // freshness), its typed changes for the views, and its log records.
-import type { DdpClient, DdpClientEvents } from '../ddp';
+import type { DdpClient, DdpClientEvents, StreamEvent } from '../ddp';
 import { classifyConnectProblem, versionProblem, type ConnectProblem } from './connectProblem';
 import type { Freshness } from './freshness';
 import type { SessionChange } from './sessionEvents';
@@ -30,6 +30,8 @@ export interface WiredSession {
   loggedOut(): void;
   /** The client logged in (any way, also a login method the user called by hand): keep its token. */
   loggedIn(token: string | undefined): void;
+  /** A Rocket.Chat stream event arrived (logged in the session's stream log). */
+  streamEvent(event: StreamEvent): void;
 }
 
 /** Drops the client makes on purpose before connecting (Reconnect Now, a version retry): not failures. */
@@ -130,6 +132,7 @@ export function wireClient(client: DdpClient, session: WiredSession): () => void
     session.emit({ type: 'subscriptions' });
     if (fresh) session.emit({ type: 'freshness' });
   });
+  on('stream', (event) => session.streamEvent(event));
   on('protocol_error', (problem) => session.record({ type: 'protocol-error', problem }));
   on('listener_error', (error, event) => session.record({ type: 'listener-error', event, error }));
   on('login', (userId) => {

@@ -52,6 +52,8 @@ export function describeProxySettings(p: ProxySettings): string {
   if (!p.strictSSL) parts.push('proxyStrictSSL off');
   if (p.noProxy.length) parts.push(`noProxy ${p.noProxy.join(', ')}`);
   return parts.join(', ');
+  /** Rocket.Chat stream events kept per stream (`streams.maxEvents`). */
+  streamMaxEvents: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   loadAllLimit: 10000,
   trace: 'off',
   proxy: DEFAULT_PROXY_SETTINGS,
+  streamMaxEvents: 1000,
 };
 
 /** Per-connection options in the `ddpExplorer.connections` setting. No secrets belong here. */
@@ -116,6 +119,7 @@ export function readSettings(get: (key: string) => unknown, http?: (key: string)
     loadAllLimit: Math.floor(num(get('loadAllLimit'), d.loadAllLimit, 1, 1_000_000)),
     trace: trace === 'messages' ? 'messages' : 'off',
     proxy: http ? readProxySettings(http) : DEFAULT_PROXY_SETTINGS,
+    streamMaxEvents: Math.floor(num(get('streams.maxEvents'), d.streamMaxEvents, 1, 100_000)),
   };
 }
 

@@ -17,6 +17,7 @@ import { isActiveStatus, isConnectProblem, stateOf, type SessionState } from './
 import { SessionEvents, type SessionChange, type SessionChangeOf, type SessionChangeType } from './sessionEvents';
 import type { SessionLog, SessionLogRecord, SessionProblem } from './sessionLog';
 import { SessionSubscriptions, firstConnectSpecs, liveSpecs } from './sessionSubscriptions';
+import { StreamLog } from './streams';
 import type { CarriedSubscription, SubscriptionSpec } from './sessionSubscriptions';
 
 export type { SessionState };
@@ -45,6 +46,8 @@ export class Session extends SessionData {
   failure: SessionProblem | undefined;
   /** Which subscriptions and documents are live, stale or caught up, and each ready's own time. */
   readonly freshness = new Freshness();
+  /** Rocket.Chat stream events received (kept across reconnects: a log loses nothing it showed). */
+  readonly streams = new StreamLog(() => this.env.settings().streamMaxEvents);
   // A view's listener that throws is a bug of ours: it goes to the log, and the other views still hear the change.
   private readonly events = new SessionEvents((error, change) =>
     this.record({ type: 'listener-error', event: `session ${change.type}`, error }),
@@ -265,6 +268,19 @@ export class Session extends SessionData {
       proxy: () => this.proxy,
       loggedOut: () => void this.forgetToken(),
       loggedIn: (token) => void this.accounts.adopt(token),
+      streamEvent: (event) => {
+        const a = this.streams.add(event, Date.now());
+        this.emit({
+          type: 'stream',
+          collection: event.collection,
+          eventName: event.eventName,
+          seq: a.record.seq,
+          newStream: a.newStream,
+          dropped: a.dropped.map((d) => d.seq),
+          droppedGroups: a.droppedGroups,
+          droppedStream: a.droppedStream,
+        });
+      },
     };
   }
 
@@ -356,9 +372,12 @@ export class Session extends SessionData {
     }
   }
 
-  /** Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections. */
-  async login(user: string, password: string): Promise<LoginResult> {
-    return this.accounts.login(this.requireClient(), user, password);
+  /**
+   * Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections.
+   * `totp`: a two-factor code, after a first login answered `totp-required` (Rocket.Chat; see twoFactor.ts).
+   */
+  async login(user: string, password: string, totp?: string): Promise<LoginResult> {
+    return this.accounts.login(this.requireClient(), user, password, totp);
   }
 
   async logout(): Promise<void> {

@@ -27,12 +27,12 @@ export class SessionAccounts {
   ) {}
 
   /** Logs in with a password (e-mail when the name has "@"); stores the resume token for saved connections. */
-  async login(client: DdpClient, user: string, password: string): Promise<LoginResult> {
+  async login(client: DdpClient, user: string, password: string, totp?: string): Promise<LoginResult> {
     const who = user.includes('@') ? { email: user } : { username: user };
     this.owner.record({ type: 'logging-in', user });
     this.owner.freshness.loginChanged(liveIds(client));
     try {
-      const r = await client.login({ ...who, password });
+      const r = await client.login(totp === undefined ? { ...who, password } : { ...who, password, totp });
       await this.adopt(r.token);
       this.owner.emit({ type: 'user' });
       return r;

@@ -9,7 +9,18 @@ export type SessionChange =
   /** The data became stale (a drop) or caught up again (every re-sent subscription ready). */
   | { type: 'freshness' }
   /** `ordered`: the document went somewhere other than the end of its collection (addedBefore). */
-  | { type: 'doc'; op: 'added' | 'changed' | 'removed' | 'moved'; collection: string; id: string; ordered?: boolean };
+  | { type: 'doc'; op: 'added' | 'changed' | 'removed' | 'moved'; collection: string; id: string; ordered?: boolean }
+  /** A Rocket.Chat stream event was logged (src/core/streams.ts); what it pushed out, for the views to forget. */
+  | {
+      type: 'stream';
+      collection: string;
+      eventName: string;
+      seq: number;
+      newStream: boolean;
+      dropped: number[];
+      droppedGroups: string[];
+      droppedStream?: string;
+    };
 
 export type SessionChangeType = SessionChange['type'];
 export type SessionChangeOf<T extends SessionChangeType> = Extract<SessionChange, { type: T }>;

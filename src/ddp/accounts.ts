@@ -75,7 +75,10 @@ export class Accounts {
   }
 
   async login(login: PasswordLogin): Promise<LoginResult> {
-    return toLoginResult(await this.callWaiting('login', [passwordLoginParams(login)]));
+    const params = passwordLoginParams(login);
+    // Rocket.Chat's second step: its "totp" login handler runs the password login inside after checking the code.
+    const sent = login.totp === undefined ? params : { totp: { login: params, code: login.totp } };
+    return toLoginResult(await this.callWaiting('login', [sent]));
   }
 
   async loginWithToken(token: string): Promise<LoginResult> {

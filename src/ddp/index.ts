@@ -11,6 +11,7 @@ export { normalizeUrl } from './url';
 export { maskSecrets } from './mask';
 export { ObjectID, fromEJSON, toEJSON, parseEJSON, stringifyEJSON, ejsonEquals } from './ejson';
 export { passwordLoginParams } from './accounts';
+export { STREAM_PREFIX, streamEventOf, streamParams } from './streams';
 export type { SubscriptionInfo, SubscriptionState } from './subscriptions';
 export type { ServerMessage, ClientMessage } from './messages';
 export type * from './types';

@@ -2,10 +2,11 @@ import type { DataMessage } from './messages';
 import type { MethodCall } from './methods';
 import { Revival } from './revival';
 import { Store } from './store';
+import { streamEventOf } from './streams';
 import type { DdpClientEvents } from './types';
 
 type DocumentMessage = Extract<DataMessage, { msg: 'added' | 'changed' | 'removed' | 'addedBefore' | 'movedBefore' }>;
-type DocumentEvent = 'added' | 'changed' | 'removed' | 'addedBefore' | 'movedBefore';
+type DocumentEvent = 'added' | 'changed' | 'removed' | 'addedBefore' | 'movedBefore' | 'stream';
 
 /** The part of the client that announces document changes (its `emit`). */
 export interface DocumentAnnouncer {
@@ -39,15 +40,22 @@ export class LiveData {
         this.store.added(m.collection, m.id, m.fields);
         this.out.emit('added', m.collection, m.id, m.fields);
         return;
-      case 'changed':
+      case 'changed': {
+        // A stream event is no document change: it reaches listeners at once, even during a catch-up.
+        const event = streamEventOf(m.collection, m.fields, m.cleared);
+        if (event) {
+          this.out.emit('stream', event);
+          return;
+        }
         if (shadow) {
           if (shadow.changed(m.collection, m.id, m.fields, m.cleared)) return;
           if (this.store.get(m.collection, m.id)) return; // re-sent as `added` before the subscription is ready
         }
-        // Unknown documents (Rocket.Chat stream events) still reach listeners.
+        // An unknown document is not added (the store stays as the server made it); listeners still hear of it.
         this.store.changed(m.collection, m.id, m.fields, m.cleared);
         this.out.emit('changed', m.collection, m.id, m.fields, m.cleared);
         return;
+      }
       case 'removed':
         if (shadow && (shadow.removed(m.collection, m.id) || this.store.get(m.collection, m.id))) return;
         this.store.removed(m.collection, m.id);

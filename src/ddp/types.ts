@@ -117,6 +117,19 @@ export interface PasswordLogin {
   email?: string;
   id?: string;
   password: string;
+  /**
+   * A two-factor code (Rocket.Chat): the login is sent as `{ totp: { login: <the password login>, code } }`, the
+   * shape Rocket.Chat's "totp" login handler reads after a first login answered `totp-required`.
+   */
+  totp?: string;
+}
+
+/** One Rocket.Chat stream event (see the README, "Rocket.Chat"): `args` exactly as sent, EJSON decoded. */
+export interface StreamEvent {
+  /** The stream's collection, e.g. `stream-room-messages`. */
+  collection: string;
+  eventName: string;
+  args: unknown[];
 }
 
 /** Event name -> listener arguments. The names follow python-ddp. */
@@ -135,6 +148,8 @@ export interface DdpClientEvents {
   nosub: [id: string, error: Error | undefined];
   updated: [methodIds: string[]];
   protocol_error: [problem: string, frame: string];
+  /** A Rocket.Chat stream event (a `changed` of a `stream-*` collection with eventName and args): never stored. */
+  stream: [event: StreamEvent];
   /** A socket failed (refused, DNS, TLS, HTTP status other than 101): the original error, before `socket_closed`. */
   socket_error: [error: SocketError];
   /** A listener (or callback, or the debug function) threw; the client went on. See the README. */

@@ -38,6 +38,8 @@ export const COMMANDS = {
   openQueryResults: 'ddpExplorer.openQueryResults',
   newDocument: 'ddpExplorer.newDocument',
   deleteDocument: 'ddpExplorer.deleteDocument',
+  subscribeStream: 'ddpExplorer.subscribeStream',
+  openStreamEvent: 'ddpExplorer.openStreamEvent',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -16,6 +16,7 @@ import { registerMethodCommands } from './commands/methods';
 import { registerDocumentCommands } from './commands/documents';
 import { registerQueryCommands } from './commands/query';
 import { registerAccountCommands } from './commands/accounts';
+import { registerStreamCommands } from './commands/streams';
 import { registerDdpFiles } from './ddpFile/register';
 import { showWarning } from './commands/notify';
 import { registerInspectorFeatures } from './inspector';
@@ -124,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerDocumentCommands(ctx),
     ...registerQueryCommands(ctx),
     ...registerAccountCommands(ctx),
+    ...registerStreamCommands(ctx),
     ...registerDdpFiles(ctx),
     ...registerInspectorFeatures(ctx),
   ];

@@ -3,11 +3,13 @@
 //   - `code` on PATH: `code --extensionDevelopmentPath=<repo> <demo workspace>`.
 //   - otherwise (headless box): code-server, installed into a cache on first use, with the freshly packaged
 //     .vsix installed; prints the URL to open.
-// `npm start -- --server-only` starts only the demo server. Ctrl+C stops everything this started.
+// `npm start -- --server-only` starts only the demo server; `--rocket-chat` also a Rocket.Chat-shaped server on the
+// next port (streams, two-factor). Ctrl+C stops everything this started.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeDemo, startDemoServer, DemoServer } from './server';
+import { startRocketChatDemo } from './rocketChat';
 import {
   CACHE_DIR,
   REPO,
@@ -76,6 +78,8 @@ async function main(): Promise<void> {
   const server: DemoServer = await startDemoServer({ port: Number.isFinite(demoPort) ? demoPort : 3000 });
   cleanups.push(() => server.stop());
   console.log(describeDemo(server));
+  if (argv.includes('--rocket-chat'))
+    cleanups.push(await startRocketChatDemo(Number.isFinite(demoPort) && demoPort > 0 ? demoPort + 1 : 0));
   if (serverOnly) {
     console.log('\nServer only. Press Ctrl+C to stop.');
     return;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DdpClient } from '../../src/ddp';
 import { startRealServer, type RealServer } from '../support/realServer';
 import { startScriptServer, type ScriptServer } from '../support/scriptServer';
-import { waitForEvent, recordAll } from '../support/wait';
+import { waitForEvent, record, recordAll } from '../support/wait';
 import { connectToScript, connectedClient, protocolErrors, trapUnhandled } from '../support/clients';
 
 const T = { timeout: 5000 };
@@ -209,42 +209,52 @@ describe('client-data: scripted frames', () => {
     assert.deepEqual(c.collections.get('cc')?.get('d'), { b: 2 });
   });
 
-  test('Rocket.Chat style changed for a never-added document is emitted, not thrown', T, async (t) => {
-    const unhandled = trapUnhandled(t);
-    const { c, conn } = await setup(t);
-    const errors = protocolErrors(c);
-    const changed = waitForEvent(c, 'changed');
-    conn.send({
-      msg: 'changed',
-      collection: 'stream-room-messages',
-      id: 'id',
-      fields: { eventName: 'GENERAL', args: [{ _id: 'm1', msg: 'hello', ts: { $date: 1700000000000 } }] },
-    });
-    const [coll, id, fields, cleared] = await changed;
-    assert.equal(coll, 'stream-room-messages');
-    assert.equal(id, 'id');
-    assert.equal(fields.eventName, 'GENERAL');
-    const args = fields.args as Array<{ msg: string; ts: unknown }>;
-    assert.equal(args[0].msg, 'hello');
-    assert.ok(args[0].ts instanceof Date, 'EJSON inside the stream event is decoded');
-    assert.deepEqual(cleared, []);
-    // A second event for the same never-added id works too, and later normal data still applies.
-    const again = waitForEvent(c, 'changed');
-    conn.send({
-      msg: 'changed',
-      collection: 'stream-room-messages',
-      id: 'id',
-      fields: { eventName: 'GENERAL', args: [2] },
-    });
-    await again;
-    const added = waitForEvent(c, 'added');
-    conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
-    await added;
-    assert.deepEqual(c.collections.get('normal')?.get('n1'), { ok: true });
-    assert.equal(c.status, 'connected');
-    assert.deepEqual(errors.events, []);
-    assert.deepEqual(unhandled, []);
-  });
+  test(
+    'Rocket.Chat style changed for a never-added document is a stream event, not thrown nor stored',
+    T,
+    async (t) => {
+      const unhandled = trapUnhandled(t);
+      const { c, conn } = await setup(t);
+      const errors = protocolErrors(c);
+      const changedEvents = record(c, 'changed');
+      const stream = waitForEvent(c, 'stream');
+      conn.send({
+        msg: 'changed',
+        collection: 'stream-room-messages',
+        id: 'id',
+        fields: { eventName: 'GENERAL', args: [{ _id: 'm1', msg: 'hello', ts: { $date: 1700000000000 } }] },
+      });
+      const [event] = await stream;
+      assert.equal(event.collection, 'stream-room-messages');
+      assert.equal(event.eventName, 'GENERAL');
+      const args = event.args as Array<{ msg: string; ts: unknown }>;
+      assert.equal(args[0].msg, 'hello');
+      assert.ok(args[0].ts instanceof Date, 'EJSON inside the stream event is decoded');
+      // A second event for the same never-added id works too, and later normal data still applies.
+      const again = waitForEvent(c, 'stream');
+      conn.send({
+        msg: 'changed',
+        collection: 'stream-room-messages',
+        id: 'id',
+        fields: { eventName: 'GENERAL', args: [2] },
+      });
+      assert.deepEqual((await again)[0].args, [2]);
+      // A changed of an unknown document that is no stream event still reaches `changed` listeners, unstored.
+      const changed = waitForEvent(c, 'changed');
+      conn.send({ msg: 'changed', collection: 'stream-room-messages', id: 'other', fields: { eventName: 'x' } });
+      const [coll, id] = await changed;
+      assert.deepEqual([coll, id], ['stream-room-messages', 'other']);
+      const added = waitForEvent(c, 'added');
+      conn.send({ msg: 'added', collection: 'normal', id: 'n1', fields: { ok: true } });
+      await added;
+      assert.deepEqual(c.collections.get('normal')?.get('n1'), { ok: true });
+      assert.equal(c.collections.get('stream-room-messages'), undefined, 'nothing stored for the stream');
+      assert.equal(changedEvents.events.length, 1);
+      assert.equal(c.status, 'connected');
+      assert.deepEqual(errors.events, []);
+      assert.deepEqual(unhandled, []);
+    },
+  );
 
   test('removed for an unknown document is emitted, not thrown', T, async (t) => {
     const unhandled = trapUnhandled(t);

@@ -2,7 +2,7 @@
 // driven by emitting the client's events by hand: no socket.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { DdpClient } from '../../src/ddp';
+import { DdpClient, type StreamEvent } from '../../src/ddp';
 import { wireClient, type WiredSession } from '../../src/core/clientEvents';
 import type { ConnectProblem } from '../../src/core/connectProblem';
 import { Freshness } from '../../src/core/freshness';
@@ -38,6 +38,8 @@ class FakeSession implements WiredSession {
   tlsUnverified = () => this.tls;
   loggedOut = () => void this.loggedOutCount++;
   loggedIn = (token: string | undefined) => void this.tokens.push(token);
+  streamEvents: StreamEvent[] = [];
+  streamEvent = (e: StreamEvent) => void this.streamEvents.push(e);
   types = () => this.records.map((r) => r.type);
 }
 

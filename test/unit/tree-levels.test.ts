@@ -85,6 +85,8 @@ describe('tree levels', () => {
         walk(child, depth + 1);
       }
     };
+    // A Rocket.Chat stream event, so that the Streams group and its levels are listed too.
+    session.streams.add({ collection: 'stream-room-messages', eventName: 'GENERAL', args: [{ msg: 'hi' }] }, 0);
     const conn = model.connectionNode(session.id);
     walk(conn, 0);
     walk(model.collectionNode(session.id, 'people'), 0);
@@ -134,7 +136,7 @@ describe('tree levels', () => {
     const people = model.collectionNode(session.id, 'people').key;
     assert.deepEqual(keys({ type: 'state' }), [conn, subs]);
     assert.deepEqual(keys({ type: 'user' }), [conn]);
-    assert.deepEqual(keys({ type: 'subscriptions' }), [subs]);
+    assert.deepEqual(keys({ type: 'subscriptions' }), [subs, model.groupNode(session.id, 'streams').key]);
     assert.deepEqual(keys({ type: 'freshness' }), [colls, subs]);
     assert.deepEqual(keys({ type: 'collections' }), [colls, subs]);
     const change = { type: 'doc', op: 'changed', collection: 'people', id: 'p2' } as const;

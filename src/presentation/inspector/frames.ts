@@ -1,5 +1,6 @@
 // What the inspector shows of one frame: its type, key and a one-line preview, read from the (already masked) text.
 // Plain module, also bundled into the webview: no VS Code API, no Node API.
+import { streamEventOf } from '../../ddp/streams';
 
 export type Direction = 'in' | 'out';
 
@@ -160,6 +161,16 @@ export function describeFrame(f: WireFrame): FrameView {
     case 'movedBefore': {
       view.collection = str(m.collection);
       view.key = `${view.collection ?? '?'}/${id ?? '?'}`;
+      // A Rocket.Chat stream event (src/ddp/streams.ts): keyed by stream and event name, previewed by its args, named
+      // by its event name (the Name filter finds it), so that "stream-room-messages/GENERAL" shows and is found (its
+      // document id is always "id").
+      const stream = msg === 'changed' ? streamFrame(view.collection, m.fields, m.cleared) : undefined;
+      if (stream) {
+        view.key = `${stream.collection}/${stream.eventName}`;
+        view.name = stream.eventName;
+        view.preview = oneLine(stream.args);
+        break;
+      }
       const parts: string[] = [];
       if (m.fields !== undefined) parts.push(oneLine(m.fields));
       if (Array.isArray(m.cleared) && m.cleared.length > 0) parts.push(`cleared ${oneLine(m.cleared)}`);
@@ -186,6 +197,15 @@ export function describeFrame(f: WireFrame): FrameView {
       view.preview = oneLine(f.text);
   }
   return view;
+}
+
+function streamFrame(collection: string | undefined, fields: unknown, cleared: unknown) {
+  if (collection === undefined || !fields || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
+  return streamEventOf(
+    collection,
+    fields as Record<string, unknown>,
+    Array.isArray(cleared) ? (cleared as string[]) : [],
+  );
 }
 
 /** Pretty-printed EJSON (the wire form is JSON); text that is not JSON comes back as it is. */

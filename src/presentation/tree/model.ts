@@ -43,7 +43,7 @@ export class TreeModel implements TreeContext {
   connectionNode(sessionId: string): TreeNode {
     return this.node({ kind: 'connection', sessionId });
   }
-  groupNode(sessionId: string, group: 'subscriptions' | 'collections'): TreeNode {
+  groupNode(sessionId: string, group: 'subscriptions' | 'collections' | 'streams'): TreeNode {
     return this.node({ kind: 'group', sessionId, group });
   }
   collectionNode(sessionId: string, collection: string): TreeNode {
@@ -147,6 +147,18 @@ export class TreeModel implements TreeContext {
       this.listedCollections.delete(sessionId);
     } else if (change.type === 'doc' && change.op === 'removed') {
       this.cache.forgetDocument(sessionId, change.collection, change.id);
+    } else if (change.type === 'stream') {
+      // A bounded log: the rows of events (and event names) it pushed out go with them.
+      const { collection } = change;
+      for (const seq of change.dropped)
+        this.cache.forget(
+          this.cache.keyOf({ kind: 'streamEvent', sessionId, collection, eventName: '', seq }, [collection, seq]),
+        );
+      for (const eventName of change.droppedGroups)
+        this.cache.forget(
+          this.cache.keyOf({ kind: 'streamEventGroup', sessionId, collection, eventName }, [collection, eventName]),
+        );
+      if (change.droppedStream !== undefined) this.cache.forgetStream(sessionId, change.droppedStream);
     }
   }
 

@@ -29,6 +29,18 @@ export class NodeCache {
     return this.nodes.get(key);
   }
 
+  /** One node (a stream event pushed out of its log). */
+  forget(key: string): void {
+    this.nodes.delete(key);
+  }
+
+  /** Every node of a session's stream (a stream pushed out by newer ones): rare, so a scan. */
+  forgetStream(sessionId: string, collection: string): void {
+    for (const [k, n] of this.nodes)
+      if (n.sessionId === sessionId && 'collection' in n && n.collection === collection && n.kind.startsWith('stream'))
+        this.nodes.delete(k);
+  }
+
   forgetDocument(sessionId: string, collection: string, docId: string): void {
     const docs = this.byDocument.get(sessionId);
     const doc = JSON.stringify([collection, docId]);

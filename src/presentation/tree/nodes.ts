@@ -6,7 +6,7 @@ export type Path = Array<string | number>;
 
 export type TreeNode =
   | { kind: 'connection'; key: string; sessionId: string }
-  | { kind: 'group'; key: string; sessionId: string; group: 'subscriptions' | 'collections' }
+  | { kind: 'group'; key: string; sessionId: string; group: 'subscriptions' | 'collections' | 'streams' }
   | { kind: 'subscription'; key: string; sessionId: string; subId: string }
   | { kind: 'collection'; key: string; sessionId: string; collection: string }
   | { kind: 'document'; key: string; sessionId: string; collection: string; docId: string }
@@ -14,6 +14,10 @@ export type TreeNode =
   | { kind: 'loadMore'; key: string; sessionId: string; collection: string }
   /** "… N more" under an object or array with more than MAX_FIELD_CHILDREN entries (N read when shown). */
   | { kind: 'moreFields'; key: string; sessionId: string; collection: string; docId: string; path: Path }
+  /** A Rocket.Chat stream's event log, an event name in it, one event (src/core/streams.ts). */
+  | { kind: 'stream'; key: string; sessionId: string; collection: string }
+  | { kind: 'streamEventGroup'; key: string; sessionId: string; collection: string; eventName: string }
+  | { kind: 'streamEvent'; key: string; sessionId: string; collection: string; eventName: string; seq: number }
   /** A message in place of a collection's documents ("No documents match the filter"). */
   | { kind: 'info'; key: string; sessionId: string; collection: string; message: string };
 
@@ -35,6 +39,9 @@ export const NODE_KINDS = [
   'loadMore',
   'moreFields',
   'info',
+  'stream',
+  'streamEventGroup',
+  'streamEvent',
 ] as const;
 type MissingKinds = Exclude<NodeKind, (typeof NODE_KINDS)[number]>;
 const _everyKindListed: [MissingKinds] extends [never] ? true : MissingKinds = true;

@@ -5,6 +5,8 @@ import { type Ctx, register, isActive, pickSession } from './context';
 import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo } from './notify';
 import { forPlainInput, forQuickInput, forStatusBar } from '../../presentation/sanitize';
+import { withTwoFactor, TWO_FACTOR_CANCELLED } from '../../core/twoFactor';
+import { askTwoFactorCode } from './twoFactor';
 
 /** Meteor answers a wrong password (or an unknown user) with error 403 (accounts-password). */
 function isRefusedCredentials(err: unknown): boolean {
@@ -42,8 +44,14 @@ export function registerAccountCommands(ctx: Ctx): vscode.Disposable[] {
         try {
           const r = await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: logging in to ${session.name}`) },
-            () => session.login(user.trim(), password),
+            // Rocket.Chat's `totp-required`: ask for the code and log in again with it (src/core/twoFactor.ts).
+            () =>
+              withTwoFactor(
+                (tf) => session.login(user.trim(), password, tf?.code),
+                (request) => askTwoFactorCode(ctx, `logging in to ${session.name}`, request),
+              ),
           );
+          if (r === TWO_FACTOR_CANCELLED) return undefined;
           void showInfo(ctx.log, `Logged in to ${session.name} as ${r.id}.`);
           return r.id;
         } catch (err) {

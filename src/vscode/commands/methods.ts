@@ -10,6 +10,8 @@ import type { Session } from '../../core/sessions';
 import { type Ctx, register, isActive, pickSession, recent, remember } from './context';
 import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo, validationMessage } from './notify';
+import { paramsWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED } from '../../core/twoFactor';
+import { askTwoFactorCode } from './twoFactor';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const LAST_PARAMS = 'ddpExplorer.lastParams';
@@ -82,8 +84,14 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
   try {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: calling ${method}`) },
-      () => session.call(method, params),
+      // Rocket.Chat's `totp-required`: ask for the code and call once more with it (src/core/twoFactor.ts).
+      () =>
+        withTwoFactor(
+          (tf) => session.call(method, tf ? paramsWithTwoFactor(params, tf) : params),
+          (request) => askTwoFactorCode(ctx, `${method} on ${session.name}`, request),
+        ),
     );
+    if (outcome === TWO_FACTOR_CANCELLED) return undefined;
     const open = 'Open Result';
     const log = 'Show Log';
     // A login result carries a resume token: never in clear in a notification, nor later in the log.

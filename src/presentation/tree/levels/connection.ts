@@ -4,19 +4,37 @@ import type { Session } from '../../../core/sessions';
 import { connectionDescription, connectionTooltip, snapshot } from '../../statusText';
 import type { NodeOf, NodeView } from '../nodes';
 import type { Level } from './level';
+import { hasStreams } from './stream';
+
+/** Whether each session's row was last listed with a Streams group (a change redraws the row only when it flips). */
+const listedStreams = new WeakMap<Session, boolean>();
 
 export const connectionLevel: Level<'connection'> = {
   identity: () => [],
-  children: ({ sessionId }, _session, tree) => [
-    tree.node({ kind: 'group', sessionId, group: 'subscriptions' }),
-    tree.node({ kind: 'group', sessionId, group: 'collections' }),
-  ],
+  children: ({ sessionId }, session, tree) => {
+    const streams = hasStreams(session);
+    listedStreams.set(session, streams);
+    return [
+      tree.node({ kind: 'group', sessionId, group: 'subscriptions' }),
+      tree.node({ kind: 'group', sessionId, group: 'collections' }),
+      // Rocket.Chat streams (src/core/streams.ts), only once there is one.
+      ...(streams ? [tree.node({ kind: 'group', sessionId, group: 'streams' })] : []),
+    ];
+  },
   parent: () => undefined,
   view: (node, tree) => connectionView(node, tree.session(node.sessionId), tree.now()),
   tooltip: (node, tree) => connectionView(node, tree.session(node.sessionId), tree.now()).tooltip,
   // The state (and its countdown) and the user show on the row.
-  refresh: (change, sessionId) =>
-    change.type === 'state' || change.type === 'user' ? [{ kind: 'connection', sessionId }] : [],
+  refresh: (change, sessionId, tree) => {
+    if (change.type === 'state' || change.type === 'user') return [{ kind: 'connection', sessionId }];
+    // The Streams group comes with the first stream (an event or a subscription) and goes with the last.
+    if ((change.type === 'stream' && change.newStream) || change.type === 'subscriptions') {
+      const s = tree.session(sessionId);
+      const listed = s && listedStreams.get(s);
+      if (s && listed !== undefined && listed !== hasStreams(s)) return [{ kind: 'connection', sessionId }];
+    }
+    return [];
+  },
 };
 
 function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now: number): NodeView {

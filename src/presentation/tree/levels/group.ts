@@ -4,10 +4,19 @@ import type { Session } from '../../../core/sessions';
 import { formatCount } from '../../format';
 import type { NodeData, NodeOf, NodeView } from '../nodes';
 import type { Level } from './level';
+import { STREAM_PREFIX } from '../../../ddp';
+import { streamRows } from './stream';
+
+function streamCount(s: Session): number {
+  const names = new Set(s.streams.list().map((x) => x.collection));
+  for (const sub of s.subscriptions()) if (sub.name.startsWith(STREAM_PREFIX)) names.add(sub.name);
+  return names.size;
+}
 
 export const groupLevel: Level<'group'> = {
   identity: (node) => [node.group],
   children: (node, s, tree) => {
+    if (node.group === 'streams') return streamRows(s, tree);
     if (node.group === 'subscriptions') {
       return [...s.subscriptions(), ...s.carried()].map((sub) =>
         tree.node({ kind: 'subscription', sessionId: s.id, subId: sub.id }),
@@ -22,11 +31,17 @@ export const groupLevel: Level<'group'> = {
   refresh: (change, sessionId, tree) => {
     const subscriptions: NodeData<'group'> = { kind: 'group', sessionId, group: 'subscriptions' };
     const collections: NodeData<'group'> = { kind: 'group', sessionId, group: 'collections' };
+    const streams: NodeData<'group'> = { kind: 'group', sessionId, group: 'streams' };
     switch (change.type) {
+      // A stream's first event (its row may be listed already, from its subscription) or one pushed out.
+      case 'stream':
+        return change.newStream || change.droppedStream !== undefined ? [streams] : [];
       // Subscription rows read the connection state (waiting, resubscribing) too.
       case 'state':
-      case 'subscriptions':
         return [subscriptions];
+      // The Streams group lists subscribed streams that have no events yet.
+      case 'subscriptions':
+        return [subscriptions, streams];
       // New data (a reconnect's catch-up) or stale / live again: the collections, their documents and the subscriptions.
       case 'collections':
       case 'freshness':
@@ -44,6 +59,18 @@ export const groupLevel: Level<'group'> = {
 };
 
 function groupView(node: NodeOf<'group'>, s: Session | undefined): NodeView {
+  if (node.group === 'streams') {
+    const n = s ? streamCount(s) : 0;
+    return {
+      id: node.key,
+      label: 'Streams',
+      description: n ? formatCount(n) : undefined,
+      tooltip: 'Rocket.Chat streams: live event logs, grouped by event name (not collections).',
+      collapsible: 'expanded',
+      contextValue: 'streams',
+      icon: { id: 'broadcast' },
+    };
+  }
   if (node.group === 'subscriptions') {
     const n = (s?.subscriptions().length ?? 0) + (s?.carried().length ?? 0);
     return {

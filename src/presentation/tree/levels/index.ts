@@ -10,6 +10,9 @@ import { infoLevel } from './info';
 import type { Level } from './level';
 import { loadMoreLevel } from './loadMore';
 import { moreFieldsLevel } from './moreFields';
+import { streamLevel } from './stream';
+import { streamEventLevel } from './streamEvent';
+import { streamEventGroupLevel } from './streamEventGroup';
 import { subscriptionLevel } from './subscription';
 
 type LevelTable = { readonly [K in NodeKind]: Level<K> };
@@ -25,6 +28,9 @@ export const LEVELS: LevelTable = {
   loadMore: loadMoreLevel,
   moreFields: moreFieldsLevel,
   info: infoLevel,
+  stream: streamLevel,
+  streamEventGroup: streamEventGroupLevel,
+  streamEvent: streamEventLevel,
 };
 
 export function levelOf<K extends NodeKind>(kind: K): Level<K> {
