@@ -18,6 +18,8 @@ export interface Settings {
   trace: TraceSetting;
   /** VS Code's proxy settings (`http.*`), read by the extension; the CLI and tests leave them at their defaults. */
   proxy: ProxySettings;
+  /** Rocket.Chat stream events kept per stream (`streams.maxEvents`). */
+  streamMaxEvents: number;
 }
 
 /** VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy`, as plain options. */
@@ -52,8 +54,6 @@ export function describeProxySettings(p: ProxySettings): string {
   if (!p.strictSSL) parts.push('proxyStrictSSL off');
   if (p.noProxy.length) parts.push(`noProxy ${p.noProxy.join(', ')}`);
   return parts.join(', ');
-  /** Rocket.Chat stream events kept per stream (`streams.maxEvents`). */
-  streamMaxEvents: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
