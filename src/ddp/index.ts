@@ -14,3 +14,4 @@ export { passwordLoginParams } from './accounts';
 export type { SubscriptionInfo, SubscriptionState } from './subscriptions';
 export type { ServerMessage, ClientMessage } from './messages';
 export type * from './types';
+export { describeTransport } from './transport/socket';

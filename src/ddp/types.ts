@@ -1,4 +1,8 @@
 // Public types of the DDP client. Everything here is part of the library's API.
+import type { Agent } from 'node:http';
+import type { SockJsTransport, TransportMode, TransportName } from './transport/socket';
+
+export type { SockJsTransport, TransportMode, TransportName };
 
 export type DdpVersion = '1' | 'pre2' | 'pre1';
 
@@ -50,6 +54,17 @@ export interface DdpClientOptions {
    * follow as ordinary events when they come.
    */
   resubscribeTimeout?: number;
+  /**
+   * How to reach the server (default `auto`): `websocket` speaks DDP over a raw WebSocket only; `sockjs` over
+   * SockJS (`/sockjs`: its WebSocket transport, then xhr-streaming, then xhr-polling); `auto` tries a raw WebSocket
+   * and moves to SockJS for a `/sockjs` URL, when the server refuses the upgrade with an HTTP answer and its
+   * `/sockjs/info` answers as SockJS (Meteor started with DISABLE_WEBSOCKETS=1), or when it answers with SockJS framing.
+   */
+  transport?: TransportMode;
+  /** SockJS transports to try, in order (default `['websocket', 'xhr-streaming', 'xhr-polling']`). */
+  sockjsTransports?: SockJsTransport[];
+  /** An HTTP(S) agent for the WebSocket upgrade and every SockJS request (a proxy agent, for example). */
+  agent?: Agent;
 }
 
 export interface CallOptions {
