@@ -1,5 +1,5 @@
 // Settings of the extension (`ddpExplorer.*`), validated. Plain module: no VS Code API.
-import type { DdpClientOptions, DdpVersion } from '../ddp/types';
+import type { DdpClientOptions, DdpVersion, TransportMode } from '../ddp/types';
 
 export type TraceSetting = 'off' | 'messages';
 
@@ -39,6 +39,8 @@ export interface ConnectionOptions {
   headers?: Record<string, string>;
   rejectUnauthorized?: boolean;
   compression?: boolean;
+  /** `auto` (default), `websocket` or `sockjs`. */
+  transport?: TransportMode;
 }
 
 export interface SubscriptionSpec {
@@ -104,6 +106,7 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   }
   if (typeof o.rejectUnauthorized === 'boolean') out.rejectUnauthorized = o.rejectUnauthorized;
   if (typeof o.compression === 'boolean') out.compression = o.compression;
+  if (o.transport === 'auto' || o.transport === 'websocket' || o.transport === 'sockjs') out.transport = o.transport;
   return out;
 }
 
@@ -182,6 +185,7 @@ export function clientOptions(settings: Settings, options: ConnectionOptions | u
   if (o.headers) out.headers = o.headers;
   if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
   if (o.compression !== undefined) out.compression = o.compression;
+  if (o.transport !== undefined) out.transport = o.transport;
   return out;
 }
 

@@ -1,8 +1,14 @@
 // Public types of the DDP client. Everything here is part of the library's API.
 import type { Agent } from 'node:http';
-import type { SockJsTransport, TransportMode, TransportName } from './transport/socket';
 
-export type { SockJsTransport, TransportMode, TransportName };
+/** Which transport a connection asks for (`transport` option). */
+export type TransportMode = 'auto' | 'websocket' | 'sockjs';
+
+/** SockJS's own transports, in the order they are tried. */
+export type SockJsTransport = 'websocket' | 'xhr-streaming' | 'xhr-polling';
+
+/** The transport a socket actually speaks: raw WebSocket DDP, or SockJS over one of its transports. */
+export type TransportName = 'websocket' | 'sockjs-websocket' | 'sockjs-xhr-streaming' | 'sockjs-xhr-polling';
 
 export type DdpVersion = '1' | 'pre2' | 'pre1';
 

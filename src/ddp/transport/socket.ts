@@ -1,14 +1,7 @@
 import type { Agent } from 'node:http';
-import type { SocketError } from '../types';
+import type { SocketError, SockJsTransport, TransportMode, TransportName } from '../types';
 
-/** Which transport a connection asks for (`transport` option). */
-export type TransportMode = 'auto' | 'websocket' | 'sockjs';
-
-/** SockJS's own transports, in the order they are tried. */
-export type SockJsTransport = 'websocket' | 'xhr-streaming' | 'xhr-polling';
-
-/** The transport a socket actually speaks: raw WebSocket DDP, or SockJS over one of its transports. */
-export type TransportName = 'websocket' | 'sockjs-websocket' | 'sockjs-xhr-streaming' | 'sockjs-xhr-polling';
+export type { SockJsTransport, TransportMode, TransportName };
 
 /** What every transport needs from the client's options. */
 export interface TransportOptions {
