@@ -4,6 +4,7 @@
 //   - otherwise (headless box): code-server, installed into a cache on first use, with the freshly packaged
 //     .vsix installed; prints the URL to open.
 // `npm start -- --server-only` starts only the demo server. Ctrl+C stops everything this started.
+// `npm start -- --sockjs` starts it with WebSockets disabled (Meteor's DISABLE_WEBSOCKETS=1): DDP over SockJS only.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +23,8 @@ import {
 
 const argv = process.argv.slice(2);
 const serverOnly = argv.includes('--server-only');
+const sockJsOnly = argv.includes('--sockjs');
+const demoName = sockJsOnly ? 'Local demo (SockJS)' : 'Local demo';
 const forceCodeServer = argv.includes('--code-server') || process.env.DDP_EXPLORER_USE_CODE_SERVER === '1';
 const portArg = argv.indexOf('--port');
 const demoPort = portArg >= 0 ? Number(argv[portArg + 1]) : Number(process.env.PORT ?? 3000);
@@ -35,7 +38,7 @@ function writeDemoWorkspace(url: string): string {
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, '.vscode', 'settings.json'),
-    JSON.stringify({ 'ddpExplorer.connections': [{ name: 'Local demo', url }] }, null, 2),
+    JSON.stringify({ 'ddpExplorer.connections': [{ name: demoName, url }] }, null, 2),
   );
   fs.writeFileSync(
     path.join(dir, 'README.md'),
@@ -73,7 +76,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   process.on('SIGHUP', () => void stopAll(0));
 
-  const server: DemoServer = await startDemoServer({ port: Number.isFinite(demoPort) ? demoPort : 3000 });
+  const server: DemoServer = await startDemoServer({
+    port: Number.isFinite(demoPort) ? demoPort : 3000,
+    disableWebsockets: sockJsOnly,
+  });
   cleanups.push(() => server.stop());
   console.log(describeDemo(server));
   if (serverOnly) {
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
   }
 
   const workspace = writeDemoWorkspace(server.url);
-  const connections = [{ name: 'Local demo', url: server.url }];
+  const connections = [{ name: demoName, url: server.url }];
 
   if (onPath('code') && !forceCodeServer) {
     console.log(`\nOpening VS Code with the extension from ${REPO} on ${workspace} ...`);
