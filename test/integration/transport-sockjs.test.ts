@@ -180,3 +180,120 @@ for (const tr of CASES) {
 function handles(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 }
+
+/**
+ * A scripted SockJS server (xhr-streaming only, WebSockets refused with 404 as DISABLE_WEBSOCKETS does): answers
+ * `connect`, and lets the test write any frame, hostile ones included, into the client's stream.
+ */
+async function hostileSockJs(t: import('node:test').TestContext) {
+  const streams: http.ServerResponse[] = [];
+  const received: string[] = [];
+  const srv = http.createServer((req, res) => {
+    const url = req.url ?? '';
+    if (url === '/sockjs/info') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"websocket":false,"origins":["*:*"],"cookie_needed":false,"entropy":1}');
+    }
+    if (/^\/sockjs\/\d+\/\w+\/xhr_streaming$/.test(url)) {
+      res.writeHead(200, { 'content-type': 'application/javascript' });
+      res.write(`${'h'.repeat(2048)}\n`);
+      res.write('o\n');
+      streams.push(res);
+      return;
+    }
+    if (/^\/sockjs\/\d+\/\w+\/xhr_send$/.test(url)) {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        for (const m of JSON.parse(body) as string[]) {
+          received.push(m);
+          if (m.includes('"msg":"connect"'))
+            streams.at(-1)?.write(`a${JSON.stringify([JSON.stringify({ msg: 'connected', session: 's1' })])}\n`);
+        }
+        res.writeHead(204);
+        res.end();
+      });
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    for (const s of streams) s.destroy();
+    srv.closeAllConnections();
+    await new Promise<void>((resolve) => srv.close(() => resolve()));
+  });
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    received,
+    streams,
+    /** Writes raw text into the latest stream. */
+    write: (text: string) => streams.at(-1)?.write(text),
+  };
+}
+
+const added = (id: string, v: number) =>
+  `a${JSON.stringify([JSON.stringify({ msg: 'added', collection: 'c', id, fields: { v } })])}\n`;
+
+describe('transport-sockjs: hostile SockJS frames', () => {
+  test('frames that cannot be read are protocol errors and change nothing; later frames apply', T, async (t) => {
+    const unhandled = trapUnhandled(t);
+    const s = await hostileSockJs(t);
+    const c = newClient(t, s.url);
+    const sockets = record(c, 'socket_error');
+    await c.connect();
+    assert.equal(c.transport, 'sockjs-xhr-streaming');
+    assert.deepEqual(sockets.events, [], 'the refused upgrade is not reported: SockJS answered');
+    const errors = protocolErrors(c);
+    const hostile = ['x', 'a[1]', 'a{', 'o', 'c{}', 'a["not json"]', 'a[{"msg":"added"}]', 'a"x"', 'c["1000"]'];
+    for (const f of hostile) s.write(`${f}\n`);
+    s.write(added('1', 1));
+    await waitUntil(() => c.collections.get('c')?.get('1') !== undefined, 5000);
+    assert.equal(errors.events.length, hostile.length, JSON.stringify(errors.events));
+    assert.equal(c.status, 'connected');
+    // A frame split over many writes, and several frames in one write.
+    const frame = added('2', 2);
+    for (const ch of frame) s.write(ch);
+    s.write(added('3', 3) + added('4', 4));
+    await waitUntil(() => c.collections.get('c')?.size === 4, 5000);
+    assert.deepEqual(c.collections.get('c')?.get('2'), { v: 2 });
+    assert.equal(await settleCall(c, s), 'answered');
+    assert.deepEqual(unhandled, []);
+  });
+
+  test('c[3000,"Go away!"] ends the socket with that code and reason; the client reconnects', T, async (t) => {
+    const s = await hostileSockJs(t);
+    const c = newClient(t, s.url);
+    await c.connect();
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
+    s.write('c[3000,"Go away!"]\n');
+    assert.deepEqual(await closed, [3000, 'Go away!']);
+    await waitForEvent(c, 'reconnected', { timeout: 5000 });
+    assert.equal(s.streams.length, 2);
+  });
+
+  test(
+    'a frame over maxPayload in the stream: socket_error, the socket closes, the client reconnects',
+    T,
+    async (t) => {
+      const s = await hostileSockJs(t);
+      const c = newClient(t, s.url, { maxPayload: 1024 });
+      await c.connect();
+      const error = waitForEvent(c, 'socket_error', { timeout: 5000 });
+      // Never ends with a newline: the client must not wait for it to refuse the frame.
+      s.write(`a["${'x'.repeat(4096)}`);
+      assert.match((await error)[0].message, /Max payload size exceeded/);
+      await waitForEvent(c, 'reconnected', { timeout: 5000 });
+    },
+  );
+});
+
+/** A method call over xhr_send whose answer the server writes into the stream. */
+async function settleCall(c: DdpClient, s: Awaited<ReturnType<typeof hostileSockJs>>): Promise<string> {
+  const call = c.call('m', [1]);
+  await waitUntil(() => s.received.some((m) => m.includes('"method":"m"')), 5000);
+  const id = (JSON.parse(s.received.find((m) => m.includes('"method":"m"'))!) as { id: string }).id;
+  s.write(`a${JSON.stringify([JSON.stringify({ msg: 'result', id, result: 'answered' })])}\n`);
+  return (await call) as string;
+}

@@ -8,6 +8,9 @@ import { toWebSocketUrl } from './sockjsUrls';
 import type { TransportOptions } from './socket';
 import { WebSocketSocket } from './webSocket';
 
+/** Length of xhr-streaming's prelude frame. */
+const PRELUDE = 2048;
+
 export interface ChannelEvents {
   /** One SockJS frame as text. */
   frame(text: string): void;
@@ -90,7 +93,8 @@ export class XhrChannel implements Channel {
   }
 
   private receive(): void {
-    const splitter = new FrameSplitter(this.options.maxPayload);
+    // xhr-streaming opens with a 2 KiB prelude (2048 `h` and a newline): the limit cannot be below it.
+    const splitter = new FrameSplitter(Math.max(this.options.maxPayload, PRELUDE));
     let frames = 0;
     this.receiving = httpRequest('POST', `${this.sessionUrl}/${this.leaf}`, undefined, this.options, {
       data: (text) => {
