@@ -26,6 +26,7 @@ import {
 import { Workbench, escapeRe, until } from './workbench';
 import { ddpFileScenario, writeDdpFiles } from './ddpFileSteps';
 import { inspectorScenario } from './inspector';
+import { sockJsScenario } from './sockjs';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -636,6 +637,7 @@ async function main(): Promise<void> {
     if (want(8) || want(9)) await stepFirstConnectFailures();
     if (want(13)) await inspectorScenario({ wb, demo, resultsDir: RESULTS, step: (name, fn) => step(13, name, fn) });
     if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
+    if (want(15)) await sockJsScenario({ wb, demo, step: (name, fn) => step(15, name, fn) });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');
