@@ -3,7 +3,7 @@ import { backoffDelay } from './backoff';
 import { DdpConnectionError } from './errors';
 import { excerpt, maskSecrets } from './mask';
 import { parseFrame, type ClientMessage, type DataMessage } from './messages';
-import { openSocket } from './transport/open';
+import { openSocket, SOCKJS_ONLY } from './transport/open';
 import type { DdpSocket, SockJsTransport, TransportMode, TransportName } from './transport/socket';
 import type { ClientStatus, ReconnectInfo, SocketError } from './types';
 
@@ -362,6 +362,11 @@ export class Connection {
     this.on.socketClosed(code, why, wasConnected);
     // close(), or a listener that closed or opened again: what follows is no longer this socket's business.
     if (this.stopped || seq !== this.seq) return;
+    if (this.lastSocketError?.code === SOCKJS_ONLY) {
+      // transport 'websocket' on a server that speaks SockJS only: no retry can change that.
+      this.giveUp('failed', new DdpConnectionError('UNSUPPORTED_TRANSPORT', this.lastSocketError.message));
+      return;
+    }
     if (this.mismatch) {
       this.stopped = true;
       this.setStatus('failed');

@@ -2,6 +2,7 @@
 // (`E2E_ONLY=15 npm run test:e2e`): a second demo server with WebSockets disabled (as Meteor with
 // DISABLE_WEBSOCKETS=1, `npm start -- --sockjs`), reached through Connect to Server..., subscribed to, and the
 // connection's tooltip naming the transport.
+import * as http from 'node:http';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { freePort } from '../tooling/codeserver';
 import { type Workbench, escapeRe, until } from './workbench';
@@ -20,10 +21,25 @@ export async function sockJsScenario(h: SockJsHarness): Promise<void> {
   const conn = new RegExp(`^${escapeRe(host)}`);
   try {
     await h.step('The demo server with WebSockets disabled refuses a raw WebSocket (HTTP 404)', async () => {
-      const res = await fetch(`${sockjs.httpUrl}/websocket`, {
-        headers: { connection: 'upgrade', upgrade: 'websocket' },
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const headers = {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        };
+        const req = http.get(`${sockjs.httpUrl}/websocket`, { headers });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('upgrade', (_res, socket) => {
+          socket.destroy();
+          resolve(101);
+        });
+        req.on('error', reject);
       });
-      if (res.status !== 404) throw new Error(`expected 404 on /websocket, got ${res.status}`);
+      if (status !== 404) throw new Error(`expected 404 on the /websocket upgrade, got ${status}`);
       const info = (await (await fetch(`${sockjs.httpUrl}/sockjs/info`)).json()) as { websocket: boolean };
       if (info.websocket !== false) throw new Error(`/sockjs/info says websocket ${info.websocket}`);
       return `/websocket → 404, /sockjs/info → websocket: false (${sockjs.url})`;

@@ -181,6 +181,45 @@ function handles(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 }
 
+describe('transport-sockjs: choosing the transport', () => {
+  test(
+    "transport 'websocket' on a server with WebSockets disabled fails at once, saying it is SockJS only",
+    T,
+    async (t) => {
+      const s = await server(t, TEST_TRANSPORTS['sockjs-xhr-streaming']);
+      const c = newClient(t, s.url, { transport: 'websocket', connectTimeout: 10_000 });
+      const errors = record(c, 'socket_error');
+      const outcome = await settle(c.connect(), 5000);
+      assert.equal(outcome.status, 'rejected');
+      const err = (outcome as { reason: DdpConnectionError }).reason;
+      assert.equal(err.code, 'UNSUPPORTED_TRANSPORT');
+      assert.match(err.message, /SockJS only.*'sockjs' or 'auto'/);
+      assert.equal(c.status, 'failed');
+      assert.equal(errors.events[0]?.[0].statusCode, 404);
+      assert.equal(s.connectionCount, 0);
+    },
+  );
+
+  test("'auto' on the same server: xhr-streaming, and the refused upgrade is no socket_error", T, async (t) => {
+    const s = await server(t, TEST_TRANSPORTS['sockjs-xhr-streaming']);
+    const c = newClient(t, s.url);
+    const errors = record(c, 'socket_error');
+    await c.connect();
+    assert.equal(c.transport, 'sockjs-xhr-streaming');
+    assert.deepEqual(errors.events, []);
+  });
+
+  test("a /sockjs URL goes to SockJS at once ('auto'); a /websocket URL stays on the raw WebSocket", T, async (t) => {
+    const s = await server(t, TEST_TRANSPORTS.websocket);
+    const viaSockJs = newClient(t, `${s.httpUrl}/sockjs`);
+    await viaSockJs.connect();
+    assert.equal(viaSockJs.transport, 'sockjs-websocket');
+    const raw = newClient(t, s.url);
+    await raw.connect();
+    assert.equal(raw.transport, 'websocket');
+  });
+});
+
 /**
  * A scripted SockJS server (xhr-streaming only, WebSockets refused with 404 as DISABLE_WEBSOCKETS does): answers
  * `connect`, and lets the test write any frame, hostile ones included, into the client's stream.

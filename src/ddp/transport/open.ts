@@ -16,11 +16,17 @@ export function openSocket(
   on: SocketHandlers,
 ): DdpSocket {
   if (mode === 'sockjs') return new SockJsSocket(sockJsBase(wsUrl), options, on);
-  if (mode === 'websocket') return new WebSocketSocket(wsUrl, options, on);
-  return new FallbackSocket(wsUrl, options, on);
+  // `websocket` asks /sockjs/info too after a refused upgrade, only to say plainly what the server is.
+  return new FallbackSocket(wsUrl, options, on, mode === 'auto');
 }
 
-/** A raw WebSocket first; on an HTTP refusal of the upgrade, SockJS, if the server speaks it. */
+/** The error code of a raw WebSocket refused by a server that speaks SockJS only (transport `websocket`). */
+export const SOCKJS_ONLY = 'ERR_DDP_SOCKJS_ONLY';
+
+/**
+ * A raw WebSocket first; on an HTTP refusal of the upgrade, SockJS if the server speaks it (`switchToSockJs`), or else
+ * an error with code SOCKJS_ONLY that says so.
+ */
 class FallbackSocket implements DdpSocket {
   private socket: DdpSocket;
   private opened = false;
@@ -31,6 +37,7 @@ class FallbackSocket implements DdpSocket {
     private readonly wsUrl: string,
     private readonly options: TransportOptions,
     private readonly on: SocketHandlers,
+    private readonly switchToSockJs: boolean,
   ) {
     this.socket = new WebSocketSocket(wsUrl, options, {
       open: (name) => {
@@ -72,9 +79,17 @@ class FallbackSocket implements DdpSocket {
           error: (error) => {
             if (this.sockJsServer) this.on.error(error);
           },
-          close: (c, r) => (this.sockJsServer || this.terminated ? this.on.close(c, r) : fallBack()),
+          close: (c, r) => {
+            if (!this.sockJsServer && !this.terminated) return fallBack();
+            if (this.sockJsServer && !this.switchToSockJs) this.on.error(sockJsOnly(this.wsUrl, refusal));
+            this.on.close(c, r);
+          },
         },
-        () => (this.sockJsServer = true),
+        () => {
+          this.sockJsServer = true;
+          // Told, not switched: the socket ends here and its close carries the explanation.
+          if (!this.switchToSockJs) this.socket.terminate();
+        },
       );
     } catch {
       fallBack();
@@ -95,4 +110,13 @@ class FallbackSocket implements DdpSocket {
     this.terminated = true;
     this.socket.terminate();
   }
+}
+
+function sockJsOnly(url: string, refusal: SocketError): SocketError {
+  const error: SocketError = new Error(
+    `${url} refused the WebSocket upgrade (HTTP ${refusal.statusCode}) and serves DDP over SockJS only (as Meteor with DISABLE_WEBSOCKETS=1); the transport option is 'websocket': use 'sockjs' or 'auto'`,
+  );
+  error.code = SOCKJS_ONLY;
+  error.statusCode = refusal.statusCode;
+  return error;
 }
