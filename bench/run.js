@@ -588,10 +588,12 @@ async function main() {
   if (opts.write) {
     const file = path.join(__dirname, 'RESULTS.md');
     // The inspector's section is written by bench/inspector.ts: keep it.
-    const kept = (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').match(
-      /<!-- inspector:start -->[\s\S]*<!-- inspector:end -->/,
-    );
-    fs.writeFileSync(file, kept ? `${text.trimEnd()}\n\n${kept[0]}\n` : text);
+    const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const kept = old.match(/<!-- inspector:start -->[\s\S]*<!-- inspector:end -->/);
+    // So is the SockJS section, by bench/sockjs.ts.
+    const sockjs = old.match(/<!-- sockjs:start -->[\s\S]*<!-- sockjs:end -->/);
+    const sections = [kept, sockjs].filter(Boolean).map((m) => m[0]);
+    fs.writeFileSync(file, sections.length ? `${text.trimEnd()}\n\n${sections.join('\n\n')}\n` : text);
     console.log('\nWritten to bench/RESULTS.md');
   }
 }

@@ -1,6 +1,6 @@
 // Settings of the extension (`ddpExplorer.*`), validated. Plain module: no VS Code API.
 import { proxyFor } from '../ddp/proxy';
-import type { DdpClientOptions, DdpVersion } from '../ddp/types';
+import type { DdpClientOptions, DdpVersion, TransportMode } from '../ddp/types';
 import { maskUrlCredentials } from './text';
 
 export type TraceSetting = 'off' | 'messages';
@@ -81,6 +81,8 @@ export interface ConnectionOptions {
   headers?: Record<string, string>;
   rejectUnauthorized?: boolean;
   compression?: boolean;
+  /** `auto` (default), `websocket` or `sockjs`. */
+  transport?: TransportMode;
 }
 
 export interface SubscriptionSpec {
@@ -151,6 +153,7 @@ function parseOptions(raw: unknown): ConnectionOptions | undefined {
   }
   if (typeof o.rejectUnauthorized === 'boolean') out.rejectUnauthorized = o.rejectUnauthorized;
   if (typeof o.compression === 'boolean') out.compression = o.compression;
+  if (o.transport === 'auto' || o.transport === 'websocket' || o.transport === 'sockjs') out.transport = o.transport;
   return out;
 }
 
@@ -236,6 +239,7 @@ export function clientOptions(
   if (o.headers) out.headers = o.headers;
   if (o.rejectUnauthorized !== undefined) out.rejectUnauthorized = o.rejectUnauthorized;
   if (o.compression !== undefined) out.compression = o.compression;
+  if (o.transport !== undefined) out.transport = o.transport;
   const proxy = settings.proxy ?? DEFAULT_PROXY_SETTINGS;
   if (proxy.url) out.proxy = proxy.url;
   if (proxy.noProxy.length) out.noProxy = [...proxy.noProxy];

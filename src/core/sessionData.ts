@@ -1,7 +1,7 @@
 // The read side of the session façade: what the extension may know of a connection's client (collections,
 // documents, subscriptions, versions, the reconnect countdown), as read-only views. The client itself stays
 // private to Session; the library's store is the only writer of the data.
-import type { DdpClient, Fields, ReconnectInfo, SubscriptionInfo } from '../ddp';
+import type { DdpClient, Fields, ReconnectInfo, SubscriptionInfo, TransportName } from '../ddp';
 
 /** A collection's documents by id, read-only and live (it follows the server's changes). */
 export type DocumentsView = ReadonlyMap<string, Readonly<Fields>>;
@@ -24,6 +24,11 @@ export abstract class SessionData {
   /** The server's DDP session id, while a client exists. */
   get ddpSession(): string | undefined {
     return this.current()?.session;
+  }
+
+  /** The transport of the client's latest open socket (raw WebSocket, or SockJS over one of its transports). */
+  get transport(): TransportName | undefined {
+    return this.current()?.transport;
   }
 
   /** The next reconnect attempt (time and number), while reconnecting. */

@@ -15,6 +15,8 @@ import { SafeEmitter } from './safeEmitter';
 import type { CollectionsView } from './store';
 import { Subscriptions, type SubscriptionInfo } from './subscriptions';
 import type { CallOptions, ClientStatus, DdpClientOptions, LoginResult, PasswordLogin, ReconnectInfo } from './types';
+import { pointsAtSockJs } from './transport/sockjsUrls';
+import type { TransportName } from './transport/socket';
 import { normalizeUrl } from './url';
 
 type Callback = (error: Error | undefined, result?: unknown) => void;
@@ -50,7 +52,7 @@ export class DdpClient extends SafeEmitter {
     this.methodTimeout = options.methodTimeout ?? 0;
     this.resubscribeTimeout = options.resubscribeTimeout ?? 30000;
     const debug = options.debug === true ? (line: string) => console.log(line) : options.debug || undefined;
-    this.conn = new Connection(this.url, connectionOptions(options), {
+    this.conn = new Connection(this.url, connectionOptions(options, pointsAtSockJs(url, this.url)), {
       status: (s) => this.emit('status', s),
       connecting: (u) => this.emit('connecting', u),
       connected: (first) => this.onConnected(first),
@@ -108,6 +110,13 @@ export class DdpClient extends SafeEmitter {
   /** The DDP version agreed with the server. */
   get version(): string | undefined {
     return this.conn.version;
+  }
+  /**
+   * The transport of the latest socket that opened: `'websocket'` (raw DDP), or SockJS over `'sockjs-websocket'`,
+   * `'sockjs-xhr-streaming'` or `'sockjs-xhr-polling'`; undefined before the first one opened.
+   */
+  get transport(): TransportName | undefined {
+    return this.conn.transport;
   }
   get session(): string | undefined {
     return this.conn.session;

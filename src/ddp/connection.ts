@@ -1,9 +1,11 @@
-import WebSocket from 'ws';
+import type { Agent } from 'node:http';
 import { backoffDelay } from './backoff';
 import { DdpConnectionError } from './errors';
 import { excerpt, maskSecrets } from './mask';
 import { parseFrame, type ClientMessage, type DataMessage } from './messages';
 import { agentFor, type ProxyOptions } from './proxy';
+import { openSocket, SOCKJS_ONLY } from './transport/open';
+import type { DdpSocket, SockJsTransport, TransportMode, TransportName } from './transport/socket';
 import type { ClientStatus, ReconnectInfo, SocketError } from './types';
 
 export interface ConnectionOptions extends ProxyOptions {
@@ -19,6 +21,12 @@ export interface ConnectionOptions extends ProxyOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   maxPayload: number;
   compression: boolean;
+  /** `auto`: raw WebSocket first, SockJS when the URL points at it or the upgrade is refused. */
+  transport: TransportMode;
+  /** The user pointed at SockJS (a /sockjs URL): with `auto`, start there. */
+  sockJsUrl: boolean;
+  sockjsTransports: SockJsTransport[];
+  agent?: Agent;
 }
 
 /** What the connection tells its owner. Plain callbacks: this is the hot path. */
@@ -61,8 +69,12 @@ export class Connection {
   version?: string;
   session?: string;
   nextReconnect?: ReconnectInfo;
+  /** The transport of the latest socket that opened. */
+  transport?: TransportName;
 
-  private ws?: WebSocket;
+  private ws?: DdpSocket;
+  /** `auto` learned the server speaks SockJS only: later sockets start there (until a raw one works again). */
+  private sockJsLearned = false;
   private proposing: string;
   /** Versions proposed since the last `connected` (or open()): each is proposed at most once per cycle. */
   private readonly tried = new Set<string>();
@@ -82,7 +94,6 @@ export class Connection {
   private reconnectTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private pongTimer?: NodeJS.Timeout;
-  private closeTimer?: NodeJS.Timeout;
 
   constructor(
     readonly url: string,
@@ -111,16 +122,8 @@ export class Connection {
     this.clearTimers();
     clearTimeout(this.reconnectTimer);
     this.nextReconnect = undefined;
-    const ws = this.ws;
-    if (ws) {
-      if (ws.readyState === WebSocket.OPEN) {
-        ws.close(1000, 'client closed');
-        // A server that never answers the close handshake must not keep the socket (and the process) alive.
-        this.closeTimer = setTimeout(() => ws.terminate(), 1000);
-      } else {
-        ws.terminate();
-      }
-    }
+    // A clean close when open (the socket bounds the close handshake); otherwise abandoned at once.
+    this.ws?.close(1000, 'client closed');
     this.setStatus('closed');
   }
 
@@ -138,7 +141,7 @@ export class Connection {
 
   send(message: ClientMessage): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || !ws.isOpen) return;
     const text = JSON.stringify(message);
     if (this.debug) this.debug(`> ${maskSecrets(text)}`);
     if (this.tap) this.tap('out', text);
@@ -146,7 +149,7 @@ export class Connection {
   }
 
   /** Is `ws` the socket this connection still works with (not replaced, dropped or closed)? */
-  private isCurrent(ws: WebSocket): boolean {
+  private isCurrent(ws: DdpSocket): boolean {
     return ws === this.ws && !this.stopped && this.dropReason === undefined;
   }
 
@@ -174,16 +177,34 @@ export class Connection {
     if (seq !== this.seq) return;
     this.on.connecting(this.url);
     if (seq !== this.seq) return;
-    let ws: WebSocket;
+    let ws: DdpSocket | undefined;
+    const current = () => ws !== undefined && this.isCurrent(ws);
     try {
-      ws = new WebSocket(this.url, {
-        headers: this.options.headers,
-        rejectUnauthorized: this.options.rejectUnauthorized,
-        ca: this.options.ca,
-        maxPayload: this.options.maxPayload,
-        perMessageDeflate: this.options.compression,
-        handshakeTimeout: this.options.connectTimeout,
-        agent: agentFor(this.url, this.options),
+      // The proxy (if any) is decided per socket: settings and the environment may change between attempts.
+      const options = { ...this.options, agent: agentFor(this.url, this.options) };
+      ws = openSocket(this.mode(), this.url, options, {
+        open: (transport) => {
+          if (!current()) return;
+          this.transport = transport;
+          if (this.options.transport === 'auto') this.sockJsLearned = transport !== 'websocket';
+          this.tried.add(this.proposing);
+          const connect: ClientMessage = { msg: 'connect', version: this.proposing, support: this.options.versions };
+          if (this.session) connect.session = this.session;
+          this.send(connect);
+        },
+        // Frames of one TCP chunk arrive in one go: after close() or a drop the rest are dropped too.
+        message: (text) => {
+          if (current()) this.onFrame(ws as DdpSocket, text);
+        },
+        problem: (problem, frame) => {
+          if (current()) this.on.protocolError(problem, frame);
+        },
+        error: (err) => {
+          this.lastError = err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message;
+          this.lastSocketError = err;
+          if (current()) this.on.socketError(err);
+        },
+        close: (code, reason) => this.onClose(ws as DdpSocket, code, reason),
       });
     } catch (err) {
       // A malformed URL or header value throws synchronously; retrying the same options cannot help.
@@ -198,29 +219,16 @@ export class Connection {
     }
     this.ws = ws;
     this.connectTimer = setTimeout(() => this.drop('connect timed out'), this.options.connectTimeout);
-    ws.on('open', () => {
-      if (!this.isCurrent(ws)) return;
-      this.tried.add(this.proposing);
-      const connect: ClientMessage = { msg: 'connect', version: this.proposing, support: this.options.versions };
-      if (this.session) connect.session = this.session;
-      this.send(connect);
-    });
-    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      // Frames of one TCP chunk arrive in one go: after close() or a drop the rest are dropped too.
-      if (!this.isCurrent(ws)) return;
-      this.onFrame(ws, isBinary ? '' : (data as Buffer).toString()); // binaryType is "nodebuffer" (ws's default)
-    });
-    ws.on('error', (err: SocketError) => {
-      const status = /^Unexpected server response: (\d+)$/.exec(err.message);
-      if (status && err.statusCode === undefined) err.statusCode = Number(status[1]);
-      this.lastError = err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message;
-      this.lastSocketError = err;
-      if (this.isCurrent(ws)) this.on.socketError(err);
-    });
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(ws, code, reason.toString()));
   }
 
-  private onFrame(ws: WebSocket, text: string): void {
+  /** The transport the next socket uses. */
+  private mode(): TransportMode {
+    const { transport, sockJsUrl } = this.options;
+    if (transport !== 'auto') return transport;
+    return sockJsUrl || this.sockJsLearned ? 'sockjs' : 'auto';
+  }
+
+  private onFrame(ws: DdpSocket, text: string): void {
     this.lastReceived = Date.now();
     if (this.awaitingPong) {
       this.awaitingPong = false;
@@ -229,7 +237,7 @@ export class Connection {
     }
     if (this.debug) this.debug(`< ${maskSecrets(text)}`);
     if (this.tap) this.tap('in', text);
-    if (!this.sessionOpen && isSockJsFrame(text)) return this.sockJs(ws);
+    if (!this.sessionOpen && this.transport === 'websocket' && isSockJsFrame(text)) return this.sockJs(ws);
     const parsed = parseFrame(text);
     if (!parsed.ok) {
       if (!parsed.ignored) this.on.protocolError(parsed.problem, excerpt(text), parsed.methodId, parsed.subId);
@@ -259,18 +267,26 @@ export class Connection {
     }
   }
 
-  /** SockJS framing (`o`, `h`, `a[...]`, `c[...]`): this is a SockJS endpoint, which no retry will change. */
-  private sockJs(ws: WebSocket): void {
+  /**
+   * SockJS framing (`o`, `h`, `a[...]`, `c[...]`) on a raw WebSocket: a SockJS endpoint. With `auto` the next
+   * socket speaks SockJS, at once; with `websocket` no retry can change it.
+   */
+  private sockJs(ws: DdpSocket): void {
+    if (this.options.transport === 'auto') {
+      this.sockJsLearned = true;
+      this.retryAtOnce = true;
+      return this.drop('SockJS endpoint: switching to SockJS');
+    }
     const raw = this.url.replace(/\/sockjs\/[^/]+\/[^/]+\/websocket$/, '/websocket');
     const hint = raw !== this.url ? raw : 'the raw WebSocket URL (ws://host:port/websocket)';
-    const message = `${this.url} is a SockJS endpoint (it answered with SockJS framing); this client speaks DDP over a raw WebSocket: use ${hint}`;
+    const message = `${this.url} is a SockJS endpoint (it answered with SockJS framing) and the transport option is 'websocket': use transport 'sockjs' or 'auto', or ${hint}`;
     this.dropReason = 'SockJS endpoint';
     this.clearTimers();
     ws.terminate();
     this.giveUp('failed', new DdpConnectionError('UNSUPPORTED_TRANSPORT', message));
   }
 
-  private onConnected(ws: WebSocket, session: string | undefined, text: string): void {
+  private onConnected(ws: DdpSocket, session: string | undefined, text: string): void {
     if (this.status === 'connected') {
       this.on.protocolError('"connected" on an already connected session', excerpt(text));
       return;
@@ -292,7 +308,7 @@ export class Connection {
     this.on.connected(first);
   }
 
-  private onFailed(ws: WebSocket, version: string | undefined): void {
+  private onFailed(ws: DdpSocket, version: string | undefined): void {
     this.on.failed({ version });
     if (!this.isCurrent(ws)) return;
     if (version !== undefined && !this.tried.has(version) && this.options.versions.includes(version)) {
@@ -333,9 +349,8 @@ export class Connection {
     this.awaitingPong = false;
   }
 
-  private onClose(ws: WebSocket, code: number, reason: string): void {
+  private onClose(ws: DdpSocket, code: number, reason: string): void {
     if (ws === this.ws) this.ws = undefined;
-    clearTimeout(this.closeTimer);
     // A socket replaced by reconnectNow() or a new open() after close() must not disturb the new one.
     if (this.ws) return;
     this.clearTimers();
@@ -350,6 +365,11 @@ export class Connection {
     this.on.socketClosed(code, why, wasConnected);
     // close(), or a listener that closed or opened again: what follows is no longer this socket's business.
     if (this.stopped || seq !== this.seq) return;
+    if (this.lastSocketError?.code === SOCKJS_ONLY) {
+      // transport 'websocket' on a server that speaks SockJS only: no retry can change that.
+      this.giveUp('failed', new DdpConnectionError('UNSUPPORTED_TRANSPORT', this.lastSocketError.message));
+      return;
+    }
     if (this.mismatch) {
       this.stopped = true;
       this.setStatus('failed');

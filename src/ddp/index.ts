@@ -15,3 +15,4 @@ export { STREAM_PREFIX, streamEventOf, streamParams } from './streams';
 export type { SubscriptionInfo, SubscriptionState } from './subscriptions';
 export type { ServerMessage, ClientMessage } from './messages';
 export type * from './types';
+export { describeTransport } from './transport/socket';

@@ -2,7 +2,7 @@ import type { ConnectionOptions } from './connection';
 import type { DdpClientOptions } from './types';
 
 /** The connection's settings from the client's options: the documented defaults filled in. */
-export function connectionOptions(options: DdpClientOptions): ConnectionOptions {
+export function connectionOptions(options: DdpClientOptions, sockJsUrl = false): ConnectionOptions {
   return {
     autoReconnect: options.autoReconnect ?? true,
     autoReconnectTimeout: options.autoReconnectTimeout ?? 500,
@@ -16,6 +16,11 @@ export function connectionOptions(options: DdpClientOptions): ConnectionOptions 
     ca: options.ca,
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
     compression: options.compression ?? false,
+    transport: options.transport ?? 'auto',
+    sockJsUrl,
+    sockjsTransports: options.sockjsTransports?.length
+      ? [...options.sockjsTransports]
+      : ['websocket', 'xhr-streaming', 'xhr-polling'],
     agent: options.agent,
     proxy: options.proxy,
     noProxy: options.noProxy,

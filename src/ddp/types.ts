@@ -1,5 +1,14 @@
 // Public types of the DDP client. Everything here is part of the library's API.
-import type * as http from 'node:http';
+import type { Agent } from 'node:http';
+
+/** Which transport a connection asks for (`transport` option). */
+export type TransportMode = 'auto' | 'websocket' | 'sockjs';
+
+/** SockJS's own transports, in the order they are tried. */
+export type SockJsTransport = 'websocket' | 'xhr-streaming' | 'xhr-polling';
+
+/** The transport a socket actually speaks: raw WebSocket DDP, or SockJS over one of its transports. */
+export type TransportName = 'websocket' | 'sockjs-websocket' | 'sockjs-xhr-streaming' | 'sockjs-xhr-polling';
 
 export type DdpVersion = '1' | 'pre2' | 'pre1';
 
@@ -38,10 +47,10 @@ export interface DdpClientOptions {
    */
   compression?: boolean;
   /**
-   * The HTTP agent for the WebSocket upgrade, used as is (your own proxy agent, say); `proxy` and `noProxy` are then
-   * not read.
+   * The HTTP agent for the WebSocket upgrade and every SockJS request, used as is (your own proxy agent, say);
+   * `proxy` and `noProxy` are then not read.
    */
-  agent?: http.Agent;
+  agent?: Agent;
   /**
    * An HTTP(S) proxy to tunnel through with CONNECT (`http://user:pass@proxy:3128`; credentials are sent as
    * Proxy-Authorization Basic and never shown), or false for never a proxy. Default: the environment's
@@ -67,6 +76,15 @@ export interface DdpClientOptions {
    * follow as ordinary events when they come.
    */
   resubscribeTimeout?: number;
+  /**
+   * How to reach the server (default `auto`): `websocket` speaks DDP over a raw WebSocket only; `sockjs` over
+   * SockJS (`/sockjs`: its WebSocket transport, then xhr-streaming, then xhr-polling); `auto` tries a raw WebSocket
+   * and moves to SockJS for a `/sockjs` URL, when the server refuses the upgrade with an HTTP answer and its
+   * `/sockjs/info` answers as SockJS (Meteor started with DISABLE_WEBSOCKETS=1), or when it answers with SockJS framing.
+   */
+  transport?: TransportMode;
+  /** SockJS transports to try, in order (default `['websocket', 'xhr-streaming', 'xhr-polling']`). */
+  sockjsTransports?: SockJsTransport[];
 }
 
 export interface CallOptions {

@@ -63,7 +63,7 @@ export function connectProblemSentence(p: ConnectProblem): string {
     case 'http':
       return httpSentence(p.status ?? 0, p.secure);
     case 'sockjs':
-      return 'This address speaks SockJS only: DDP Explorer needs the plain WebSocket endpoint, which Meteor serves at /websocket.';
+      return 'This address speaks SockJS only and the connection\'s "transport" option is "websocket": set it to "auto" or "sockjs" (or use the plain WebSocket endpoint, which Meteor serves at /websocket).';
     case 'refused':
       return `Nothing is listening on ${p.hostPort}.`;
     case 'dns':

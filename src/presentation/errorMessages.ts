@@ -34,7 +34,7 @@ function connectionMessage(err: unknown, code: string, action: ErrorAction): str
     case 'CLOSED':
       return 'the connection was closed before the answer';
     case 'UNSUPPORTED_TRANSPORT':
-      return 'this address speaks SockJS only: DDP Explorer needs the plain WebSocket endpoint, which Meteor serves at /websocket';
+      return 'this address speaks SockJS only and the connection\'s "transport" option is "websocket": set it to "auto" or "sockjs" (or use the plain WebSocket endpoint, which Meteor serves at /websocket)';
     case 'VERSION_MISMATCH':
       return 'the server speaks none of the DDP versions offered';
     default:

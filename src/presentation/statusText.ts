@@ -1,5 +1,6 @@
 // Status texts for the tree, the status bar and tooltips. Plain module: no VS Code API.
 import type { Session, SessionState } from '../core/sessions';
+import { describeTransport } from '../ddp';
 import { COMMANDS, type CommandId } from './commands';
 import { clockTime, plural } from './format';
 import { forStatusBar } from './sanitize';
@@ -15,6 +16,8 @@ export interface ConnectionSnapshot {
   attempt?: number;
   version?: string;
   session?: string;
+  /** "WebSocket", "SockJS (xhr-streaming)", ... while connected. */
+  transport?: string;
   userId?: string;
   subscriptions: number;
   readySubscriptions: number;
@@ -47,6 +50,7 @@ export function snapshot(s: Session): ConnectionSnapshot {
     attempt: next?.attempt,
     version: state === 'connected' ? s.version : undefined,
     session: state === 'connected' ? s.ddpSession : undefined,
+    transport: state === 'connected' && s.transport ? describeTransport(s.transport) : undefined,
     userId: s.userId,
     subscriptions: subs.length,
     // Ready and caught up: a subscription waiting to be made again after a drop is not counted as ready.
@@ -111,6 +115,7 @@ export function connectionTooltip(s: ConnectionSnapshot, now: number): string {
   if (s.state === 'reconnecting' && s.attempt !== undefined) lines.push(`Reconnect attempt: ${s.attempt}`);
   if (s.version) lines.push(`DDP version: ${s.version}`);
   if (s.session) lines.push(`Session: ${s.session}`);
+  if (s.transport) lines.push(`Transport: ${s.transport}`);
   lines.push(`User: ${s.userId ?? 'not logged in'}`);
   lines.push(
     `Subscriptions: ${s.subscriptions}${s.subscriptions ? ` (${s.readySubscriptions} ready)` : ''}`,

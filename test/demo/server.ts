@@ -183,6 +183,11 @@ export interface DemoServerOptions {
   messageIntervalMs?: number;
   /** Number of documents in `big` (default 20000). */
   bigCount?: number;
+  /**
+   * Serve DDP over SockJS's HTTP transports only, as Meteor started with DISABLE_WEBSOCKETS=1: /websocket and SockJS's
+   * WebSocket transport answer 404, xhr-streaming and xhr-polling work (`npm start -- --sockjs`).
+   */
+  disableWebsockets?: boolean;
   /** Reuse data (so a new server object serves the same documents). */
   data?: DemoData;
 }
@@ -206,8 +211,14 @@ export class DemoServer {
     this.port = options.port ?? 3000;
   }
 
+  /** The address to connect to: the raw WebSocket endpoint, or with WebSockets disabled the SockJS one. */
   get url(): string {
-    return `ws://${this.host}:${this.port}/websocket`;
+    return this.options.disableWebsockets
+      ? `http://${this.host}:${this.port}/sockjs`
+      : `ws://${this.host}:${this.port}/websocket`;
+  }
+  get sockJsOnly(): boolean {
+    return this.options.disableWebsockets === true;
   }
   get httpUrl(): string {
     return `http://${this.host}:${this.port}`;
@@ -268,7 +279,17 @@ export class DemoServer {
   }
 
   private attachDdp(server: http.Server): void {
-    const ddp = new DDPServer({}, server);
+    // mongodb-livedata-server reads DISABLE_WEBSOCKETS when its stream server is built: set it for that call only.
+    const before = process.env.DISABLE_WEBSOCKETS;
+    if (this.options.disableWebsockets) process.env.DISABLE_WEBSOCKETS = '1';
+    else delete process.env.DISABLE_WEBSOCKETS;
+    let ddp: DDPServer;
+    try {
+      ddp = new DDPServer({}, server);
+    } finally {
+      if (before === undefined) delete process.env.DISABLE_WEBSOCKETS;
+      else process.env.DISABLE_WEBSOCKETS = before;
+    }
     const data = this.data;
     // The library types `this` in publish functions as a MethodInvocation; it is a Subscription.
     type Pub = (this: any, ...args: any[]) => Promise<any>;
@@ -420,7 +441,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
 export function describeDemo(server: DemoServer): string {
   return [
-    `DDP demo server listening on ${server.url}`,
+    `DDP demo server listening on ${server.url}${server.sockJsOnly ? ' (WebSockets disabled: DDP over SockJS xhr-streaming / xhr-polling only)' : ''}`,
     `  publications: tasks (changes every 1.5 s), messages (new one every 3 s), big (${server.data.big.docs.size} docs), me (needs login)`,
     `  methods: /tasks/insert|update|remove (allowed when logged in as demo), tasks.add(title), tasks.toggle(id), math.add(a, b), slow() (2 s), fail() (always throws), hostile() (an error with command links), echo(...), now(), whoami()`,
     `  demo login: username "${DEMO_USER.username}" (or ${DEMO_USER.email}), password "${DEMO_USER.password}"`,
@@ -437,7 +458,7 @@ function parsePort(argv: string[]): number | undefined {
 }
 
 if (require.main === module) {
-  startDemoServer({ port: parsePort(process.argv.slice(2)) })
+  startDemoServer({ port: parsePort(process.argv.slice(2)), disableWebsockets: process.argv.includes('--sockjs') })
     .then((server) => {
       console.log(describeDemo(server));
       const shutdown = () => {

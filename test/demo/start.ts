@@ -4,7 +4,8 @@
 //   - otherwise (headless box): code-server, installed into a cache on first use, with the freshly packaged
 //     .vsix installed; prints the URL to open.
 // `npm start -- --server-only` starts only the demo server; `--rocket-chat` also a Rocket.Chat-shaped server on the
-// next port (streams, two-factor). Ctrl+C stops everything this started.
+// next port (streams, two-factor); `--sockjs` starts the demo server with WebSockets disabled (Meteor's
+// DISABLE_WEBSOCKETS=1): DDP over SockJS only. Ctrl+C stops everything this started.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +25,8 @@ import {
 
 const argv = process.argv.slice(2);
 const serverOnly = argv.includes('--server-only');
+const sockJsOnly = argv.includes('--sockjs');
+const demoName = sockJsOnly ? 'Local demo (SockJS)' : 'Local demo';
 const forceCodeServer = argv.includes('--code-server') || process.env.DDP_EXPLORER_USE_CODE_SERVER === '1';
 const portArg = argv.indexOf('--port');
 const demoPort = portArg >= 0 ? Number(argv[portArg + 1]) : Number(process.env.PORT ?? 3000);
@@ -37,7 +40,7 @@ function writeDemoWorkspace(url: string): string {
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, '.vscode', 'settings.json'),
-    JSON.stringify({ 'ddpExplorer.connections': [{ name: 'Local demo', url }] }, null, 2),
+    JSON.stringify({ 'ddpExplorer.connections': [{ name: demoName, url }] }, null, 2),
   );
   fs.writeFileSync(
     path.join(dir, 'README.md'),
@@ -75,7 +78,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   process.on('SIGHUP', () => void stopAll(0));
 
-  const server: DemoServer = await startDemoServer({ port: Number.isFinite(demoPort) ? demoPort : 3000 });
+  const server: DemoServer = await startDemoServer({
+    port: Number.isFinite(demoPort) ? demoPort : 3000,
+    disableWebsockets: sockJsOnly,
+  });
   cleanups.push(() => server.stop());
   console.log(describeDemo(server));
   if (argv.includes('--rocket-chat'))
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
   }
 
   const workspace = writeDemoWorkspace(server.url);
-  const connections = [{ name: 'Local demo', url: server.url }];
+  const connections = [{ name: demoName, url: server.url }];
 
   if (onPath('code') && !forceCodeServer) {
     console.log(`\nOpening VS Code with the extension from ${REPO} on ${workspace} ...`);

@@ -29,6 +29,7 @@ import { inspectorScenario } from './inspector';
 import { proxyScenario } from './proxy';
 import { queryScenario } from './query';
 import { streamsScenario } from './streams';
+import { sockJsScenario } from './sockjs';
 
 const RESULTS = path.join(REPO, 'test-results', 'e2e');
 const DDP_STATUS = /DDP/;
@@ -643,6 +644,7 @@ async function main(): Promise<void> {
     if (want(18)) await queryScenario({ wb, demo, step: (name, fn) => step(18, name, fn) });
     if (want(19)) await (await import('./edit')).editScenario({ wb, demo, step: (name, fn) => step(19, name, fn) });
     if (want(16)) await streamsScenario({ wb, step: (name, fn) => step(16, name, fn) });
+    if (want(15)) await sockJsScenario({ wb, demo, step: (name, fn) => step(15, name, fn) });
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

@@ -108,7 +108,7 @@ describe('client-handshake: version negotiation never loops', () => {
   });
 });
 
-describe('client-handshake: a SockJS endpoint fails at once', () => {
+describe("client-handshake: with transport 'websocket', a SockJS endpoint fails at once", () => {
   const framings: Array<[string, string[]]> = [
     ['the open frame "o"', ['o']],
     ['a heartbeat "h"', ['h']],
@@ -122,7 +122,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
       t.after(() => s.close());
       s.on('connection', (conn: ScriptConnection) => conn.sendAll(frames));
       // A long connectTimeout proves the failure does not wait for it.
-      const c = newClient(t, s.url, { connectTimeout: 10_000 });
+      const c = newClient(t, s.url, { connectTimeout: 10_000, transport: 'websocket' });
       const failed = record(c, 'status');
       const outcome = await settle(c.connect(), 1500);
       assert.equal(outcome.status, 'rejected');
@@ -143,7 +143,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
     const s = await startScriptServer({ autoConnect: false });
     t.after(() => s.close());
     s.on('connection', (conn: ScriptConnection) => conn.send('o'));
-    const c = newClient(t, `ws://127.0.0.1:${s.port}/sockjs/123/abcdefgh/websocket`);
+    const c = newClient(t, `ws://127.0.0.1:${s.port}/sockjs/123/abcdefgh/websocket`, { transport: 'websocket' });
     const outcome = await settle(c.connect(), 1500);
     const err = (outcome as { reason: DdpConnectionError }).reason;
     assert.equal(err.code, 'UNSUPPORTED_TRANSPORT');
@@ -158,7 +158,7 @@ describe('client-handshake: a SockJS endpoint fails at once', () => {
       const s = await startScriptServer({ autoConnect: false });
       t.after(() => s.close());
       s.on('connection', (conn: ScriptConnection) => conn.send('o'));
-      const c = newClient(t, s.url);
+      const c = newClient(t, s.url, { transport: 'websocket' });
       const call = c.call('queued', []);
       let subError: Error | undefined;
       c.subscribe('queued', [], (e) => (subError = e));

@@ -3,6 +3,7 @@
 import type { TestContext } from 'node:test';
 import { DdpClient } from '../../src/ddp';
 import type { DdpClientOptions } from '../../src/ddp/types';
+import { testTransport } from './transports';
 import { record, waitForEvent, type Recorder } from './wait';
 import type { ScriptConnection, ScriptServer } from './scriptServer';
 
@@ -12,6 +13,8 @@ export const FAST: DdpClientOptions = {
   maxReconnectTimeout: 200,
   heartbeatInterval: 0,
   connectTimeout: 2000,
+  // The transport under test (DDP_TEST_TRANSPORT): the same suites run on raw WebSocket and on SockJS.
+  ...testTransport().client,
 };
 
 /** A client closed when the test ends. */

@@ -15,6 +15,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
+import { testTransport, withWebsockets } from './transports';
 
 const { DDPServer } = require('mongodb-livedata-server') as typeof import('mongodb-livedata-server');
 
@@ -132,6 +133,11 @@ export interface RealServerOptions {
   /** Server heartbeat (ms). Default 0 (off) so that server pings do not disturb tests; set it to test them. */
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  /**
+   * Serve DDP over SockJS's HTTP transports only, as Meteor with DISABLE_WEBSOCKETS=1 (the server reads that variable
+   * when it is built). Default: on when DDP_TEST_TRANSPORT names an HTTP transport (test/support/transports.ts).
+   */
+  disableWebsockets?: boolean;
 }
 
 export interface RealServer {
@@ -222,9 +228,13 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
 
   function build(): http.Server {
     const server = http.createServer();
-    const ddp = new DDPServer(
-      { heartbeatInterval: options.heartbeatInterval ?? 0, heartbeatTimeout: options.heartbeatTimeout ?? 15000 },
-      server,
+    const ddp = withWebsockets(
+      !(options.disableWebsockets ?? testTransport().httpOnly),
+      () =>
+        new DDPServer(
+          { heartbeatInterval: options.heartbeatInterval ?? 0, heartbeatTimeout: options.heartbeatTimeout ?? 15000 },
+          server,
+        ),
     );
 
     ddp.onConnection((conn: any) => {

@@ -124,6 +124,11 @@ describe('explorer status text', () => {
     assert.match(tip, /User: u1/);
     assert.match(tip, /Subscriptions: 2 \(1 ready\)/);
     assert.match(tip, /Documents: 10/);
+    assert.doesNotMatch(tip, /Transport:/);
+    assert.match(
+      connectionTooltip(snap({ transport: 'SockJS (xhr-streaming)' }), 0),
+      /\nTransport: SockJS \(xhr-streaming\)\n/,
+    );
     assert.match(
       connectionTooltip(snap({ state: 'reconnecting', lastError: 'ECONNREFUSED: connect ECONNREFUSED' }), 0),
       /Last error: ECONNREFUSED/,
