@@ -41,7 +41,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
     await wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines').first().click();
     await wb.page.keyboard.press('Control+f');
     const find = wb.page.locator('.find-widget textarea, .find-widget input').first();
-    await find.waitFor({ state: 'visible', timeout: 5000 });
+    await find.waitFor({ state: 'visible', timeout: 15_000 });
     await find.fill(word);
     await until(
       async () =>
@@ -53,7 +53,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
             .catch(() => ''),
         ),
       `"${word}" found in the editor`,
-      5000,
+      15_000,
     );
     // Escape closes the widget and leaves the match selected in the editor (which then has the focus).
     await until(
@@ -62,7 +62,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
         return (await wb.page.locator('.find-widget.visible').count()) === 0;
       },
       'the find widget to close',
-      5000,
+      15_000,
     );
   };
 
@@ -90,7 +90,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
     await until(async () => /Update dependencies/.test(await editorText()), 'the task in the editor', 10_000);
     await select('dependencies');
     await wb.page.keyboard.type('libraries');
-    await until(() => tabDirty(), 'the tab to be dirty after typing', 5000);
+    await until(() => tabDirty(), 'the tab to be dirty after typing', 15_000);
     await wb.clearNotifications();
     await wb.page.keyboard.press('Control+s');
     const note = await wb.waitForNotification(/\/tasks\/update "task-5" → 1/, 15_000);
@@ -123,12 +123,12 @@ export async function editScenario(h: EditHarness): Promise<void> {
     await wb.page.locator('.tabs-container .tab', { hasText: id }).first().click();
     await select('libraries');
     await wb.page.keyboard.type('modules');
-    await until(() => tabDirty(), 'the tab to be dirty after typing', 5000);
+    await until(() => tabDirty(), 'the tab to be dirty after typing', 15_000);
     await wb.clearNotifications();
     await wb.page.keyboard.press('Control+s');
     const note = await wb.waitForNotification(/Access denied \[403\]/, 15_000);
     // The save failed: the editor keeps the user's text and stays dirty; the server kept its title.
-    await until(() => tabDirty(), 'the editor to stay dirty', 5000);
+    await until(() => tabDirty(), 'the editor to stay dirty', 15_000);
     if (!/Update modules/.test(await editorText())) throw new Error('the editor lost the unsaved text');
     if (demo.data.tasks.get(id)?.title !== 'Update libraries') throw new Error('the server changed the task');
     // Leave a clean window for later scenarios.
