@@ -50,6 +50,13 @@ interface Chunk {
  */
 export class FrameRing {
   private chunks: Chunk[] = [];
+  /**
+   * Freed chunks, kept to be written again: fresh memory costs a page fault per 4 KiB on its first write, which made
+   * copying a frame many times dearer than the copy itself (bench/RESULTS.md). Chunks in use and spares together
+   * never outnumber the most chunks ever in use at once, so this holds no more than the ring once needed.
+   */
+  private spares: Buffer[] = [];
+  private peakChunks = 0;
   /** Chunk id of chunks[0]; chunk ids only grow. */
   private chunkBase = 0;
   private chunkOf = new Int32Array(0);
@@ -81,7 +88,7 @@ export class FrameRing {
   }
   /** Bytes held outside the heap for frame texts. */
   get bufferedBytes(): number {
-    let n = 0;
+    let n = this.spares.length * CHUNK_BYTES;
     for (const c of this.chunks) n += c.buf.length;
     return n;
   }
@@ -146,8 +153,10 @@ export class FrameRing {
     const last = this.chunks[this.chunks.length - 1];
     if (last && size <= last.buf.length - last.used)
       return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
-    const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size)), used: 0, lastSeq: 0 };
+    const buf = (size <= CHUNK_BYTES && this.spares.pop()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
+    const chunk: Chunk = { buf, used: 0, lastSeq: 0 };
     this.chunks.push(chunk);
+    this.peakChunks = Math.max(this.peakChunks, this.chunks.length);
     return { chunk, id: this.chunkBase + this.chunks.length - 1 };
   }
 
@@ -157,7 +166,11 @@ export class FrameRing {
     let n = 0;
     while (n < this.chunks.length - 1 && this.chunks[n].lastSeq < first) n++;
     if (n > 0) {
-      this.chunks.splice(0, n);
+      for (const { buf } of this.chunks.splice(0, n)) {
+        // Only standard chunks are kept: one made for a huge frame goes back to the system.
+        if (buf.length === CHUNK_BYTES && this.chunks.length + this.spares.length < this.peakChunks)
+          this.spares.push(buf);
+      }
       this.chunkBase += n;
     }
   }
@@ -206,6 +219,8 @@ export class FrameRing {
 
   clear(): void {
     this.chunks = [];
+    this.spares = [];
+    this.peakChunks = 0;
     this.chunkOf = new Int32Array(0);
     this.offsets = new Int32Array(0);
     this.lengths = new Int32Array(0);
