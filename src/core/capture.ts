@@ -230,14 +230,25 @@ export class FrameRing {
     this.count = 0;
   }
 
-  /** New capacity; keeps the newest frames that fit. */
+  /** New capacity; keeps the newest frames that fit (byte for byte, with their seqs). */
   resize(capacity: number): void {
     if (capacity === this.cap) return;
-    const kept = this.range(Math.max(this.firstSeq, this.nextSeq - capacity));
+    const from = Math.max(this.firstSeq, this.nextSeq - capacity);
+    const kept: Array<{ dir: Direction; at: number; bytes: Buffer }> = [];
+    for (let seq = from; seq < this.nextSeq; seq++) {
+      const slot = (this.head + seq - this.firstSeq) % this.cap;
+      const start = this.offsets[slot];
+      const buf = this.chunks[this.chunkOf[slot] - this.chunkBase].buf;
+      kept.push({
+        dir: this.dirs[slot] === 0 ? 'in' : 'out',
+        at: this.ats[slot],
+        bytes: buf.subarray(start, start + this.lengths[slot]),
+      });
+    }
     this.cap = capacity;
-    this.clear();
-    if (kept.length > 0) this.nextSeq = kept[0].seq;
-    for (const f of kept) this.push(f.dir, f.text, f.at);
+    this.clear(); // the old chunks stay alive through `kept` until they are copied
+    this.nextSeq = from;
+    for (const f of kept) this.pushBytes(f.dir, f.bytes, f.at);
   }
 }
 
@@ -333,6 +344,16 @@ export class Capture {
     this.signalled = false;
     this.pending = [];
     return this.ring.range(this.ring.firstSeq);
+  }
+
+  /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */
+  resize(maxFrames: number): void {
+    this.ring.resize(maxFrames);
+    const extra = this.pending.length - maxFrames;
+    if (extra > 0) {
+      this.pending.splice(0, extra);
+      this.pendingFrom += extra;
+    }
   }
 
   clear(): void {
