@@ -240,6 +240,7 @@ describe('inspector capture follows a new maxFrames at once', () => {
     const text = 'x'.repeat(100 * 1024); // 40 frames per 4 MiB chunk
     for (let i = 0; i < 300; i++) ring.push('in', text, i);
     const peak = ring.bufferedBytes;
+    const original = Object.getOwnPropertyDescriptor(Buffer, 'allocUnsafeSlow')!;
     const alloc = Buffer.allocUnsafeSlow.bind(Buffer);
     let fresh = 0;
     Buffer.allocUnsafeSlow = (size: number) => {
@@ -249,7 +250,7 @@ describe('inspector capture follows a new maxFrames at once', () => {
     try {
       for (let i = 0; i < 1000; i++) ring.push('in', text, i);
     } finally {
-      Buffer.allocUnsafeSlow = alloc;
+      Object.defineProperty(Buffer, 'allocUnsafeSlow', original);
     }
     assert.equal(fresh, 0);
     assert.ok(ring.bufferedBytes <= peak, `${ring.bufferedBytes} > ${peak}`);
