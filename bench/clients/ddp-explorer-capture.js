@@ -43,7 +43,11 @@ module.exports = {
     let shown = 0;
     const feed =
       mode === 'full'
-        ? new FrameFeed(capture, (t) => masker.mask(t), (frames) => (shown += frames.length))
+        ? new FrameFeed(
+            capture,
+            (t) => masker.mask(t),
+            (frames) => (shown += frames.length),
+          )
         : undefined;
     if (mode === 'listen') c.on('message', () => undefined);
     else c.on('message', (f) => capture.record(f.direction, f.text, f.at));
