@@ -1,38 +1,56 @@
 'use strict';
-// This project's client with the inspector capturing every frame, as the extension does while an inspector is open:
-// the `message` event into the capture ring (src/core/capture.ts), drained ten times a second with secrets masked
-// (what the panel posts to its webview). Compare with `ddp-explorer` for the cost of capturing.
+// This project's client with an inspector open, as in the extension host: the `message` event into the capture ring
+// (src/core/capture.ts, as ClientCapture does), and the panel's feed (src/presentation/inspector/feed.ts) draining
+// it in batches ten times a second, masked with the log's SecretMasker, as the panel posts them to its webview.
+// Compare with `ddp-explorer` for the cost of an open inspector. BENCH_CAPTURE_MODE: `full` (default), `record` (the
+// ring only, no panel), `listen` (an empty `message` listener).
 const os = require('os');
 const path = require('path');
 const esbuild = require('esbuild');
 const lib = process.env.BENCH_DDP_LIB || path.join(__dirname, '../../dist/ddp.js');
-const { DdpClient, maskSecrets } = require(lib);
+const { DdpClient } = require(lib);
 
+const src = path.join(__dirname, '../../src');
 const out = path.join(os.tmpdir(), `ddp-bench-capture-${process.pid}.js`);
 esbuild.buildSync({
-  entryPoints: [path.join(__dirname, '../../src/core/capture.ts')],
+  stdin: {
+    contents: [
+      "export { Capture } from './core/capture';",
+      "export { FrameFeed } from './presentation/inspector/feed';",
+      "export { SecretMasker } from './presentation/masker';",
+    ].join('\n'),
+    resolveDir: src,
+    loader: 'ts',
+  },
   bundle: true,
   platform: 'node',
   format: 'cjs',
   outfile: out,
   logLevel: 'warning',
 });
-const { Capture } = require(out);
+const { Capture, FrameFeed, SecretMasker } = require(out);
 
 module.exports = {
   label: 'DdpClient + inspector capture',
   store: true,
   async create(url, onEvent, { subscribe }) {
     const c = new DdpClient(url, { autoReconnect: false });
-    const capture = new Capture(100000);
     const mode = process.env.BENCH_CAPTURE_MODE || 'full';
+    const capture = new Capture(100000);
+    // The log knows the session's resume token: the masker looks for it in every frame.
+    const masker = new SecretMasker();
+    masker.add('bench-resume-token-0123456789');
+    let shown = 0;
+    const feed =
+      mode === 'full'
+        ? new FrameFeed(
+            capture,
+            (t) => masker.mask(t),
+            (frames) => (shown += frames.length),
+          )
+        : undefined;
     if (mode === 'listen') c.on('message', () => undefined);
     else c.on('message', (f) => capture.record(f.direction, f.text, f.at));
-    let shown = 0;
-    const drain = setInterval(() => {
-      if (mode === 'full') for (const f of capture.drain()) shown += maskSecrets(f.text).length > 0 ? 1 : 0;
-      else capture.drain();
-    }, 100);
     c.on('added', (coll, id, fields) => onEvent('added', coll, id, fields));
     c.on('changed', (coll, id, fields) => onEvent('changed', coll, id, fields));
     c.on('removed', (coll, id) => onEvent('removed', coll, id, undefined));
@@ -41,7 +59,7 @@ module.exports = {
     return {
       get: (coll, id) => c.collections.get(coll)?.get(id),
       close: () => {
-        clearInterval(drain);
+        feed?.dispose();
         c.close();
         return shown;
       },

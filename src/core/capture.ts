@@ -50,6 +50,13 @@ interface Chunk {
  */
 export class FrameRing {
   private chunks: Chunk[] = [];
+  /**
+   * Freed chunks, kept to be written again: fresh memory costs a page fault per 4 KiB on its first write, which made
+   * copying a frame many times dearer than the copy itself (bench/RESULTS.md). Chunks in use and spares together
+   * never outnumber the most chunks ever in use at once, so this holds no more than the ring once needed.
+   */
+  private spares: Buffer[] = [];
+  private peakChunks = 0;
   /** Chunk id of chunks[0]; chunk ids only grow. */
   private chunkBase = 0;
   private chunkOf = new Int32Array(0);
@@ -81,7 +88,7 @@ export class FrameRing {
   }
   /** Bytes held outside the heap for frame texts. */
   get bufferedBytes(): number {
-    let n = 0;
+    let n = this.spares.length * CHUNK_BYTES;
     for (const c of this.chunks) n += c.buf.length;
     return n;
   }
@@ -146,8 +153,10 @@ export class FrameRing {
     const last = this.chunks[this.chunks.length - 1];
     if (last && size <= last.buf.length - last.used)
       return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
-    const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size)), used: 0, lastSeq: 0 };
+    const buf = (size <= CHUNK_BYTES && this.spares.pop()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
+    const chunk: Chunk = { buf, used: 0, lastSeq: 0 };
     this.chunks.push(chunk);
+    this.peakChunks = Math.max(this.peakChunks, this.chunks.length);
     return { chunk, id: this.chunkBase + this.chunks.length - 1 };
   }
 
@@ -157,7 +166,11 @@ export class FrameRing {
     let n = 0;
     while (n < this.chunks.length - 1 && this.chunks[n].lastSeq < first) n++;
     if (n > 0) {
-      this.chunks.splice(0, n);
+      for (const { buf } of this.chunks.splice(0, n)) {
+        // Only standard chunks are kept: one made for a huge frame goes back to the system.
+        if (buf.length === CHUNK_BYTES && this.chunks.length + this.spares.length < this.peakChunks)
+          this.spares.push(buf);
+      }
       this.chunkBase += n;
     }
   }
@@ -206,6 +219,8 @@ export class FrameRing {
 
   clear(): void {
     this.chunks = [];
+    this.spares = [];
+    this.peakChunks = 0;
     this.chunkOf = new Int32Array(0);
     this.offsets = new Int32Array(0);
     this.lengths = new Int32Array(0);
@@ -215,14 +230,25 @@ export class FrameRing {
     this.count = 0;
   }
 
-  /** New capacity; keeps the newest frames that fit. */
+  /** New capacity; keeps the newest frames that fit (byte for byte, with their seqs). */
   resize(capacity: number): void {
     if (capacity === this.cap) return;
-    const kept = this.range(Math.max(this.firstSeq, this.nextSeq - capacity));
+    const from = Math.max(this.firstSeq, this.nextSeq - capacity);
+    const kept: Array<{ dir: Direction; at: number; bytes: Buffer }> = [];
+    for (let seq = from; seq < this.nextSeq; seq++) {
+      const slot = (this.head + seq - this.firstSeq) % this.cap;
+      const start = this.offsets[slot];
+      const buf = this.chunks[this.chunkOf[slot] - this.chunkBase].buf;
+      kept.push({
+        dir: this.dirs[slot] === 0 ? 'in' : 'out',
+        at: this.ats[slot],
+        bytes: buf.subarray(start, start + this.lengths[slot]),
+      });
+    }
     this.cap = capacity;
-    this.clear();
-    if (kept.length > 0) this.nextSeq = kept[0].seq;
-    for (const f of kept) this.push(f.dir, f.text, f.at);
+    this.clear(); // the old chunks stay alive through `kept` until they are copied
+    this.nextSeq = from;
+    for (const f of kept) this.pushBytes(f.dir, f.bytes, f.at);
   }
 }
 
@@ -318,6 +344,16 @@ export class Capture {
     this.signalled = false;
     this.pending = [];
     return this.ring.range(this.ring.firstSeq);
+  }
+
+  /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */
+  resize(maxFrames: number): void {
+    this.ring.resize(maxFrames);
+    const extra = this.pending.length - maxFrames;
+    if (extra > 0) {
+      this.pending.splice(0, extra);
+      this.pendingFrom += extra;
+    }
   }
 
   clear(): void {

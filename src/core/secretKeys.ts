@@ -39,6 +39,19 @@ export function isSecretKey(key: string): boolean {
   return hit;
 }
 
+// Every key isSecretKey() accepts holds one of the words, in any case, with separators in between: this finds them
+// all (and a few more) in a whole text at once. The Kelvin sign (U+212A) is the one non-ASCII character that
+// toLowerCase() turns into an ASCII letter ("k"), which a case-insensitive regex does not fold.
+const MAY_HOLD_SECRET = new RegExp(SECRET_WORDS.map((w) => [...w].join('[-_\\s.]*')).join('|'), 'i');
+
+/**
+ * False when neither maskSecretFields() nor the library's maskSecrets() would change the text: a quick test run
+ * first, so that ordinary frames (almost all of them) cost one regex scan instead of the masking.
+ */
+export function mayHoldSecretFields(text: string): boolean {
+  return MAY_HOLD_SECRET.test(text) || text.includes('\u212a');
+}
+
 /** Whether a value holds a secret-looking key at any depth (arrays and plain objects; bounded). */
 export function hasSecretKeys(value: unknown, depth = 0): boolean {
   if (depth > 100 || value === null || typeof value !== 'object') return false;

@@ -122,12 +122,12 @@ export class Tap {
     private readonly server: WebSocketServer,
     readonly target: string,
     readonly port: number,
-    private readonly options: TapOptions,
+    private options: TapOptions,
   ) {
     server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       if (this.stopped) return socket.terminate();
       const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      const client = new TapClient(this.nextId++, remote, socket, request, this, options.maxFrames);
+      const client = new TapClient(this.nextId++, remote, socket, request, this, this.options.maxFrames);
       this.clients.push(client);
       this.forgetOldClosed();
       this.changed(client);
@@ -178,6 +178,12 @@ export class Tap {
         /* a listener's problem is not the tap's */
       }
     }
+  }
+
+  /** A new `ddpExplorer.inspector.maxFrames`: every client's capture now (the newest frames stay), and new clients. */
+  setMaxFrames(maxFrames: number): void {
+    this.options = { ...this.options, maxFrames };
+    for (const c of this.clients) c.capture.resize(maxFrames);
   }
 
   private forgetOldClosed(): void {

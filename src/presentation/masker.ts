@@ -1,7 +1,7 @@
 // Masks secrets in log text: the JSON fields the library knows (digest, password, resume, token...) and
 // every secret value registered at run time (resume tokens, typed passwords). Plain module: no VS Code API.
 import { maskSecrets } from '../ddp/mask';
-import { maskSecretFields } from '../core/secretKeys';
+import { mayHoldSecretFields, maskSecretFields } from '../core/secretKeys';
 
 /** Secrets shorter than this are not masked by value (they would hide ordinary text); patterns still apply. */
 export const MIN_SECRET_LENGTH = 6;
@@ -29,7 +29,7 @@ export class SecretMasker {
   }
 
   mask(text: string): string {
-    let out = maskSecretFields(maskSecrets(text));
+    let out = mayHoldSecretFields(text) ? maskSecretFields(maskSecrets(text)) : text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   }

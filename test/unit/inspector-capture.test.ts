@@ -197,3 +197,63 @@ describe('inspector capture drains without decoding again', () => {
     again();
   });
 });
+
+describe('inspector capture follows a new maxFrames at once', () => {
+  it('shrinking keeps the newest frames byte for byte with their seqs; growing keeps them all; totals stay', () => {
+    const c = new Capture(10);
+    const stop = c.onFrames(() => undefined);
+    for (let i = 1; i <= 8; i++) c.record(i % 2 ? 'in' : 'out', `{"n":${i},"s":"é"}`, 100 + i);
+    c.recordBytes('in', Buffer.from([0x7b, 0xff, 0x7d]), 109); // not UTF-8: kept as it came
+    c.resize(4);
+    assert.equal(c.ring.capacity, 4);
+    assert.deepEqual(
+      c.ring.range(0).map((f) => [f.seq, f.dir, f.at]),
+      [
+        [6, 'out', 106],
+        [7, 'in', 107],
+        [8, 'out', 108],
+        [9, 'in', 109],
+      ],
+    );
+    assert.equal(c.ring.get(8)?.text, '{"n":8,"s":"é"}');
+    assert.equal(c.ring.get(9)?.bytes, 3);
+    assert.deepEqual(c.totals, { framesIn: 5, framesOut: 4, bytesIn: 4 * 16 + 3, bytesOut: 4 * 16 });
+    assert.deepEqual(
+      c.drain().map((f) => f.seq),
+      [6, 7, 8, 9],
+      'the view gets the frames still kept',
+    );
+    c.record('in', 'next', 110);
+    assert.deepEqual(
+      c.ring.range(0).map((f) => f.seq),
+      [7, 8, 9, 10],
+    );
+    c.resize(100);
+    for (let i = 0; i < 5; i++) c.record('in', `g${i}`, 111 + i);
+    assert.equal(c.ring.size, 9, 'growing keeps what is there and makes room');
+    assert.equal(c.ring.firstSeq, 7);
+    stop();
+  });
+
+  it('a full ring writes into the chunks it freed instead of fresh memory', () => {
+    const ring = new FrameRing(100);
+    const text = 'x'.repeat(100 * 1024); // 40 frames per 4 MiB chunk
+    for (let i = 0; i < 300; i++) ring.push('in', text, i);
+    const peak = ring.bufferedBytes;
+    const original = Object.getOwnPropertyDescriptor(Buffer, 'allocUnsafeSlow')!;
+    const alloc = Buffer.allocUnsafeSlow.bind(Buffer);
+    let fresh = 0;
+    Buffer.allocUnsafeSlow = (size: number) => {
+      fresh++;
+      return alloc(size);
+    };
+    try {
+      for (let i = 0; i < 1000; i++) ring.push('in', text, i);
+    } finally {
+      Object.defineProperty(Buffer, 'allocUnsafeSlow', original);
+    }
+    assert.equal(fresh, 0);
+    assert.ok(ring.bufferedBytes <= peak, `${ring.bufferedBytes} > ${peak}`);
+    assert.equal(ring.get(1300)?.text, text);
+  });
+});

@@ -270,6 +270,28 @@ describe('inspector frame list (what the webview holds)', () => {
     assert.equal(list.rows, 0);
     assert.equal(list.counters.framesIn, 0);
   });
+
+  it('a smaller maxFrames drops the oldest rows at once (filtered rows, links, pins too); counters keep what was seen', async () => {
+    const { FrameList } = await import('../../src/presentation/inspector/frameList');
+    const list = new FrameList(10);
+    list.setFilter({ ...EMPTY_FILTER, types: ['method'] });
+    const batch: WireFrame[] = [];
+    for (let s = 1; s <= 8; s++) batch.push(wire(s, { msg: 'method', id: String(s), method: 'm', params: [] }, 'out'));
+    list.append(batch);
+    list.toggleBookmark(2);
+    list.toggleBookmark(7);
+    list.setMaxFrames(3);
+    assert.deepEqual(
+      list.frames.map((f) => f.seq),
+      [6, 7, 8],
+    );
+    assert.deepEqual(list.shownSeqs(), [6, 7, 8]);
+    assert.deepEqual([...list.bookmarks], [7]);
+    assert.equal(list.counters.framesOut, 8, 'frames seen are still counted');
+    list.setMaxFrames(100);
+    list.append([wire(9, { msg: 'method', id: '9', method: 'm', params: [] }, 'out')]);
+    assert.deepEqual(list.shownSeqs(), [6, 7, 8, 9], 'growing keeps what is there');
+  });
 });
 
 describe('inspector timing view', () => {

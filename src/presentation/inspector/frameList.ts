@@ -31,6 +31,16 @@ export class FrameList {
       prev = v;
     }
     this.index.append(this.frames, from);
+    this.trim();
+  }
+
+  /** A new bound (the setting changed): shrinking drops the oldest frames now; the counters keep what was seen. */
+  setMaxFrames(maxFrames: number): void {
+    this.maxFrames = maxFrames;
+    this.trim();
+  }
+
+  private trim(): void {
     const excess = this.frames.length - this.maxFrames;
     if (excess > 0) {
       const firstKept = this.frames[excess].seq;

@@ -19,6 +19,8 @@ export type HostMessage =
   | { type: 'frames'; frames: WireFrame[] }
   | { type: 'source'; source: SourceInfo }
   | { type: 'paused'; paused: boolean }
+  /** The setting changed: keep only the newest `maxFrames` (the host's capture did the same). */
+  | { type: 'maxFrames'; maxFrames: number }
   | { type: 'cleared' };
 
 export type ViewMessage =

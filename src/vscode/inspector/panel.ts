@@ -6,16 +6,14 @@ import { toJsonLines } from '../../core/captureFile';
 import { paramsText, replayOf } from '../../core/replay';
 import { validateParams, parseParams } from '../../core/params';
 import { describeError } from '../../presentation/logFormat';
-import { prettyFrame, type WireFrame } from '../../presentation/inspector/frames';
+import { FrameFeed } from '../../presentation/inspector/feed';
+import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
 import { flash, showError, validationMessage } from '../commands/notify';
 import { inspectorHtml } from './html';
 import type { FrameSource } from './sources';
 
 export const INSPECTOR_VIEW_TYPE = 'ddpExplorer.inspector';
-const BATCH_MS = 100;
-/** Frames per message when a whole capture is sent (a panel opened or restored on a full ring). */
-const CHUNK = 5000;
 
 export interface PanelEnv {
   extensionUri: vscode.Uri;
@@ -25,8 +23,7 @@ export interface PanelEnv {
 }
 
 export class InspectorPanel implements vscode.Disposable {
-  private timer: NodeJS.Timeout | undefined;
-  private lastFlush = 0;
+  private readonly feed: FrameFeed;
   private ready = false;
   private disposed = false;
   private readonly subscriptions: Array<() => void> = [];
@@ -46,10 +43,16 @@ export class InspectorPanel implements vscode.Disposable {
     panel.webview.html = inspectorHtml(panel.webview, env.extensionUri);
     const received = panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
     const disposed = panel.onDidDispose(() => this.dispose());
+    // Batches drained before the webview is ready are not lost: it gets the whole capture when it says ready.
+    this.feed = new FrameFeed(
+      source.capture,
+      (text) => env.mask(text),
+      (frames) => this.post({ type: 'frames', frames }),
+    );
     this.subscriptions.push(
       () => void received.dispose(),
       () => void disposed.dispose(),
-      source.capture.onFrames(() => this.schedule()),
+      () => this.feed.dispose(),
       source.onInfoChange(() => this.post({ type: 'source', source: source.info() })),
     );
   }
@@ -62,29 +65,16 @@ export class InspectorPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
+  /** A new maxFrames for a live source: its capture keeps the newest frames that fit, and so does the webview. */
+  setMaxFrames(maxFrames: number): void {
+    if (this.source.key.startsWith('file:')) return; // an opened capture file shows all its frames
+    this.source.capture.resize(maxFrames);
+    this.post({ type: 'maxFrames', maxFrames });
+  }
+
   private post(message: HostMessage): void {
     if (this.disposed || !this.ready) return;
     void this.panel.webview.postMessage(message);
-  }
-
-  private wire(frames: CapturedFrame[]): WireFrame[] {
-    return frames.map((f) => ({ seq: f.seq, at: f.at, dir: f.dir, bytes: f.bytes, text: this.env.mask(f.text) }));
-  }
-
-  /** At most one batch per BATCH_MS: the first frame after a quiet spell goes at once. */
-  private schedule(): void {
-    if (this.timer || this.disposed) return;
-    const wait = Math.max(0, this.lastFlush + BATCH_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, wait);
-  }
-
-  private flush(): void {
-    this.lastFlush = Date.now();
-    const frames = this.source.capture.drain();
-    if (frames.length && this.ready) this.post({ type: 'frames', frames: this.wire(frames) });
   }
 
   private sendAll(): void {
@@ -96,9 +86,7 @@ export class InspectorPanel implements vscode.Disposable {
       paused: c.paused,
       maxFrames: c.ring.capacity,
     });
-    const all = c.snapshot();
-    for (let i = 0; i < all.length; i += CHUNK)
-      this.post({ type: 'frames', frames: this.wire(all.slice(i, i + CHUNK)) });
+    this.feed.sendAll();
   }
 
   private onMessage(raw: unknown): void {
@@ -201,7 +189,6 @@ export class InspectorPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
     for (const d of this.subscriptions.splice(0)) d();
     this.source.dispose();
     this.panel.dispose();

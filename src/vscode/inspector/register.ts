@@ -76,6 +76,12 @@ export class Inspectors implements vscode.Disposable {
     );
   }
 
+  /** `ddpExplorer.inspector.maxFrames` changed: open inspectors apply it at once. */
+  applyMaxFrames(): void {
+    const maxFrames = this.env.maxFrames();
+    for (const p of this.panels.values()) p.setMaxFrames(maxFrames);
+  }
+
   /** Frames of sources that are not sessions or files (tap clients). */
   openSource(source: FrameSource): InspectorPanel {
     return this.open(source.key, () => source);
@@ -95,6 +101,9 @@ export function registerInspector(ctx: Ctx): { inspectors: Inspectors; disposabl
   const inspectors = new Inspectors(ctx);
   const disposables: vscode.Disposable[] = [
     inspectors,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ddpExplorer.inspector.maxFrames')) inspectors.applyMaxFrames();
+    }),
     register(ctx, COMMANDS.openInspector, async (arg?: unknown) => {
       const session = await pickSession(ctx, arg, { placeHolder: 'Inspect which connection?' });
       if (!session) return;

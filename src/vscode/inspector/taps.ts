@@ -117,6 +117,12 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
   return [
     view,
     vscode.window.registerTreeDataProvider('ddpExplorer.taps', view),
+    // Every tap client's capture follows the setting at once, inspected or not (open inspectors: register.ts).
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('ddpExplorer.inspector.maxFrames')) return;
+      const maxFrames = inspectors.env.maxFrames();
+      for (const tap of view.taps) tap.setMaxFrames(maxFrames);
+    }),
     register(ctx, COMMANDS.startTap, async () => {
       const current = ctx.status.current?.url;
       const target = await vscode.window.showInputBox({

@@ -4,12 +4,13 @@ import './inspector.css';
 import { formatBytes } from '../../presentation/inspector/counters';
 import { EMPTY_FILTER, type FilterSpec } from '../../presentation/inspector/filter';
 import { FrameList } from '../../presentation/inspector/frameList';
-import { FRAME_TYPES, prettyFrame, type FrameType } from '../../presentation/inspector/frames';
+import { FRAME_TYPES, type FrameType } from '../../presentation/inspector/frames';
 import { linkText } from '../../presentation/inspector/links';
 import type { HostMessage, SourceInfo, ViewMessage } from '../../presentation/inspector/protocol';
 import { VirtualList } from './virtualList';
 import { button, clock, el } from './dom';
 import { drawChart } from './chart';
+import { DetailPane } from './detailPane';
 import { timingRows } from './timing';
 
 interface VsCodeApi {
@@ -168,30 +169,13 @@ virtual.viewport.addEventListener('keydown', (e) => {
 });
 
 // ---- the selected frame
-const copyButton = button('Copy', 'Copy the exact frame (pretty-printed EJSON)', () => {
-  if (selected !== undefined) vscode.postMessage({ type: 'copy', seq: selected });
+const detailPane = new DetailPane({
+  list,
+  post: (m) => vscode.postMessage(m),
+  canResend: () => source.canResend,
+  select: (seq) => select(seq, true),
+  pinned: () => refreshRows(),
 });
-const resendButton = button('Resend', 'Send this method or subscription again', () => {
-  if (selected !== undefined) vscode.postMessage({ type: 'resend', seq: selected, edit: false });
-});
-const editButton = button('Edit and Resend…', 'Edit the params, then send again', () => {
-  if (selected !== undefined) vscode.postMessage({ type: 'resend', seq: selected, edit: true });
-});
-const pinButton = button('Pin', 'Pin or unpin this frame', () => {
-  if (selected === undefined) return;
-  list.toggleBookmark(selected);
-  refreshRows();
-  showDetail();
-});
-const partners = el('span', { className: 'partners' });
-const pre = el('pre', { className: 'json' });
-const detailInfo = el('span', { className: 'info' });
-const detailPane = el(
-  'section',
-  { className: 'detail-pane' },
-  el('div', { className: 'toolbar' }, copyButton, resendButton, editButton, pinButton, detailInfo, partners),
-  pre,
-);
 
 const status = el('footer');
 
@@ -217,7 +201,7 @@ function renderTiming(): void {
   );
 }
 
-document.body.append(header, chips, filters, listBox, timingBox, detailPane, status);
+document.body.append(header, chips, filters, listBox, timingBox, detailPane.element, status);
 
 function select(seq: number, reveal: boolean): void {
   selected = seq;
@@ -231,33 +215,7 @@ function select(seq: number, reveal: boolean): void {
 }
 
 function showDetail(): void {
-  const f = selected !== undefined ? list.frame(selected) : undefined;
-  partners.replaceChildren();
-  if (!f) {
-    pre.textContent = 'Select a frame to see it in full.';
-    detailInfo.textContent = '';
-    for (const b of [copyButton, resendButton, editButton, pinButton]) b.disabled = true;
-    return;
-  }
-  pre.textContent = prettyFrame(f.text);
-  detailInfo.textContent = `#${f.seq} · ${f.dir === 'in' ? 'received' : 'sent'} ${new Date(f.at).toISOString()} · ${f.bytes} bytes`;
-  const replayable = f.dir === 'out' && (f.msg === 'method' || f.msg === 'sub');
-  copyButton.disabled = false;
-  pinButton.disabled = false;
-  pinButton.textContent = list.bookmarks.has(f.seq) ? 'Unpin' : 'Pin';
-  resendButton.disabled = editButton.disabled = !(replayable && source.canResend);
-  resendButton.title =
-    replayable && !source.canResend
-      ? 'Only a connected connection of ours can send again'
-      : 'Send this method or subscription again';
-  const link = list.linker.get(f.seq);
-  for (const p of link?.partners ?? []) {
-    const other = list.frame(p);
-    if (!other) continue;
-    partners.append(button(`${other.msg} #${p}`, 'Go to the linked frame', () => select(p, true)));
-  }
-  const text = linkText(f, link);
-  if (text) partners.prepend(el('span', { className: 'link', text }));
+  detailPane.show(selected);
 }
 
 function jumpToBookmark(dir: 1 | -1): void {
@@ -380,6 +338,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       paused = m.paused;
       pauseButton.textContent = paused ? 'Resume' : 'Pause';
       refreshChrome();
+      break;
+    case 'maxFrames':
+      list.setMaxFrames(m.maxFrames);
+      if (selected !== undefined && !list.frame(selected)) selected = undefined;
+      showDetail();
+      refreshRows();
       break;
     case 'cleared':
       list.clear();

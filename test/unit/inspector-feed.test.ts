@@ -1,0 +1,94 @@
+// The panel's feed: a flood of frames reaches the view in batches at most once per interval (ten a second), every
+// frame once, in order, masked; the first frame after a quiet spell goes at once.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Capture } from '../../src/core/capture';
+import { FrameFeed } from '../../src/presentation/inspector/feed';
+import type { WireFrame } from '../../src/presentation/inspector/frames';
+import type { TimerApi } from '../../src/presentation/coalescer';
+
+class FakeTimers implements TimerApi {
+  time = 0;
+  private queue: Array<{ at: number; fn: () => void; id: number }> = [];
+  private ids = 0;
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.ids;
+    this.queue.push({ at: this.time + ms, fn, id });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.queue = this.queue.filter((q) => q.id !== handle);
+  }
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      this.queue.sort((a, b) => a.at - b.at);
+      const next = this.queue[0];
+      if (!next || next.at > end) break;
+      this.queue.shift();
+      this.time = next.at;
+      next.fn();
+    }
+    this.time = end;
+  }
+}
+
+describe('inspector feed (host to webview)', () => {
+  it('50,000 frames a second arrive as at most ten batches a second, each frame once, masked', () => {
+    const timers = new FakeTimers();
+    const capture = new Capture(100_000);
+    const batches: Array<{ at: number; frames: WireFrame[] }> = [];
+    const feed = new FrameFeed(
+      capture,
+      (t) => t.replace('hunter2', '***'),
+      (frames) => batches.push({ at: timers.now(), frames }),
+      timers,
+    );
+    for (let ms = 0; ms < 1000; ms++) {
+      for (let i = 0; i < 50; i++) capture.record('in', `{"n":${ms * 50 + i},"p":"hunter2"}`, ms);
+      timers.advance(1);
+    }
+    timers.advance(200);
+    assert.ok(batches.length <= 11, `${batches.length} batches`);
+    for (let i = 1; i < batches.length; i++) assert.ok(batches[i].at - batches[i - 1].at >= 100);
+    const seqs = batches.flatMap((b) => b.frames.map((f) => f.seq));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 50_000 }, (_, i) => i + 1),
+    );
+    assert.equal(batches[0].at, 0, 'the first frame after a quiet spell goes at once');
+    assert.ok(batches.every((b) => b.frames.every((f) => !f.text.includes('hunter2'))));
+    feed.dispose();
+    capture.record('in', 'after', 2000);
+    timers.advance(500);
+    assert.equal(batches.flatMap((b) => b.frames).length, 50_000, 'nothing after dispose');
+  });
+
+  it('sendAll gives the whole capture in chunks, and the next batch starts after it', () => {
+    const timers = new FakeTimers();
+    const capture = new Capture(20_000);
+    for (let i = 0; i < 12_000; i++) capture.record('out', `f${i}`, i);
+    const posted: WireFrame[][] = [];
+    const feed = new FrameFeed(
+      capture,
+      (t) => t,
+      (frames) => posted.push(frames),
+      timers,
+    );
+    feed.sendAll();
+    assert.deepEqual(
+      posted.map((p) => p.length),
+      [5000, 5000, 2000],
+    );
+    capture.record('in', 'new', 1);
+    timers.advance(100);
+    assert.deepEqual(
+      posted[3].map((f) => f.text),
+      ['new'],
+    );
+    feed.dispose();
+  });
+});
