@@ -27,7 +27,8 @@ export const RATE_LIMIT_ERROR = 'too-many-requests';
 /** The longest wait a rate-limited answer is believed for: a server is untrusted, a day is already a lot. */
 export const MAX_RATE_LIMIT_WAIT = 24 * 60 * 60 * 1000;
 
-function rateLimitOf(obj: DdpErrorObject): RateLimit | undefined {
+/** The rate limit an error object carries (`too-many-requests`), its `details` validated; undefined for others. */
+export function rateLimitOf(obj: DdpErrorObject): RateLimit | undefined {
   if (obj.error !== RATE_LIMIT_ERROR) return undefined;
   const details = obj.details;
   const raw =

@@ -10,6 +10,8 @@ import type { Session } from '../../core/sessions';
 import { type Ctx, register, isActive, pickSession, recent, remember } from './context';
 import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo, validationMessage } from './notify';
+import { rateLimited } from './rateLimit';
+import { isSessionError } from '../../core/sessionError';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const LAST_PARAMS = 'ddpExplorer.lastParams';
@@ -102,6 +104,14 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
     });
     return outcome.result;
   } catch (err) {
+    // "Cancel" at the connection's confirmation: nothing was sent and the log says so.
+    if (isSessionError(err) && err.code === 'CANCELLED') return undefined;
+    const retry = rateLimited(ctx.log, method, err);
+    if (retry) {
+      // The retry goes through the same path: the confirmation (if any) asks again, its result is shown as usual.
+      void retry.then((yes) => (yes ? runCall(ctx, session, method, params) : undefined));
+      return undefined;
+    }
     const log = 'Show Log';
     void showError(ctx.log, callErrorNotification(method, err), log).then((c) => {
       if (c === log) ctx.log.show();
