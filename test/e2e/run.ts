@@ -636,6 +636,7 @@ async function main(): Promise<void> {
     if (want(8) || want(9)) await stepFirstConnectFailures();
     if (want(13)) await inspectorScenario({ wb, demo, resultsDir: RESULTS, step: (name, fn) => step(13, name, fn) });
     if (want(14)) await ddpFileScenario({ wb, demo, workspace, resultsDir: RESULTS, step }, 14);
+    if (want(17)) await (await import('./safety')).safetyScenario({ wb, demo, workspace, step }, 17);
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

@@ -26,13 +26,21 @@ function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now:
   return {
     id: node.key,
     label: s.name,
-    description: connectionDescription(snap, now),
+    description: connectionDescription(snap, now) + guardNote(s.config),
     tooltip: connectionTooltip(snap, now),
     collapsible: 'expanded',
     // Menus key on state, saved/ad hoc and login: see the `when` clauses in package.json.
     contextValue: `connection.${snap.state}.${s.saved ? 'saved' : 'adhoc'}.${snap.userId ? 'loggedIn' : 'loggedOut'}`,
     icon: withColor(connectionIcon(snap.state), connectionColorId(s.config.color)),
   };
+}
+
+/** The connection's safety settings, always in sight on its row: ` · read-only`, ` · confirms writes`. */
+function guardNote(config: Session['config']): string {
+  if (config.readOnly) return ' · read-only';
+  if (config.confirm === 'writes') return ' · confirms writes';
+  if (config.confirm === 'all') return ' · confirms all';
+  return '';
 }
 
 /** The connection's own colour (its `color` setting) on the icon, except where the icon's colour says a problem. */
