@@ -121,6 +121,14 @@ describe('safety settings', () => {
     const [prod, plain] = model.children().map((n) => model.view(n));
     assert.deepEqual(prod.icon, { id: 'debug-disconnect', color: 'charts.red' });
     assert.deepEqual(plain.icon, { id: 'debug-disconnect' });
+    assert.equal(plain.description, 'disconnected');
+    manager.setSaved([
+      { name: 'PRODUCTION', url: 'ws://127.0.0.1:1/websocket', color: 'red', confirm: 'writes' },
+      { name: 'plain', url: 'ws://127.0.0.1:1/websocket', readOnly: true },
+    ]);
+    const [prod2, ro] = model.children().map((n) => model.view(n));
+    assert.equal(prod2.description, 'disconnected · confirms writes');
+    assert.equal(ro.description, 'disconnected · read-only');
     manager.dispose();
   });
 });
