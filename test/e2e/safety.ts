@@ -31,6 +31,18 @@ function setConnections(workspace: string, connections: unknown[]): void {
 }
 
 export async function safetyScenario(h: SafetyHarness, n: number): Promise<void> {
+  // The workspace is kept between runs and shared with the other scenarios: leave its settings as they were.
+  const file = path.join(h.workspace, '.vscode', 'settings.json');
+  const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  try {
+    await steps(h, n);
+  } finally {
+    if (before === undefined) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, before);
+  }
+}
+
+async function steps(h: SafetyHarness, n: number): Promise<void> {
   const { wb, demo, workspace } = h;
   const adds = () => demo.calls.filter((c) => c.method === 'math.add').length;
   const production = { name: 'PRODUCTION', url: demo.url, color: 'red', confirm: 'writes' };
@@ -39,8 +51,15 @@ export async function safetyScenario(h: SafetyHarness, n: number): Promise<void>
   const callAdd = async () => {
     await wb.runCommand('DDP: Call Method...');
     // With several open connections the command asks which one first.
-    await until(() => wb.quickInputVisible(), 'the connection or method picker', 5000);
-    if ((await wb.quickPickLabels()).some((l) => PROD.test(l))) await wb.pickItem(PROD);
+    const first = await until(
+      async () => {
+        const labels = (await wb.quickInputVisible()) ? await wb.quickPickLabels() : [];
+        return labels.length ? labels : undefined;
+      },
+      'the connection or method picker',
+      10_000,
+    );
+    if (first.some((l) => PROD.test(l))) await wb.pickItem(PROD);
     await wb.waitForInputBox(undefined, 15_000);
     await wb.submit('math.add');
     await wb.waitForInputBox(undefined, 15_000);
@@ -64,13 +83,17 @@ export async function safetyScenario(h: SafetyHarness, n: number): Promise<void>
     await wb.waitForInputBox(undefined, 15_000);
     await wb.submit(demo.url);
     const row = await wb.waitForRow(/^PRODUCTION\b.*connected.*confirms writes/i, 20_000);
-    // The row's icon wears the connection's colour (a ThemeColor renders as a CSS variable on the icon).
-    const style = await row
-      .locator('.custom-view-tree-node-item-icon, .codicon')
-      .first()
-      .getAttribute('style')
-      .catch(() => null);
-    return `row: ${(await row.innerText()).replace(/\s+/g, ' ')}; icon style: ${style ?? '(none)'}`;
+    // The row's icon wears the connection's colour: a ThemeColor renders as a CSS variable on the codicon.
+    const { colors, red } = await row.locator('[class*="codicon-"]').evaluateAll((els) => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--vscode-charts-red)';
+      document.body.appendChild(probe);
+      const red = getComputedStyle(probe).color;
+      probe.remove();
+      return { colors: els.map((e) => getComputedStyle(e).color), red };
+    });
+    if (!colors.includes(red)) throw new Error(`the row's icon is not charts.red (${red}): ${JSON.stringify(colors)}`);
+    return `row: ${(await row.innerText()).replace(/\s+/g, ' ')}; icon colour: ${colors.join(', ')}`;
   });
 
   await h.step(n, 'Call Method math.add asks "Call math.add on PRODUCTION?"; Cancel sends nothing', async () => {
