@@ -50,16 +50,9 @@ async function steps(h: SafetyHarness, n: number): Promise<void> {
   /** Call Method on PRODUCTION with math.add [2, 3], up to the point where the connection answers. */
   const callAdd = async () => {
     await wb.runCommand('DDP: Call Method...');
-    // With several open connections the command asks which one first.
-    const first = await until(
-      async () => {
-        const labels = (await wb.quickInputVisible()) ? await wb.quickPickLabels() : [];
-        return labels.length ? labels : undefined;
-      },
-      'the connection or method picker',
-      10_000,
-    );
-    if (first.some((l) => PROD.test(l))) await wb.pickItem(PROD);
+    // Scenario 1's connection is open too, so the command asks which connection first (the palette's own list may
+    // still be on screen for a moment: wait for the connections).
+    await wb.pickItem(PROD, undefined, 15_000);
     await wb.waitForInputBox(undefined, 15_000);
     await wb.submit('math.add');
     await wb.waitForInputBox(undefined, 15_000);
@@ -87,7 +80,8 @@ async function steps(h: SafetyHarness, n: number): Promise<void> {
     const { colors, red } = await row.locator('[class*="codicon-"]').evaluateAll((els) => {
       const probe = document.createElement('span');
       probe.style.color = 'var(--vscode-charts-red)';
-      document.body.appendChild(probe);
+      // The theme's variables are set on the workbench, not on <body>: probe inside the row.
+      (els[0]?.parentElement ?? document.body).appendChild(probe);
       const red = getComputedStyle(probe).color;
       probe.remove();
       return { colors: els.map((e) => getComputedStyle(e).color), red };
