@@ -75,7 +75,11 @@ async function steps(h: SafetyHarness, n: number): Promise<void> {
     await wb.runCommand('DDP: Connect to Server...');
     await wb.waitForInputBox(undefined, 15_000);
     await wb.submit(demo.url);
-    const row = await wb.waitForRow(/^PRODUCTION\b.*connected.*confirms writes/i, 20_000);
+    await wb.waitForRow(/^PRODUCTION\b.*connected.*confirms writes/i, 20_000);
+    // A fresh locator by the row's label: the row re-renders as its description changes.
+    const info = (await wb.rowInfo()).find((r) => PROD.test(r.label) || PROD.test(r.text));
+    if (!info) throw new Error('the PRODUCTION row went away');
+    const row = wb.row(info.label);
     // The row's icon wears the connection's colour: a ThemeColor renders as a CSS variable on the codicon.
     const { colors, red } = await row.locator('[class*="codicon-"]').evaluateAll((els) => {
       const probe = document.createElement('span');
@@ -87,7 +91,7 @@ async function steps(h: SafetyHarness, n: number): Promise<void> {
       return { colors: els.map((e) => getComputedStyle(e).color), red };
     });
     if (!colors.includes(red)) throw new Error(`the row's icon is not charts.red (${red}): ${JSON.stringify(colors)}`);
-    return `row: ${(await row.innerText()).replace(/\s+/g, ' ')}; icon colour: ${colors.join(', ')}`;
+    return `row: ${info.text}; icon colour ${red}`;
   });
 
   await h.step(n, 'Call Method math.add asks "Call math.add on PRODUCTION?"; Cancel sends nothing', async () => {
