@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       off();
       resolve();
     });
-    id = session.subscribe('bench', []);
+    void session.subscribe('bench', []).then((subId) => (id = subId));
   });
   let filterMs: number | undefined;
   if (FILTER) {

@@ -2,6 +2,7 @@
 import { proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, DdpVersion, TransportMode } from '../ddp/types';
 import { maskUrlCredentials } from './text';
+import { CONFIRM_LEVELS, OPEN_POLICY, type ConfirmLevel, type WritePolicy } from './writePolicy';
 
 export type TraceSetting = 'off' | 'messages';
 
@@ -98,6 +99,30 @@ export interface ConnectionConfig {
   options?: ConnectionOptions;
   /** Publications to subscribe to on every connect. */
   subscriptions?: SubscriptionSpec[];
+  /** A colour for the row icon and the status bar: one of CONNECTION_COLORS or a theme colour id ("charts.red"). */
+  color?: string;
+  /** Ask before sending: method calls ("writes") or calls and subscriptions ("all"). Default "none". */
+  confirm?: ConfirmLevel;
+  /** Refuse method calls (logins and logouts still go). */
+  readOnly?: boolean;
+}
+
+/** The short colour names a connection may use, each one of the theme's chart colours. */
+export const CONNECTION_COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple'] as const;
+
+/** A theme colour id as VS Code names them: dotted words ("charts.red", "terminal.ansiBrightRed"). */
+const THEME_COLOR_ID = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
+
+/** The theme colour id of a connection's `color` setting, or undefined when it has none (or an invalid one). */
+export function connectionColorId(color: string | undefined): string | undefined {
+  if (color === undefined) return undefined;
+  if ((CONNECTION_COLORS as readonly string[]).includes(color)) return `charts.${color}`;
+  return THEME_COLOR_ID.test(color) && color.length <= 100 ? color : undefined;
+}
+
+/** The connection's confirm / readOnly settings (none: calls and subscriptions go as they are). */
+export function writePolicy(config: Pick<ConnectionConfig, 'confirm' | 'readOnly'>): WritePolicy {
+  return { confirm: config.confirm ?? OPEN_POLICY.confirm, readOnly: config.readOnly ?? OPEN_POLICY.readOnly };
 }
 
 function num(v: unknown, fallback: number, min: number, max: number): number {
@@ -212,9 +237,41 @@ export function parseConnections(raw: unknown, validateUrl: (url: string) => voi
         )
         .map((s) => ({ name: String(s.name), params: Array.isArray(s.params) ? s.params : [] }));
     }
+    safety(e, i, cfg, problems);
     connections.push(cfg);
   });
   return { connections, problems };
+}
+
+/**
+ * The entry's color, confirm and readOnly. A wrong value is reported, and a wrong `confirm` or `readOnly` makes the
+ * connection ask before every request rather than silently not ask: a typo must never lower the guard.
+ */
+function safety(e: Record<string, unknown>, i: number, cfg: ConnectionConfig, problems: string[]): void {
+  const where = `ddpExplorer.connections[${i}]`;
+  if (e.color !== undefined) {
+    if (typeof e.color === 'string' && connectionColorId(e.color.trim()) !== undefined) cfg.color = e.color.trim();
+    else
+      problems.push(
+        `${where}: "color" must be one of ${CONNECTION_COLORS.join(', ')} or a theme color id such as "charts.red"`,
+      );
+  }
+  if (e.confirm !== undefined) {
+    if ((CONFIRM_LEVELS as readonly unknown[]).includes(e.confirm)) cfg.confirm = e.confirm as ConfirmLevel;
+    else {
+      cfg.confirm = 'all';
+      problems.push(
+        `${where}: "confirm" must be "none", "writes" or "all"; asking before every request until it is fixed`,
+      );
+    }
+  }
+  if (e.readOnly !== undefined) {
+    if (typeof e.readOnly === 'boolean') cfg.readOnly = e.readOnly;
+    else {
+      cfg.readOnly = true;
+      problems.push(`${where}: "readOnly" must be true or false; read-only until it is fixed`);
+    }
+  }
 }
 
 /**

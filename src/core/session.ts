@@ -4,7 +4,7 @@
 import { DdpClient, normalizeUrl } from '../ddp';
 import { proxyAddress, proxyFor } from '../ddp/proxy';
 import type { DdpClientOptions, LoginResult, RawFrame, SubscriptionInfo } from '../ddp';
-import { clientOptions } from './config';
+import { clientOptions, writePolicy } from './config';
 import type { ConnectionConfig, Settings } from './config';
 import { classifyConnectProblem, type ConnectProblem } from './connectProblem';
 import { Freshness } from './freshness';
@@ -19,6 +19,7 @@ import type { SessionLog, SessionLogRecord, SessionProblem } from './sessionLog'
 import { SessionSubscriptions, firstConnectSpecs, liveSpecs } from './sessionSubscriptions';
 import { StreamLog } from './streams';
 import type { CarriedSubscription, SubscriptionSpec } from './sessionSubscriptions';
+import { authorize, cancelled, decide, type GuardedRequest, type SendOptions } from './writePolicy';
 
 export type { SessionState };
 
@@ -31,6 +32,11 @@ export interface SessionHooks {
   connectProblem?(session: Session, problem: ConnectProblem): void;
   /** Gives a saved connection a stable id (written into its settings entry); resolves the id, or undefined. */
   assignId?(session: Session): Promise<string | undefined>;
+  /**
+   * Asks the user whether to send a request on a connection whose `confirm` setting wants it (a modal in the
+   * extension); resolves true to send. Without it such requests are not sent.
+   */
+  confirmRequest?(session: Session, request: GuardedRequest): Promise<boolean>;
 }
 
 export interface CallOutcome {
@@ -292,7 +298,8 @@ export class Session extends SessionData {
     this.emit({ type: 'state' });
     if (!first) return;
     this.accounts.resume(client, token);
-    for (const s of firstConnectSpecs(this.config.subscriptions ?? [], subs)) this.subscribe(s.name, s.params);
+    // The connection's own list and the ones carried over were asked for (or confirmed) already: not asked again.
+    for (const s of firstConnectSpecs(this.config.subscriptions ?? [], subs)) this.subs.subscribe(s.name, s.params);
   }
 
   /**
@@ -347,8 +354,36 @@ export class Session extends SessionData {
     return this.#client;
   }
 
-  subscribe(name: string, params: unknown[] = []): string {
-    return this.subs.subscribe(name, params);
+  /**
+   * Subscribes, after the connection's `confirm` setting is satisfied (with "all" the user is asked first). Rejects
+   * with a SessionError: NOT_CONNECTED, or CANCELLED when the user said no (nothing is sent).
+   */
+  async subscribe(name: string, params: unknown[] = [], options: SendOptions = {}): Promise<string> {
+    this.requireClient();
+    // Without a question to ask the subscription is made at once, in this turn, as before the guard existed.
+    if (decide(writePolicy(this.config), 'subscription') !== 'send')
+      await this.guard({ kind: 'subscription', name, params, connection: this.name }, options.signal);
+    const id = this.subs.subscribe(name, params);
+    options.sent?.();
+    return id;
+  }
+
+  /**
+   * The one gate for what the user sends: every method call and subscription passes here (Call Method, .ddp runs,
+   * the inspector's resends, document edits). Logins, logouts and resumes do not: they go through SessionAccounts.
+   */
+  private async guard(request: GuardedRequest, signal: AbortSignal | undefined): Promise<void> {
+    const hooks = this.env.hooks;
+    const ask =
+      hooks?.confirmRequest && ((r: GuardedRequest) => hooks.confirmRequest?.(this, r) ?? Promise.resolve(false));
+    try {
+      await authorize(writePolicy(this.config), request, ask);
+      // The one who asked gave up while the question was open (a .ddp run was stopped): it is not sent.
+      if (signal?.aborted) throw cancelled(request);
+    } catch (error) {
+      this.record({ type: 'request-not-sent', kind: request.kind, name: request.name, error });
+      throw error;
+    }
   }
 
   /** Stops a live subscription; a stopped or failed one is removed from the list instead. */
@@ -357,8 +392,14 @@ export class Session extends SessionData {
   }
 
   /** Calls a method, logging the call and its result or error with the duration. */
-  async call(method: string, params: unknown[] = []): Promise<CallOutcome> {
+  async call(method: string, params: unknown[] = [], options: SendOptions = {}): Promise<CallOutcome> {
+    this.requireClient();
+    const rule = decide(writePolicy(this.config), 'method');
+    if (rule === 'refuse' || (rule === 'confirm' && !options.confirmed))
+      await this.guard({ kind: 'method', name: method, params, connection: this.name }, options.signal);
+    // A prompt may have taken a while: the connection must still be open.
     const client = this.requireClient();
+    options.sent?.();
     this.record({ type: 'calling', method, params });
     const t0 = performance.now();
     try {

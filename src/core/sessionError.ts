@@ -6,7 +6,11 @@ export type SessionErrorCode =
   /** An action that needs an open connection (call, subscribe, log in) on one that is not connecting or connected. */
   | 'NOT_CONNECTED'
   /** The URL cannot be turned into a DDP WebSocket URL. */
-  | 'INVALID_URL';
+  | 'INVALID_URL'
+  /** The connection is `readOnly`: a method call was refused and nothing was sent. */
+  | 'READ_ONLY'
+  /** The connection asks before sending (`confirm`) and the user said no (or nobody could ask): nothing was sent. */
+  | 'CANCELLED';
 
 export class SessionError extends Error {
   readonly code: SessionErrorCode;

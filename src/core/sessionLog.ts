@@ -43,6 +43,8 @@ export type SessionLogRecord =
   /** `error`: the server stopped it with an error (nosub with error); else it ended normally. */
   | { type: 'subscription-stopped'; sub: SubscriptionRef; error?: unknown }
   | { type: 'unsubscribed'; sub: SubscriptionRef }
+  /** The connection's confirm / readOnly setting kept a request from going out (a SessionError READ_ONLY or CANCELLED). */
+  | { type: 'request-not-sent'; kind: 'method' | 'subscription'; name: string; error: unknown }
   | { type: 'calling'; method: string; params: unknown[] }
   | { type: 'call-result'; method: string; result: unknown; ms: number }
   | { type: 'call-error'; method: string; error: unknown; ms: number }

@@ -206,7 +206,7 @@ export class DdpClient extends SafeEmitter {
       return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
     }
     const { call, promise } = this.methods.create(method, wire, {
-      retry: !!options.retry,
+      retry: !!options.retry && !options.noRetry,
       wait: !!options.wait,
       timeout: options.timeout ?? this.methodTimeout,
       onTimeout: (c) => this.released(c),

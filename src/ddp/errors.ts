@@ -12,6 +12,36 @@ export abstract class DdpClientError extends Error {
   abstract readonly kind: 'server' | 'connection';
 }
 
+/** Meteor's DDPRateLimiter refused the request: `error: 'too-many-requests'`, `details: { timeToReset: <ms> }`. */
+export interface RateLimit {
+  /**
+   * How long the server said to wait before trying again, in whole ms (from `details.timeToReset`, capped at
+   * 24 h); undefined when the server sent no usable number (missing, negative, not a finite number).
+   */
+  readonly retryAfterMs: number | undefined;
+}
+
+/** The error code of Meteor's DDPRateLimiter (methods in `result`, subscriptions in `nosub`). */
+export const RATE_LIMIT_ERROR = 'too-many-requests';
+
+/** The longest wait a rate-limited answer is believed for: a server is untrusted, a day is already a lot. */
+export const MAX_RATE_LIMIT_WAIT = 24 * 60 * 60 * 1000;
+
+/** The rate limit an error object carries (`too-many-requests`), its `details` validated; undefined for others. */
+export function rateLimitOf(obj: DdpErrorObject): RateLimit | undefined {
+  if (obj.error !== RATE_LIMIT_ERROR) return undefined;
+  const details = obj.details;
+  const raw =
+    details !== null && typeof details === 'object' && !Array.isArray(details)
+      ? (details as { timeToReset?: unknown }).timeToReset
+      : undefined;
+  const retryAfterMs =
+    typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
+      ? Math.min(MAX_RATE_LIMIT_WAIT, Math.ceil(raw))
+      : undefined;
+  return { retryAfterMs };
+}
+
 /** An error the server sent for a method call or a subscription (Meteor.Error on the wire). */
 export class DdpError extends DdpClientError {
   readonly kind = 'server';
@@ -19,6 +49,8 @@ export class DdpError extends DdpClientError {
   readonly reason?: string;
   readonly details?: unknown;
   readonly errorType: string;
+  /** Set when the server's rate limiter refused the request (see isRateLimited). */
+  declare readonly rateLimit?: RateLimit;
 
   constructor(obj: DdpErrorObject) {
     // Meteor formats its messages as "reason [error]"; keep the server's own text when it sent one.
@@ -30,6 +62,8 @@ export class DdpError extends DdpClientError {
     this.reason = obj.reason;
     this.details = obj.details;
     this.errorType = obj.errorType ?? 'Meteor.Error';
+    const rateLimit = rateLimitOf(obj);
+    if (rateLimit) this.rateLimit = rateLimit;
   }
 }
 
@@ -83,4 +117,14 @@ export function isDdpConnectionError(error: unknown): error is DdpConnectionErro
       (error as Partial<DdpClientError>).kind === 'connection' &&
       error.name === 'DdpConnectionError')
   );
+}
+
+/**
+ * True for a request the server's rate limiter refused (Meteor's DDPRateLimiter: a method's `result` or a
+ * subscription's `nosub` with error `too-many-requests`); `error.rateLimit.retryAfterMs` says how long to wait.
+ */
+export function isRateLimited(error: unknown): error is DdpError & { readonly rateLimit: RateLimit } {
+  if (!isDdpError(error)) return false;
+  const limit = (error as { rateLimit?: unknown }).rateLimit;
+  return limit !== null && typeof limit === 'object';
 }

@@ -5,7 +5,10 @@ export {
   DdpConnectionError,
   isDdpError,
   isDdpConnectionError,
+  isRateLimited,
+  RATE_LIMIT_ERROR,
   type ConnectionErrorCode,
+  type RateLimit,
 } from './errors';
 export { normalizeUrl } from './url';
 export { maskSecrets } from './mask';

@@ -88,9 +88,22 @@ export interface DdpClientOptions {
 }
 
 export interface CallOptions {
-  /** Resend the call after a reconnect if it was sent but not answered (Meteor's behaviour). */
+  /**
+   * Resend the call after a reconnect if it was sent but not answered (Meteor's default). Without it a call lost in a
+   * drop rejects with `CONNECTION_LOST`: it may or may not have run, and only the caller knows if twice is safe.
+   */
   retry?: boolean;
-  /** Hold every later call and subscription back until this one completes (Meteor's "wait" methods). */
+  /**
+   * Meteor's `noRetry`: never resend this call after a reconnect; if the connection drops before its answer it
+   * rejects with `CONNECTION_LOST` (Meteor fails it with `invocation-failed`). That is this library's default; it
+   * wins over `retry`, so code written for Meteor's options keeps its meaning.
+   */
+  noRetry?: boolean;
+  /**
+   * Meteor's "wait" methods: sent once every earlier call has been answered, and every later call waits for this one.
+   * Unlike Meteor, later subscriptions wait too (Meteor sends them at once), so that a publication never runs before
+   * the login or setup call in front of it.
+   */
   wait?: boolean;
   /**
    * Reject with a `DdpConnectionError` (code `TIMEOUT`) when no answer came within this many ms, counted from the

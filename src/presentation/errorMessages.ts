@@ -2,6 +2,7 @@
 // DdpConnectionError's TIMEOUT, CLOSED, CONNECTION_LOST, ...) and the session layer's (SessionError). Every
 // notification path goes through here. Plain module: no VS Code API. Codes are read as strings, so that a code the
 // library adds later shows its own text instead of breaking anything.
+import { isRateLimited } from '../ddp/errors';
 import { isSessionError } from '../core/sessionError';
 import { describeError } from './logFormat';
 
@@ -50,6 +51,8 @@ function connectionMessage(err: unknown, code: string, action: ErrorAction): str
 export function errorMessage(err: unknown, action: ErrorAction = 'command'): string {
   // The session layer's messages are written for the user already.
   if (isSessionError(err)) return err.message;
+  const wait = rateLimitWait(err);
+  if (wait !== undefined) return `rate limited by the server: ${retryIn(wait)}`;
   const code = codeOf(err);
   if (code !== undefined) {
     const sentence = connectionMessage(err, code, action);
@@ -61,4 +64,32 @@ export function errorMessage(err: unknown, action: ErrorAction = 'command'): str
 /** The notification text for a failed call: `fail: <reason> [<error>]`, the connection's failures in plain words. */
 export function callErrorNotification(method: string, err: unknown): string {
   return `${method}: ${errorMessage(err, 'call')}`;
+}
+
+/**
+ * The wait a rate-limited request (Meteor's `too-many-requests`) was given, in ms (`null`: the server gave none we
+ * can use); undefined for any other error.
+ */
+export function rateLimitWait(err: unknown): number | null | undefined {
+  if (!isRateLimited(err)) return undefined;
+  return err.rateLimit.retryAfterMs ?? null;
+}
+
+/** "retry in 3 s" (whole seconds, rounded up), "retry in 2 min", or "retry later" when the wait is unknown. */
+export function retryIn(ms: number | null): string {
+  if (ms === null) return 'retry later';
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `retry in ${Math.max(0, s)} s`;
+  const min = Math.ceil(s / 60);
+  return min < 120 ? `retry in ${min} min` : `retry in ${Math.ceil(min / 60)} h`;
+}
+
+/** What was refused, for the notification: a method's name, or `subscription <name>`. */
+export function rateLimitedMessage(what: string, ms: number | null): string {
+  return `${what} was rate limited by the server: ${retryIn(ms)}`;
+}
+
+/** Once the wait is over: the notification that offers Retry. */
+export function rateLimitOverMessage(what: string): string {
+  return `${what} can be retried now (the server's rate limit has reset)`;
 }

@@ -97,6 +97,13 @@ export function logLine(r: SessionLogRecord): { level: LogLevel; text: string } 
         : info(`Subscription stopped: ${subName(r.sub)}`);
     case 'unsubscribed':
       return info(`Unsubscribed from ${subName(r.sub)}`);
+    case 'request-not-sent': {
+      const what = r.kind === 'method' ? `call of ${r.name}` : `subscription to ${r.name}`;
+      const code = (r.error as { code?: unknown } | undefined)?.code;
+      if (code === 'READ_ONLY') return warn(`Not sent: ${what} (this connection is read-only)`);
+      if (code === 'CANCELLED') return info(`Not sent: ${what} (not confirmed)`);
+      return warn(`Not sent: ${what}: ${describeError(r.error)}`);
+    }
     case 'calling':
       return info(`Calling ${r.method}${formatParams(r.params)}`);
     case 'call-result':

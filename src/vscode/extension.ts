@@ -18,7 +18,9 @@ import { registerQueryCommands } from './commands/query';
 import { registerAccountCommands } from './commands/accounts';
 import { registerStreamCommands } from './commands/streams';
 import { registerDdpFiles } from './ddpFile/register';
-import { showWarning } from './commands/notify';
+import { confirm, showWarning } from './commands/notify';
+import { confirmQuestion } from '../presentation/confirmText';
+import { disposeRateLimitCountdowns } from './commands/rateLimit';
 import { registerInspectorFeatures } from './inspector';
 
 const PROXY_KEYS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
@@ -83,10 +85,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const ctx: Ctx = { ext: context, manager, model, tree, log, status, docs, reloadSaved };
   hooks.connectProblem = (session, problem) => void showConnectProblem(ctx, session, problem);
   hooks.assignId = (session) => assignConnectionId(ctx, session);
+  hooks.confirmRequest = (_session, request) => {
+    const q = confirmQuestion(request);
+    return confirm(log, q.message, q.detail, q.action);
+  };
   reloadSaved();
 
   const disposables: vscode.Disposable[] = [
     { dispose: () => (offClock(), clock.dispose()) },
+    { dispose: disposeRateLimitCountdowns },
     log,
     tree,
     view,

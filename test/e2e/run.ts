@@ -645,6 +645,7 @@ async function main(): Promise<void> {
     if (want(19)) await (await import('./edit')).editScenario({ wb, demo, step: (name, fn) => step(19, name, fn) });
     if (want(16)) await streamsScenario({ wb, step: (name, fn) => step(16, name, fn) });
     if (want(15)) await sockJsScenario({ wb, demo, step: (name, fn) => step(15, name, fn) });
+    if (want(17)) await (await import('./safety')).safetyScenario({ wb, demo, workspace, step }, 17);
   } catch (err) {
     log(`harness error: ${err instanceof Error ? err.stack : err}`);
     await wb.screenshot('harness-error');

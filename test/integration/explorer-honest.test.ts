@@ -75,7 +75,7 @@ describe('honest state against a real server', () => {
       const { manager, model, log } = setup(t);
       const s = manager.addAdHoc(server.url);
       await connected(s);
-      s.subscribe('docs', ['notes']);
+      void s.subscribe('docs', ['notes']);
       await waitUntil(() => subRows(model, s).some((n) => /ready in/.test(describeOf(model, n))), 5000);
       const notes = model.collectionNode(s.id, 'notes');
       const doc = model.documentNode(s.id, 'notes', 'n1');
@@ -127,8 +127,8 @@ describe('honest state against a real server', () => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('docs', ['notes']);
-    s.subscribe('all');
+    void s.subscribe('docs', ['notes']);
+    void s.subscribe('all');
     await waitUntil(() => s.subscriptions().every((x) => x.state === 'ready'), 5000);
     s.disconnect();
     const rows = subRows(model, s);
@@ -160,8 +160,8 @@ describe('honest state against a real server', () => {
       const { manager, model } = setup(t, 50);
       const s = manager.addAdHoc(server.url);
       await connected(s);
-      s.subscribe('docs', ['many']);
-      s.subscribe('docs', ['arrays']);
+      void s.subscribe('docs', ['many']);
+      void s.subscribe('docs', ['arrays']);
       await waitUntil(() => s.documents('many')?.size === 300 && s.documents('arrays')?.size === 1, 5000);
 
       const many = model.collectionNode(s.id, 'many');
@@ -229,7 +229,7 @@ describe('a login reruns the subscriptions', () => {
     const { manager, log } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('public');
+    void s.subscribe('public');
     await waitUntil(() => log.matching(/Subscription ready: public/).length === 1, 5000);
     await s.login(ALICE.username, ALICE.password);
     await waitUntil(() => log.matching(/Subscription ready again/).length === 1, 5000, {

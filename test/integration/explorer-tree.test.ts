@@ -110,7 +110,7 @@ describe('explorer view models against a real server', () => {
     assert.ok(log.has(/info \[127\.0\.0\.1:\d+\] Connecting to ws:\/\/127\.0\.0\.1/));
     assert.ok(log.has(/Connected \(DDP 1, session \S+\)/));
 
-    s.subscribe('docs', ['people']);
+    void s.subscribe('docs', ['people']);
     const subs = child(model, conn, 'Subscriptions');
     await waitUntil(() => model.children(subs).some((n) => /ready in/.test(model.view(n).description ?? '')), 5000);
     const sub = child(model, subs, 'docs');
@@ -139,7 +139,7 @@ describe('explorer view models against a real server', () => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('ejson');
+    void s.subscribe('ejson');
     await waitUntil(() => s.documents('ejson')?.size === 1, 5000);
     const doc = model.documentNode(s.id, 'ejson', 'e1');
     const byLabel = Object.fromEntries(model.children(doc).map((n) => [model.view(n).label, model.view(n)]));
@@ -157,7 +157,7 @@ describe('explorer view models against a real server', () => {
     const { manager, model } = setup(t, 100);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('docs', ['big']);
+    void s.subscribe('docs', ['big']);
     await waitUntil(() => s.documents('big')?.size === 250, 5000);
     const big = model.collectionNode(s.id, 'big');
     let kids = model.children(big);
@@ -201,7 +201,7 @@ describe('explorer view models against a real server', () => {
       const { manager, model } = setup(t);
       const s = manager.addAdHoc(server.url);
       await connected(s);
-      s.subscribe('docs', ['live']);
+      void s.subscribe('docs', ['live']);
       await waitUntil(() => s.documents('live')?.size === 2, 5000);
       // Show the tree once so that its nodes are known (as VS Code would).
       const conn = model.connectionNode(s.id);
@@ -251,8 +251,8 @@ describe('explorer view models against a real server', () => {
     const { manager, model, log } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('denied');
-    s.subscribe('pending');
+    void s.subscribe('denied');
+    void s.subscribe('pending');
     const subs = model.groupNode(s.id, 'subscriptions');
     await waitUntil(() => model.children(subs).some((n) => model.view(n).contextValue === 'subscription.error'), 5000);
     const denied = child(model, subs, 'denied');
@@ -298,7 +298,7 @@ describe('explorer view models against a real server', () => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('docs', ['people']);
+    void s.subscribe('docs', ['people']);
     await waitUntil(() => s.documents('people')?.size === 3, 5000);
     s.disconnect();
     assert.equal(s.state, 'disconnected');
@@ -316,7 +316,7 @@ describe('explorer view models against a real server', () => {
     const { manager, log } = setup(t);
     const s = manager.addAdHoc(server.url);
     await connected(s);
-    s.subscribe('docs', ['people']);
+    void s.subscribe('docs', ['people']);
     await waitUntil(() => s.documents('people')?.size === 3, 5000);
     const first = s.ddpSession;
     manager.updateSettings({ ...manager.current, heartbeatInterval: 1234 });
@@ -407,7 +407,7 @@ describe('explorer accounts against a real server', () => {
       assert.match(model.view(model.connectionNode(s.id)).contextValue, /\.loggedIn$/);
       assert.ok(log.secrets.includes(r.token));
 
-      s.subscribe('whatever'); // carried over Disconnect/Connect
+      void s.subscribe('whatever'); // carried over Disconnect/Connect
       s.disconnect();
       const before = server.received.length;
       await connected(s);

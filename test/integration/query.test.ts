@@ -24,7 +24,7 @@ describe('queries on live data (demo server)', () => {
     model = new TreeModel(manager, () => 100);
     session = manager.addAdHoc(demo.url);
     await session.connect();
-    const id = session.subscribe('tasks', []);
+    const id = await session.subscribe('tasks', []);
     await waitUntil(() => session.subscription(id)?.state === 'ready', 5000, { message: 'tasks ready' });
   });
   after(async () => {

@@ -68,8 +68,8 @@ describe('session façade without a client', () => {
     assert.equal(s.nextReconnect, undefined);
     assert.equal(s.isOpen, false);
     assert.equal(s.reconnectNow(), false);
-    assert.throws(
-      () => s.subscribe('tasks'),
+    await assert.rejects(
+      s.subscribe('tasks'),
       (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED' && e.connection === s.name,
     );
     await assert.rejects(s.call('m'), (e: unknown) => e instanceof SessionError && e.code === 'NOT_CONNECTED');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DdpError } from '../../src/ddp';
 import type { SessionLogRecord, SessionLogRecordType } from '../../src/core/sessionLog';
 import { classifyConnectProblem } from '../../src/core/connectProblem';
+import { cancelled } from '../../src/core/writePolicy';
 import { logLine, problemText, textLog, type LogLevel } from '../../src/presentation/sessionLogText';
 
 const refused = classifyConnectProblem('connect ECONNREFUSED 127.0.0.1:1', 'ws://127.0.0.1:1/websocket');
@@ -67,6 +68,16 @@ const every: { [T in SessionLogRecordType]: [Extract<SessionLogRecord, { type: T
     'Subscription denied stopped by the server: Fixture says no [not-allowed]',
   ],
   unsubscribed: [{ type: 'unsubscribed', sub: { name: 'tasks', params: [] } }, 'info', 'Unsubscribed from tasks'],
+  'request-not-sent': [
+    {
+      type: 'request-not-sent',
+      kind: 'method',
+      name: 'tasks.remove',
+      error: cancelled({ kind: 'method', name: 'tasks.remove', params: [], connection: 'PRODUCTION' }),
+    },
+    'info',
+    'Not sent: call of tasks.remove (not confirmed)',
+  ],
   calling: [{ type: 'calling', method: 'math.add', params: [2, 3] }, 'info', 'Calling math.add [2,3]'],
   'call-result': [{ type: 'call-result', method: 'math.add', result: 5, ms: 12 }, 'info', /^math\.add → 5 \(12 ms\)$/],
   'call-error': [

@@ -3,11 +3,20 @@
 import type { DdpClient } from '../../ddp';
 import type { Collections } from './assertions';
 
+import type { SendOptions } from '../writePolicy';
+
 export interface Connection {
   readonly collections: Collections;
-  call(method: string, params: unknown[]): Promise<unknown>;
-  /** Resolves on ready (no error) or nosub (with its error); the id is known at once. */
-  subscribe(name: string, params: unknown[]): { id: string; settled: Promise<Error | undefined> };
+  call(method: string, params: unknown[], options?: SendOptions): Promise<unknown>;
+  /**
+   * Resolves with the id once the subscription is sent (a connection may ask the user first, and refuse: then it
+   * rejects); `settled` resolves on ready (no error) or nosub (with its error).
+   */
+  subscribe(
+    name: string,
+    params: unknown[],
+    options?: SendOptions,
+  ): Promise<{ id: string; settled: Promise<Error | undefined> }>;
   unsubscribe(id: string): void;
   login(user: string, password: string): Promise<unknown>;
   logout(): Promise<void>;
@@ -23,12 +32,16 @@ export function clientConnection(client: DdpClient): Connection {
     get collections() {
       return client.collections;
     },
-    call: (method, params) => client.call(method, params),
-    subscribe(name, params) {
+    call: (method, params, options) => {
+      options?.sent?.();
+      return client.call(method, params);
+    },
+    subscribe(name, params, options) {
+      options?.sent?.();
       let settle!: (error: Error | undefined) => void;
       const settled = new Promise<Error | undefined>((resolve) => (settle = resolve));
       const id = client.subscribe(name, params, (error) => settle(error));
-      return { id, settled };
+      return Promise.resolve({ id, settled });
     },
     unsubscribe: (id) => client.unsubscribe(id),
     login: (user, password) => client.login({ ...loginUser(user), password }),

@@ -78,17 +78,43 @@ export function errorObject(err: unknown): Record<string, unknown> {
 }
 
 function bounded<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  return boundedFromSend(
+    (sent) => {
+      sent();
+      return promise;
+    },
+    ms,
+    signal,
+  );
+}
+
+/**
+ * Like bounded, but the time limit starts when the request is sent (`sent()`), not while the connection may still be
+ * asking the user whether to send it (its `confirm` setting): a slow answer to a modal is no server timeout.
+ */
+function boundedFromSend<T>(
+  start: (sent: () => void) => Promise<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new Timeout(`No answer within ${ms} ms`))), ms);
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
     const onAbort = () => finish(() => reject(new Cancelled('Cancelled')));
     const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       fn();
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
-    promise.then(
+    const sent = () => {
+      if (done || timer) return;
+      timer = setTimeout(() => finish(() => reject(new Timeout(`No answer within ${ms} ms`))), ms);
+    };
+    start(sent).then(
       (v) => finish(() => resolve(v)),
       (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
     );
@@ -230,7 +256,11 @@ async function runRequest(
           method,
           params: c.params === undefined ? undefined : JSON.stringify(params),
         });
-        outcome.result = await bounded(connection.call(method, params), timeout, signal);
+        outcome.result = await boundedFromSend(
+          (sent) => connection.call(method, params, { signal, sent }),
+          timeout,
+          signal,
+        );
         break;
       }
       case 'subscribe': {
@@ -242,7 +272,11 @@ async function runRequest(
           params: c.params === undefined ? undefined : JSON.stringify(params),
         });
         const before = counts(connection);
-        const sub = connection.subscribe(name, params);
+        const sub = await boundedFromSend(
+          (sent) => connection.subscribe(name, params, { signal, sent }),
+          timeout,
+          signal,
+        );
         subscriptions.set(name, sub.id);
         if (request.name) subscriptions.set(request.name, sub.id);
         outcome.result = sub.id;

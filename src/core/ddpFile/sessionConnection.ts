@@ -57,9 +57,9 @@ export function sessionConnection(session: Session): Connection {
     get collections() {
       return session.collections() as Collections;
     },
-    call: async (method, params) => (await session.call(method, params)).result,
-    subscribe(name, params) {
-      const id = session.subscribe(name, params);
+    call: async (method, params, options) => (await session.call(method, params, options)).result,
+    async subscribe(name, params, options) {
+      const id = await session.subscribe(name, params, options);
       const settled = new Promise<Error | undefined>((resolve) => {
         const check = (): boolean => {
           const info = session.subscription(id);

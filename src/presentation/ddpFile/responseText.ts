@@ -3,6 +3,9 @@
 // text on purpose: it shows what the server sent without ever interpreting it. Secrets are masked.
 import type { Collections } from '../../core/ddpFile/assertions';
 import type { FileReport, RequestReport } from '../../core/ddpFile/runner';
+import { rateLimitOf } from '../../ddp/errors';
+import type { DdpErrorObject } from '../../ddp/types';
+import { rateLimitedMessage } from '../errorMessages';
 import { prettyEJSON } from '../logFormat';
 import { SecretMasker } from '../masker';
 import { forLog, forPlainTooltip } from '../sanitize';
@@ -39,6 +42,9 @@ export function requestSection(r: RequestReport, ctx: ResponseContext, secrets: 
   const o = r.outcome;
   if (o && r.status !== 'skipped') {
     if (o.error) {
+      const limit = rateLimitOf(o.error as unknown as DdpErrorObject);
+      // Re-running the request (Run) is the retry: say when it can work.
+      if (limit) out.push('', line(rateLimitedMessage(requestName(r), limit.retryAfterMs ?? null)));
       out.push('', 'Error:', masker.mask(prettyEJSON(o.error)));
     } else if (r.request.command.kind === 'subscribe') {
       out.push('', line(`Subscription ${o.ready ? 'ready' : 'not ready'} (id ${String(o.result)})`));
@@ -92,4 +98,12 @@ export function responseText(report: FileReport, ctx: ResponseContext): string {
   else head.push(`${passed} passed, ${failed} failed${ctx.at ? ` · ${ctx.at.toISOString()}` : ''}`);
   const sections = report.connectionError ? [] : report.requests.map((r) => requestSection(r, ctx, masker).join('\n'));
   return [head.join('\n'), ...sections].join('\n\n') + '\n';
+}
+
+/** The method or publication a request names, for the rate-limit line. */
+function requestName(r: RequestReport): string {
+  const c = r.request.command;
+  if (c.kind === 'call') return c.method;
+  if (c.kind === 'subscribe') return `subscription ${c.name}`;
+  return r.label;
 }

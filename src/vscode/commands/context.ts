@@ -1,6 +1,7 @@
 // What every command group needs, and the shared "which connection?" question.
 import * as vscode from 'vscode';
 import type { Session, SessionManager } from '../../core/sessions';
+import { isSessionError } from '../../core/sessionError';
 import type { TreeModel, TreeNode } from '../../presentation/tree/model';
 import type { DdpTreeProvider } from '../tree/provider';
 import type { DdpLog } from '../views/log';
@@ -100,6 +101,8 @@ export function guarded<A extends unknown[]>(
     try {
       return await fn(...args);
     } catch (err) {
+      // "Cancel" at a connection's confirmation: nothing was sent, the log says so, nothing more to tell.
+      if (isSessionError(err) && err.code === 'CANCELLED') return undefined;
       const message = ctx.log.mask(errorMessage(err));
       ctx.log.error(`${name}: ${message}`);
       void showError(ctx.log, `DDP: ${message}`);

@@ -12,6 +12,8 @@ import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo, validationMessage } from './notify';
 import { paramsWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED } from '../../core/twoFactor';
 import { askTwoFactorCode } from './twoFactor';
+import { rateLimited } from './rateLimit';
+import { isSessionError } from '../../core/sessionError';
 
 const RECENT_METHODS = 'ddpExplorer.recentMethods';
 const LAST_PARAMS = 'ddpExplorer.lastParams';
@@ -87,7 +89,11 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
       // Rocket.Chat's `totp-required`: ask for the code and call once more with it (src/core/twoFactor.ts).
       () =>
         withTwoFactor(
-          (tf) => session.call(method, tf ? paramsWithTwoFactor(params, tf) : params),
+          // The retry with the code is the request the user already confirmed: it is not asked about twice.
+          (tf) =>
+            tf
+              ? session.call(method, paramsWithTwoFactor(params, tf), { confirmed: true })
+              : session.call(method, params),
           (request) => askTwoFactorCode(ctx, `${method} on ${session.name}`, request),
         ),
     );
@@ -110,6 +116,14 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
     });
     return outcome.result;
   } catch (err) {
+    // "Cancel" at the connection's confirmation: nothing was sent and the log says so.
+    if (isSessionError(err) && err.code === 'CANCELLED') return undefined;
+    const retry = rateLimited(ctx.log, method, err);
+    if (retry) {
+      // The retry goes through the same path: the confirmation (if any) asks again, its result is shown as usual.
+      void retry.then((yes) => (yes ? runCall(ctx, session, method, params) : undefined));
+      return undefined;
+    }
     const log = 'Show Log';
     void showError(ctx.log, callErrorNotification(method, err), log).then((c) => {
       if (c === log) ctx.log.show();

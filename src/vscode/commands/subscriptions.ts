@@ -3,12 +3,23 @@ import * as vscode from 'vscode';
 import { validateName, validateParams, parseParams } from '../../core/params';
 import { formatParams } from '../../presentation/logFormat';
 import { subscriptionStateText } from '../../presentation/tree/levels/subscription';
-import { type Ctx, register, isActive, isNode, pickSession, recent, remember } from './context';
+import { type Ctx, guarded, register, isActive, isNode, pickSession, recent, remember } from './context';
+import { followSubscription } from './rateLimit';
+import type { Session } from '../../core/sessions';
 import { COMMANDS } from '../../presentation/commands';
 import { pickItem, validationMessage } from './notify';
 import { forPlainInput, forQuickInput } from '../../presentation/sanitize';
 
 const RECENT_PUBS = 'ddpExplorer.recentPublications';
+
+/** Subscribes and, if the server's rate limiter ends the subscription, offers Retry once the wait is over. */
+async function subscribeFollowing(ctx: Ctx, session: Session, name: string, params: unknown[]): Promise<string> {
+  const id = await session.subscribe(name, params);
+  followSubscription(ctx.log, session, id, name, () =>
+    guarded(ctx, 'subscribe', subscribeFollowing)(ctx, session, name, params),
+  );
+  return id;
+}
 
 export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
   return [
@@ -42,7 +53,7 @@ export function registerSubscriptionCommands(ctx: Ctx): vscode.Disposable[] {
       if (!parsed.ok) return;
       await remember(ctx, RECENT_PUBS, pub);
       ctx.status.setCurrent(session);
-      return session.subscribe(pub, parsed.params);
+      return subscribeFollowing(ctx, session, pub, parsed.params);
     }),
 
     register(ctx, COMMANDS.unsubscribe, async (arg?: unknown) => {

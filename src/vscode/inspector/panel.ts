@@ -10,6 +10,7 @@ import { FrameFeed } from '../../presentation/inspector/feed';
 import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
 import { flash, showError, validationMessage } from '../commands/notify';
+import { isSessionError } from '../../core/sessionError';
 import { inspectorHtml } from './html';
 import type { FrameSource } from './sources';
 
@@ -150,11 +151,11 @@ export class InspectorPanel implements vscode.Disposable {
       params = parsed.params;
     }
     if (replay.kind === 'sub') {
-      session.subscribe(replay.name, params);
+      await session.subscribe(replay.name, params).catch(notSentOnPurpose);
       return;
     }
     // The answer shows up in the inspector, linked to the new call; a failure is an answer too.
-    await session.call(replay.name, params).catch(() => undefined);
+    await session.call(replay.name, params).catch(notSentOnPurpose);
   }
 
   private async export(seqs: number[] | null): Promise<void> {
@@ -194,4 +195,13 @@ export class InspectorPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const l of [...this.onDisposeListeners]) l();
   }
+}
+
+/**
+ * What a resend's failure means here: the server's answer (or its absence) is in the capture already, and a "No" to
+ * the connection's confirmation settles quietly; only a read-only connection's refusal, which leaves no frame, is
+ * shown (thrown to the caller's error notification).
+ */
+function notSentOnPurpose(err: unknown): void {
+  if (isSessionError(err) && err.code === 'READ_ONLY') throw err;
 }

@@ -4,6 +4,7 @@ import type { Session, SessionManager } from '../../core/sessions';
 import type { CountdownClock } from '../../presentation/clock';
 import { snapshot, statusBarView } from '../../presentation/statusText';
 import { COMMANDS } from '../../presentation/commands';
+import { connectionColorId } from '../../core/config';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -61,6 +62,10 @@ export class StatusBar implements vscode.Disposable {
         : view.tone === 'error'
           ? new vscode.ThemeColor('statusBarItem.errorBackground')
           : undefined;
+    // The connection's own colour (a production connection in red), unless a state background is on: VS Code
+    // allows only the warning and error backgrounds, and those keep meaning the connection's state.
+    const color = view.tone === 'normal' ? connectionColorId(s.config.color) : undefined;
+    this.item.color = color ? new vscode.ThemeColor(color) : undefined;
     this.item.show();
   }
 

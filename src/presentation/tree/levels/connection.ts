@@ -1,5 +1,6 @@
 // A connection row: its name, state (with the reconnect countdown) and user; the groups Subscriptions and Collections
 // under it.
+import { connectionColorId } from '../../../core/config';
 import type { Session } from '../../../core/sessions';
 import { connectionDescription, connectionTooltip, snapshot } from '../../statusText';
 import type { NodeOf, NodeView } from '../nodes';
@@ -43,13 +44,27 @@ function connectionView(node: NodeOf<'connection'>, s: Session | undefined, now:
   return {
     id: node.key,
     label: s.name,
-    description: connectionDescription(snap, now),
+    description: connectionDescription(snap, now) + guardNote(s.config),
     tooltip: connectionTooltip(snap, now),
     collapsible: 'expanded',
     // Menus key on state, saved/ad hoc and login: see the `when` clauses in package.json.
     contextValue: `connection.${snap.state}.${s.saved ? 'saved' : 'adhoc'}.${snap.userId ? 'loggedIn' : 'loggedOut'}`,
-    icon: connectionIcon(snap.state),
+    icon: withColor(connectionIcon(snap.state), connectionColorId(s.config.color)),
   };
+}
+
+/** The connection's safety settings, always in sight on its row: ` · read-only`, ` · confirms writes`. */
+function guardNote(config: Session['config']): string {
+  if (config.readOnly) return ' · read-only';
+  if (config.confirm === 'writes') return ' · confirms writes';
+  if (config.confirm === 'all') return ' · confirms all';
+  return '';
+}
+
+/** The connection's own colour (its `color` setting) on the icon, except where the icon's colour says a problem. */
+function withColor(icon: { id: string; color?: string }, color: string | undefined): { id: string; color?: string } {
+  if (!color || icon.color === 'list.warningForeground' || icon.color === 'list.errorForeground') return icon;
+  return { ...icon, color };
 }
 
 function connectionIcon(state: string): { id: string; color?: string } {
