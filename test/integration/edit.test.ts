@@ -45,7 +45,7 @@ describe('edit through Meteor (demo server, real sockets)', () => {
       log: textLog({ info: quiet, warn: quiet, error: quiet, frame: quiet, secret: quiet }),
     });
     session = await sessionFor(manager, demo.url, problemText);
-    session.subscribe('tasks');
+    await session.subscribe('tasks');
     await until(session, () => session.documents('tasks')?.size === 8, 'the tasks');
   });
   after(async () => {

@@ -114,7 +114,7 @@ describe('honest state against a real server', () => {
       throw new Error('view bug');
     });
     t.after(off);
-    s.subscribe('docs', ['notes']);
+    await s.subscribe('docs', ['notes']);
     await waitUntil(() => describeOf(model, model.collectionNode(s.id, 'notes')) === '5 documents', 5000);
     server.store.change('notes', 'n2', { text: 'after the bug' });
     await waitUntil(() => (s.document('notes', 'n2') as { text?: string } | undefined)?.text === 'after the bug', 5000);

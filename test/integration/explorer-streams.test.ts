@@ -59,7 +59,7 @@ describe('explorer: Rocket.Chat streams', () => {
     const { manager, model } = setup(t);
     const s = manager.addAdHoc(rc.url);
     await connected(s);
-    s.subscribe('stream-room-messages', streamParams('__my_messages__'));
+    await s.subscribe('stream-room-messages', streamParams('__my_messages__'));
     await waitUntil(() => rc.subscribers('stream-room-messages', '__my_messages__') === 1, 5000);
     const conn = model.connectionNode(s.id);
     const streamsGroup = model.children(conn).find((n) => label(model, n) === 'Streams');
@@ -99,7 +99,7 @@ describe('explorer: Rocket.Chat streams', () => {
     const { manager, model } = setup(t, 10);
     const s = manager.addAdHoc(rc.url);
     await connected(s);
-    s.subscribe('stream-notify-all', streamParams('public-settings-changed'));
+    await s.subscribe('stream-notify-all', streamParams('public-settings-changed'));
     await waitUntil(() => rc.subscribers('stream-notify-all', 'public-settings-changed') === 1, 5000);
     for (let i = 0; i < 50; i++) rc.emit('stream-notify-all', 'public-settings-changed', 'updated', { i });
     await waitUntil(() => s.streams.info('stream-notify-all')?.received === 50, 5000);
