@@ -412,22 +412,39 @@ export class Workbench {
     await box.waitFor({ state: 'visible', timeout: 15_000 });
     await box.fill(`>${title}`);
     const rowSel = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+    const labelOf = async (row: Locator) =>
+      clean(
+        await row
+          .locator('.label-name, .monaco-highlighted-label')
+          .first()
+          .innerText()
+          .catch(() => ''),
+      );
+    // Titles may share a prefix ("Subscribe..." and "Subscribe to Stream..."): the palette can rank the longer one
+    // first, so the row whose label is exactly the title is the one run, focused or not.
+    let exact: Locator | undefined;
     await until(
       async () => {
+        const rows = this.page.locator(rowSel);
+        const n = await rows.count();
+        for (let i = 0; i < n; i++) {
+          const row = rows.nth(i);
+          if ((await labelOf(row)) === title) {
+            exact = row;
+            return true;
+          }
+        }
         const first = this.page.locator(`${rowSel}.focused`).first();
         if ((await first.count()) === 0) return false;
-        const label = clean(
-          await first
-            .locator('.label-name, .monaco-highlighted-label')
-            .first()
-            .innerText()
-            .catch(() => ''),
-        );
-        return label === title || clean(await first.innerText()).startsWith(title);
+        return clean(await first.innerText()).startsWith(title);
       },
       `command "${title}" in the palette`,
       timeout,
     );
+    if (exact && !(await exact.evaluate((el) => el.classList.contains('focused')).catch(() => false))) {
+      await exact.click();
+      return;
+    }
     await this.page.keyboard.press('Enter');
   }
 
