@@ -646,6 +646,11 @@ async function main(): Promise<void> {
     const fromDdpView = async (n: number, run: () => Promise<void>) => {
       if (!want(n)) return;
       await wb.showViewContainer('DDP', 30_000);
+      // Scenarios 8 and 9 leave failed connections above the demo's: their groups must not pass for the demo's.
+      for (const r of await wb.rowInfo())
+        if (/^127\.0\.0\.1:\d+\s+failed/.test(r.text) && !connLabel.test(r.text))
+          await wb.collapseIfShown(new RegExp(`^${escapeRe(r.label)}`)).catch(() => undefined);
+      await wb.expand(connLabel).catch(() => undefined);
       await run();
     };
     await fromDdpView(18, () => queryScenario({ wb, demo, step: (name, fn) => step(18, name, fn) }));
