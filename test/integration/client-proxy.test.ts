@@ -13,31 +13,9 @@ import { startScriptServer, TLS_CERT, type ScriptServer } from '../support/scrip
 import { startConnectProxy, type ConnectProxy, type ConnectProxyOptions } from '../support/connectProxy';
 import { newClient, refusedPort } from '../support/clients';
 import { record } from '../support/wait';
+import { withEnv } from '../support/proxyEnv';
 
 const T = { timeout: 10_000 };
-const ENV_KEYS = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'all_proxy',
-];
-
-/** Sets proxy variables for one test (the others cleared), restored after it. */
-function withEnv(t: TestContext, vars: Record<string, string>): void {
-  const saved = ENV_KEYS.map((k) => [k, process.env[k]] as const);
-  for (const k of ENV_KEYS) delete process.env[k];
-  Object.assign(process.env, vars);
-  t.after(() => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-}
 
 async function proxyFor(t: TestContext, options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const proxy = await startConnectProxy(options);

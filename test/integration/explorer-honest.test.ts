@@ -6,28 +6,12 @@ import { startRealServer, type RealServer } from '../support/realServer';
 import { startAccountsServer, ALICE } from '../support/accountsServer';
 import { waitUntil } from '../support/wait';
 import { SessionManager, type Session } from '../../src/core/sessions';
-import { textLog, type TextLog } from '../../src/presentation/sessionLogText';
+import { textLog } from '../../src/presentation/sessionLogText';
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
+import { MemoryLog } from '../support/memoryLog';
 
 const T = { timeout: 15000 };
-
-class MemoryLog implements TextLog {
-  lines: string[] = [];
-  info(m: string) {
-    this.lines.push(`info ${m}`);
-  }
-  warn(m: string) {
-    this.lines.push(`warn ${m}`);
-  }
-  error(m: string) {
-    this.lines.push(`error ${m}`);
-  }
-  frame() {}
-  matching(re: RegExp): string[] {
-    return this.lines.filter((l) => re.test(l));
-  }
-}
 
 function setup(t: { after(fn: () => unknown): void }, pageSize = 100) {
   const log = new MemoryLog();

@@ -12,28 +12,13 @@ import { refusedPort } from '../support/clients';
 import { waitUntil } from '../support/wait';
 import { SessionManager, type ConnectProblem, type Session } from '../../src/core/sessions';
 import { DEFAULT_SETTINGS, describeProxySettings, type ProxySettings } from '../../src/core/config';
-import { textLog, type TextLog } from '../../src/presentation/sessionLogText';
+import { textLog } from '../../src/presentation/sessionLogText';
 import { connectProblemSentence } from '../../src/presentation/connectProblem';
 import { connectionTooltip, snapshot } from '../../src/presentation/statusText';
+import { MemoryLog } from '../support/memoryLog';
 
 const T = { timeout: 15_000 };
 const PASSWORD = 'pr0xy-s3cret';
-
-class MemoryLog implements TextLog {
-  lines: string[] = [];
-  info(m: string) {
-    this.lines.push(`info ${m}`);
-  }
-  warn(m: string) {
-    this.lines.push(`warn ${m}`);
-  }
-  error(m: string) {
-    this.lines.push(`error ${m}`);
-  }
-  frame(m: string) {
-    this.lines.push(`frame ${m}`);
-  }
-}
 
 function setup(t: TestContext, proxy: Partial<ProxySettings>) {
   const log = new MemoryLog();

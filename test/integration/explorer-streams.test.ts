@@ -7,29 +7,13 @@ import { DEFAULT_SETTINGS } from '../../src/core/config';
 import { SessionManager, type Session } from '../../src/core/sessions';
 import { paramsWithTwoFactor, withTwoFactor } from '../../src/core/twoFactor';
 import { streamParams } from '../../src/ddp';
-import { textLog, type TextLog } from '../../src/presentation/sessionLogText';
+import { textLog } from '../../src/presentation/sessionLogText';
 import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { RC_GUARDED_METHOD, RC_USER, startRocketChatServer, type RocketChatServer } from '../support/rocketChatServer';
 import { waitUntil } from '../support/wait';
+import { MemoryLog } from '../support/memoryLog';
 
 const T = { timeout: 15000 };
-
-class MemoryLog implements TextLog {
-  lines: string[] = [];
-  info(m: string) {
-    this.lines.push(`info ${m}`);
-  }
-  warn(m: string) {
-    this.lines.push(`warn ${m}`);
-  }
-  error(m: string) {
-    this.lines.push(`error ${m}`);
-  }
-  frame(line: string) {
-    this.lines.push(`frame ${line}`);
-  }
-  secret() {}
-}
 
 let rc: RocketChatServer;
 before(async () => {

@@ -12,31 +12,9 @@ import { TreeModel, type TreeNode } from '../../src/presentation/tree/model';
 import { Coalescer } from '../../src/presentation/coalescer';
 import { DEFAULT_SETTINGS } from '../../src/core/config';
 import { callErrorNotification } from '../../src/presentation/errorMessages';
+import { MemoryLog } from '../support/memoryLog';
 
 const T = { timeout: 10000 };
-
-class MemoryLog implements TextLog {
-  lines: string[] = [];
-  secrets: string[] = [];
-  info(m: string) {
-    this.lines.push(`info ${m}`);
-  }
-  warn(m: string) {
-    this.lines.push(`warn ${m}`);
-  }
-  error(m: string) {
-    this.lines.push(`error ${m}`);
-  }
-  frame(line: string) {
-    this.lines.push(`frame ${line}`);
-  }
-  secret(v: string) {
-    this.secrets.push(v);
-  }
-  has(re: RegExp): boolean {
-    return this.lines.some((l) => re.test(l));
-  }
-}
 
 class MemoryTokens implements TokenStore {
   map = new Map<string, string>();

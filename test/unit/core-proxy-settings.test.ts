@@ -1,7 +1,6 @@
 // VS Code's proxy settings as plain options (src/core/config.ts), the library's proxy rules (src/ddp/proxy.ts)
 // and the proxy's problems in plain words (core/connectProblem.ts + presentation/connectProblem.ts). No sockets.
 import { test, describe } from 'node:test';
-import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   clientOptions,
@@ -14,29 +13,7 @@ import {
 import { classifyConnectProblem } from '../../src/core/connectProblem';
 import { connectProblemSentence, explainConnectProblem } from '../../src/presentation/connectProblem';
 import { agentFor, bypassesProxy, parseProxyUrl, proxyAddress, proxyFor } from '../../src/ddp/proxy';
-
-const ENV_KEYS = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'all_proxy',
-];
-
-function withEnv(t: TestContext, vars: Record<string, string>): void {
-  const saved = ENV_KEYS.map((k) => [k, process.env[k]] as const);
-  for (const k of ENV_KEYS) delete process.env[k];
-  Object.assign(process.env, vars);
-  t.after(() => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-}
+import { withEnv } from '../support/proxyEnv';
 
 const settings = (proxy: Partial<ProxySettings>) => ({
   ...DEFAULT_SETTINGS,
