@@ -6,7 +6,7 @@
 // ring only, no panel), `listen` (an empty `message` listener).
 const os = require('os');
 const path = require('path');
-const { STREAM_ID } = require('../workloads');
+const { followClient } = require('../ddpExplorerState');
 const esbuild = require('esbuild');
 const lib = process.env.BENCH_DDP_LIB || path.join(__dirname, '../../dist/ddp.js');
 const { DdpClient } = require(lib);
@@ -52,20 +52,11 @@ module.exports = {
         : undefined;
     if (mode === 'listen') c.on('message', () => undefined);
     else c.on('message', (f) => capture.record(f.direction, f.text, f.at));
-    c.on('added', (coll, id, fields) => onEvent('added', coll, id, fields));
-    c.on('changed', (coll, id, fields) => onEvent('changed', coll, id, fields));
-    c.on('removed', (coll, id) => onEvent('removed', coll, id, undefined));
-    // Rocket.Chat stream events are announced as `stream`, never stored in `collections`: the last one per stream is
-    // what this client's state shows (as the explorer's stream log does).
-    const lastEvent = new Map();
-    c.on('stream', (e) => {
-      lastEvent.set(e.collection, { eventName: e.eventName, args: e.args });
-      onEvent('changed', e.collection, STREAM_ID, lastEvent.get(e.collection));
-    });
+    const get = followClient(c, onEvent);
     await c.connect();
     await new Promise((resolve, reject) => c.subscribe(subscribe, [], (err) => (err ? reject(err) : resolve())));
     return {
-      get: (coll, id) => (id === STREAM_ID && lastEvent.get(coll)) || c.collections.get(coll)?.get(id),
+      get,
       close: () => {
         feed?.dispose();
         c.close();

@@ -16,15 +16,6 @@ export async function editScenario(h: EditHarness): Promise<void> {
   const id = 'task-5';
   const tab = `${id} (${host}).jsonc`;
   const pickConnection = () => wb.pickItem(new RegExp(`^${escapeRe(host)}\\b`), undefined, 3000).catch(() => undefined);
-
-  const editorText = () =>
-    wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line').evaluateAll((els) =>
-      els
-        .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.t.replace(/\u00a0/g, ' '))
-        .join('\n'),
-    );
   /** Is the document's tab marked dirty (unsaved changes)? */
   const tabDirty = () =>
     wb.page
@@ -87,7 +78,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
     await pickConnection();
     await wb.pickItem(/^tasks$/);
     await wb.pickItem(new RegExp(`^${escapeRe(id)}$`), id);
-    await until(async () => /Update dependencies/.test(await editorText()), 'the task in the editor', 10_000);
+    await until(async () => /Update dependencies/.test(await wb.editorText()), 'the task in the editor', 10_000);
     await select('dependencies');
     await wb.page.keyboard.type('libraries');
     await until(() => tabDirty(), 'the tab to be dirty after typing', 15_000);
@@ -104,7 +95,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
     await wb.scrollToRow(new RegExp(`^${escapeRe(id)}\\b.*Update libraries`), 15_000);
     await until(async () => !(await tabDirty()), 'the editor to be saved (not dirty)', 10_000);
     await until(
-      async () => /Update libraries/.test(await editorText()),
+      async () => /Update libraries/.test(await wb.editorText()),
       'the published document in the editor',
       10_000,
     );
@@ -129,7 +120,7 @@ export async function editScenario(h: EditHarness): Promise<void> {
     const note = await wb.waitForNotification(/Access denied \[403\]/, 15_000);
     // The save failed: the editor keeps the user's text and stays dirty; the server kept its title.
     await until(() => tabDirty(), 'the editor to stay dirty', 15_000);
-    if (!/Update modules/.test(await editorText())) throw new Error('the editor lost the unsaved text');
+    if (!/Update modules/.test(await wb.editorText())) throw new Error('the editor lost the unsaved text');
     if (demo.data.tasks.get(id)?.title !== 'Update libraries') throw new Error('the server changed the task');
     // Leave a clean window for later scenarios.
     await wb.runCommand('File: Revert File');

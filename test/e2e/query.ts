@@ -34,18 +34,6 @@ async function childLabels(wb: Workbench, parent: RegExp): Promise<string[]> {
   return out;
 }
 
-/** Visible lines of the active editor. */
-async function editorText(wb: Workbench): Promise<string> {
-  const lines = wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line');
-  return lines.evaluateAll((els) =>
-    els
-      .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.t.replace(/\u00a0/g, ' '))
-      .join('\n'),
-  );
-}
-
 /** Runs Filter Collection... on tasks and gets to its input box (past the recent queries, when there are some). */
 async function openFilterBox(wb: Workbench): Promise<{ recent: string[] }> {
   await wb.runCommand('DDP: Filter Collection...');
@@ -146,7 +134,7 @@ export async function queryScenario(h: QueryHarness): Promise<void> {
     const head = new RegExp(`^// ${expected.length} of ${expected.length} matching documents in "tasks"`);
     const text = await until(
       async () => {
-        const t = await editorText(wb);
+        const t = await wb.editorText();
         return head.test(t) ? t : undefined;
       },
       'the results editor with its count line',

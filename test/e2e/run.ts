@@ -318,18 +318,6 @@ async function scenario5(): Promise<void> {
   });
 }
 
-/** Text of the visible lines of the active editor (lines joined with \n). */
-async function editorText(): Promise<string> {
-  const lines = wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line');
-  return lines.evaluateAll((els) =>
-    els
-      .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.t.replace(/\u00a0/g, ' '))
-      .join('\n'),
-  );
-}
-
 /** The status bar's Problems item (its id is "status.problems"): its aria-label, or undefined when it is not there. */
 async function problemsItem(): Promise<{ aria: string; text: string } | undefined> {
   const items = await wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').evaluateAll((els) =>
@@ -387,13 +375,13 @@ async function scenarioDocumentGone(): Promise<void> {
           .join(' ')
           .replace(/\u00a0/g, ' ');
       await until(async () => (await tabText()).includes(tab), `the tab "${tab}"`, 10_000);
-      await until(async () => /Short-lived task/.test(await editorText()), 'the document in the editor', 10_000);
+      await until(async () => /Short-lived task/.test(await wb.editorText()), 'the document in the editor', 10_000);
       const mode = await until(async () => wb.statusText(/^JSON/), 'the language mode in the status bar', 10_000);
       if (!/JSON with Comments/.test(mode)) throw new Error(`the document editor is "${mode}", not JSON with Comments`);
       demo.data.tasks.remove(id);
       const text = await until(
         async () => {
-          const t = await editorText();
+          const t = await wb.editorText();
           return /\/\/ Removed: /.test(t) ? t : undefined;
         },
         'the editor to say the document was removed',

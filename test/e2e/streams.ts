@@ -21,18 +21,6 @@ async function childrenOf(wb: Workbench, parent: RegExp): Promise<string[]> {
   return out;
 }
 
-/** Text of the visible lines of the active editor. */
-async function editorText(wb: Workbench): Promise<string> {
-  const lines = wb.page.locator('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line');
-  return lines.evaluateAll((els) =>
-    els
-      .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.t.replace(/\u00a0/g, ' '))
-      .join('\n'),
-  );
-}
-
 export async function streamsScenario(h: StreamsHarness): Promise<void> {
   const { wb } = h;
   const rc: RocketChatServer = await startRocketChatServer();
@@ -138,7 +126,7 @@ export async function streamsScenario(h: StreamsHarness): Promise<void> {
       await wb.row(label).click();
       const text = await until(
         async () => {
-          const t = await editorText(wb);
+          const t = await wb.editorText();
           return /"eventName": "GENERAL"/.test(t) && /the newest message/.test(t) ? t : undefined;
         },
         'the event in an editor',

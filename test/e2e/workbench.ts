@@ -351,7 +351,17 @@ export class Workbench {
 
   /** Visible text of the editor in the panel (the Output view), lines joined with \n. */
   async outputText(): Promise<string> {
-    const lines = this.page.locator(`${PANEL} .view-lines .view-line`);
+    return this.visibleLines(`${PANEL} .view-lines .view-line`);
+  }
+
+  /** Visible text of the active editor, lines joined with \n. */
+  async editorText(): Promise<string> {
+    return this.visibleLines('#workbench\\.parts\\.editor .editor-instance .view-lines .view-line');
+  }
+
+  /** Monaco renders lines out of order (absolutely placed): sorted by their top, non-breaking spaces as spaces. */
+  private async visibleLines(selector: string): Promise<string> {
+    const lines = this.page.locator(selector);
     return lines.evaluateAll((els) =>
       els
         .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), t: (e as HTMLElement).innerText }))
