@@ -95,7 +95,11 @@ export async function streamsScenario(h: StreamsHarness): Promise<void> {
         ['GENERAL', 'the newest message'],
       ];
       for (const [rid, msg] of sent) rc.emit('stream-room-messages', rid, { _id: msg, rid, msg, ts: new Date() });
+      // Earlier scenarios leave the demo connection expanded: its rows would push this one's out of view.
+      await wb.collapseOtherConnections(connRow);
       await wb.expand(connRow);
+      await wb.collapseIfShown(/^Subscriptions\b/);
+      await wb.scrollToRow(/^Streams\b/);
       await wb.expand(/^Streams\b/);
       const streamRow = /^stream-room-messages\b.*5 events · 2 names/;
       await wb.waitForRow(streamRow, 10_000);

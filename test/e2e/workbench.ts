@@ -226,6 +226,14 @@ export class Workbench {
     if ((await this.rowInfo()).some((r) => match.test(r.text) || match.test(r.label))) await this.collapse(match, 2000);
   }
 
+  /** Collapses every expanded top-level row (a connection) that does not match `keep`: frees the view for it. */
+  async collapseOtherConnections(keep: RegExp): Promise<void> {
+    for (const r of await this.rowInfo()) {
+      if (r.level === 1 && r.expanded === true && !keep.test(r.text) && !keep.test(r.label))
+        await this.collapse(new RegExp(`^${escapeRe(r.text)}$`), 2000);
+    }
+  }
+
   /** Scrolls the side bar tree until a row matches (bounded by `timeout`). */
   async scrollToRow(match: RegExp, timeout = 15_000): Promise<string> {
     const list = this.page.locator(`${SIDEBAR} .monaco-list`).first();
