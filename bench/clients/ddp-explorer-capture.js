@@ -1,15 +1,19 @@
 'use strict';
 // This project's client with an inspector open, as in the extension host: the `message` event into the capture ring
 // (src/core/capture.ts, as ClientCapture does), and the panel's feed (src/presentation/inspector/feed.ts) draining
-// it in batches ten times a second, masked with the log's SecretMasker, as the panel posts them to its webview.
-// Compare with `ddp-explorer` for the cost of an open inspector. BENCH_CAPTURE_MODE: `full` (default), `record` (the
-// ring only, no panel), `listen` (an empty `message` listener).
+// it in packed batches ten times a second, the secret values masked by the log's SecretMasker, and each batch
+// serialized as VS Code does for a webview's postMessage (bench/webviewMessage.js); the webview's own work (decoding,
+// masking the secret fields, listing) runs in another process and is measured in bench/inspector.ts.
+// Compare with `ddp-explorer` for the cost of an open inspector. BENCH_CAPTURE_MODE: `full` (default), `host` (the
+// same without VS Code's serialization: this project's own work), `record` (the ring only, no panel), `listen` (an
+// empty `message` listener).
 const os = require('os');
 const path = require('path');
 const { followClient } = require('../ddpExplorerState');
 const esbuild = require('esbuild');
 const lib = process.env.BENCH_DDP_LIB || path.join(__dirname, '../../dist/ddp.js');
 const { DdpClient } = require(lib);
+const { serializeForWebview } = require('../webviewMessage');
 
 const src = path.join(__dirname, '../../src');
 const out = path.join(os.tmpdir(), `ddp-bench-capture-${process.pid}.js`);
@@ -31,23 +35,34 @@ esbuild.buildSync({
 });
 const { Capture, FrameFeed, SecretMasker } = require(out);
 
+const LABELS = {
+  full: 'DdpClient + inspector capture',
+  host: 'DdpClient + capture without postMessage',
+  record: 'DdpClient + capture ring only',
+  listen: 'DdpClient + empty message listener',
+};
+const mode = process.env.BENCH_CAPTURE_MODE || 'full';
+if (!LABELS[mode]) throw new Error(`BENCH_CAPTURE_MODE: one of ${Object.keys(LABELS).join(', ')}`);
+
 module.exports = {
-  label: 'DdpClient + inspector capture',
+  label: LABELS[mode],
   store: true,
   async create(url, onEvent, { subscribe }) {
     const c = new DdpClient(url, { autoReconnect: false });
-    const mode = process.env.BENCH_CAPTURE_MODE || 'full';
     const capture = new Capture(100000);
     // The log knows the session's resume token: the masker looks for it in every frame.
     const masker = new SecretMasker();
     masker.add('bench-resume-token-0123456789');
     let shown = 0;
     const feed =
-      mode === 'full'
+      mode === 'full' || mode === 'host'
         ? new FrameFeed(
             capture,
-            (t) => masker.mask(t),
-            (frames) => (shown += frames.length),
+            (batch) => masker.maskValuesIn(batch),
+            (batch) => {
+              if (mode === 'full') serializeForWebview({ type: 'frames', batch });
+              shown += batch.sizes.length;
+            },
           )
         : undefined;
     if (mode === 'listen') c.on('message', () => undefined);

@@ -23,6 +23,55 @@ export interface CaptureTotals {
   bytesOut: number;
 }
 
+/**
+ * Frames `first`, `first + 1`, ... as the ring holds them, packed for a view: the exact UTF-8 texts one after another
+ * in `data`, `sizes[i]` bytes each, and the per-frame facts in typed arrays. A batch is a handful of typed arrays,
+ * not one object per frame: VS Code carries typed arrays to a webview as bytes, without JSON, and making it costs the
+ * host a copy per chunk instead of a decode per frame. Each array has a buffer of its own (a webview is sent the whole
+ * buffer under an array). src/presentation/inspector/batch.ts reads it.
+ */
+export interface CaptureBatch {
+  first: number;
+  /** Epoch ms. */
+  ats: Float64Array;
+  /** 0 in, 1 out. */
+  dirs: Uint8Array;
+  /** UTF-8 size of each exact frame (on the wire). */
+  sizes: Uint32Array;
+  /** Byte length of each text in `data` when it differs from `sizes` (a frame masked on the host). */
+  lengths?: Uint32Array;
+  data: Uint8Array;
+}
+
+export function emptyBatch(first: number): CaptureBatch {
+  return {
+    first,
+    ats: new Float64Array(0),
+    dirs: new Uint8Array(0),
+    sizes: new Uint32Array(0),
+    data: new Uint8Array(0),
+  };
+}
+
+/** The frames of a batch, decoded (tests, and anything that wants them one by one). */
+export function framesOf(batch: CaptureBatch): CapturedFrame[] {
+  const out: CapturedFrame[] = [];
+  const lengths = batch.lengths ?? batch.sizes;
+  const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
+  let o = 0;
+  for (let i = 0; i < batch.sizes.length; i++) {
+    out.push({
+      seq: batch.first + i,
+      at: batch.ats[i],
+      dir: batch.dirs[i] === 0 ? 'in' : 'out',
+      text: data.toString('utf8', o, o + lengths[i]),
+      bytes: batch.sizes[i],
+    });
+    o += lengths[i];
+  }
+  return out;
+}
+
 /** Default and bounds of `ddpExplorer.inspector.maxFrames`. */
 export const DEFAULT_MAX_FRAMES = 100_000;
 export const MIN_MAX_FRAMES = 100;
@@ -93,14 +142,14 @@ export class FrameRing {
     return n;
   }
 
-  /** Stores a frame; returns its seq and its UTF-8 size. */
-  push(dir: Direction, text: string, at: number): { seq: number; bytes: number } {
+  /** Stores a frame (it gets seq `endSeq`); returns its UTF-8 size. */
+  push(dir: Direction, text: string, at: number): number {
     const seq = this.slotFor();
     const slot = this.lastSlot();
     const { chunk, id } = this.room(text);
     const bytes = chunk.buf.write(text, chunk.used, 'utf8');
     this.note(slot, seq, chunk, id, bytes, dir, at);
-    return { seq, bytes };
+    return bytes;
   }
 
   /** Takes the next seq and slot (dropping the oldest frame when full). */
@@ -217,6 +266,46 @@ export class FrameRing {
     return out;
   }
 
+  /** Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. */
+  batch(from: number, to: number = this.nextSeq): CaptureBatch {
+    const start = Math.max(from, this.firstSeq);
+    const n = Math.max(0, Math.min(to, this.nextSeq) - start);
+    const b: CaptureBatch = {
+      first: start,
+      ats: new Float64Array(n),
+      dirs: new Uint8Array(n),
+      sizes: new Uint32Array(n),
+      data: new Uint8Array(0),
+    };
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = (this.head + start - this.firstSeq + i) % this.cap;
+      b.ats[i] = this.ats[slot];
+      b.dirs[i] = this.dirs[slot];
+      b.sizes[i] = this.lengths[slot];
+      total += this.lengths[slot];
+    }
+    b.data = new Uint8Array(total);
+    // Frames of one chunk lie one after another in it: copy each run of them at once.
+    let o = 0;
+    for (let i = 0; i < n;) {
+      const slot = (this.head + start - this.firstSeq + i) % this.cap;
+      const chunk = this.chunkOf[slot];
+      const begin = this.offsets[slot];
+      let end = begin + this.lengths[slot];
+      let j = i + 1;
+      for (; j < n; j++) {
+        const s = (this.head + start - this.firstSeq + j) % this.cap;
+        if (this.chunkOf[s] !== chunk || this.offsets[s] !== end) break;
+        end += this.lengths[s];
+      }
+      b.data.set(this.chunks[chunk - this.chunkBase].buf.subarray(begin, end), o);
+      o += end - begin;
+      i = j;
+    }
+    return b;
+  }
+
   clear(): void {
     this.chunks = [];
     this.spares = [];
@@ -255,16 +344,14 @@ export class FrameRing {
 /**
  * A capture: the ring, pause, running totals (frames dropped from the ring still count), and a "new frames" signal
  * given once per batch, so that a view can drain at its own pace (about ten times a second) instead of per frame.
+ * Recording only copies the text into the ring: nothing per frame is kept on the JavaScript heap for the view, which
+ * gets the frames as bytes (drain()).
  */
 export class Capture {
   readonly ring: FrameRing;
   paused = false;
   totals: CaptureTotals = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   private drained: number;
-  /** Texts recorded since the last drain, while a view listens: drained as they are instead of decoded again. */
-  private pending: string[] = [];
-  /** seq of pending[0]. */
-  private pendingFrom = 0;
   private signalled = false;
   private listeners = new Set<() => void>();
 
@@ -275,26 +362,13 @@ export class Capture {
 
   record(dir: Direction, text: string, at: number): void {
     if (this.paused) return;
-    const { seq, bytes } = this.ring.push(dir, text, at);
-    if (this.listeners.size > 0) this.keep(seq, text);
-    this.count(dir, bytes);
-  }
-
-  private keep(seq: number, text: string): void {
-    if (this.pending.length === 0) this.pendingFrom = seq;
-    // Frames beyond the ring's capacity are gone from it anyway: never hold more than that.
-    if (this.pending.length >= this.ring.capacity) {
-      this.pending.shift();
-      this.pendingFrom++;
-    }
-    this.pending.push(text);
+    this.count(dir, this.ring.push(dir, text, at));
   }
 
   /** record() for a frame that arrived as UTF-8 bytes (the tap forwards bytes: no decoding needed). */
   recordBytes(dir: Direction, bytes: Buffer, at: number): void {
     if (this.paused) return;
-    const seq = this.ring.pushBytes(dir, bytes, at);
-    if (this.listeners.size > 0) this.keep(seq, bytes.toString('utf8'));
+    this.ring.pushBytes(dir, bytes, at);
     this.count(dir, bytes.length);
   }
 
@@ -315,49 +389,34 @@ export class Capture {
   /** Called once when frames arrive after the last drain(). */
   onFrames(listener: () => void): () => void {
     this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-      // Frames recorded from now on are not kept: what is kept would no longer be a run without gaps.
-      if (this.listeners.size === 0) this.pending = [];
-    };
+    return () => this.listeners.delete(listener);
   }
 
-  /** Frames recorded since the last drain (those still in the ring). */
-  drain(): CapturedFrame[] {
-    const end = this.ring.endSeq;
-    const start = Math.max(this.drained, this.ring.firstSeq);
-    const from = this.pendingFrom;
-    const frames: CapturedFrame[] = [];
-    for (let seq = start; seq < end; seq++) {
-      const i = seq - from;
-      frames.push(this.ring.get(seq, i >= 0 && i < this.pending.length ? this.pending[i] : undefined)!);
-    }
-    this.pending = [];
-    this.drained = end;
-    this.signalled = false;
-    return frames;
-  }
-
-  /** Everything in the ring; the next drain() starts after it. */
-  snapshot(): CapturedFrame[] {
+  /** Frames recorded since the last drain (those still in the ring), packed. */
+  drain(): CaptureBatch {
+    const batch = this.ring.batch(this.drained);
     this.drained = this.ring.endSeq;
     this.signalled = false;
-    this.pending = [];
-    return this.ring.range(this.ring.firstSeq);
+    return batch;
+  }
+
+  /** Everything in the ring, in batches of at most `size` frames; the next drain() starts after it. */
+  snapshot(size: number = Number.MAX_SAFE_INTEGER): CaptureBatch[] {
+    const end = this.ring.endSeq;
+    this.drained = end;
+    this.signalled = false;
+    const out: CaptureBatch[] = [];
+    for (let from = this.ring.firstSeq; from < end; from += size)
+      out.push(this.ring.batch(from, Math.min(end, from + size)));
+    return out;
   }
 
   /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */
   resize(maxFrames: number): void {
     this.ring.resize(maxFrames);
-    const extra = this.pending.length - maxFrames;
-    if (extra > 0) {
-      this.pending.splice(0, extra);
-      this.pendingFrom += extra;
-    }
   }
 
   clear(): void {
-    this.pending = [];
     this.ring.clear();
     this.drained = this.ring.endSeq;
     this.signalled = false;

@@ -2,6 +2,7 @@
 // every secret value registered at run time (resume tokens, typed passwords). Plain module: no VS Code API.
 import { maskSecrets } from '../ddp/mask';
 import { mayHoldSecretFields, maskSecretFields } from '../core/secretKeys';
+import type { FrameBatch } from './inspector/batch';
 
 /** Secrets shorter than this are not masked by value (they would hide ordinary text); patterns still apply. */
 export const MIN_SECRET_LENGTH = 6;
@@ -28,9 +29,61 @@ export class SecretMasker {
     this.secrets.clear();
   }
 
+  /**
+   * A batch for the inspector's webview with the registered secret values masked (it masks the secret fields itself:
+   * see src/presentation/inspector/batch.ts). Each value is one native byte search over the whole batch; only a frame
+   * holding one is decoded, masked like a log line and encoded again. A batch without any comes back as it is.
+   */
+  maskValuesIn(batch: FrameBatch): FrameBatch {
+    if (this.secrets.size === 0 || batch.data.length === 0) return batch;
+    const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
+    const n = batch.sizes.length;
+    const lengths = batch.lengths ?? batch.sizes;
+    const ends = new Float64Array(n);
+    for (let i = 0, o = 0; i < n; i++) ends[i] = o += lengths[i];
+    const hit = new Set<number>();
+    for (const secret of this.secrets) {
+      const needle = Buffer.from(secret, 'utf8');
+      for (let at = data.indexOf(needle); at >= 0;) {
+        const frame = frameAt(ends, at);
+        hit.add(frame);
+        at = data.indexOf(needle, ends[frame]);
+      }
+    }
+    if (hit.size === 0) return batch;
+    const parts: Uint8Array[] = [];
+    const masked = new Uint32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const start = i === 0 ? 0 : ends[i - 1];
+      const part = hit.has(i)
+        ? Buffer.from(this.mask(data.toString('utf8', start, ends[i])), 'utf8')
+        : data.subarray(start, ends[i]);
+      parts.push(part);
+      masked[i] = part.length;
+      total += part.length;
+    }
+    // A fresh buffer of its own: the webview is sent the whole buffer under an array (never a pooled one).
+    const out = new Uint8Array(total);
+    for (let i = 0, o = 0; i < n; o += parts[i].length, i++) out.set(parts[i], o);
+    return { ...batch, lengths: masked, data: out };
+  }
+
   mask(text: string): string {
     let out = mayHoldSecretFields(text) ? maskSecretFields(maskSecrets(text)) : text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
     return out;
   }
+}
+
+/** Index of the frame whose bytes hold offset `at` (`ends`: each frame's end offset, ascending). */
+function frameAt(ends: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

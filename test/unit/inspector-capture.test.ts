@@ -1,7 +1,7 @@
 // The inspector's capture ring: bounded, exact, in order; totals and the once-per-batch signal.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Capture, FrameRing, clampMaxFrames, DEFAULT_MAX_FRAMES } from '../../src/core/capture';
+import { Capture, FrameRing, clampMaxFrames, framesOf, DEFAULT_MAX_FRAMES } from '../../src/core/capture';
 
 describe('inspector capture ring', () => {
   it('keeps the newest `capacity` frames, oldest first, with seqs that never repeat', () => {
@@ -21,7 +21,8 @@ describe('inspector capture ring', () => {
     assert.equal(ring.get(6), undefined, 'not yet');
     ring.clear();
     assert.equal(ring.size, 0);
-    assert.equal(ring.push('in', 'g', 1).seq, 6, 'seqs go on after clear()');
+    ring.push('in', 'g', 1);
+    assert.equal(ring.get(6)?.text, 'g', 'seqs go on after clear()');
   });
 
   it('resizing keeps the newest frames that fit', () => {
@@ -104,17 +105,20 @@ describe('inspector capture ring', () => {
     c.record('in', 'b', 2);
     assert.equal(signals, 1);
     assert.deepEqual(
-      c.drain().map((f) => f.text),
+      framesOf(c.drain()).map((f) => f.text),
       ['a', 'b'],
     );
-    assert.deepEqual(c.drain(), []);
+    assert.deepEqual(framesOf(c.drain()), []);
     c.record('out', 'c', 3);
     assert.equal(signals, 2);
     assert.deepEqual(
-      c.snapshot().map((f) => f.text),
+      c
+        .snapshot()
+        .flatMap(framesOf)
+        .map((f) => f.text),
       ['a', 'b', 'c'],
     );
-    assert.deepEqual(c.drain(), [], 'a snapshot counts as drained');
+    assert.deepEqual(framesOf(c.drain()), [], 'a snapshot counts as drained');
   });
 
   it('records nothing while paused; clear() empties the ring and the totals', () => {
@@ -127,7 +131,7 @@ describe('inspector capture ring', () => {
     c.clear();
     assert.equal(c.ring.size, 0);
     assert.equal(c.totals.framesIn, 0);
-    assert.deepEqual(c.drain(), []);
+    assert.deepEqual(framesOf(c.drain()), []);
   });
 
   it('the maxFrames setting is clamped to sane bounds', () => {
@@ -154,20 +158,20 @@ describe('inspector capture of bytes (the tap)', () => {
   });
 });
 
-describe('inspector capture drains without decoding again', () => {
+describe('inspector capture drains packed batches', () => {
   it('drains the right texts whatever the order of listening, pausing, dropping and clearing', () => {
     const c = new Capture(4);
-    c.record('in', 'a', 1); // nobody listens: not kept
+    c.record('in', 'a', 1); // before anyone listens: drained all the same
     const stop = c.onFrames(() => undefined);
     c.record('in', 'b', 2);
     c.recordBytes('out', Buffer.from('c'), 3);
     assert.deepEqual(
-      c.drain().map((f) => f.text),
+      framesOf(c.drain()).map((f) => f.text),
       ['a', 'b', 'c'],
     );
     for (const t of ['d', 'e', 'f', 'g', 'h', 'i']) c.record('in', t, 4);
     assert.deepEqual(
-      c.drain().map((f) => [f.seq, f.text]),
+      framesOf(c.drain()).map((f) => [f.seq, f.text]),
       [
         [6, 'f'],
         [7, 'g'],
@@ -181,7 +185,7 @@ describe('inspector capture drains without decoding again', () => {
     const again = c.onFrames(() => undefined);
     c.record('in', 'l', 7);
     assert.deepEqual(
-      c.drain().map((f) => f.text),
+      framesOf(c.drain()).map((f) => f.text),
       ['j', 'k', 'l'],
     );
     c.paused = true;
@@ -191,7 +195,7 @@ describe('inspector capture drains without decoding again', () => {
     c.clear();
     c.record('in', 'o', 10);
     assert.deepEqual(
-      c.drain().map((f) => f.text),
+      framesOf(c.drain()).map((f) => f.text),
       ['o'],
     );
     again();
@@ -219,7 +223,7 @@ describe('inspector capture follows a new maxFrames at once', () => {
     assert.equal(c.ring.get(9)?.bytes, 3);
     assert.deepEqual(c.totals, { framesIn: 5, framesOut: 4, bytesIn: 4 * 16 + 3, bytesOut: 4 * 16 });
     assert.deepEqual(
-      c.drain().map((f) => f.seq),
+      framesOf(c.drain()).map((f) => f.seq),
       [6, 7, 8, 9],
       'the view gets the frames still kept',
     );

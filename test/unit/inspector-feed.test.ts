@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { Capture } from '../../src/core/capture';
 import { FrameFeed } from '../../src/presentation/inspector/feed';
 import type { WireFrame } from '../../src/presentation/inspector/frames';
+import { unpackBatch, type FrameBatch } from '../../src/presentation/inspector/batch';
+import { SecretMasker } from '../../src/presentation/masker';
 import type { TimerApi } from '../../src/presentation/coalescer';
 
 class FakeTimers implements TimerApi {
@@ -41,10 +43,12 @@ describe('inspector feed (host to webview)', () => {
     const timers = new FakeTimers();
     const capture = new Capture(100_000);
     const batches: Array<{ at: number; frames: WireFrame[] }> = [];
+    const masker = new SecretMasker();
+    masker.add('hunter2');
     const feed = new FrameFeed(
       capture,
-      (t) => t.replace('hunter2', '***'),
-      (frames) => batches.push({ at: timers.now(), frames }),
+      (b) => masker.maskValuesIn(b),
+      (b) => batches.push({ at: timers.now(), frames: unpackBatch(b) }),
       timers,
     );
     for (let ms = 0; ms < 1000; ms++) {
@@ -74,8 +78,8 @@ describe('inspector feed (host to webview)', () => {
     const posted: WireFrame[][] = [];
     const feed = new FrameFeed(
       capture,
-      (t) => t,
-      (frames) => posted.push(frames),
+      (b: FrameBatch) => b,
+      (b) => posted.push(unpackBatch(b)),
       timers,
     );
     feed.sendAll();

@@ -1,9 +1,11 @@
-// Carries a capture's new frames to a view (the inspector's webview) in batches, masked for display: at most one
-// batch per interval (the first frame after a quiet spell goes at once), so that a flood of frames costs the view
-// ten messages a second, not one per frame. Plain module: no VS Code API (bench/inspector.ts runs the same code).
-import type { CapturedFrame, Capture } from '../../core/capture';
+// Carries a capture's new frames to a view (the inspector's webview) in packed batches (src/core/capture.ts), with
+// the secret values masked (the view masks the secret fields: ./batch.ts): at most one batch per interval (the first
+// frame after a quiet spell goes at once), so that a flood of frames costs the view ten messages a second, not one
+// per frame, and costs the host a copy, not a decode, per frame. Plain module: no VS Code API (bench/inspector.ts
+// runs the same code).
+import type { Capture } from '../../core/capture';
 import type { TimerApi } from '../coalescer';
-import type { WireFrame } from './frames';
+import type { FrameBatch } from './batch';
 
 export const BATCH_MS = 100;
 /** Frames per message when a whole capture is sent (a panel opened or restored on a full ring). */
@@ -23,22 +25,13 @@ export class FrameFeed {
 
   constructor(
     private readonly capture: Capture,
-    /** The log's masking: what the view gets is what the log would show. */
-    private readonly mask: (text: string) => string,
-    private readonly post: (frames: WireFrame[]) => void,
+    /** The log's masking of secret values (SecretMasker.maskValuesIn); the view masks the fields. */
+    private readonly maskValues: (batch: FrameBatch) => FrameBatch,
+    private readonly post: (batch: FrameBatch) => void,
     private readonly timers: TimerApi = realTimers,
     private readonly interval = BATCH_MS,
   ) {
     this.unlisten = capture.onFrames(() => this.schedule());
-  }
-
-  wire(frames: CapturedFrame[]): WireFrame[] {
-    const out: WireFrame[] = new Array<WireFrame>(frames.length);
-    for (let i = 0; i < frames.length; i++) {
-      const f = frames[i];
-      out[i] = { seq: f.seq, at: f.at, dir: f.dir, bytes: f.bytes, text: this.mask(f.text) };
-    }
-    return out;
   }
 
   private schedule(): void {
@@ -54,14 +47,13 @@ export class FrameFeed {
   flush(): void {
     if (this.stopped) return;
     this.lastFlush = this.timers.now();
-    const frames = this.capture.drain();
-    if (frames.length > 0) this.post(this.wire(frames));
+    const batch = this.capture.drain();
+    if (batch.sizes.length > 0) this.post(this.maskValues(batch));
   }
 
   /** Sends the whole capture in chunks (a view that starts empty); the next batch starts after it. */
   sendAll(): void {
-    const all = this.capture.snapshot();
-    for (let i = 0; i < all.length; i += SNAPSHOT_CHUNK) this.post(this.wire(all.slice(i, i + SNAPSHOT_CHUNK)));
+    for (const batch of this.capture.snapshot(SNAPSHOT_CHUNK)) this.post(this.maskValues(batch));
   }
 
   dispose(): void {

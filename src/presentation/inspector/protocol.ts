@@ -1,6 +1,6 @@
 // Messages between the inspector panel (extension host) and its webview. Plain module (also in the webview).
-// The webview is given masked text only; anything exact (copy, resend) is done by the host from the capture.
-import type { WireFrame } from './frames';
+// The webview masks what it shows (./batch.ts); anything exact (copy, resend) is done by the host from the capture.
+import type { FrameBatch } from './batch';
 
 export interface SourceInfo {
   /** Connection name, tap client or file name. */
@@ -16,7 +16,7 @@ export interface SourceInfo {
 export type HostMessage =
   /** `key` is kept in the webview's state, so that the panel reopens on the same source after a reload. */
   | { type: 'init'; key: string; source: SourceInfo; paused: boolean; maxFrames: number }
-  | { type: 'frames'; frames: WireFrame[] }
+  | { type: 'frames'; batch: FrameBatch }
   | { type: 'source'; source: SourceInfo }
   | { type: 'paused'; paused: boolean }
   /** The setting changed: keep only the newest `maxFrames` (the host's capture did the same). */

@@ -6,6 +6,7 @@ import { toJsonLines } from '../../core/captureFile';
 import { paramsText, replayOf } from '../../core/replay';
 import { validateParams, parseParams } from '../../core/params';
 import { describeError } from '../../presentation/logFormat';
+import type { FrameBatch } from '../../presentation/inspector/batch';
 import { FrameFeed } from '../../presentation/inspector/feed';
 import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
@@ -18,8 +19,10 @@ export const INSPECTOR_VIEW_TYPE = 'ddpExplorer.inspector';
 
 export interface PanelEnv {
   extensionUri: vscode.Uri;
-  /** The log's masking: the same secrets, patterns and values, as the "DDP" output channel. */
+  /** The log's masking: the same secrets, patterns and values, as the "DDP" output channel (for exports). */
   mask(text: string): string;
+  /** The same secret values masked in a batch for the webview (which masks the secret fields itself). */
+  maskValues(batch: FrameBatch): FrameBatch;
   maxFrames(): number;
 }
 
@@ -47,8 +50,8 @@ export class InspectorPanel implements vscode.Disposable {
     // Batches drained before the webview is ready are not lost: it gets the whole capture when it says ready.
     this.feed = new FrameFeed(
       source.capture,
-      (text) => env.mask(text),
-      (frames) => this.post({ type: 'frames', frames }),
+      (batch) => env.maskValues(batch),
+      (batch) => this.post({ type: 'frames', batch }),
     );
     this.subscriptions.push(
       () => void received.dispose(),

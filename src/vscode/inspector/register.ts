@@ -18,6 +18,7 @@ export class Inspectors implements vscode.Disposable {
     this.env = {
       extensionUri: ctx.ext.extensionUri,
       mask: (text) => ctx.log.mask(text),
+      maskValues: (batch) => ctx.log.maskValuesIn(batch),
       maxFrames: () => clampMaxFrames(vscode.workspace.getConfiguration('ddpExplorer').get('inspector.maxFrames')),
     };
   }

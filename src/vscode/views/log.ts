@@ -1,6 +1,7 @@
 // The "DDP" LogOutputChannel: every line masked (frames, errors, results), frames only when traced.
 import * as vscode from 'vscode';
 import { SecretMasker } from '../../presentation/masker';
+import type { FrameBatch } from '../../presentation/inspector/batch';
 import { logMessage, forLog } from '../../presentation/sanitize';
 import type { TraceSetting } from '../../core/config';
 import type { TextLog } from '../../presentation/sessionLogText';
@@ -29,6 +30,11 @@ export class DdpLog implements TextLog, vscode.Disposable {
 
   mask(text: string): string {
     return this.masker.mask(text);
+  }
+
+  /** The secret values masked in an inspector batch (SecretMasker.maskValuesIn). */
+  maskValuesIn(batch: FrameBatch): FrameBatch {
+    return this.masker.maskValuesIn(batch);
   }
 
   // Every line is escaped here, whoever built it: a server's newline, carriage return or ANSI escape never

@@ -5,6 +5,7 @@ import { formatBytes } from '../../presentation/inspector/counters';
 import { EMPTY_FILTER, type FilterSpec } from '../../presentation/inspector/filter';
 import { FrameList } from '../../presentation/inspector/frameList';
 import { FRAME_TYPES, type FrameType } from '../../presentation/inspector/frames';
+import { isFrameBatch, unpackBatch } from '../../presentation/inspector/batch';
 import { linkText } from '../../presentation/inspector/links';
 import type { HostMessage, SourceInfo, ViewMessage } from '../../presentation/inspector/protocol';
 import { VirtualList } from './virtualList';
@@ -327,7 +328,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       setSpec(saved.spec && typeof saved.spec === 'object' ? { ...EMPTY_FILTER, ...saved.spec } : list.spec);
       break;
     case 'frames':
-      list.append(m.frames);
+      if (!isFrameBatch(m.batch)) {
+        status.textContent = 'A batch of frames arrived in a shape this inspector cannot read: it was skipped.';
+        break;
+      }
+      list.append(unpackBatch(m.batch));
       refreshRows();
       break;
     case 'source':

@@ -1,0 +1,105 @@
+// The inspector's packed batches: the host masks secret values in the bytes, the webview decodes and masks secret
+// fields; together that must be the log's masking exactly, frame by frame, and nothing else may change.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Capture, framesOf } from '../../src/core/capture';
+import { isFrameBatch, unpackBatch } from '../../src/presentation/inspector/batch';
+import { SecretMasker } from '../../src/presentation/masker';
+
+const TOKEN = 'Xz9-resume-token-ABCDEFG';
+const PASSWORD = 'pa"ss\\wörd!';
+
+const FRAMES: string[] = [
+  '{"msg":"added","collection":"docs","id":"1","fields":{"name":"plain"}}',
+  `{"msg":"method","method":"login","params":[{"resume":"${TOKEN}"}],"id":"1"}`,
+  '{"msg":"method","method":"login","params":[{"user":{"username":"u"},"password":{"digest":"abc123","algorithm":"sha-256"}}],"id":"2"}',
+  `{"msg":"result","id":"1","result":{"id":"u1","token":"${TOKEN}","tokenExpires":{"$date":1}}}`,
+  `{"msg":"changed","collection":"logs","id":"9","fields":{"line":"echo ${TOKEN} and ${TOKEN}"}}`,
+  `{"msg":"method","method":"setPassword","params":[${JSON.stringify(PASSWORD)}],"id":"3"}`,
+  '{"msg":"added","collection":"keys","id":"k","fields":{"api_key":"sk-live-1","Client.Secret":"s2","note":"中文 ✓"}}',
+  '{"msg":"method","method":"login","params":[{"totp":{"login":{"resume":"r"},"code":"123456"}}],"id":"4"}',
+  'not json at all, but ' + TOKEN.slice(0, 10),
+  `${TOKEN.slice(0, 12)}`, // half a token at the end of one frame...
+  `${TOKEN.slice(12)} rest`, // ...and half at the start of the next: neither frame holds it
+];
+
+function captured(frames: string[]): Capture {
+  const c = new Capture(1000);
+  frames.forEach((t, i) => c.record(i % 2 ? 'out' : 'in', t, 1000 + i));
+  return c;
+}
+
+describe('inspector batches', () => {
+  it('host value masking + webview field masking = the log masking, frame by frame', () => {
+    const masker = new SecretMasker();
+    masker.add(TOKEN);
+    masker.add(PASSWORD);
+    const c = captured(FRAMES);
+    const batch = masker.maskValuesIn(c.drain());
+    assert.ok(isFrameBatch(batch));
+    const shown = unpackBatch(batch);
+    assert.deepEqual(
+      shown.map((f) => f.text),
+      FRAMES.map((t) => masker.mask(t)),
+    );
+    for (const f of shown) {
+      assert.ok(!f.text.includes(TOKEN) && !f.text.includes('abc123') && !f.text.includes('sk-live-1'), f.text);
+      assert.ok(!f.text.includes('123456'), f.text);
+    }
+    // Sizes stay those of the exact frames; seqs, times and directions are unchanged.
+    assert.deepEqual(
+      shown.map((f) => [f.seq, f.at, f.dir, f.bytes]),
+      FRAMES.map((t, i) => [i + 1, 1000 + i, i % 2 ? 'out' : 'in', Buffer.byteLength(t)]),
+    );
+    // The capture itself stays exact (copy and resend read it).
+    assert.equal(c.ring.get(2)?.text, FRAMES[1]);
+  });
+
+  it('a batch with no secret value in it is passed on as it is (no copy)', () => {
+    const masker = new SecretMasker();
+    masker.add(TOKEN);
+    const batch = captured([FRAMES[0], FRAMES[2], FRAMES[6]]).drain();
+    assert.equal(masker.maskValuesIn(batch), batch);
+    assert.deepEqual(
+      unpackBatch(batch).map((f) => f.text),
+      [FRAMES[0], FRAMES[2], FRAMES[6]].map((t) => masker.mask(t)),
+    );
+  });
+
+  it('packs frames across ring chunks and around the wrap, each array with a buffer of its own', () => {
+    const c = new Capture(50);
+    const big = 'x'.repeat(300 * 1024); // 13 of these fill a 4 MiB chunk
+    const texts: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      const t = i % 7 === 0 ? `${big}${i}` : `{"n":${i},"s":"é中"}`;
+      texts.push(t);
+      c.record('in', t, i);
+    }
+    const [all] = c.snapshot();
+    assert.deepEqual(
+      framesOf(all).map((f) => [f.seq, f.text]),
+      texts.slice(30).map((t, i) => [31 + i, t]),
+    );
+    for (const a of [all.ats, all.dirs, all.sizes, all.data]) assert.equal(a.byteOffset, 0);
+    assert.equal(new Set([all.ats.buffer, all.dirs.buffer, all.sizes.buffer, all.data.buffer]).size, 4);
+    assert.equal(all.data.buffer.byteLength, all.data.length, 'never a view into a larger (pooled) buffer');
+    const chunks = c.snapshot(20);
+    assert.deepEqual(
+      chunks.map((b) => [b.first, b.sizes.length]),
+      [
+        [31, 20],
+        [51, 20],
+        [71, 10],
+      ],
+    );
+  });
+
+  it('refuses a batch that is not the shape the host sends', () => {
+    const ok = captured(['a', 'bc']).drain();
+    assert.ok(isFrameBatch(ok));
+    assert.ok(!isFrameBatch(null));
+    assert.ok(!isFrameBatch({ ...ok, data: Array.from(ok.data) }));
+    assert.ok(!isFrameBatch({ ...ok, sizes: new Uint32Array([1, 5]) }), 'sizes that do not add up to the data');
+    assert.ok(!isFrameBatch({ ...ok, dirs: new Uint8Array(1) }));
+  });
+});
