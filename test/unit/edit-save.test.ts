@@ -90,6 +90,15 @@ describe('insert and remove', () => {
     assert.equal(planInsert('tasks', '{"a.b": 1}').kind, 'refused');
   });
 
+  test('New Document: saving the template untouched (or emptied again) inserts nothing and says why', () => {
+    const untouched = planInsert('tasks', newDocumentText('tasks', 'local'));
+    assert.equal(untouched.kind, 'refused');
+    if (untouched.kind === 'refused') assert.match(untouched.reason, /empty/);
+    assert.equal(planInsert('tasks', '{ }').kind, 'refused');
+    const idOnly = planInsert('tasks', '{"_id": "x"}');
+    assert.equal(idOnly.kind, 'call', 'a document with only an _id is a choice, not an accident');
+  });
+
   test('a hostile collection name stays inside the template comment', () => {
     const t = newDocumentText('x\n{"owned": true}\u2028', 'c');
     const parsed = parseDocumentText(t);

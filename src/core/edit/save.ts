@@ -111,6 +111,10 @@ export function planInsert(collection: string, text: string): SavePlan {
   const parsed = parseDocumentText(text);
   if (!parsed.ok) return { kind: 'refused', reason: parsed.reason };
   const { _id, ...rest } = parsed.doc;
+  // Saving the template as it opened (or emptied again) is almost always a stray Ctrl+S, not a wish for a document
+  // with nothing but a server-made _id: say so instead of inserting it.
+  if (_id === undefined && Object.keys(rest).length === 0)
+    return { kind: 'refused', reason: 'The document is empty: write at least one field (or an "_id") before saving.' };
   const check = diffToModifier({}, rest);
   if (!check.ok) return { kind: 'refused', reason: check.reason };
   if (_id !== undefined && typeof _id !== 'string' && !(_id !== null && typeof _id === 'object'))
