@@ -5,7 +5,7 @@
 // serialized as VS Code does for a webview's postMessage (bench/webviewMessage.js); the webview's own work (decoding,
 // masking the secret fields, listing) runs in another process and is measured in bench/inspector.ts.
 // Compare with `ddp-explorer` for the cost of an open inspector. BENCH_CAPTURE_MODE: `full` (default), `host` (the
-// same without VS Code's serialization: this project's own work), `record` (the ring only, no panel), `listen` (an
+// same without VS Code's serialization: this project's own work), `small` (`host` with a ring of 1,000 frames), `record` (the ring only, no panel), `listen` (an
 // empty `message` listener).
 const os = require('os');
 const path = require('path');
@@ -38,6 +38,7 @@ const { Capture, FrameFeed, SecretMasker } = require(out);
 const LABELS = {
   full: 'DdpClient + inspector capture',
   host: 'DdpClient + capture without postMessage',
+  small: 'DdpClient + the same with a 1,000-frame ring',
   record: 'DdpClient + capture ring only',
   listen: 'DdpClient + empty message listener',
 };
@@ -49,13 +50,14 @@ module.exports = {
   store: true,
   async create(url, onEvent, { subscribe }) {
     const c = new DdpClient(url, { autoReconnect: false });
-    const capture = new Capture(100000);
+    // `small`: the same work per frame into a ring that stays in the CPU's cache (what the big ring's memory costs).
+    const capture = new Capture(mode === 'small' ? 1000 : 100000);
     // The log knows the session's resume token: the masker looks for it in every frame.
     const masker = new SecretMasker();
     masker.add('bench-resume-token-0123456789');
     let shown = 0;
     const feed =
-      mode === 'full' || mode === 'host'
+      mode === 'full' || mode === 'host' || mode === 'small'
         ? new FrameFeed(
             capture,
             (batch) => masker.maskValuesIn(batch),
