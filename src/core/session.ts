@@ -155,6 +155,11 @@ export class Session extends SessionData {
    * Every raw frame of this connection, across reconnects and new clients (the inspector's tap). A new client is made
    * before its socket opens and announced by a state change, so no frame is missed; without a listener nothing is tapped.
    */
+  /** Clear Stream Log: forgets the events kept of one stream (its subscription, if any, goes on). */
+  clearStream(collection: string): void {
+    if (this.streams.clear(collection)) this.emit({ type: 'streamCleared', collection });
+  }
+
   onFrame(listener: (frame: RawFrame) => void): () => void {
     let attached: DdpClient | undefined;
     const follow = () => {

@@ -20,7 +20,9 @@ export type SessionChange =
       dropped: number[];
       droppedGroups: string[];
       droppedStream?: string;
-    };
+    }
+  /** A stream's events were cleared by the user (Clear Stream Log). */
+  | { type: 'streamCleared'; collection: string };
 
 export type SessionChangeType = SessionChange['type'];
 export type SessionChangeOf<T extends SessionChangeType> = Extract<SessionChange, { type: T }>;

@@ -151,6 +151,11 @@ export class StreamLog {
     return this.streams.get(collection)?.bySeq.get(seq);
   }
 
+  /** Forgets a stream's events (Clear Stream Log); a live subscription to it goes on logging new ones. */
+  clear(collection: string): boolean {
+    return this.streams.delete(collection);
+  }
+
   private dropQuietest(keep: string): string | undefined {
     let quietest: StreamInfo | undefined;
     for (const s of this.streams.values())

@@ -40,6 +40,7 @@ export const COMMANDS = {
   deleteDocument: 'ddpExplorer.deleteDocument',
   subscribeStream: 'ddpExplorer.subscribeStream',
   openStreamEvent: 'ddpExplorer.openStreamEvent',
+  clearStream: 'ddpExplorer.clearStream',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

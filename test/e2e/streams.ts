@@ -138,6 +138,20 @@ export async function streamsScenario(h: StreamsHarness): Promise<void> {
       );
       return text.replace(/\s+/g, ' ').slice(0, 160);
     });
+
+    await h.step('Clear Stream Log empties the stream; the next event shows on its own', async () => {
+      await wb.rowAction(/^stream-room-messages\b/, 'Clear Stream Log');
+      const empty = await wb.waitForRow(/^stream-room-messages\b.*subscribed · no events yet/, 10_000);
+      const emptyText = (await empty.getAttribute('aria-label')) ?? '';
+      rc.emit('stream-room-messages', 'GENERAL', {
+        _id: 'after',
+        rid: 'GENERAL',
+        msg: 'after the clear',
+        ts: new Date(),
+      });
+      await wb.waitForRow(/^stream-room-messages\b.*1 event · 1 name/, 10_000);
+      return `cleared: "${emptyText}"`;
+    });
   } finally {
     await rc.close();
   }

@@ -226,6 +226,23 @@ export class Workbench {
     if ((await this.rowInfo()).some((r) => match.test(r.text) || match.test(r.label))) await this.collapse(match, 2000);
   }
 
+  /** Clicks one of a row's inline actions (shown on hover) by its title. */
+  async rowAction(match: RegExp, title: string, timeout = 10_000): Promise<void> {
+    await until(
+      async () => {
+        const row = await this.waitForRow(match, timeout);
+        await row.hover({ timeout: 2000 });
+        await row
+          .locator(`.action-label[aria-label^="${cssEscape(title)}"]`)
+          .first()
+          .click({ timeout: 2000 });
+        return true;
+      },
+      `the "${title}" action on row ${match}`,
+      timeout,
+    );
+  }
+
   /** Collapses every expanded top-level row (a connection) that does not match `keep`: frees the view for it. */
   async collapseOtherConnections(keep: RegExp): Promise<void> {
     for (const r of await this.rowInfo()) {

@@ -115,4 +115,41 @@ describe('stream tree levels', () => {
     assert.ok(forgotten.length > 100);
     for (const k of forgotten) assert.equal(model.lookup(k), undefined, k);
   });
+
+  test("Clear Stream Log forgets one stream's events and their rows; the Streams group and the connection redraw", () => {
+    const { session, model } = setup();
+    const conn = model.connectionNode(session.id);
+    const changes: SessionChange[] = [];
+    session.onChange((c) => changes.push(c));
+    deliver(session, 'stream-room-messages', 'GENERAL', [{ msg: 'one' }], at(12, 0, 1));
+    deliver(session, 'stream-notify-all', 'updateAvatar', [{}], at(12, 0, 2));
+    assert.equal(model.children(conn).length, 3, 'the view lists Subscriptions, Collections, Streams');
+    const streams = model.groupNode(session.id, 'streams');
+    const [, room] = model.children(streams);
+    assert.equal(model.view(room).label, 'stream-room-messages');
+    const group = model.children(room)[0];
+    const event = model.children(group)[0];
+    session.clearStream('stream-room-messages');
+    const cleared = changes.at(-1)!;
+    assert.deepEqual(cleared, { type: 'streamCleared', collection: 'stream-room-messages' });
+    const keys = model.keysFor(session, cleared);
+    assert.ok(keys.includes(streams.key), 'the Streams group lists its streams again');
+    assert.equal(model.lookup(event.key), undefined, 'the event rows are forgotten');
+    assert.equal(model.lookup(group.key), undefined);
+    assert.deepEqual(
+      model.children(streams).map((n) => model.view(n).label),
+      ['stream-notify-all'],
+      'not subscribed: the cleared stream goes; the other keeps its events',
+    );
+    assert.equal(session.streams.kept('stream-notify-all'), 1);
+    session.clearStream('stream-notify-all');
+    assert.ok(model.keysFor(session, changes.at(-1)!).includes(conn.key), 'the last stream gone: the group goes');
+    assert.deepEqual(
+      model.children(conn).map((n) => model.view(n).label),
+      ['Subscriptions', 'Collections'],
+    );
+    const before = changes.length;
+    session.clearStream('stream-notify-all');
+    assert.equal(changes.length, before, 'clearing what is not there says nothing');
+  });
 });

@@ -159,6 +159,8 @@ export class TreeModel implements TreeContext {
           this.cache.keyOf({ kind: 'streamEventGroup', sessionId, collection, eventName }, [collection, eventName]),
         );
       if (change.droppedStream !== undefined) this.cache.forgetStream(sessionId, change.droppedStream);
+    } else if (change.type === 'streamCleared') {
+      this.cache.forgetStream(sessionId, change.collection);
     }
   }
 

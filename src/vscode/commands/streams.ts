@@ -90,6 +90,12 @@ export function registerStreamCommands(ctx: Ctx): vscode.Disposable[] {
       return session.subscribe(stream.name, streamParams(eventName.trim()));
     }),
 
+    // The log is bounded anyway (ddpExplorer.streams.maxEvents); clearing is for reading what comes next on its own.
+    register(ctx, COMMANDS.clearStream, (arg?: unknown) => {
+      if (!isNode(arg) || arg.kind !== 'stream') return;
+      ctx.manager.get(arg.sessionId)?.clearStream(arg.collection);
+    }),
+
     register(ctx, COMMANDS.openStreamEvent, async (arg?: unknown) => {
       if (!isNode(arg) || arg.kind !== 'streamEvent') return;
       const event = ctx.manager.get(arg.sessionId)?.streams.event(arg.collection, arg.seq);

@@ -29,7 +29,11 @@ export const connectionLevel: Level<'connection'> = {
   refresh: (change, sessionId, tree) => {
     if (change.type === 'state' || change.type === 'user') return [{ kind: 'connection', sessionId }];
     // The Streams group comes with the first stream (an event or a subscription) and goes with the last.
-    if ((change.type === 'stream' && change.newStream) || change.type === 'subscriptions') {
+    if (
+      (change.type === 'stream' && change.newStream) ||
+      change.type === 'streamCleared' ||
+      change.type === 'subscriptions'
+    ) {
       const s = tree.session(sessionId);
       const listed = s && listedStreams.get(s);
       if (s && listed !== undefined && listed !== hasStreams(s)) return [{ kind: 'connection', sessionId }];

@@ -36,6 +36,8 @@ export const groupLevel: Level<'group'> = {
       // A stream's first event (its row may be listed already, from its subscription) or one pushed out.
       case 'stream':
         return change.newStream || change.droppedStream !== undefined ? [streams] : [];
+      case 'streamCleared':
+        return [streams];
       // Subscription rows read the connection state (waiting, resubscribing) too.
       case 'state':
         return [subscriptions];
