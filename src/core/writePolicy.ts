@@ -33,6 +33,8 @@ export interface GuardedRequest {
 export interface SendOptions {
   signal?: AbortSignal;
   sent?: () => void;
+  /** The request waits for the user (a two-factor code): the wait for its answer starts again at the next `sent`. */
+  asking?: () => void;
   /**
    * The user already confirmed this very request: it is sent again with a two-factor code the server asked for.
    * A read-only connection still refuses it.

@@ -93,7 +93,7 @@ function bounded<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undef
  * asking the user whether to send it (its `confirm` setting): a slow answer to a modal is no server timeout.
  */
 function boundedFromSend<T>(
-  start: (sent: () => void) => Promise<T>,
+  start: (sent: () => void, asking: () => void) => Promise<T>,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
@@ -114,7 +114,12 @@ function boundedFromSend<T>(
       if (done || timer) return;
       timer = setTimeout(() => finish(() => reject(new Timeout(`No answer within ${ms} ms`))), ms);
     };
-    start(sent).then(
+    // A person typing a code is not a server that does not answer.
+    const asking = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
+    start(sent, asking).then(
       (v) => finish(() => resolve(v)),
       (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
     );
@@ -257,7 +262,7 @@ async function runRequest(
           params: c.params === undefined ? undefined : JSON.stringify(params),
         });
         outcome.result = await boundedFromSend(
-          (sent) => connection.call(method, params, { signal, sent }),
+          (sent, asking) => connection.call(method, params, { signal, sent, asking }),
           timeout,
           signal,
         );

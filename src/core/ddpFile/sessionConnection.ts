@@ -5,6 +5,7 @@ import type { Session, SessionManager } from '../sessions';
 import type { SessionProblem } from '../sessionLog';
 import type { Connection } from './connection';
 import type { Collections } from './assertions';
+import { paramsWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED, type TwoFactorRequest } from '../twoFactor';
 
 /** The session for a URL: a saved or open one with that URL, else a new ad-hoc one; connected. */
 export async function sessionFor(
@@ -52,12 +53,35 @@ export async function sessionFor(
   return session;
 }
 
-export function sessionConnection(session: Session): Connection {
+/**
+ * `twoFactor`: asks the user for the code when a method answers Rocket.Chat's `totp-required` (undefined: cancelled);
+ * the call is then sent once more with it (src/core/twoFactor.ts), as Call Method does. Without it the error stands.
+ */
+export function sessionConnection(
+  session: Session,
+  twoFactor?: (method: string, request: TwoFactorRequest) => Promise<string | undefined>,
+): Connection {
   return {
     get collections() {
       return session.collections() as Collections;
     },
-    call: async (method, params, options) => (await session.call(method, params, options)).result,
+    call: async (method, params, options) => {
+      if (!twoFactor) return (await session.call(method, params, options)).result;
+      const outcome = await withTwoFactor(
+        // The retry with the code is the request the user already confirmed: it is not asked about twice.
+        (tf) =>
+          tf
+            ? session.call(method, paramsWithTwoFactor(params, tf), { ...options, confirmed: true })
+            : session.call(method, params, options),
+        (request) => {
+          options?.asking?.();
+          return twoFactor(method, request);
+        },
+      );
+      if (outcome === TWO_FACTOR_CANCELLED)
+        throw new Error(`${method} asked for a two-factor code and none was given: it was not sent again`);
+      return outcome.result;
+    },
     async subscribe(name, params, options) {
       const id = await session.subscribe(name, params, options);
       const settled = new Promise<Error | undefined>((resolve) => {

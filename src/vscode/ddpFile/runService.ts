@@ -20,6 +20,7 @@ import type { Collections } from '../../core/ddpFile/assertions';
 import type { Session } from '../../core/sessions';
 import { responseText } from '../../presentation/ddpFile/responseText';
 import type { Ctx } from '../commands/context';
+import { askTwoFactorCode } from '../commands/twoFactor';
 import type { EnvironmentSwitcher } from './environments';
 import type { ResponseView } from './responseView';
 
@@ -92,7 +93,10 @@ export class DdpRunService {
       connect: async (url) => {
         session = await sessionFor(this.ctx.manager, url, problemText);
         this.ctx.status.setCurrent(session);
-        return sessionConnection(session);
+        const on = session.name;
+        return sessionConnection(session, (method, request) =>
+          askTwoFactorCode(this.ctx, `${method} on ${on}`, request),
+        );
       },
       sources: this.sources(document),
       results: this.resultsFor(document.uri),

@@ -12,6 +12,7 @@ import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
 import { flash, showError, validationMessage } from '../commands/notify';
 import { isSessionError } from '../../core/sessionError';
+import { paramsWithTwoFactor, withTwoFactor, type TwoFactorRequest } from '../../core/twoFactor';
 import { inspectorHtml } from './html';
 import type { FrameSource } from './sources';
 
@@ -24,6 +25,8 @@ export interface PanelEnv {
   /** The same secret values masked in a batch for the webview (which masks the secret fields itself). */
   maskValues(batch: FrameBatch): FrameBatch;
   maxFrames(): number;
+  /** Rocket.Chat's `totp-required` answer to a resent method: the code, or undefined when the user cancels. */
+  askTwoFactorCode(what: string, request: TwoFactorRequest): Promise<string | undefined>;
 }
 
 export class InspectorPanel implements vscode.Disposable {
@@ -157,8 +160,14 @@ export class InspectorPanel implements vscode.Disposable {
       await session.subscribe(replay.name, params).catch(notSentOnPurpose);
       return;
     }
-    // The answer shows up in the inspector, linked to the new call; a failure is an answer too.
-    await session.call(replay.name, params).catch(notSentOnPurpose);
+    // The answer shows up in the inspector, linked to the new call; a failure is an answer too. A server that asks
+    // for a two-factor code (Rocket.Chat) gets the same call once more with it, as from Call Method.
+    const name = replay.name;
+    const sent = params;
+    await withTwoFactor(
+      (tf) => (tf ? session.call(name, paramsWithTwoFactor(sent, tf), { confirmed: true }) : session.call(name, sent)),
+      (request) => this.env.askTwoFactorCode(`${name} on ${session.name}`, request),
+    ).catch(notSentOnPurpose);
   }
 
   private async export(seqs: number[] | null): Promise<void> {

@@ -7,6 +7,7 @@ import type { Ctx } from '../commands/context';
 import { pickSession, register } from '../commands/context';
 import { COMMANDS } from '../../presentation/commands';
 import { showError } from '../commands/notify';
+import { askTwoFactorCode } from '../commands/twoFactor';
 import { INSPECTOR_VIEW_TYPE, InspectorPanel, type PanelEnv } from './panel';
 import { FileSource, SessionSource, sessionKey, type FrameSource } from './sources';
 
@@ -19,6 +20,7 @@ export class Inspectors implements vscode.Disposable {
       extensionUri: ctx.ext.extensionUri,
       mask: (text) => ctx.log.mask(text),
       maskValues: (batch) => ctx.log.maskValuesIn(batch),
+      askTwoFactorCode: (what, request) => askTwoFactorCode(ctx, what, request),
       maxFrames: () => clampMaxFrames(vscode.workspace.getConfiguration('ddpExplorer').get('inspector.maxFrames')),
     };
   }
