@@ -8,20 +8,11 @@
 // DDP client shares. Together it is exactly the log's masking (test/unit/inspector-batch.test.ts checks that).
 import { maskSecrets } from '../../ddp/mask';
 import { mayHoldSecretFields, maskSecretFields } from '../../core/secretKeys';
+import type { CaptureBatch } from '../../core/capture';
 import type { WireFrame } from './frames';
 
-/** Frames `first`, `first + 1`, ...: texts one after another in `data` (same shape as core's CaptureBatch). */
-export interface FrameBatch {
-  first: number;
-  ats: Float64Array;
-  /** 0 in, 1 out. */
-  dirs: Uint8Array;
-  /** UTF-8 size of each exact frame (on the wire). */
-  sizes: Uint32Array;
-  /** Byte length of each text in `data` when it differs from `sizes` (the host masked the frame). */
-  lengths?: Uint32Array;
-  data: Uint8Array;
-}
+/** Frames `first`, `first + 1`, ...: their texts one after another in `data` (packed by src/core/capture.ts). */
+export type FrameBatch = CaptureBatch;
 
 /** The log's masking of secret fields (the part that needs no secret values). */
 export function maskSecretFieldsOf(text: string): string {
