@@ -1,0 +1,325 @@
+// The inspector's bounded ring of frames (src/core/capture.ts records into it): the exact texts as UTF-8 in chunks
+// outside the JavaScript heap, the per-frame facts in typed arrays, and the packed batches a view is sent.
+// Plain module: no VS Code API.
+
+export type Direction = 'in' | 'out';
+
+/** One recorded frame: the exact text (secrets included: mask before showing). */
+export interface CapturedFrame {
+  /** 1, 2, 3... in recording order; never reused, not even after clear(). */
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  dir: Direction;
+  text: string;
+  /** UTF-8 size on the wire. */
+  bytes: number;
+}
+
+/**
+ * Frames `first`, `first + 1`, ... as the ring holds them, packed for a view: the exact UTF-8 texts one after another
+ * in `data`, `sizes[i]` bytes each, and the per-frame facts in typed arrays. A batch is a handful of typed arrays,
+ * not one object per frame: VS Code carries typed arrays to a webview as bytes, without JSON, and making it costs the
+ * host a copy per chunk instead of a decode per frame. Each array has a buffer of its own (a webview is sent the whole
+ * buffer under an array). src/presentation/inspector/batch.ts reads it.
+ */
+export interface CaptureBatch {
+  first: number;
+  /** Epoch ms. */
+  ats: Float64Array;
+  /** 0 in, 1 out. */
+  dirs: Uint8Array;
+  /** UTF-8 size of each exact frame (on the wire). */
+  sizes: Uint32Array;
+  /** Byte length of each text in `data` when it differs from `sizes` (a frame masked on the host). */
+  lengths?: Uint32Array;
+  data: Uint8Array;
+}
+
+export function emptyBatch(first: number): CaptureBatch {
+  return {
+    first,
+    ats: new Float64Array(0),
+    dirs: new Uint8Array(0),
+    sizes: new Uint32Array(0),
+    data: new Uint8Array(0),
+  };
+}
+
+/** The frames of a batch, decoded (tests, and anything that wants them one by one). */
+export function framesOf(batch: CaptureBatch): CapturedFrame[] {
+  const out: CapturedFrame[] = [];
+  const lengths = batch.lengths ?? batch.sizes;
+  const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
+  let o = 0;
+  for (let i = 0; i < batch.sizes.length; i++) {
+    out.push({
+      seq: batch.first + i,
+      at: batch.ats[i],
+      dir: batch.dirs[i] === 0 ? 'in' : 'out',
+      text: data.toString('utf8', o, o + lengths[i]),
+      bytes: batch.sizes[i],
+    });
+    o += lengths[i];
+  }
+  return out;
+}
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+interface Chunk {
+  buf: Buffer;
+  used: number;
+  /** seq of the last frame written into it: the chunk is freed once that frame leaves the ring. */
+  lastSeq: number;
+}
+
+/**
+ * Fixed-capacity ring of frames: pushing onto a full ring drops the oldest frame, so memory is bounded by
+ * `capacity` frames whatever the traffic. The texts are copied as UTF-8 into 4 MiB buffers outside the JavaScript
+ * heap, and the per-frame facts live in typed arrays: keeping 100,000 frames costs the garbage collector nothing,
+ * which keeps the client it listens to as fast as without capture (see bench/RESULTS.md).
+ */
+export class FrameRing {
+  private chunks: Chunk[] = [];
+  /**
+   * Freed chunks, kept to be written again: fresh memory costs a page fault per 4 KiB on its first write, which made
+   * copying a frame many times dearer than the copy itself (bench/RESULTS.md). Chunks in use and spares together
+   * never outnumber the most chunks ever in use at once, so this holds no more than the ring once needed.
+   */
+  private spares: Buffer[] = [];
+  private peakChunks = 0;
+  /** Chunk id of chunks[0]; chunk ids only grow. */
+  private chunkBase = 0;
+  private chunkOf = new Int32Array(0);
+  private offsets = new Int32Array(0);
+  private lengths = new Int32Array(0);
+  private ats = new Float64Array(0);
+  private dirs = new Uint8Array(0);
+  /** Slot of the oldest frame. */
+  private head = 0;
+  private count = 0;
+  /** seq of the next frame. */
+  private nextSeq = 1;
+
+  constructor(private cap: number) {}
+
+  get capacity(): number {
+    return this.cap;
+  }
+  get size(): number {
+    return this.count;
+  }
+  /** seq of the oldest frame kept (== endSeq when empty). */
+  get firstSeq(): number {
+    return this.nextSeq - this.count;
+  }
+  /** seq the next frame will get. */
+  get endSeq(): number {
+    return this.nextSeq;
+  }
+  /** Bytes held outside the heap for frame texts. */
+  get bufferedBytes(): number {
+    let n = this.spares.length * CHUNK_BYTES;
+    for (const c of this.chunks) n += c.buf.length;
+    return n;
+  }
+
+  /** Stores a frame (it gets seq `endSeq`); returns its UTF-8 size. */
+  push(dir: Direction, text: string, at: number): number {
+    const seq = this.slotFor();
+    const slot = this.lastSlot();
+    const { chunk, id } = this.room(text);
+    const bytes = chunk.buf.write(text, chunk.used, 'utf8');
+    this.note(slot, seq, chunk, id, bytes, dir, at);
+    return bytes;
+  }
+
+  /** Takes the next seq and slot (dropping the oldest frame when full). */
+  private slotFor(): number {
+    if (this.count < this.cap) {
+      this.grow();
+      this.count++;
+    } else {
+      this.head = (this.head + 1) % this.cap;
+    }
+    return this.nextSeq++;
+  }
+
+  /** Slot of the newest frame. */
+  private lastSlot(): number {
+    return (this.head + this.count - 1) % this.cap;
+  }
+
+  private note(slot: number, seq: number, chunk: Chunk, id: number, bytes: number, dir: Direction, at: number): void {
+    this.chunkOf[slot] = id;
+    this.offsets[slot] = chunk.used;
+    this.lengths[slot] = bytes;
+    this.ats[slot] = at;
+    this.dirs[slot] = dir === 'in' ? 0 : 1;
+    chunk.used += bytes;
+    chunk.lastSeq = seq;
+    this.freeChunks();
+  }
+
+  /** Stores a frame that arrived as UTF-8 bytes (the tap): a plain copy, no decoding. Returns its seq. */
+  pushBytes(dir: Direction, bytes: Buffer, at: number): number {
+    const seq = this.slotFor();
+    const slot = this.lastSlot();
+    const { chunk, id } = this.roomFor(bytes.length);
+    bytes.copy(chunk.buf, chunk.used);
+    this.note(slot, seq, chunk, id, bytes.length, dir, at);
+    return seq;
+  }
+
+  /** The chunk the text fits in (a new one when the last is full; its own for a very large frame). */
+  private room(text: string): { chunk: Chunk; id: number } {
+    const last = this.chunks[this.chunks.length - 1];
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only near the end is the exact size needed.
+    if (last && text.length * 3 <= last.buf.length - last.used)
+      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    return this.roomFor(Buffer.byteLength(text, 'utf8'));
+  }
+
+  private roomFor(size: number): { chunk: Chunk; id: number } {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && size <= last.buf.length - last.used)
+      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    const buf = (size <= CHUNK_BYTES && this.spares.pop()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
+    const chunk: Chunk = { buf, used: 0, lastSeq: 0 };
+    this.chunks.push(chunk);
+    this.peakChunks = Math.max(this.peakChunks, this.chunks.length);
+    return { chunk, id: this.chunkBase + this.chunks.length - 1 };
+  }
+
+  /** Frees the chunks whose every frame has left the ring (never the one being written). */
+  private freeChunks(): void {
+    const first = this.firstSeq;
+    let n = 0;
+    while (n < this.chunks.length - 1 && this.chunks[n].lastSeq < first) n++;
+    if (n > 0) {
+      for (const { buf } of this.chunks.splice(0, n)) {
+        // Only standard chunks are kept: one made for a huge frame goes back to the system.
+        if (buf.length === CHUNK_BYTES && this.chunks.length + this.spares.length < this.peakChunks)
+          this.spares.push(buf);
+      }
+      this.chunkBase += n;
+    }
+  }
+
+  /** Typed arrays grow by doubling up to the capacity, so a small capture costs little. */
+  private grow(): void {
+    if (this.count < this.ats.length) return;
+    const size = Math.min(this.cap, Math.max(1024, this.ats.length * 2));
+    // Before the first wrap the slots are 0..count-1 in order, so a plain copy keeps them.
+    const copy = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.chunkOf = copy(this.chunkOf, (n) => new Int32Array(n));
+    this.offsets = copy(this.offsets, (n) => new Int32Array(n));
+    this.lengths = copy(this.lengths, (n) => new Int32Array(n));
+    this.ats = copy(this.ats, (n) => new Float64Array(n));
+    this.dirs = copy(this.dirs, (n) => new Uint8Array(n));
+  }
+
+  /** The frame `seq`; `text`, when the caller still has it, saves decoding it again. */
+  get(seq: number, text?: string): CapturedFrame | undefined {
+    const offset = seq - this.firstSeq;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.count) return undefined;
+    const slot = (this.head + offset) % this.cap;
+    const start = this.offsets[slot];
+    const bytes = this.lengths[slot];
+    return {
+      seq,
+      at: this.ats[slot],
+      dir: this.dirs[slot] === 0 ? 'in' : 'out',
+      text: text ?? this.chunks[this.chunkOf[slot] - this.chunkBase].buf.toString('utf8', start, start + bytes),
+      bytes,
+    };
+  }
+
+  /** Frames with seq in [from, to), oldest first; what was dropped is skipped. */
+  range(from: number, to: number = this.nextSeq): CapturedFrame[] {
+    const out: CapturedFrame[] = [];
+    const start = Math.max(from, this.firstSeq);
+    const end = Math.min(to, this.nextSeq);
+    for (let seq = start; seq < end; seq++) out.push(this.get(seq)!);
+    return out;
+  }
+
+  /** Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. */
+  batch(from: number, to: number = this.nextSeq): CaptureBatch {
+    const start = Math.max(from, this.firstSeq);
+    const n = Math.max(0, Math.min(to, this.nextSeq) - start);
+    const b: CaptureBatch = {
+      first: start,
+      ats: new Float64Array(n),
+      dirs: new Uint8Array(n),
+      sizes: new Uint32Array(n),
+      data: new Uint8Array(0),
+    };
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = (this.head + start - this.firstSeq + i) % this.cap;
+      b.ats[i] = this.ats[slot];
+      b.dirs[i] = this.dirs[slot];
+      b.sizes[i] = this.lengths[slot];
+      total += this.lengths[slot];
+    }
+    b.data = new Uint8Array(total);
+    // Frames of one chunk lie one after another in it: copy each run of them at once.
+    let o = 0;
+    for (let i = 0; i < n;) {
+      const slot = (this.head + start - this.firstSeq + i) % this.cap;
+      const chunk = this.chunkOf[slot];
+      const begin = this.offsets[slot];
+      let end = begin + this.lengths[slot];
+      let j = i + 1;
+      for (; j < n; j++) {
+        const s = (this.head + start - this.firstSeq + j) % this.cap;
+        if (this.chunkOf[s] !== chunk || this.offsets[s] !== end) break;
+        end += this.lengths[s];
+      }
+      b.data.set(this.chunks[chunk - this.chunkBase].buf.subarray(begin, end), o);
+      o += end - begin;
+      i = j;
+    }
+    return b;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.spares = [];
+    this.peakChunks = 0;
+    this.chunkOf = new Int32Array(0);
+    this.offsets = new Int32Array(0);
+    this.lengths = new Int32Array(0);
+    this.ats = new Float64Array(0);
+    this.dirs = new Uint8Array(0);
+    this.head = 0;
+    this.count = 0;
+  }
+
+  /** New capacity; keeps the newest frames that fit (byte for byte, with their seqs). */
+  resize(capacity: number): void {
+    if (capacity === this.cap) return;
+    const from = Math.max(this.firstSeq, this.nextSeq - capacity);
+    const kept: Array<{ dir: Direction; at: number; bytes: Buffer }> = [];
+    for (let seq = from; seq < this.nextSeq; seq++) {
+      const slot = (this.head + seq - this.firstSeq) % this.cap;
+      const start = this.offsets[slot];
+      const buf = this.chunks[this.chunkOf[slot] - this.chunkBase].buf;
+      kept.push({
+        dir: this.dirs[slot] === 0 ? 'in' : 'out',
+        at: this.ats[slot],
+        bytes: buf.subarray(start, start + this.lengths[slot]),
+      });
+    }
+    this.cap = capacity;
+    this.clear(); // the old chunks stay alive through `kept` until they are copied
+    this.nextSeq = from;
+    for (const f of kept) this.pushBytes(f.dir, f.bytes, f.at);
+  }
+}
