@@ -1,4 +1,4 @@
-// A batch of frames as the inspector's webview receives it (src/core/capture.ts packs it on the host), and the one
+// A batch of frames as the inspector's webview receives it (src/core/frameRing.ts packs it on the host), and the one
 // place that turns it into frames to show. Plain module, also bundled into the webview: no VS Code API, no Node API.
 //
 // Masking is split by cost. The host masks the secret *values* it knows (resume tokens, typed passwords) before a
@@ -11,7 +11,7 @@ import { mayHoldSecretFields, maskSecretFields } from '../../core/secretKeys';
 import type { CaptureBatch } from '../../core/capture';
 import type { WireFrame } from './frames';
 
-/** Frames `first`, `first + 1`, ...: their texts one after another in `data` (packed by src/core/capture.ts). */
+/** Frames `first`, `first + 1`, ...: their texts one after another in `data` (packed by src/core/frameRing.ts). */
 export type FrameBatch = CaptureBatch;
 
 /** The log's masking of secret fields (the part that needs no secret values). */

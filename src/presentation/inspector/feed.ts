@@ -1,4 +1,4 @@
-// Carries a capture's new frames to a view (the inspector's webview) in packed batches (src/core/capture.ts), with
+// Carries a capture's new frames to a view (the inspector's webview) in packed batches (src/core/frameRing.ts), with
 // the secret values masked (the view masks the secret fields: ./batch.ts): at most one batch per interval (the first
 // frame after a quiet spell goes at once), so that a flood of frames costs the view ten messages a second, not one
 // per frame, and costs the host a copy, not a decode, per frame. Plain module: no VS Code API (bench/inspector.ts
