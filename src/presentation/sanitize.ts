@@ -77,11 +77,12 @@ export function forMarkdown(text: string): string {
 /**
  * One segment of an editor tab's path (a connection, collection or document id): no path separators, no `.`/`..`
  * segments, no control or bidi characters, bounded length. The tab shows it as a name, never as a place on disk.
+ * VS Code puts file names in its own notifications ("Failed to save 'x'"), which render links: none can form.
  */
 export function forFileName(text: string): string {
-  const safe = text
-    .replace(/[\\/?#%*"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
-    .slice(0, 80);
+  const safe = neutralizeLinks(
+    text.replace(/[\\/?#%*"<>|\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_'),
+  ).slice(0, 80);
   return /^\.*$/.test(safe) ? `_${safe}` : safe;
 }
 

@@ -18,6 +18,7 @@ import {
   maskUrlCredentials,
 } from '../../src/presentation/sanitize';
 import { describeError } from '../../src/presentation/logFormat';
+import { opaque, readQuery } from '../../src/presentation/uriQuery';
 import { callErrorNotification } from '../../src/presentation/errorMessages';
 import { DdpError } from '../../src/ddp';
 
@@ -136,6 +137,18 @@ describe('sanitize: hostile server strings in every sink', () => {
       assert.doesNotMatch(name, /^\.*$/, JSON.stringify(hostile));
       assert.ok(name.length > 0 && name.length <= 81, JSON.stringify(hostile));
     }
+    // VS Code names the file in its own notifications ("Failed to save '<name>'"), which render links, and shows the
+    // whole URI ("Unable to write file '<uri>'"): neither may carry a link a server wrote into an id.
+    for (const hostile of HOSTILE) {
+      const name = `${forFileName(hostile)} (${forFileName(hostile)}).jsonc`;
+      const path = `/${forFileName(hostile)}/${forFileName(hostile)}/${name}`;
+      const query = opaque({ s: hostile, c: hostile, d: hostile });
+      assert.deepEqual(links(`Failed to save '${name}': Unable to write file 'ddp-explorer:${path}?${query}'`), []);
+      assert.match(query, /^[A-Za-z0-9_-]*$/);
+      assert.deepEqual(readQuery(query), { s: hostile, c: hostile, d: hostile }, 'the ids come back exactly');
+    }
+    assert.deepEqual(readQuery('{"s":"a","c":"b","d":"c"}'), { s: 'a', c: 'b', d: 'c' }, 'tabs restored from before');
+    assert.throws(() => readQuery('bm90IGpzb24'));
     assert.equal(forFileName('task-1'), 'task-1');
     assert.equal(forFileName('127.0.0.1:3000'), '127.0.0.1:3000');
   });

@@ -11,6 +11,7 @@ import { exactEJSON } from '../../presentation/format';
 import { documentText, type Seen } from '../../presentation/documentText';
 import { RenderPacer } from '../../presentation/renderPacer';
 import { forFileName } from '../../presentation/sanitize';
+import { opaque, readQuery } from '../../presentation/uriQuery';
 import { registerDateHints } from './dateHints';
 import { createHash } from 'node:crypto';
 import { saveDocument, saveNewDocument, type OpenDoc, type SaveHost, type Target } from './documentSave';
@@ -24,6 +25,7 @@ const RENDERED_KEPT = 4;
 const digest = (text: string) => createHash('sha1').update(text).digest('base64');
 
 const segment = forFileName;
+
 const encoder = new TextEncoder();
 
 function snapshot(fields: Readonly<Fields>): Fields {
@@ -91,7 +93,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     const uri = vscode.Uri.from({
       scheme: SCHEME,
       path: `/${segment(sessionName)}/${segment(collection)}/${segment(id)} (${segment(sessionName)}).jsonc`,
-      query: JSON.stringify({ s: sessionId, c: collection, d: id }),
+      query: opaque({ s: sessionId, c: collection, d: id }),
     });
     this.entry(sessionId, collection, id, uri);
     return uri;
@@ -102,7 +104,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     return vscode.Uri.from({
       scheme: SCHEME,
       path: `/${segment(sessionName)}/${segment(collection)}/${segment(id)} (server, ${segment(sessionName)}).jsonc`,
-      query: JSON.stringify({ s: sessionId, c: collection, d: id, server: true }),
+      query: opaque({ s: sessionId, c: collection, d: id, server: true }),
     });
   }
 
@@ -112,7 +114,7 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     return vscode.Uri.from({
       scheme: SCHEME,
       path: `/${segment(sessionName)}/${segment(collection)}/new-${n} (${segment(sessionName)}).jsonc`,
-      query: JSON.stringify({ s: sessionId, c: collection, n }),
+      query: opaque({ s: sessionId, c: collection, n }),
     });
   }
 
@@ -134,13 +136,13 @@ export class DocumentProvider implements vscode.FileSystemProvider, vscode.Dispo
     return vscode.Uri.from({
       scheme: SCHEME,
       path: `/results/${segment(name)}-${r}.jsonc`,
-      query: JSON.stringify({ r }),
+      query: opaque({ r }),
     });
   }
 
   parse(uri: vscode.Uri): Target | undefined {
     try {
-      const q = JSON.parse(uri.query) as Record<string, unknown>;
+      const q = readQuery(uri.query);
       if (typeof q.r === 'number') return { kind: 'result', r: q.r };
       if (typeof q.s === 'string' && typeof q.c === 'string' && typeof q.n === 'number')
         return { kind: 'new', s: q.s, c: q.c, n: q.n };
