@@ -89,4 +89,38 @@ describe('.ddp runs and two-factor codes (Rocket.Chat)', () => {
     assert.match(JSON.stringify(report.requests[0]), /totp-required/);
     assert.equal(guardedCalls().length, before + 1);
   });
+
+  it('LOGIN: totp-required asks for the code and logs in with {totp: {login, code}}; typing does not time out', async () => {
+    const other = new SessionManager({ log: nullLog });
+    try {
+      const fresh = await sessionFor(other, rc.url, problemText);
+      const asked: string[] = [];
+      const login = parseDdp(
+        `CONNECT ${rc.url}\nLOGIN ${RC_USER.username} ${JSON.stringify(RC_USER.password)}\n> expect result.id == "${RC_USER.id}"\n`,
+      );
+      const report = await runFile(login, {
+        connect: async () =>
+          sessionConnection(fresh, async (what, request) => {
+            asked.push(`${what}: ${request.method}`);
+            return new Promise((resolve) => setTimeout(() => resolve(RC_USER.code), 1500));
+          }),
+        sources,
+        timeout: 1000,
+      });
+      assert.deepEqual(
+        report.requests.map((r) => r.status),
+        ['passed'],
+      );
+      assert.deepEqual(asked, ['login: totp']);
+      assert.equal(fresh.userId, RC_USER.id);
+      const cancelled = await runFile(login, {
+        connect: async () => sessionConnection(fresh, async () => undefined),
+        sources,
+      });
+      assert.equal(cancelled.requests[0].status, 'failed', 'a password login asks again; Escape gives up');
+      assert.match(JSON.stringify(cancelled.requests[0]), /two-factor code and none was given/);
+    } finally {
+      other.dispose();
+    }
+  });
 });

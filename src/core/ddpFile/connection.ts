@@ -18,7 +18,8 @@ export interface Connection {
     options?: SendOptions,
   ): Promise<{ id: string; settled: Promise<Error | undefined> }>;
   unsubscribe(id: string): void;
-  login(user: string, password: string): Promise<unknown>;
+  /** `options.sent` when the login goes out (again, after a two-factor code: `options.asking` while it is typed). */
+  login(user: string, password: string, options?: Pick<SendOptions, 'sent' | 'asking'>): Promise<unknown>;
   logout(): Promise<void>;
 }
 
@@ -44,7 +45,10 @@ export function clientConnection(client: DdpClient): Connection {
       return Promise.resolve({ id, settled });
     },
     unsubscribe: (id) => client.unsubscribe(id),
-    login: (user, password) => client.login({ ...loginUser(user), password }),
+    login: (user, password, options) => {
+      options?.sent?.();
+      return client.login({ ...loginUser(user), password });
+    },
     logout: () => client.logout(),
   };
 }

@@ -309,7 +309,11 @@ async function runRequest(
         r.secrets.push(password);
         options.onSecret?.(password);
         r.sent = `LOGIN ${user} ***`;
-        const result = await bounded(connection.login(user, password), timeout, signal);
+        const result = await boundedFromSend(
+          (sent, asking) => connection.login(user, password, { sent, asking }),
+          timeout,
+          signal,
+        );
         const token = (result as { token?: unknown } | undefined)?.token;
         if (typeof token === 'string') {
           r.secrets.push(token);

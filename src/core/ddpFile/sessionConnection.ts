@@ -5,7 +5,13 @@ import type { Session, SessionManager } from '../sessions';
 import type { SessionProblem } from '../sessionLog';
 import type { Connection } from './connection';
 import type { Collections } from './assertions';
-import { paramsWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED, type TwoFactorRequest } from '../twoFactor';
+import {
+  paramsWithTwoFactor,
+  twoFactorRequest,
+  withTwoFactor,
+  TWO_FACTOR_CANCELLED,
+  type TwoFactorRequest,
+} from '../twoFactor';
 
 /** The session for a URL: a saved or open one with that URL, else a new ad-hoc one; connected. */
 export async function sessionFor(
@@ -113,7 +119,21 @@ export function sessionConnection(
       return { id, settled };
     },
     unsubscribe: (id) => session.unsubscribe(id),
-    login: (user, password) => session.login(user, password),
+    // Rocket.Chat's two-factor login: the same login again as {totp: {login, code}} (the library builds it).
+    login: async (user, password, options) => {
+      options?.sent?.();
+      try {
+        return await session.login(user, password);
+      } catch (error) {
+        const request = twoFactorRequest(error);
+        if (!request || !twoFactor) throw error;
+        options?.asking?.();
+        const code = await twoFactor('login', request);
+        if (code === undefined) throw new Error('The login asked for a two-factor code and none was given');
+        options?.sent?.();
+        return session.login(user, password, code);
+      }
+    },
     logout: () => session.logout(),
   };
 }
