@@ -87,10 +87,17 @@ export class LiveData {
   /**
    * A new session after a drop: keep showing the old documents until its data is in, then apply the difference.
    * Waits only for subscriptions that were ready before (`readyIds`): one that never gets ready must not freeze the
-   * data. Nothing to catch up with (no subscription, no document): no catch-up.
+   * data. Nothing to catch up with (no subscription, no document): no catch-up. Subscriptions re-sent but none of
+   * them ready before, and no method to wait for: nothing to wait for, so (as Meteor resets its stores then) the old
+   * documents go at once, with `removed` events, and the new session's data arrives live.
    */
   startCatchUp(readyIds: string[], resubscribed: number, calls: MethodCall[], timeout: number): void {
     if (resubscribed === 0 && this.store.collections.size === 0) return;
+    if (resubscribed > 0 && readyIds.length === 0 && calls.length === 0) {
+      for (const c of this.store.replaceWith(new Store()))
+        if (c.type === 'removed') this.out.emit('removed', c.collection, c.id);
+      return;
+    }
     this.revival = new Revival({ subIds: readyIds, calls, shown: this.store, timeout, onEnd: () => this.finish() });
   }
 

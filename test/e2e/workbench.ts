@@ -562,7 +562,9 @@ export class Workbench {
   async pickItem(match: RegExp, filter?: string, timeout = 10_000): Promise<void> {
     if (filter !== undefined) await this.quickInputBox().fill(filter);
     const rows = this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`);
-    const idx = await until(
+    // The list can re-render between a look and a click (Go to File's search results arriving reorder it): the row is
+    // looked at again just before the click, and a click that finds no row tries again.
+    await until(
       async () => {
         const labels = await rows.evaluateAll((els) =>
           els.map((e) =>
@@ -572,12 +574,30 @@ export class Workbench {
           ),
         );
         const i = labels.findIndex((l) => match.test(l));
-        return i >= 0 ? i + 1 : 0;
+        if (i < 0) return false;
+        const row = rows.nth(i);
+        const now = await row
+          .evaluate(
+            (e) =>
+              (
+                ((e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText) ||
+                ''
+              )
+                .replace(/\u00a0/g, ' ')
+                .trim(),
+            undefined,
+            { timeout: 1000 },
+          )
+          .catch(() => '');
+        if (!match.test(now)) return false;
+        return row.click({ timeout: 2000 }).then(
+          () => true,
+          () => false,
+        );
       },
       `a quick pick item matching ${match}`,
       timeout,
     );
-    await rows.nth(idx - 1).click();
   }
 
   async quickPickLabels(): Promise<string[]> {
