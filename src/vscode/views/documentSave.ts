@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SessionManager, Session } from '../../core/sessions';
 import { planInsert, planUpdate, type MethodCall, type SavePlan } from '../../core/edit/save';
+import { parseDocumentText } from '../../core/edit/documentText';
 import { idStringify } from '../../core/edit/ids';
 import { errorMessage } from '../../presentation/errorMessages';
 import { formatDuration, formatValue } from '../../presentation/format';
@@ -117,6 +118,13 @@ export async function saveDocument(
   const result = await send(host, session, plan.call, quote(t.d));
   if (result === 0)
     void showWarning(host.log, `${plan.call.method} changed no document: ${quote(t.d)} may have been removed.`);
+  // The server took this text: it is the base of the next save, even before the editor has read the published
+  // version back (a second save right after the first is not a conflict with the first).
+  const saved = parseDocumentText(text);
+  if (saved.ok) {
+    const { _id: _ignored, ...fields } = saved.doc;
+    host.docs.rebase(entry, fields);
+  }
   // The editor shows what the server published, once VS Code has finished the save.
   host.docs.reloadAfterSave(entry);
 }
