@@ -8,6 +8,8 @@
 // A wrong code answers `totp-invalid` (too many: `totp-max-attempts`); that error goes to the caller as it is.
 // Plain module: no VS Code API.
 import { isDdpError } from '../ddp';
+import type { CallOutcome, Session } from './session';
+import type { SendOptions } from './writePolicy';
 
 export const TOTP_REQUIRED = 'totp-required';
 
@@ -78,4 +80,28 @@ export async function withTwoFactor<T>(
     if (code === undefined) return TWO_FACTOR_CANCELLED;
     return attempt({ code, method: request.method });
   }
+}
+
+/**
+ * `session.call` with the two-factor retry: on `totp-required`, `ask` for the code and send the same call once more
+ * with it. The retry is the request the user already confirmed (a `confirm` connection does not ask twice; readOnly
+ * still refuses it); `options.asking` is told while the code is typed. Call Method, `.ddp` runs and Resend share it.
+ */
+export function callWithTwoFactor(
+  session: Session,
+  method: string,
+  params: unknown[],
+  ask: (request: TwoFactorRequest) => Promise<string | undefined>,
+  options: SendOptions = {},
+): Promise<CallOutcome | typeof TWO_FACTOR_CANCELLED> {
+  return withTwoFactor(
+    (tf) =>
+      tf
+        ? session.call(method, paramsWithTwoFactor(params, tf), { ...options, confirmed: true })
+        : session.call(method, params, options),
+    (request) => {
+      options.asking?.();
+      return ask(request);
+    },
+  );
 }

@@ -5,13 +5,7 @@ import type { Session, SessionManager } from '../sessions';
 import type { SessionProblem } from '../sessionLog';
 import type { Connection } from './connection';
 import type { Collections } from './assertions';
-import {
-  paramsWithTwoFactor,
-  twoFactorRequest,
-  withTwoFactor,
-  TWO_FACTOR_CANCELLED,
-  type TwoFactorRequest,
-} from '../twoFactor';
+import { callWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED, type TwoFactorRequest } from '../twoFactor';
 
 /** The session for a URL: a saved or open one with that URL, else a new ad-hoc one; connected. */
 export async function sessionFor(
@@ -73,16 +67,12 @@ export function sessionConnection(
     },
     call: async (method, params, options) => {
       if (!twoFactor) return (await session.call(method, params, options)).result;
-      const outcome = await withTwoFactor(
-        // The retry with the code is the request the user already confirmed: it is not asked about twice.
-        (tf) =>
-          tf
-            ? session.call(method, paramsWithTwoFactor(params, tf), { ...options, confirmed: true })
-            : session.call(method, params, options),
-        (request) => {
-          options?.asking?.();
-          return twoFactor(method, request);
-        },
+      const outcome = await callWithTwoFactor(
+        session,
+        method,
+        params,
+        (request) => twoFactor(method, request),
+        options,
       );
       if (outcome === TWO_FACTOR_CANCELLED)
         throw new Error(`${method} asked for a two-factor code and none was given: it was not sent again`);
@@ -122,17 +112,19 @@ export function sessionConnection(
     // Rocket.Chat's two-factor login: the same login again as {totp: {login, code}} (the library builds it).
     login: async (user, password, options) => {
       options?.sent?.();
-      try {
-        return await session.login(user, password);
-      } catch (error) {
-        const request = twoFactorRequest(error);
-        if (!request || !twoFactor) throw error;
-        options?.asking?.();
-        const code = await twoFactor('login', request);
-        if (code === undefined) throw new Error('The login asked for a two-factor code and none was given');
-        options?.sent?.();
-        return session.login(user, password, code);
-      }
+      if (!twoFactor) return session.login(user, password);
+      const outcome = await withTwoFactor(
+        (tf) => {
+          if (tf) options?.sent?.();
+          return session.login(user, password, tf?.code);
+        },
+        (request) => {
+          options?.asking?.();
+          return twoFactor('login', request);
+        },
+      );
+      if (outcome === TWO_FACTOR_CANCELLED) throw new Error('The login asked for a two-factor code and none was given');
+      return outcome;
     },
     logout: () => session.logout(),
   };

@@ -10,7 +10,7 @@ import type { Session } from '../../core/sessions';
 import { type Ctx, register, isActive, pickSession, recent, remember } from './context';
 import { COMMANDS } from '../../presentation/commands';
 import { showError, showInfo, validationMessage } from './notify';
-import { paramsWithTwoFactor, withTwoFactor, TWO_FACTOR_CANCELLED } from '../../core/twoFactor';
+import { callWithTwoFactor, TWO_FACTOR_CANCELLED } from '../../core/twoFactor';
 import { askTwoFactorCode } from './twoFactor';
 import { rateLimited } from './rateLimit';
 import { isSessionError } from '../../core/sessionError';
@@ -88,13 +88,8 @@ async function runCall(ctx: Ctx, session: Session, method: string, params: unkno
       { location: vscode.ProgressLocation.Window, title: forStatusBar(`DDP: calling ${method}`) },
       // Rocket.Chat's `totp-required`: ask for the code and call once more with it (src/core/twoFactor.ts).
       () =>
-        withTwoFactor(
-          // The retry with the code is the request the user already confirmed: it is not asked about twice.
-          (tf) =>
-            tf
-              ? session.call(method, paramsWithTwoFactor(params, tf), { confirmed: true })
-              : session.call(method, params),
-          (request) => askTwoFactorCode(ctx, `${method} on ${session.name}`, request),
+        callWithTwoFactor(session, method, params, (request) =>
+          askTwoFactorCode(ctx, `${method} on ${session.name}`, request),
         ),
     );
     if (outcome === TWO_FACTOR_CANCELLED) return undefined;

@@ -12,7 +12,7 @@ import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
 import { flash, showError, validationMessage } from '../commands/notify';
 import { isSessionError } from '../../core/sessionError';
-import { paramsWithTwoFactor, withTwoFactor, type TwoFactorRequest } from '../../core/twoFactor';
+import { callWithTwoFactor, type TwoFactorRequest } from '../../core/twoFactor';
 import { inspectorHtml } from './html';
 import type { FrameSource } from './sources';
 
@@ -163,10 +163,8 @@ export class InspectorPanel implements vscode.Disposable {
     // The answer shows up in the inspector, linked to the new call; a failure is an answer too. A server that asks
     // for a two-factor code (Rocket.Chat) gets the same call once more with it, as from Call Method.
     const name = replay.name;
-    const sent = params;
-    await withTwoFactor(
-      (tf) => (tf ? session.call(name, paramsWithTwoFactor(sent, tf), { confirmed: true }) : session.call(name, sent)),
-      (request) => this.env.askTwoFactorCode(`${name} on ${session.name}`, request),
+    await callWithTwoFactor(session, name, params, (request) =>
+      this.env.askTwoFactorCode(`${name} on ${session.name}`, request),
     ).catch(notSentOnPurpose);
   }
 
