@@ -3,7 +3,7 @@
 // copies the text out of the heap and notes the time, direction and size; everything else is worked out later.
 import { FrameRing, type CaptureBatch, type Direction } from './frameRing';
 
-export { FrameRing, emptyBatch, framesOf, type CaptureBatch, type CapturedFrame, type Direction } from './frameRing';
+export { FrameRing, framesOf, type CaptureBatch, type CapturedFrame, type Direction } from './frameRing';
 
 export interface CaptureTotals {
   framesIn: number;

@@ -36,16 +36,6 @@ export interface CaptureBatch {
   data: Uint8Array;
 }
 
-export function emptyBatch(first: number): CaptureBatch {
-  return {
-    first,
-    ats: new Float64Array(0),
-    dirs: new Uint8Array(0),
-    sizes: new Uint32Array(0),
-    data: new Uint8Array(0),
-  };
-}
-
 /** The frames of a batch, decoded (tests, and anything that wants them one by one). */
 export function framesOf(batch: CaptureBatch): CapturedFrame[] {
   const out: CapturedFrame[] = [];
