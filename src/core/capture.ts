@@ -73,23 +73,21 @@ export class Capture {
     return () => this.listeners.delete(listener);
   }
 
-  /** Frames recorded since the last drain (those still in the ring), packed. */
-  drain(): CaptureBatch {
-    const batch = this.ring.batch(this.drained);
+  /**
+   * Frames recorded since the last drain (those still in the ring), in batches of at most `maxBytes` packed as they
+   * are taken (FrameRing.batches; with `page`, use each before taking the next).
+   */
+  drain(maxBytes?: number, page?: Uint8Array): Iterable<CaptureBatch> {
+    const batches = this.ring.batches(this.drained, this.ring.endSeq, maxBytes, page);
     this.drained = this.ring.endSeq;
     this.signalled = false;
-    return batch;
+    return batches;
   }
 
-  /** Everything in the ring, in batches of at most `size` frames; the next drain() starts after it. */
-  snapshot(size: number = Number.MAX_SAFE_INTEGER): CaptureBatch[] {
-    const end = this.ring.endSeq;
-    this.drained = end;
-    this.signalled = false;
-    const out: CaptureBatch[] = [];
-    for (let from = this.ring.firstSeq; from < end; from += size)
-      out.push(this.ring.batch(from, Math.min(end, from + size)));
-    return out;
+  /** Everything in the ring, as drain() gives it; the next drain() starts after it. */
+  snapshot(maxBytes?: number, page?: Uint8Array): Iterable<CaptureBatch> {
+    this.drained = this.ring.firstSeq;
+    return this.drain(maxBytes, page);
   }
 
   /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */

@@ -36,8 +36,10 @@ export interface CaptureBatch {
   data: Uint8Array;
 }
 
-/** The frames of a batch, decoded (tests, and anything that wants them one by one). */
-export function framesOf(batch: CaptureBatch): CapturedFrame[] {
+/** The frames of a batch (or of batches, in order), decoded (tests, and anything that wants them one by one). */
+export function framesOf(batches: CaptureBatch | Iterable<CaptureBatch>): CapturedFrame[] {
+  if (!('sizes' in batches)) return [...batches].flatMap((b) => framesOf(b));
+  const batch = batches;
   const out: CapturedFrame[] = [];
   const lengths = batch.lengths ?? batch.sizes;
   const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
@@ -56,6 +58,16 @@ export function framesOf(batch: CaptureBatch): CapturedFrame[] {
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Memory of its own, not zeroed first, for a typed array whose every element is written before use. A zeroed array
+ * (`new Uint8Array(n)`) of a batch's size is fresh memory each time: a page fault per 4 KiB, which on a virtual
+ * machine cost more than copying the frames into it (bench/RESULTS.md); unzeroed memory is memory the allocator
+ * already has. Exactly `bytes` long: a webview is sent the whole buffer under an array.
+ */
+export function unzeroedMemory(bytes: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(bytes).buffer;
+}
 
 interface Chunk {
   buf: Buffer;
@@ -240,14 +252,14 @@ export class FrameRing {
   }
 
   /** Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. */
-  batch(from: number, to: number = this.nextSeq): CaptureBatch {
+  batch(from: number, to: number = this.nextSeq, page?: Uint8Array): CaptureBatch {
     const start = Math.max(from, this.firstSeq);
     const n = Math.max(0, Math.min(to, this.nextSeq) - start);
     const b: CaptureBatch = {
       first: start,
-      ats: new Float64Array(n),
-      dirs: new Uint8Array(n),
-      sizes: new Uint32Array(n),
+      ats: new Float64Array(unzeroedMemory(n * 8)),
+      dirs: new Uint8Array(unzeroedMemory(n)),
+      sizes: new Uint32Array(unzeroedMemory(n * 4)),
       data: new Uint8Array(0),
     };
     let total = 0;
@@ -258,7 +270,14 @@ export class FrameRing {
       b.sizes[i] = this.lengths[slot];
       total += this.lengths[slot];
     }
-    b.data = new Uint8Array(total);
+    if (page && total <= page.length && total >= page.length / 2) {
+      // A webview is sent the whole buffer under an array: what is past this batch in the page (an earlier batch's
+      // exact frames, secrets unmasked) is zeroed, never sent.
+      page.fill(0, total);
+      b.data = page.subarray(0, total);
+    } else {
+      b.data = new Uint8Array(unzeroedMemory(total));
+    }
     // Frames of one chunk lie one after another in it: copy each run of them at once.
     let o = 0;
     for (let i = 0; i < n;) {
@@ -277,6 +296,40 @@ export class FrameRing {
       i = j;
     }
     return b;
+  }
+
+  /**
+   * batch() in pieces of at most `maxBytes` of frame text each (a larger frame is a piece of its own), packed one by
+   * one as they are taken. With `page` (a buffer of its own, `maxBytes` long), a piece that fills at least half of it
+   * is packed into it, so a flood reuses one warm buffer instead of fresh memory per batch (its page faults cost more
+   * than the copy on a virtual machine: bench/RESULTS.md): use each piece before taking the next.
+   */
+  *batches(
+    from: number,
+    to: number = this.nextSeq,
+    maxBytes: number = Number.MAX_SAFE_INTEGER,
+    page?: Uint8Array,
+  ): Generator<CaptureBatch, void, undefined> {
+    const start = Math.max(from, this.firstSeq);
+    const end = Math.min(to, this.nextSeq);
+    // Bounds first: the ring may move on while the caller uses a piece.
+    const cuts: number[] = [];
+    for (let first = start; first < end;) {
+      let last = first + 1;
+      let bytes = this.lengths[(this.head + first - this.firstSeq) % this.cap];
+      for (; last < end; last++) {
+        const next = this.lengths[(this.head + last - this.firstSeq) % this.cap];
+        if (bytes + next > maxBytes) break;
+        bytes += next;
+      }
+      cuts.push(last);
+      first = last;
+    }
+    let first = start;
+    for (const last of cuts) {
+      yield this.batch(first, last, page);
+      first = last;
+    }
   }
 
   clear(): void {

@@ -2,6 +2,7 @@
 // every secret value registered at run time (resume tokens, typed passwords). Plain module: no VS Code API.
 import { maskSecrets } from '../ddp/mask';
 import { mayHoldSecretFields, maskSecretFields } from '../core/secretKeys';
+import { unzeroedMemory } from '../core/frameRing';
 import type { FrameBatch } from './inspector/batch';
 
 /** Secrets shorter than this are not masked by value (they would hide ordinary text); patterns still apply. */
@@ -39,7 +40,7 @@ export class SecretMasker {
     const data = Buffer.from(batch.data.buffer, batch.data.byteOffset, batch.data.byteLength);
     const n = batch.sizes.length;
     const lengths = batch.lengths ?? batch.sizes;
-    const ends = new Float64Array(n);
+    const ends = new Float64Array(unzeroedMemory(n * 8));
     for (let i = 0, o = 0; i < n; i++) ends[i] = o += lengths[i];
     const hit = new Set<number>();
     for (const secret of this.secrets) {
@@ -52,7 +53,7 @@ export class SecretMasker {
     }
     if (hit.size === 0) return batch;
     const parts: Uint8Array[] = [];
-    const masked = new Uint32Array(n);
+    const masked = new Uint32Array(unzeroedMemory(n * 4));
     let total = 0;
     for (let i = 0; i < n; i++) {
       const start = i === 0 ? 0 : ends[i - 1];
@@ -64,7 +65,7 @@ export class SecretMasker {
       total += part.length;
     }
     // A fresh buffer of its own: the webview is sent the whole buffer under an array (never a pooled one).
-    const out = new Uint8Array(total);
+    const out = new Uint8Array(unzeroedMemory(total));
     for (let i = 0, o = 0; i < n; o += parts[i].length, i++) out.set(parts[i], o);
     return { ...batch, lengths: masked, data: out };
   }

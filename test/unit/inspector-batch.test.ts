@@ -23,6 +23,10 @@ const FRAMES: string[] = [
   `${TOKEN.slice(12)} rest`, // ...and half at the start of the next: neither frame holds it
 ];
 
+function framesOfTexts(c: Capture): string[] {
+  return c.ring.range(c.ring.firstSeq).map((f) => f.text);
+}
+
 function captured(frames: string[]): Capture {
   const c = new Capture(1000);
   frames.forEach((t, i) => c.record(i % 2 ? 'out' : 'in', t, 1000 + i));
@@ -35,7 +39,7 @@ describe('inspector batches', () => {
     masker.add(TOKEN);
     masker.add(PASSWORD);
     const c = captured(FRAMES);
-    const batch = masker.maskValuesIn(c.drain());
+    const [batch] = [...c.drain()].map((b) => masker.maskValuesIn(b));
     assert.ok(isFrameBatch(batch));
     const shown = unpackBatch(batch);
     assert.deepEqual(
@@ -58,7 +62,7 @@ describe('inspector batches', () => {
   it('a batch with no secret value in it is passed on as it is (no copy)', () => {
     const masker = new SecretMasker();
     masker.add(TOKEN);
-    const batch = captured([FRAMES[0], FRAMES[2], FRAMES[6]]).drain();
+    const [batch] = captured([FRAMES[0], FRAMES[2], FRAMES[6]]).drain();
     assert.equal(masker.maskValuesIn(batch), batch);
     assert.deepEqual(
       unpackBatch(batch).map((f) => f.text),
@@ -83,19 +87,54 @@ describe('inspector batches', () => {
     for (const a of [all.ats, all.dirs, all.sizes, all.data]) assert.equal(a.byteOffset, 0);
     assert.equal(new Set([all.ats.buffer, all.dirs.buffer, all.sizes.buffer, all.data.buffer]).size, 4);
     assert.equal(all.data.buffer.byteLength, all.data.length, 'never a view into a larger (pooled) buffer');
-    const chunks = c.snapshot(20);
+    // In pieces of at most 2 KiB of frame text: the small frames together, each big one alone, nothing lost.
+    const pieces = [...c.snapshot(2048)];
     assert.deepEqual(
-      chunks.map((b) => [b.first, b.sizes.length]),
-      [
-        [31, 20],
-        [51, 20],
-        [71, 10],
-      ],
+      framesOf(pieces).map((f) => [f.seq, f.text]),
+      texts.slice(30).map((t, i) => [31 + i, t]),
     );
+    for (const b of pieces) {
+      const bytes = b.data.length;
+      assert.ok(bytes <= 2048 || b.sizes.length === 1, `${b.sizes.length} frames, ${bytes} bytes`);
+      assert.equal(b.data.buffer.byteLength, bytes);
+    }
+    const bigs = texts.slice(30).filter((t) => t.length > 2048).length;
+    assert.equal(pieces.filter((b) => b.data.length > 2048).length, bigs);
+    assert.ok(pieces.length < 2 * bigs + 2, `small frames share pieces (${pieces.length} pieces)`);
+  });
+
+  it("the feed's page: reused for full messages, zeroed past each one, so no earlier frame or secret goes along", () => {
+    const masker = new SecretMasker();
+    masker.add(TOKEN);
+    const c = new Capture(1000);
+    const secret = `{"msg":"result","id":"1","result":{"token":"${TOKEN}"}}`.padEnd(900, ' ');
+    for (let i = 0; i < 7; i++) c.record('in', i === 3 ? secret : `{"n":${i}}`.padEnd(900, ' '), i);
+    const page = new Uint8Array(4096);
+    const sent: Array<{ data: Uint8Array; texts: string[] }> = [];
+    // Like FrameFeed: each message posted (here: its whole buffer copied, as VS Code does) before the next is packed.
+    for (const b of c.drain(4096, page)) {
+      const m = masker.maskValuesIn(b);
+      sent.push({ data: new Uint8Array(m.data.buffer.slice(0)), texts: unpackBatch(m).map((f) => f.text) });
+    }
+    assert.deepEqual(
+      sent.map((m) => m.texts.length),
+      [4, 3],
+    );
+    assert.equal(sent.flatMap((m) => m.texts).join(''), framesOfTexts(c).map((t) => masker.mask(t)).join(''));
+    for (const m of sent) assert.ok(!Buffer.from(m.data).includes(TOKEN), 'the token never reaches the webview');
+    // The second, shorter, message was packed into the page the first (with the token, unmasked) had used.
+    const [, second] = [...c.snapshot(4096, page)];
+    assert.ok(second.data.buffer === page.buffer, 'packed into the page');
+    assert.ok(page.subarray(second.data.length).every((x) => x === 0));
+    // A trickle gets a buffer of its own, as long as its frames: a one-frame message does not send a page.
+    c.record('in', '{"n":"late"}', 9);
+    const [late] = [...c.drain(4096, page)];
+    assert.ok(late.data.buffer !== page.buffer, 'a buffer of its own');
+    assert.equal(late.data.buffer.byteLength, '{"n":"late"}'.length);
   });
 
   it('refuses a batch that is not the shape the host sends', () => {
-    const ok = captured(['a', 'bc']).drain();
+    const [ok] = captured(['a', 'bc']).drain();
     assert.ok(isFrameBatch(ok));
     assert.ok(!isFrameBatch(null));
     assert.ok(!isFrameBatch({ ...ok, data: Array.from(ok.data) }));

@@ -112,10 +112,7 @@ describe('inspector capture ring', () => {
     c.record('out', 'c', 3);
     assert.equal(signals, 2);
     assert.deepEqual(
-      c
-        .snapshot()
-        .flatMap(framesOf)
-        .map((f) => f.text),
+      framesOf(c.snapshot()).map((f) => f.text),
       ['a', 'b', 'c'],
     );
     assert.deepEqual(framesOf(c.drain()), [], 'a snapshot counts as drained');

@@ -1,9 +1,10 @@
-// The panel's feed: a flood of frames reaches the view in batches at most once per interval (ten a second), every
-// frame once, in order, masked; the first frame after a quiet spell goes at once.
+// The panel's feed: a flood of frames reaches the view at most once per interval (ten deliveries a second, each in
+// messages of at most 64 KiB of frames), every frame once, in order, masked; the first frame after a quiet spell goes
+// at once.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture } from '../../src/core/capture';
-import { FrameFeed } from '../../src/presentation/inspector/feed';
+import { FrameFeed, MESSAGE_BYTES } from '../../src/presentation/inspector/feed';
 import type { WireFrame } from '../../src/presentation/inspector/frames';
 import { unpackBatch, type FrameBatch } from '../../src/presentation/inspector/batch';
 import { SecretMasker } from '../../src/presentation/masker';
@@ -39,7 +40,7 @@ class FakeTimers implements TimerApi {
 }
 
 describe('inspector feed (host to webview)', () => {
-  it('50,000 frames a second arrive as at most ten batches a second, each frame once, masked', () => {
+  it('50,000 frames a second arrive in at most ten deliveries a second, each frame once, masked', () => {
     const timers = new FakeTimers();
     const capture = new Capture(100_000);
     const batches: Array<{ at: number; frames: WireFrame[] }> = [];
@@ -48,7 +49,10 @@ describe('inspector feed (host to webview)', () => {
     const feed = new FrameFeed(
       capture,
       (b) => masker.maskValuesIn(b),
-      (b) => batches.push({ at: timers.now(), frames: unpackBatch(b) }),
+      (b) => {
+        assert.ok(b.data.length <= MESSAGE_BYTES, `${b.data.length} bytes in one message`);
+        batches.push({ at: timers.now(), frames: unpackBatch(b) });
+      },
       timers,
     );
     for (let ms = 0; ms < 1000; ms++) {
@@ -56,8 +60,10 @@ describe('inspector feed (host to webview)', () => {
       timers.advance(1);
     }
     timers.advance(200);
-    assert.ok(batches.length <= 11, `${batches.length} batches`);
-    for (let i = 1; i < batches.length; i++) assert.ok(batches[i].at - batches[i - 1].at >= 100);
+    const deliveries = [...new Set(batches.map((b) => b.at))];
+    assert.ok(deliveries.length <= 11, `${deliveries.length} deliveries`);
+    for (let i = 1; i < deliveries.length; i++) assert.ok(deliveries[i] - deliveries[i - 1] >= 100);
+    assert.ok(batches.length > deliveries.length, 'a delivery of 5,000 frames goes in several messages');
     const seqs = batches.flatMap((b) => b.frames.map((f) => f.seq));
     assert.deepEqual(
       seqs,
@@ -71,10 +77,11 @@ describe('inspector feed (host to webview)', () => {
     assert.equal(batches.flatMap((b) => b.frames).length, 50_000, 'nothing after dispose');
   });
 
-  it('sendAll gives the whole capture in chunks, and the next batch starts after it', () => {
+  it('sendAll gives the whole capture in messages of at most 64 KiB, and the next batch starts after it', () => {
     const timers = new FakeTimers();
     const capture = new Capture(20_000);
-    for (let i = 0; i < 12_000; i++) capture.record('out', `f${i}`, i);
+    const text = (i: number) => `f${i}`.padEnd(20, '.');
+    for (let i = 0; i < 12_000; i++) capture.record('out', text(i), i);
     const posted: WireFrame[][] = [];
     const feed = new FrameFeed(
       capture,
@@ -85,12 +92,16 @@ describe('inspector feed (host to webview)', () => {
     feed.sendAll();
     assert.deepEqual(
       posted.map((p) => p.length),
-      [5000, 5000, 2000],
+      [3276, 3276, 3276, 2172],
+    );
+    assert.deepEqual(
+      posted.flat().map((f) => f.text),
+      Array.from({ length: 12_000 }, (_, i) => text(i)),
     );
     capture.record('in', 'new', 1);
     timers.advance(100);
     assert.deepEqual(
-      posted[3].map((f) => f.text),
+      posted[4].map((f) => f.text),
       ['new'],
     );
     feed.dispose();

@@ -1,15 +1,18 @@
 // Carries a capture's new frames to a view (the inspector's webview) in packed batches (src/core/frameRing.ts), with
-// the secret values masked (the view masks the secret fields: ./batch.ts): at most one batch per interval (the first
-// frame after a quiet spell goes at once), so that a flood of frames costs the view ten messages a second, not one
-// per frame, and costs the host a copy, not a decode, per frame. Plain module: no VS Code API (bench/inspector.ts
-// runs the same code).
+// the secret values masked (the view masks the secret fields: ./batch.ts): at most one delivery per interval (the
+// first frame after a quiet spell goes at once), so that a flood of frames costs the view ten deliveries a second, not
+// a message per frame, and costs the host a copy, not a decode, per frame. A delivery is one message per 64 KiB of
+// frames, sent one after another: a single message of a flood's 100 ms would be megabytes of fresh memory twice over
+// (the batch, then VS Code's copy of the message), and on a virtual machine the page faults of fresh memory cost
+// more than the copying (bench/RESULTS.md). Plain module: no VS Code API (bench/inspector.ts runs the same code).
 import type { Capture } from '../../core/capture';
+import { unzeroedMemory } from '../../core/frameRing';
 import type { TimerApi } from '../coalescer';
 import type { FrameBatch } from './batch';
 
 export const BATCH_MS = 100;
-/** Frames per message when a whole capture is sent (a panel opened or restored on a full ring). */
-export const SNAPSHOT_CHUNK = 5000;
+/** Most frame bytes in one message (a larger frame goes alone). */
+export const MESSAGE_BYTES = 64 * 1024;
 
 const realTimers: TimerApi = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -18,6 +21,11 @@ const realTimers: TimerApi = {
 };
 
 export class FrameFeed {
+  /**
+   * Where each message's frames are packed, one message after another: a host's postMessage copies the message's
+   * buffers before it returns (VS Code's RPCProtocol serializes the call at once), so the page is free again then.
+   */
+  private readonly page = new Uint8Array(unzeroedMemory(MESSAGE_BYTES));
   private timer: unknown;
   private lastFlush = -Infinity;
   private stopped = false;
@@ -47,13 +55,12 @@ export class FrameFeed {
   flush(): void {
     if (this.stopped) return;
     this.lastFlush = this.timers.now();
-    const batch = this.capture.drain();
-    if (batch.sizes.length > 0) this.post(this.maskValues(batch));
+    for (const batch of this.capture.drain(MESSAGE_BYTES, this.page)) this.post(this.maskValues(batch));
   }
 
   /** Sends the whole capture in chunks (a view that starts empty); the next batch starts after it. */
   sendAll(): void {
-    for (const batch of this.capture.snapshot(SNAPSHOT_CHUNK)) this.post(this.maskValues(batch));
+    for (const batch of this.capture.snapshot(MESSAGE_BYTES, this.page)) this.post(this.maskValues(batch));
   }
 
   dispose(): void {
