@@ -120,7 +120,12 @@ describe('inspector batches', () => {
       sent.map((m) => m.texts.length),
       [4, 3],
     );
-    assert.equal(sent.flatMap((m) => m.texts).join(''), framesOfTexts(c).map((t) => masker.mask(t)).join(''));
+    assert.equal(
+      sent.flatMap((m) => m.texts).join(''),
+      framesOfTexts(c)
+        .map((t) => masker.mask(t))
+        .join(''),
+    );
     for (const m of sent) assert.ok(!Buffer.from(m.data).includes(TOKEN), 'the token never reaches the webview');
     // The second, shorter, message was packed into the page the first (with the token, unmasked) had used.
     const [, second] = [...c.snapshot(4096, page)];
