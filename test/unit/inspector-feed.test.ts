@@ -4,13 +4,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture } from '../../src/core/capture';
-import { FrameFeed, MESSAGE_BYTES } from '../../src/presentation/inspector/feed';
+import { FrameFeed, MESSAGE_BYTES, type FeedTimers } from '../../src/presentation/inspector/feed';
 import type { WireFrame } from '../../src/presentation/inspector/frames';
 import { unpackBatch, type FrameBatch } from '../../src/presentation/inspector/batch';
 import { SecretMasker } from '../../src/presentation/masker';
-import type { TimerApi } from '../../src/presentation/coalescer';
 
-class FakeTimers implements TimerApi {
+class FakeTimers implements FeedTimers {
   time = 0;
   private queue: Array<{ at: number; fn: () => void; id: number }> = [];
   private ids = 0;
@@ -24,6 +23,9 @@ class FakeTimers implements TimerApi {
   }
   now(): number {
     return this.time;
+  }
+  soon(fn: () => void): void {
+    this.setTimeout(fn, 0);
   }
   advance(ms: number): void {
     const end = this.time + ms;
@@ -77,6 +79,48 @@ describe('inspector feed (host to webview)', () => {
     assert.equal(batches.flatMap((b) => b.frames).length, 50_000, 'nothing after dispose');
   });
 
+  it('a delivery goes a message per turn of the event loop: the client runs in between, nothing is lost', () => {
+    const later: Array<() => void> = [];
+    const timers: FeedTimers = {
+      setTimeout: () => 1,
+      clearTimeout: () => undefined,
+      now: () => 0,
+      soon: (fn) => void later.push(fn),
+    };
+    const capture = new Capture(100_000);
+    const posted: WireFrame[][] = [];
+    const feed = new FrameFeed(
+      capture,
+      (b) => b,
+      (b) => posted.push(unpackBatch(b)),
+      timers,
+    );
+    const text = (i: number) => `{"n":${i}}`.padEnd(1000, ' ');
+    for (let i = 0; i < 300; i++) capture.record('in', text(i), i);
+    feed.flush();
+    assert.equal(posted.length, 1, 'one message, then the thread is given back');
+    // The client goes on between messages; a flush asked for meanwhile waits for this delivery to end.
+    for (let i = 300; i < 400; i++) capture.record('in', text(i), i);
+    feed.flush();
+    while (later.length > 0) {
+      const before = posted.length;
+      later.shift()!();
+      assert.ok(posted.length - before <= 1, 'at most one message per turn');
+    }
+    assert.deepEqual(
+      posted.flat().map((f) => f.seq),
+      Array.from({ length: 400 }, (_, i) => i + 1),
+    );
+    assert.ok(posted.every((p) => p.length <= Math.floor(MESSAGE_BYTES / 1000)));
+    // Disposed in the middle of a delivery: nothing more is sent.
+    for (let i = 400; i < 700; i++) capture.record('in', text(i), i);
+    feed.flush();
+    const sent = posted.length;
+    feed.dispose();
+    while (later.length > 0) later.shift()!();
+    assert.equal(posted.length, sent);
+  });
+
   it('sendAll gives the whole capture in messages of at most 64 KiB, and the next batch starts after it', () => {
     const timers = new FakeTimers();
     const capture = new Capture(20_000);
@@ -90,6 +134,7 @@ describe('inspector feed (host to webview)', () => {
       timers,
     );
     feed.sendAll();
+    timers.advance(0);
     assert.deepEqual(
       posted.map((p) => p.length),
       [3276, 3276, 3276, 2172],

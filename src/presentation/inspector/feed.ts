@@ -14,10 +14,16 @@ export const BATCH_MS = 100;
 /** Most frame bytes in one message (a larger frame goes alone). */
 export const MESSAGE_BYTES = 64 * 1024;
 
-const realTimers: TimerApi = {
+/** Timers, and a way to run something as soon as the thread has handled what is waiting (setImmediate). */
+export interface FeedTimers extends TimerApi {
+  soon(fn: () => void): void;
+}
+
+const realTimers: FeedTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   now: () => Date.now(),
+  soon: (fn) => void setImmediate(fn),
 };
 
 export class FrameFeed {
@@ -27,6 +33,9 @@ export class FrameFeed {
    */
   private readonly page = new Uint8Array(unzeroedMemory(MESSAGE_BYTES));
   private timer: unknown;
+  /** The delivery being sent, a message per turn of the event loop. */
+  private sending: Iterator<FrameBatch> | undefined;
+  private flushWhenSent = false;
   private lastFlush = -Infinity;
   private stopped = false;
   private readonly unlisten: () => void;
@@ -36,7 +45,7 @@ export class FrameFeed {
     /** The log's masking of secret values (SecretMasker.maskValuesIn); the view masks the fields. */
     private readonly maskValues: (batch: FrameBatch) => FrameBatch,
     private readonly post: (batch: FrameBatch) => void,
-    private readonly timers: TimerApi = realTimers,
+    private readonly timers: FeedTimers = realTimers,
     private readonly interval = BATCH_MS,
   ) {
     this.unlisten = capture.onFrames(() => this.schedule());
@@ -51,20 +60,52 @@ export class FrameFeed {
     }, wait);
   }
 
-  /** Sends what arrived since the last batch (nothing when nothing did). */
+  /** Sends what arrived since the last delivery (nothing when nothing did), after the one being sent. */
   flush(): void {
     if (this.stopped) return;
     this.lastFlush = this.timers.now();
-    for (const batch of this.capture.drain(MESSAGE_BYTES, this.page)) this.post(this.maskValues(batch));
+    if (this.sending) {
+      this.flushWhenSent = true;
+      return;
+    }
+    this.send(this.capture.drain(MESSAGE_BYTES, this.page));
   }
 
-  /** Sends the whole capture in chunks (a view that starts empty); the next batch starts after it. */
+  /** Sends the whole capture (a view that starts empty) instead of what was being sent; the next delivery starts after it. */
   sendAll(): void {
-    for (const batch of this.capture.snapshot(MESSAGE_BYTES, this.page)) this.post(this.maskValues(batch));
+    this.flushWhenSent = false;
+    this.send(this.capture.snapshot(MESSAGE_BYTES, this.page));
+  }
+
+  /**
+   * One message now, the next once the thread has handled what is waiting (the client's frames): a delivery of a
+   * flood is many messages, and sent in one go it would hold the client's thread for all of them.
+   */
+  private send(batches: Iterable<FrameBatch>): void {
+    const first = this.sending === undefined;
+    this.sending = batches[Symbol.iterator]();
+    if (first) this.pump();
+  }
+
+  private pump(): void {
+    if (this.stopped || !this.sending) return;
+    const next = this.sending.next();
+    if (next.done) {
+      this.sending = undefined;
+      if (this.flushWhenSent) {
+        this.flushWhenSent = false;
+        this.flush();
+      }
+      return;
+    }
+    // Frames dropped from a small ring while earlier messages went leave a piece empty.
+    if (next.value.sizes.length > 0) this.post(this.maskValues(next.value));
+    this.timers.soon(() => this.pump());
   }
 
   dispose(): void {
     this.stopped = true;
+    this.sending = undefined;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.unlisten();
