@@ -272,6 +272,17 @@ for (const input of [search, collection, nameFilter]) {
 }
 for (const input of [regex, direction, pinnedOnly]) input.addEventListener('change', () => setSpec(specFromInputs()));
 
+let rowsPending = false;
+/** A flood is several messages per animation frame: the rows are laid out once for all of them. */
+function rowsArrived(): void {
+  if (rowsPending) return;
+  rowsPending = true;
+  requestAnimationFrame(() => {
+    rowsPending = false;
+    refreshRows();
+  });
+}
+
 let chromePending = false;
 /** Rows, counters and chips; at most once per animation frame however many batches arrive. */
 function refreshRows(): void {
@@ -333,7 +344,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
         break;
       }
       list.append(unpackBatch(m.batch));
-      refreshRows();
+      rowsArrived();
       break;
     case 'source':
       setSource(m.source);
