@@ -496,10 +496,9 @@ async function main(): Promise<void> {
 }
 
 const round = process.env.INSPECTOR_PACED_ROUND;
-(round
-  ? pacedRound(round === 'inspector').then((r) => process.send?.(r, () => process.exit(0)))
-  : main()
-).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+(round ? pacedRound(round === 'inspector').then((r) => process.send?.(r, () => process.exit(0))) : main()).catch(
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
