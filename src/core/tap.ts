@@ -6,6 +6,7 @@
 //   await tap.stop();
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
+import { agentFor, proxyAddress, proxyFor, type ProxyOptions } from '../ddp/proxy';
 import { Capture } from './capture';
 
 export interface TapOptions {
@@ -17,6 +18,11 @@ export interface TapOptions {
   maxFrames?: number;
   /** Closed app connections kept with their captures (default 20); older ones are forgotten. */
   keepClosed?: number;
+  /**
+   * How the tap reaches the server: the same proxy, no-proxy list and TLS options as the explorer's own connections
+   * (default: the environment's HTTPS_PROXY/NO_PROXY, as DdpClient).
+   */
+  network?: ProxyOptions;
 }
 
 export type TapClientState = 'connecting' | 'open' | 'closed';
@@ -35,6 +41,8 @@ export class TapClient {
   readonly capture: Capture;
   private readonly upstream: WebSocket;
   private backlog: Array<{ data: WebSocket.RawData; isBinary: boolean }> = [];
+  /** The server could not be reached (directly or through the proxy) before the connection opened. */
+  private unreachable: 'server' | 'proxy' | undefined;
 
   constructor(
     readonly id: number,
@@ -51,7 +59,18 @@ export class TapClient {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    this.upstream = new WebSocket(tap.target, { headers, perMessageDeflate: false, maxPayload: MAX_PAYLOAD });
+    const network = tap.network;
+    // A new tunnel per app connection; Tap.start checked that the proxy URL can be used.
+    const agent = agentFor(tap.target, network);
+    const tls = network.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: network.rejectUnauthorized };
+    this.upstream = new WebSocket(tap.target, {
+      headers,
+      perMessageDeflate: false,
+      maxPayload: MAX_PAYLOAD,
+      ...(agent ? { agent } : {}),
+      ...(network.ca ? { ca: network.ca } : {}),
+      ...tls,
+    });
     this.upstream.on('open', () => {
       this.state = 'open';
       for (const m of this.backlog) this.upstream.send(m.data, { binary: m.isBinary });
@@ -67,9 +86,14 @@ export class TapClient {
       if (this.upstream.readyState === WebSocket.OPEN) this.upstream.send(data, { binary: isBinary });
       else if (this.upstream.readyState === WebSocket.CONNECTING) this.backlog.push({ data, isBinary });
     });
-    this.upstream.on('error', (err: Error & { code?: string }) => {
-      if (this.state === 'connecting') this.closeReason = `cannot reach ${tap.target}: ${err.code ?? err.message}`;
+    this.upstream.on('error', (err: Error & { code?: string; proxy?: string }) => {
+      if (this.state !== 'connecting') return;
+      this.unreachable = err.proxy !== undefined ? 'proxy' : 'server';
+      // A proxy's own error already says which proxy and what it answered.
+      this.closeReason =
+        err.proxy !== undefined ? err.message : `cannot reach ${tap.target}: ${err.code ?? err.message}`;
     });
+
     app.on('error', () => undefined);
     this.upstream.on('close', (code: number, reason: Buffer) => this.onClose('server', app, code, reason));
     app.on('close', (code: number, reason: Buffer) => this.onClose('app', this.upstream, code, reason));
@@ -86,8 +110,8 @@ export class TapClient {
     }
     if (other.readyState === WebSocket.OPEN || other.readyState === WebSocket.CONNECTING) {
       if (sendable(code) && other.readyState === WebSocket.OPEN) other.close(code, reason);
-      else if (side === 'server' && this.closeReason?.startsWith('cannot reach') && other.readyState === WebSocket.OPEN)
-        other.close(1011, 'tap: cannot reach the server');
+      else if (side === 'server' && this.unreachable && other.readyState === WebSocket.OPEN)
+        other.close(1011, `tap: cannot reach the server${this.unreachable === 'proxy' ? ' through the proxy' : ''}`);
       else other.terminate();
     }
   }
@@ -134,8 +158,13 @@ export class Tap {
     });
   }
 
-  /** Starts listening on 127.0.0.1; rejects when the port is taken. */
+  /** Starts listening on 127.0.0.1; rejects when the port is taken or the proxy URL cannot be used. */
   static start(options: TapOptions): Promise<Tap> {
+    try {
+      agentFor(options.target, options.network ?? {});
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     return new Promise((resolve, reject) => {
       const server = new WebSocketServer({
         host: '127.0.0.1',
@@ -152,6 +181,17 @@ export class Tap {
         resolve(new Tap(server, options.target, port, options));
       });
     });
+  }
+
+  /** How app connections reach the server (see TapOptions.network). */
+  get network(): ProxyOptions {
+    return this.options.network ?? {};
+  }
+
+  /** host:port of the proxy the server is reached through, or undefined for a direct connection. */
+  get proxy(): string | undefined {
+    const proxy = proxyFor(this.target, this.network);
+    return proxy === undefined ? undefined : proxyAddress(proxy);
   }
 
   /** The URL an app connects to. */

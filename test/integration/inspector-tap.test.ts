@@ -7,6 +7,7 @@ import { Tap } from '../../src/core/tap';
 import { startDemoServer, type DemoServer } from '../demo/server';
 import { waitForEvent, waitUntil } from '../support/wait';
 import { newClient, refusedPort } from '../support/clients';
+import { startConnectProxy } from '../support/connectProxy';
 
 const T = { timeout: 10_000 };
 
@@ -105,5 +106,66 @@ describe('inspector tap', () => {
     assert.match(reason, /cannot reach/);
     await waitUntil(() => tap.clients[0]?.state === 'closed');
     assert.match(tap.clients[0].closeReason ?? '', /cannot reach .*ECONNREFUSED/);
+  });
+});
+
+// The tap reaches the server as the explorer's connections do: through http.proxy (a CONNECT tunnel per app
+// connection), around it for http.noProxy hosts, and a proxy's refusal is the reason the app's entry shows.
+describe('inspector tap behind a proxy', () => {
+  let demo: DemoServer;
+  before(async () => {
+    demo = await startDemoServer({ port: 0 });
+  });
+  after(() => demo.stop());
+
+  test('app connections go through the proxy, one tunnel each, frames unchanged', T, async (t) => {
+    const proxy = await startConnectProxy();
+    t.after(() => proxy.stop());
+    const tap = await Tap.start({ target: demo.url, network: { proxy: proxy.url } });
+    t.after(() => tap.stop());
+    assert.equal(tap.proxy, `127.0.0.1:${proxy.port}`);
+    const c = newClient(t, tap.url);
+    await c.connect();
+    assert.equal(await c.call('math.add', [20, 22]), 42);
+    assert.equal(proxy.tunnels, 1);
+    assert.equal(proxy.requests[0].target, new URL(demo.url).host);
+    await waitUntil(() => tap.clients[0].capture.ring.range(0).some((f) => f.text.includes('"result":42')));
+  });
+
+  test('a host in noProxy is reached directly', T, async (t) => {
+    const proxy = await startConnectProxy();
+    t.after(() => proxy.stop());
+    const tap = await Tap.start({ target: demo.url, network: { proxy: proxy.url, noProxy: ['127.0.0.1'] } });
+    t.after(() => tap.stop());
+    assert.equal(tap.proxy, undefined);
+    const c = newClient(t, tap.url);
+    await c.connect();
+    assert.equal(await c.call('math.add', [1, 2]), 3);
+    assert.equal(proxy.tunnels, 0);
+  });
+
+  test("a proxy's refusal closes the app's socket, and the entry says which proxy answered what", T, async (t) => {
+    const proxy = await startConnectProxy({ refuse: { status: 403, text: 'Forbidden by policy' } });
+    t.after(() => proxy.stop());
+    const tap = await Tap.start({ target: demo.url, network: { proxy: proxy.url } });
+    t.after(() => tap.stop());
+    const c = newClient(t, tap.url, { autoReconnect: false });
+    const closed = waitForEvent(c, 'socket_closed', { timeout: 5000 });
+    await assert.rejects(c.connect());
+    const [code, reason] = await closed;
+    assert.equal(code, 1011);
+    assert.equal(reason, 'tap: cannot reach the server through the proxy');
+    await waitUntil(() => tap.clients[0]?.state === 'closed');
+    assert.match(
+      tap.clients[0].closeReason ?? '',
+      /^The proxy at 127\.0\.0\.1:\d+ refused the tunnel to 127\.0\.0\.1:\d+: 403 Forbidden by policy$/,
+    );
+  });
+
+  test('a proxy URL that cannot be used stops the tap from starting, without its credentials', T, async () => {
+    await assert.rejects(
+      Tap.start({ target: demo.url, network: { proxy: 'socks5://user:s3cret@127.0.0.1:1080' } }),
+      (err: Error) => /not supported/.test(err.message) && !err.message.includes('s3cret'),
+    );
   });
 });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { normalizeUrl } from '../../ddp';
 import { Tap, type TapClient } from '../../core/tap';
+import { clientOptions } from '../../core/config';
 import type { Capture } from '../../core/capture';
 import type { SourceInfo } from '../../presentation/inspector/protocol';
 import type { Ctx } from '../commands/context';
@@ -155,17 +156,27 @@ export function registerTaps(ctx: Ctx, inspectors: Inspectors): vscode.Disposabl
       const maxFrames = inspectors.env.maxFrames();
       let tap: Tap;
       try {
+        const url = normalizeUrl(target.trim());
+        // The server is reached as the explorer's own connections reach it: http.proxy, http.noProxy, strictSSL.
+        const { proxy, noProxy, rejectUnauthorized } = clientOptions(ctx.manager.current, undefined, url);
         tap = await Tap.start({
-          target: normalizeUrl(target.trim()),
+          target: url,
           port: portText.trim() ? Number(portText) : 0,
           maxFrames,
+          network: {
+            ...(proxy !== undefined ? { proxy } : {}),
+            ...(noProxy !== undefined ? { noProxy } : {}),
+            ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
+          },
         });
       } catch (err) {
         const e = err as Error & { code?: string };
         throw new Error(e.code === 'EADDRINUSE' ? `Port ${portText.trim()} on 127.0.0.1 is already in use` : e.message);
       }
       view.add(tap);
-      ctx.log.info(`Tap listening on ${tap.url}, forwarding to ${tap.target}`);
+      ctx.log.info(
+        `Tap listening on ${tap.url}, forwarding to ${tap.target}${tap.proxy ? ` through the proxy at ${tap.proxy}` : ''}`,
+      );
       void vscode.commands.executeCommand('ddpExplorer.taps.focus');
       const copy = 'Copy URL';
       void showInfo(ctx.log, `Tap listening on ${tap.url} → ${tap.target}. Point your app at it.`, copy).then(
