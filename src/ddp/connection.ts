@@ -75,6 +75,12 @@ export class Connection {
   private ws?: DdpSocket;
   /** `auto` learned the server speaks SockJS only: later sockets start there (until a raw one works again). */
   private sockJsLearned = false;
+  /**
+   * The SockJS transport the last session opened on: later attempts start from it, so that a transport that had to
+   * time out first (a WebSocket upgrade a proxy swallows) is not waited for again on every reconnect. Forgotten when
+   * an attempt fails before opening.
+   */
+  private sockJsFrom?: SockJsTransport;
   private proposing: string;
   /** Versions proposed since the last `connected` (or open()): each is proposed at most once per cycle. */
   private readonly tried = new Set<string>();
@@ -182,10 +188,18 @@ export class Connection {
     try {
       // The proxy (if any) is decided per socket: settings and the environment may change between attempts.
       const options = { ...this.options, agent: agentFor(this.url, this.options) };
+      const from = this.sockJsFrom;
+      if (from && options.sockjsTransports.includes(from))
+        options.sockjsTransports = options.sockjsTransports.slice(options.sockjsTransports.indexOf(from));
+      let opened = false;
       ws = openSocket(this.mode(), this.url, options, {
         open: (transport) => {
           if (!current()) return;
+          opened = true;
           this.transport = transport;
+          this.sockJsFrom = transport.startsWith('sockjs-')
+            ? (transport.slice('sockjs-'.length) as SockJsTransport)
+            : undefined;
           if (this.options.transport === 'auto') this.sockJsLearned = transport !== 'websocket';
           this.tried.add(this.proposing);
           const connect: ClientMessage = { msg: 'connect', version: this.proposing, support: this.options.versions };
@@ -204,7 +218,10 @@ export class Connection {
           this.lastSocketError = err;
           if (current()) this.on.socketError(err);
         },
-        close: (code, reason) => this.onClose(ws as DdpSocket, code, reason),
+        close: (code, reason) => {
+          if (!opened && current()) this.sockJsFrom = undefined;
+          this.onClose(ws as DdpSocket, code, reason);
+        },
       });
     } catch (err) {
       // A malformed URL or header value throws synchronously; retrying the same options cannot help.

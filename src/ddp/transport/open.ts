@@ -32,6 +32,9 @@ class FallbackSocket implements DdpSocket {
   private opened = false;
   private refusal?: SocketError;
   private sockJsServer = false;
+  private upgradeTimer?: NodeJS.Timeout;
+  /** The raw WebSocket was given up (its upgrade got no answer in time): what it says from now on is not news. */
+  private abandoned = false;
 
   constructor(
     private readonly wsUrl: string,
@@ -41,22 +44,40 @@ class FallbackSocket implements DdpSocket {
   ) {
     this.socket = new WebSocketSocket(wsUrl, options, {
       open: (name) => {
+        clearTimeout(this.upgradeTimer);
         this.opened = true;
         on.open(name);
       },
       message: (text) => on.message(text),
       problem: (problem, frame) => on.problem(problem, frame),
       error: (error) => {
+        if (this.abandoned) return;
+        clearTimeout(this.upgradeTimer);
         // An HTTP answer to the upgrade: held back until /sockjs/info has been asked.
         if (!this.opened && error.statusCode !== undefined) this.refusal = error;
         else on.error(error);
       },
       close: (code, reason) => {
+        clearTimeout(this.upgradeTimer);
         if (this.refusal && !this.terminated) return this.trySockJs(code, reason);
         if (this.refusal) on.error(this.refusal);
         on.close(code, reason);
       },
     });
+    // `auto`: an upgrade that gets no answer at all (a proxy that swallows it) is not waited for until
+    // connectTimeout either: after a third of it, SockJS, which also runs over plain HTTP requests, is tried instead.
+    const wait = switchToSockJs ? upgradeWait(options.connectTimeout) : undefined;
+    if (wait !== undefined) this.upgradeTimer = setTimeout(() => this.noUpgradeAnswer(wait), wait);
+  }
+
+  private noUpgradeAnswer(wait: number): void {
+    if (this.opened || this.terminated || this.refusal) return;
+    const error: SocketError = new Error(`The WebSocket upgrade got no answer within ${wait / 1000} s`);
+    error.code = 'ETIMEDOUT';
+    this.refusal = error;
+    this.abandoned = true;
+    // Its close goes on to trySockJs, with this as the error if the server is not SockJS either.
+    this.socket.terminate();
   }
 
   private terminated = false;
@@ -104,12 +125,20 @@ class FallbackSocket implements DdpSocket {
   }
   close(code: number, reason: string): void {
     this.terminated = true;
+    clearTimeout(this.upgradeTimer);
     this.socket.close(code, reason);
   }
   terminate(): void {
     this.terminated = true;
+    clearTimeout(this.upgradeTimer);
     this.socket.terminate();
   }
+}
+
+/** How long `auto` waits for an answer to the raw WebSocket upgrade: a third of connectTimeout, 1 to 3 s (none when that leaves no time). */
+export function upgradeWait(connectTimeout: number): number | undefined {
+  const wait = Math.min(3000, Math.max(1000, Math.round(connectTimeout / 3)));
+  return wait < connectTimeout ? wait : undefined;
 }
 
 function sockJsOnly(url: string, refusal: SocketError): SocketError {

@@ -8,6 +8,16 @@ import { parseSockJsFrame } from './sockjsFrames';
 import { newSessionPath, sockJsUrl } from './sockjsUrls';
 import type { DdpSocket, SockJsTransport, SocketHandlers, TransportName, TransportOptions } from './socket';
 
+/**
+ * How long one SockJS transport may take to open before the next is tried: sockjs-client's retransmission timeout
+ * (4 round trips on a slow link, 300 ms more than one on a fast one) for two round trips, and never under 2 s, so
+ * that a busy server is not taken for a broken transport.
+ */
+export function transportWait(roundTrip: number): number {
+  const rto = roundTrip > 100 ? 4 * roundTrip : 300 + roundTrip;
+  return Math.max(2000, 2 * rto);
+}
+
 /** The /info answer is a small JSON object; anything longer is not SockJS. */
 const MAX_INFO = 64 * 1024;
 
@@ -28,6 +38,10 @@ export class SockJsSocket implements DdpSocket {
   private candidates: SockJsTransport[] = [];
   private lastError?: SocketError;
   private closeTimer?: NodeJS.Immediate;
+  /** When /info was asked: its round trip sets how long a transport may take to open. */
+  private readonly askedAt = Date.now();
+  private roundTrip = 0;
+  private transportTimer?: NodeJS.Timeout;
   /** close() started a close handshake on the channel: its end finishes the socket. */
   private closing = false;
 
@@ -91,6 +105,7 @@ export class SockJsSocket implements DdpSocket {
 
   private onInfo(body: string): void {
     this.info = undefined;
+    this.roundTrip = Date.now() - this.askedAt;
     let info: unknown;
     try {
       info = JSON.parse(body);
@@ -134,6 +149,20 @@ export class SockJsSocket implements DdpSocket {
       return this.next();
     }
     this.channel = channel;
+    // A transport that neither opens nor fails (a proxy that swallows the WebSocket upgrade) gives way to the next
+    // after a time set from the /info round trip, as sockjs-client does; the last one is left to connectTimeout.
+    if (this.candidates.length > 0) {
+      const wait = transportWait(this.roundTrip);
+      this.transportTimer = setTimeout(() => {
+        if (this.channel !== channel || this.state !== 'opening') return;
+        this.channel = undefined;
+        channel.abort();
+        const error: SocketError = new Error(`SockJS ${transport} did not open within ${wait} ms`);
+        error.code = 'ETIMEDOUT';
+        this.lastError = error;
+        this.next();
+      }, wait);
+    }
   }
 
   private onFrame(text: string): void {
@@ -141,6 +170,7 @@ export class SockJsSocket implements DdpSocket {
     switch (frame.type) {
       case 'open':
         if (this.state !== 'opening') return this.on.problem('SockJS open frame on an open session', excerpt(text));
+        clearTimeout(this.transportTimer);
         this.state = 'open';
         return this.on.open(this.name ?? 'sockjs-xhr-streaming');
       case 'heartbeat':
@@ -164,6 +194,7 @@ export class SockJsSocket implements DdpSocket {
 
   private onEnded(code: number, reason: string, error?: SocketError): void {
     this.channel = undefined;
+    clearTimeout(this.transportTimer);
     if (this.state === 'opening') {
       // This transport could not open (a proxy refusing the upgrade, an HTTP error): the next one may.
       this.lastError = error ?? this.lastError;
@@ -188,6 +219,7 @@ export class SockJsSocket implements DdpSocket {
   /** Aborts every request and channel: nothing more is handed on. */
   private stop(): void {
     this.state = 'closed';
+    clearTimeout(this.transportTimer);
     this.info?.abort();
     this.info = undefined;
     this.channel?.abort();
