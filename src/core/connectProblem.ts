@@ -37,6 +37,8 @@ export interface ConnectProblem {
   handshake?: boolean;
   /** `version`: the DDP versions the client offered. */
   versions?: string[];
+  /** `timeout`: the connection was taken but the WebSocket upgrade never answered (and no SockJS either). */
+  upgrade?: boolean;
   /** `other`: the raw reason (server or OS text, unescaped: the presentation escapes it). */
   message?: string;
   /**
@@ -54,7 +56,8 @@ function parts(error: unknown): { code?: string; message: string } {
   if (error && typeof error === 'object') {
     const e = error as { code?: unknown; message?: unknown };
     const message = typeof e.message === 'string' ? e.message : (error as { toString(): string }).toString();
-    const code = typeof e.code === 'string' ? e.code : CODE.exec(message)?.[1];
+    // DdpConnectionError's 'SOCKET' only says "the socket failed": the socket's own code is in its message.
+    const code = typeof e.code === 'string' && e.code !== 'SOCKET' ? e.code : CODE.exec(message)?.[1];
     return { code, message };
   }
   return { message: String(error) };
@@ -124,7 +127,11 @@ export function classifyConnectProblem(error: unknown, url: string, proxy?: stri
     return { kind: 'not-tls', ...at };
   }
   if (code === 'EPROTO' || (code?.startsWith('ERR_SSL') ?? false)) return { kind: 'not-tls', ...at, handshake: true };
-  if (code === 'TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) return { kind: 'timeout', ...at };
+  if (code === 'TIMEOUT' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
+    // The library's own words when the server took the connection but never answered the WebSocket upgrade.
+    const upgrade = /WebSocket upgrade got no answer/.test(message);
+    return { kind: 'timeout', ...at, ...(upgrade ? { upgrade } : {}) };
+  }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
     return { kind: at.secure ? 'reset' : 'tls-to-plain', ...at };
   return { kind: 'other', ...at, message };

@@ -77,7 +77,9 @@ export function connectProblemSentence(p: ConnectProblem): string {
         ? 'The TLS handshake with the server failed: does it speak TLS on this port? Try ws:// instead of wss://.'
         : 'The server does not speak TLS: try ws:// instead of wss://.';
     case 'timeout':
-      return `${p.hostPort} did not answer in time.`;
+      return p.upgrade
+        ? `${p.hostPort} took the connection but never answered the WebSocket upgrade, and does not serve SockJS either: a proxy in between may be swallowing WebSocket upgrades; check the address and port.`
+        : `${p.hostPort} did not answer in time.`;
     case 'reset':
       return `${p.hostPort} closed the connection during the handshake.`;
     case 'tls-to-plain':

@@ -12,6 +12,7 @@ import { newClient, protocolErrors } from '../support/clients';
 import { settle, waitForEvent, waitUntil } from '../support/wait';
 import { upgradeWait } from '../../src/ddp/transport/open';
 import { transportWait } from '../../src/ddp/transport/sockjsSocket';
+import { explainConnectProblem } from '../../src/presentation/connectProblem';
 
 const T = { timeout: 30_000 };
 
@@ -72,6 +73,11 @@ describe('transport: a proxy that swallows WebSocket upgrades', () => {
     assert.equal(outcome.status, 'rejected');
     assert.match(String(outcome.reason), /The WebSocket upgrade got no answer within 3 s/);
     assert.ok(Date.now() - start < 9000, 'before connectTimeout');
+    // What the explorer says of it.
+    const url = `ws://127.0.0.1:${proxy.port}/websocket`;
+    const { kind, sentence } = explainConnectProblem(outcome.status === 'rejected' ? outcome.reason : undefined, url);
+    assert.equal(kind, 'timeout');
+    assert.match(sentence, /never answered the WebSocket upgrade, and does not serve SockJS either: a proxy/);
     await waitUntil(() => proxy.held === 0, 5000);
   });
 });
