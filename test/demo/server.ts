@@ -291,6 +291,8 @@ export class DemoServer {
       else process.env.DISABLE_WEBSOCKETS = before;
     }
     const data = this.data;
+    // `limited`: when the last call it let through ran.
+    let limitedSince = -Infinity;
     // The library types `this` in publish functions as a MethodInvocation; it is a Subscription.
     type Pub = (this: any, ...args: any[]) => Promise<any>;
     const pubs: Record<string, Pub> = {
@@ -362,6 +364,20 @@ export class DemoServer {
       },
       async echo(...args: unknown[]) {
         return args;
+      },
+      // Meteor's DDPRateLimiter as it answers (one call per 3 s here): a second call within the window is refused
+      // with `too-many-requests` and the time to wait, to try the rate-limit countdown and Retry on.
+      async limited() {
+        const now = Date.now();
+        const wait = limitedSince + 3000 - now;
+        if (wait > 0)
+          throw new ClientSafeError(
+            'too-many-requests',
+            `Error, too many requests. Please slow down. You must wait ${Math.ceil(wait / 1000)} seconds before trying again.`,
+            { timeToReset: wait } as unknown as string,
+          );
+        limitedSince = now;
+        return { ok: true, at: new Date(now) };
       },
       async now() {
         return new Date();

@@ -159,6 +159,38 @@ export async function inspectorScenario(h: InspectorHarness): Promise<void> {
     return spans.join('; ');
   });
 
+  await h.step(
+    'A rate-limited Resend says the wait and offers Retry when it is over; Retry sends it again',
+    async () => {
+      await command(wb, 'DDP: Call Method...', ['limited', '']);
+      await until(
+        async () => (await rowTexts(inspector!)).find((r) => /\blimited\b/.test(r) && /→ result \d+ ms/.test(r)),
+        'the limited row with its result',
+        10_000,
+      );
+      await wb.clearNotifications();
+      const calls = () => demo.calls.filter((c) => c.method === 'limited').length;
+      const before = calls();
+      await inspector!.locator('.viewport .row', { hasText: 'limited' }).last().click();
+      await inspector!.locator('.detail-pane button', { hasText: /^Resend$/ }).click();
+      const said = await wb.waitForNotification(/^limited was rate limited by the server: retry in \d s/, 10_000);
+      const over = /^limited can be retried now/;
+      await wb.waitForNotification(over, 10_000);
+      await wb.clickNotificationButton(over, 'Retry');
+      await until(() => calls() >= before + 2, 'the Retry to reach the server', 10_000);
+      const results = await until(
+        async () => {
+          const rows = (await rowTexts(inspector!)).filter((r) => /\blimited\b/.test(r) && /→ result/.test(r));
+          return rows.length >= 3 ? rows : undefined;
+        },
+        'three limited rows with results (the call, the refused resend, the retry)',
+        10_000,
+      );
+      await wb.clearNotifications();
+      return `${said}; then ${results.length} limited rows`;
+    },
+  );
+
   const exported = path.join(REPO, 'test-results', 'e2e-workspace', 'capture.jsonl');
   await h.step('Export the capture and open it again offline', async () => {
     fs.rmSync(exported, { force: true });

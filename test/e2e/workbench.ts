@@ -345,6 +345,18 @@ export class Workbench {
     return [];
   }
 
+  /** Clicks the button `label` of the toast whose message matches. */
+  async clickNotificationButton(match: RegExp, label: string): Promise<void> {
+    const item = this.page
+      .locator('.notifications-toasts .notification-list-item')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: match }) })
+      .first();
+    await item
+      .locator('.notification-list-item-buttons-container .monaco-button', { hasText: label })
+      .first()
+      .click({ timeout: 5000 });
+  }
+
   /** The message of the modal dialog on screen ('' when there is none). */
   async dialogText(): Promise<string> {
     const box = this.page.locator('.monaco-dialog-box');

@@ -11,6 +11,8 @@ import { FrameFeed } from '../../presentation/inspector/feed';
 import { prettyFrame } from '../../presentation/inspector/frames';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../presentation/inspector/protocol';
 import { flash, showError, validationMessage } from '../commands/notify';
+import { followSubscription, rateLimited } from '../commands/rateLimit';
+import type { Session } from '../../core/sessions';
 import { isSessionError } from '../../core/sessionError';
 import { callWithTwoFactor, type TwoFactorRequest } from '../../core/twoFactor';
 import { inspectorHtml } from './html';
@@ -156,16 +158,34 @@ export class InspectorPanel implements vscode.Disposable {
       if (!parsed.ok) return;
       params = parsed.params;
     }
-    if (replay.kind === 'sub') {
-      await session.subscribe(replay.name, params).catch(notSentOnPurpose);
+    await this.sendAgain(session, replay.kind, replay.name, params);
+  }
+
+  /**
+   * The answer shows up in the inspector, linked to the new request; a failure is an answer too. A server that asks
+   * for a two-factor code (Rocket.Chat) gets the same call once more with it, and a rate limiter's refusal is said
+   * with its wait and a Retry once it is over, as from Call Method and Subscribe.
+   */
+  private async sendAgain(session: Session, kind: 'method' | 'sub', name: string, params: unknown[]): Promise<void> {
+    const again = () => {
+      const retried =
+        session.state === 'connected'
+          ? this.sendAgain(session, kind, name, params)
+          : Promise.reject(new Error('Resend needs the connection to be connected'));
+      void retried.catch((err: unknown) => void showError(this.env, `DDP Inspector: ${describeError(err)}`));
+    };
+    if (kind === 'sub') {
+      const id = await session.subscribe(name, params).catch(notSentOnPurpose);
+      if (id !== undefined) followSubscription(this.env, session, id, name, again);
       return;
     }
-    // The answer shows up in the inspector, linked to the new call; a failure is an answer too. A server that asks
-    // for a two-factor code (Rocket.Chat) gets the same call once more with it, as from Call Method.
-    const name = replay.name;
     await callWithTwoFactor(session, name, params, (request) =>
       this.env.askTwoFactorCode(`${name} on ${session.name}`, request),
-    ).catch(notSentOnPurpose);
+    ).catch((err: unknown) => {
+      const retry = rateLimited(this.env, name, err);
+      if (retry) return void retry.then((yes) => (yes ? again() : undefined));
+      notSentOnPurpose(err);
+    });
   }
 
   private async export(seqs: number[] | null): Promise<void> {
