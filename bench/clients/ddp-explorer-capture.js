@@ -61,9 +61,9 @@ module.exports = {
         ? new FrameFeed(
             capture,
             (batch) => masker.maskValuesIn(batch),
-            (batch) => {
-              if (mode === 'full') serializeForWebview({ type: 'frames', batch });
-              shown += batch.sizes.length;
+            (batches) => {
+              if (mode === 'full') serializeForWebview({ type: 'frames', batches });
+              for (const b of batches) shown += b.sizes.length;
             },
           )
         : undefined;

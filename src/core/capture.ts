@@ -1,9 +1,9 @@
 // The inspector's capture: every DDP frame of one connection (or one tap client), raw, in a bounded ring.
 // Plain module: no VS Code API. Recording is the hot path (it runs inside the client's frame handling), so it only
 // copies the text out of the heap and notes the time, direction and size; everything else is worked out later.
-import { FrameRing, type CaptureBatch, type Direction } from './frameRing';
+import { FrameRing, type CaptureBatch, type Direction, type Pages } from './frameRing';
 
-export { FrameRing, framesOf, type CaptureBatch, type CapturedFrame, type Direction } from './frameRing';
+export { FrameRing, framesOf, type CaptureBatch, type CapturedFrame, type Direction, type Pages } from './frameRing';
 
 export interface CaptureTotals {
   framesIn: number;
@@ -75,19 +75,19 @@ export class Capture {
 
   /**
    * Frames recorded since the last drain (those still in the ring), in batches of at most `maxBytes` packed as they
-   * are taken (FrameRing.batches; with `page`, use each before taking the next).
+   * are taken (FrameRing.batches, into `pages` when given).
    */
-  drain(maxBytes?: number, page?: Uint8Array): Iterable<CaptureBatch> {
-    const batches = this.ring.batches(this.drained, this.ring.endSeq, maxBytes, page);
+  drain(maxBytes?: number, pages?: Pages): Iterable<CaptureBatch> {
+    const batches = this.ring.batches(this.drained, this.ring.endSeq, maxBytes, pages);
     this.drained = this.ring.endSeq;
     this.signalled = false;
     return batches;
   }
 
   /** Everything in the ring, as drain() gives it; the next drain() starts after it. */
-  snapshot(maxBytes?: number, page?: Uint8Array): Iterable<CaptureBatch> {
+  snapshot(maxBytes?: number, pages?: Pages): Iterable<CaptureBatch> {
     this.drained = this.ring.firstSeq;
-    return this.drain(maxBytes, page);
+    return this.drain(maxBytes, pages);
   }
 
   /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */

@@ -36,6 +36,12 @@ export interface CaptureBatch {
   data: Uint8Array;
 }
 
+/** Reusable buffers of `bytes` each (buffers of their own) to pack batches into: FrameRing.batches. */
+export interface Pages {
+  readonly bytes: number;
+  take(): Uint8Array;
+}
+
 /** The frames of a batch (or of batches, in order), decoded (tests, and anything that wants them one by one). */
 export function framesOf(batches: CaptureBatch | Iterable<CaptureBatch>): CapturedFrame[] {
   if (!('sizes' in batches)) return [...batches].flatMap((b) => framesOf(b));
@@ -252,7 +258,7 @@ export class FrameRing {
   }
 
   /** Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. */
-  batch(from: number, to: number = this.nextSeq, page?: Uint8Array): CaptureBatch {
+  batch(from: number, to: number = this.nextSeq, pages?: Pages): CaptureBatch {
     const start = Math.max(from, this.firstSeq);
     const n = Math.max(0, Math.min(to, this.nextSeq) - start);
     const b: CaptureBatch = {
@@ -270,9 +276,10 @@ export class FrameRing {
       b.sizes[i] = this.lengths[slot];
       total += this.lengths[slot];
     }
-    if (page && total <= page.length && total >= page.length / 2) {
+    if (pages && total <= pages.bytes && total >= pages.bytes / 2) {
       // A webview is sent the whole buffer under an array: what is past this batch in the page (an earlier batch's
       // exact frames, secrets unmasked) is zeroed, never sent.
+      const page = pages.take();
       page.fill(0, total);
       b.data = page.subarray(0, total);
     } else {
@@ -300,15 +307,15 @@ export class FrameRing {
 
   /**
    * batch() in pieces of at most `maxBytes` of frame text each (a larger frame is a piece of its own), packed one by
-   * one as they are taken. With `page` (a buffer of its own, `maxBytes` long), a piece that fills at least half of it
-   * is packed into it, so a flood reuses one warm buffer instead of fresh memory per batch (its page faults cost more
-   * than the copy on a virtual machine: bench/RESULTS.md): use each piece before taking the next.
+   * one as they are taken. With `pages`, a piece that fills at least half of a page is packed into one it gives, so a
+   * flood reuses warm buffers instead of fresh memory per batch (its page faults cost more than the copy on a virtual
+   * machine: bench/RESULTS.md); the page is the caller's to reuse once the piece has been used.
    */
   *batches(
     from: number,
     to: number = this.nextSeq,
     maxBytes: number = Number.MAX_SAFE_INTEGER,
-    page?: Uint8Array,
+    pages?: Pages,
   ): Generator<CaptureBatch, void, undefined> {
     const start = Math.max(from, this.firstSeq);
     const end = Math.min(to, this.nextSeq);
@@ -327,7 +334,7 @@ export class FrameRing {
     }
     let first = start;
     for (const last of cuts) {
-      yield this.batch(first, last, page);
+      yield this.batch(first, last, pages);
       first = last;
     }
   }

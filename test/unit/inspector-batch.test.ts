@@ -109,10 +109,12 @@ describe('inspector batches', () => {
     const c = new Capture(1000);
     const secret = `{"msg":"result","id":"1","result":{"token":"${TOKEN}"}}`.padEnd(900, ' ');
     for (let i = 0; i < 7; i++) c.record('in', i === 3 ? secret : `{"n":${i}}`.padEnd(900, ' '), i);
+    // One page, taken again for each piece (FrameFeed keeps one per piece of a message).
     const page = new Uint8Array(4096);
+    const pages = { bytes: 4096, take: () => page };
     const sent: Array<{ data: Uint8Array; texts: string[] }> = [];
-    // Like FrameFeed: each message posted (here: its whole buffer copied, as VS Code does) before the next is packed.
-    for (const b of c.drain(4096, page)) {
+    // Each piece used (here: its whole buffer copied, as VS Code does) before the next is packed into the page.
+    for (const b of c.drain(4096, pages)) {
       const m = masker.maskValuesIn(b);
       sent.push({ data: new Uint8Array(m.data.buffer.slice(0)), texts: unpackBatch(m).map((f) => f.text) });
     }
@@ -128,12 +130,12 @@ describe('inspector batches', () => {
     );
     for (const m of sent) assert.ok(!Buffer.from(m.data).includes(TOKEN), 'the token never reaches the webview');
     // The second, shorter, message was packed into the page the first (with the token, unmasked) had used.
-    const [, second] = [...c.snapshot(4096, page)];
+    const [, second] = [...c.snapshot(4096, pages)];
     assert.ok(second.data.buffer === page.buffer, 'packed into the page');
     assert.ok(page.subarray(second.data.length).every((x) => x === 0));
     // A trickle gets a buffer of its own, as long as its frames: a one-frame message does not send a page.
     c.record('in', '{"n":"late"}', 9);
-    const [late] = [...c.drain(4096, page)];
+    const [late] = [...c.drain(4096, pages)];
     assert.ok(late.data.buffer !== page.buffer, 'a buffer of its own');
     assert.equal(late.data.buffer.byteLength, '{"n":"late"}'.length);
   });

@@ -1,10 +1,10 @@
-// The panel's feed: a flood of frames reaches the view at most once per interval (ten deliveries a second, each in
-// messages of at most 64 KiB of frames), every frame once, in order, masked; the first frame after a quiet spell goes
-// at once.
+// The panel's feed: a flood of frames reaches the view in at most one message per interval (ten a second, each a
+// list of pieces of at most 64 KiB of frames), every frame once, in order, masked; the first frame after a quiet
+// spell goes at once; a delivery too large for one message goes a message per turn of the event loop.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture } from '../../src/core/capture';
-import { FrameFeed, MESSAGE_BYTES, type FeedTimers } from '../../src/presentation/inspector/feed';
+import { FrameFeed, MESSAGE_PIECES, PIECE_BYTES, type FeedTimers } from '../../src/presentation/inspector/feed';
 import type { WireFrame } from '../../src/presentation/inspector/frames';
 import { unpackBatch, type FrameBatch } from '../../src/presentation/inspector/batch';
 import { SecretMasker } from '../../src/presentation/masker';
@@ -42,18 +42,18 @@ class FakeTimers implements FeedTimers {
 }
 
 describe('inspector feed (host to webview)', () => {
-  it('50,000 frames a second arrive in at most ten deliveries a second, each frame once, masked', () => {
+  it('50,000 frames a second arrive in at most ten messages a second, each frame once, masked', () => {
     const timers = new FakeTimers();
     const capture = new Capture(100_000);
-    const batches: Array<{ at: number; frames: WireFrame[] }> = [];
+    const messages: Array<{ at: number; frames: WireFrame[]; pieces: number }> = [];
     const masker = new SecretMasker();
     masker.add('hunter2');
     const feed = new FrameFeed(
       capture,
       (b) => masker.maskValuesIn(b),
-      (b) => {
-        assert.ok(b.data.length <= MESSAGE_BYTES, `${b.data.length} bytes in one message`);
-        batches.push({ at: timers.now(), frames: unpackBatch(b) });
+      (batches) => {
+        for (const b of batches) assert.ok(b.data.length <= PIECE_BYTES, `${b.data.length} bytes in one piece`);
+        messages.push({ at: timers.now(), frames: batches.flatMap((b) => unpackBatch(b)), pieces: batches.length });
       },
       timers,
     );
@@ -62,24 +62,26 @@ describe('inspector feed (host to webview)', () => {
       timers.advance(1);
     }
     timers.advance(200);
-    const deliveries = [...new Set(batches.map((b) => b.at))];
-    assert.ok(deliveries.length <= 11, `${deliveries.length} deliveries`);
-    for (let i = 1; i < deliveries.length; i++) assert.ok(deliveries[i] - deliveries[i - 1] >= 100);
-    assert.ok(batches.length > deliveries.length, 'a delivery of 5,000 frames goes in several messages');
-    const seqs = batches.flatMap((b) => b.frames.map((f) => f.seq));
+    assert.ok(messages.length <= 11, `${messages.length} messages`);
+    for (let i = 1; i < messages.length; i++) assert.ok(messages[i].at - messages[i - 1].at >= 100);
+    assert.ok(
+      messages.some((m) => m.pieces > 1),
+      'a delivery of 5,000 frames is several pieces in one message',
+    );
+    const seqs = messages.flatMap((b) => b.frames.map((f) => f.seq));
     assert.deepEqual(
       seqs,
       Array.from({ length: 50_000 }, (_, i) => i + 1),
     );
-    assert.equal(batches[0].at, 0, 'the first frame after a quiet spell goes at once');
-    assert.ok(batches.every((b) => b.frames.every((f) => !f.text.includes('hunter2'))));
+    assert.equal(messages[0].at, 0, 'the first frame after a quiet spell goes at once');
+    assert.ok(messages.every((b) => b.frames.every((f) => !f.text.includes('hunter2'))));
     feed.dispose();
     capture.record('in', 'after', 2000);
     timers.advance(500);
-    assert.equal(batches.flatMap((b) => b.frames).length, 50_000, 'nothing after dispose');
+    assert.equal(messages.flatMap((b) => b.frames).length, 50_000, 'nothing after dispose');
   });
 
-  it('a delivery goes a message per turn of the event loop: the client runs in between, nothing is lost', () => {
+  it('a delivery too large for one message goes a message per turn of the event loop, nothing lost', () => {
     const later: Array<() => void> = [];
     const timers: FeedTimers = {
       setTimeout: () => 1,
@@ -92,15 +94,23 @@ describe('inspector feed (host to webview)', () => {
     const feed = new FrameFeed(
       capture,
       (b) => b,
-      (b) => posted.push(unpackBatch(b)),
+      (batches) => {
+        assert.ok(batches.length <= MESSAGE_PIECES);
+        // Each piece of a message has a buffer of its own (the pages are reused only from one message to the next).
+        assert.equal(new Set(batches.map((b) => b.data.buffer)).size, batches.length);
+        posted.push(batches.flatMap((b) => unpackBatch(b)));
+      },
       timers,
     );
     const text = (i: number) => `{"n":${i}}`.padEnd(1000, ' ');
-    for (let i = 0; i < 300; i++) capture.record('in', text(i), i);
+    const perMessage = MESSAGE_PIECES * Math.floor(PIECE_BYTES / 1000);
+    for (let i = 0; i < 2 * perMessage + 100; i++) capture.record('in', text(i), i);
     feed.flush();
     assert.equal(posted.length, 1, 'one message, then the thread is given back');
+    assert.equal(posted[0].length, perMessage);
     // The client goes on between messages; a flush asked for meanwhile waits for this delivery to end.
-    for (let i = 300; i < 400; i++) capture.record('in', text(i), i);
+    const more = 2 * perMessage + 100;
+    for (let i = more; i < more + 50; i++) capture.record('in', text(i), i);
     feed.flush();
     while (later.length > 0) {
       const before = posted.length;
@@ -108,12 +118,19 @@ describe('inspector feed (host to webview)', () => {
       assert.ok(posted.length - before <= 1, 'at most one message per turn');
     }
     assert.deepEqual(
-      posted.flat().map((f) => f.seq),
-      Array.from({ length: 400 }, (_, i) => i + 1),
+      posted.map((p) => p.length),
+      [perMessage, perMessage, 100, 50],
     );
-    assert.ok(posted.every((p) => p.length <= Math.floor(MESSAGE_BYTES / 1000)));
+    assert.deepEqual(
+      posted.flat().map((f) => f.seq),
+      Array.from({ length: more + 50 }, (_, i) => i + 1),
+    );
+    assert.ok(
+      posted.flat().every((f) => f.text === text(f.seq - 1)),
+      'pages reused, frames exact',
+    );
     // Disposed in the middle of a delivery: nothing more is sent.
-    for (let i = 400; i < 700; i++) capture.record('in', text(i), i);
+    for (let i = more + 50; i < more + 50 + 2 * perMessage; i++) capture.record('in', text(i), i);
     feed.flush();
     const sent = posted.length;
     feed.dispose();
@@ -121,32 +138,31 @@ describe('inspector feed (host to webview)', () => {
     assert.equal(posted.length, sent);
   });
 
-  it('sendAll gives the whole capture in messages of at most 64 KiB, and the next batch starts after it', () => {
+  it('sendAll gives the whole capture in pieces of at most 64 KiB, and the next message starts after it', () => {
     const timers = new FakeTimers();
     const capture = new Capture(20_000);
     const text = (i: number) => `f${i}`.padEnd(20, '.');
     for (let i = 0; i < 12_000; i++) capture.record('out', text(i), i);
-    const posted: WireFrame[][] = [];
+    const posted: WireFrame[][][] = [];
     const feed = new FrameFeed(
       capture,
       (b: FrameBatch) => b,
-      (b) => posted.push(unpackBatch(b)),
+      (batches) => posted.push(batches.map((b) => unpackBatch(b))),
       timers,
     );
     feed.sendAll();
-    timers.advance(0);
     assert.deepEqual(
-      posted.map((p) => p.length),
-      [3276, 3276, 3276, 2172],
+      posted.map((m) => m.map((p) => p.length)),
+      [[3276, 3276, 3276, 2172]],
     );
     assert.deepEqual(
-      posted.flat().map((f) => f.text),
+      posted.flat(2).map((f) => f.text),
       Array.from({ length: 12_000 }, (_, i) => text(i)),
     );
     capture.record('in', 'new', 1);
     timers.advance(100);
     assert.deepEqual(
-      posted[4].map((f) => f.text),
+      posted[1].flat().map((f) => f.text),
       ['new'],
     );
     feed.dispose();

@@ -1,18 +1,24 @@
 // Carries a capture's new frames to a view (the inspector's webview) in packed batches (src/core/frameRing.ts), with
-// the secret values masked (the view masks the secret fields: ./batch.ts): at most one delivery per interval (the
-// first frame after a quiet spell goes at once), so that a flood of frames costs the view ten deliveries a second, not
-// a message per frame, and costs the host a copy, not a decode, per frame. A delivery is one message per 64 KiB of
-// frames, sent one after another: a single message of a flood's 100 ms would be megabytes of fresh memory twice over
-// (the batch, then VS Code's copy of the message), and on a virtual machine the page faults of fresh memory cost
-// more than the copying (bench/RESULTS.md). Plain module: no VS Code API (bench/inspector.ts runs the same code).
+// the secret values masked (the view masks the secret fields: ./batch.ts): at most one message per interval (the
+// first frame after a quiet spell goes at once), so that a flood of frames costs the view ten messages a second, not
+// one per frame, and costs the host a copy, not a decode, per frame. A message is a list of pieces of at most 64 KiB
+// of frames each, packed into pages the feed keeps and reuses: one buffer of a flood's 100 ms would be megabytes of
+// fresh memory each time, and on a virtual machine the page faults of fresh memory cost more than the copying
+// (bench/RESULTS.md). Plain module: no VS Code API (bench/inspector.ts runs the same code).
 import type { Capture } from '../../core/capture';
-import { unzeroedMemory } from '../../core/frameRing';
+import { unzeroedMemory, type Pages } from '../../core/frameRing';
 import type { TimerApi } from '../coalescer';
 import type { FrameBatch } from './batch';
 
 export const BATCH_MS = 100;
-/** Most frame bytes in one message (a larger frame goes alone). */
-export const MESSAGE_BYTES = 64 * 1024;
+/** Most frame bytes in one piece of a message (a larger frame is a piece of its own). */
+export const PIECE_BYTES = 64 * 1024;
+/**
+ * Most pieces in one message (8 MiB of frames): a delivery larger than that (a flood of well over 100,000 frames a
+ * second, or a whole capture sent to a new view) goes as several messages, one per turn of the event loop, so that
+ * packing them never holds the client's thread for long.
+ */
+export const MESSAGE_PIECES = 128;
 
 /** Timers, and a way to run something as soon as the thread has handled what is waiting (setImmediate). */
 export interface FeedTimers extends TimerApi {
@@ -28,12 +34,18 @@ const realTimers: FeedTimers = {
 
 export class FrameFeed {
   /**
-   * Where each message's frames are packed, one message after another: a host's postMessage copies the message's
-   * buffers before it returns (VS Code's RPCProtocol serializes the call at once), so the page is free again then.
+   * Where a message's pieces are packed: a host's postMessage copies the message's buffers before it returns (VS
+   * Code's RPCProtocol serializes the call at once), so every page is free again then. As many as one message
+   * needed at most (up to MESSAGE_PIECES).
    */
-  private readonly page = new Uint8Array(unzeroedMemory(MESSAGE_BYTES));
+  private readonly pageList: Uint8Array[] = [];
+  private pagesUsed = 0;
+  private readonly pages: Pages = {
+    bytes: PIECE_BYTES,
+    take: () => (this.pageList[this.pagesUsed++] ??= new Uint8Array(unzeroedMemory(PIECE_BYTES))),
+  };
   private timer: unknown;
-  /** The delivery being sent, a message per turn of the event loop. */
+  /** The delivery being sent (a message per turn of the event loop when it takes more than one). */
   private sending: Iterator<FrameBatch> | undefined;
   private flushWhenSent = false;
   private lastFlush = -Infinity;
@@ -44,7 +56,7 @@ export class FrameFeed {
     private readonly capture: Capture,
     /** The log's masking of secret values (SecretMasker.maskValuesIn); the view masks the fields. */
     private readonly maskValues: (batch: FrameBatch) => FrameBatch,
-    private readonly post: (batch: FrameBatch) => void,
+    private readonly post: (batches: FrameBatch[]) => void,
     private readonly timers: FeedTimers = realTimers,
     private readonly interval = BATCH_MS,
   ) {
@@ -68,19 +80,16 @@ export class FrameFeed {
       this.flushWhenSent = true;
       return;
     }
-    this.send(this.capture.drain(MESSAGE_BYTES, this.page));
+    this.send(this.capture.drain(PIECE_BYTES, this.pages));
   }
 
   /** Sends the whole capture (a view that starts empty) instead of what was being sent; the next delivery starts after it. */
   sendAll(): void {
     this.flushWhenSent = false;
-    this.send(this.capture.snapshot(MESSAGE_BYTES, this.page));
+    this.send(this.capture.snapshot(PIECE_BYTES, this.pages));
   }
 
-  /**
-   * One message now, the next once the thread has handled what is waiting (the client's frames): a delivery of a
-   * flood is many messages, and sent in one go it would hold the client's thread for all of them.
-   */
+  /** A message now; if more is left, the next once the thread has handled what is waiting (the client's frames). */
   private send(batches: Iterable<FrameBatch>): void {
     const first = this.sending === undefined;
     this.sending = batches[Symbol.iterator]();
@@ -89,18 +98,28 @@ export class FrameFeed {
 
   private pump(): void {
     if (this.stopped || !this.sending) return;
-    const next = this.sending.next();
-    if (next.done) {
-      this.sending = undefined;
-      if (this.flushWhenSent) {
-        this.flushWhenSent = false;
-        this.flush();
+    const pieces: FrameBatch[] = [];
+    let done = false;
+    this.pagesUsed = 0;
+    while (pieces.length < MESSAGE_PIECES) {
+      const next = this.sending.next();
+      if (next.done) {
+        done = true;
+        break;
       }
+      // Frames dropped from a small ring while an earlier message went leave a piece empty.
+      if (next.value.sizes.length > 0) pieces.push(this.maskValues(next.value));
+    }
+    if (pieces.length > 0) this.post(pieces);
+    if (!done) {
+      this.timers.soon(() => this.pump());
       return;
     }
-    // Frames dropped from a small ring while earlier messages went leave a piece empty.
-    if (next.value.sizes.length > 0) this.post(this.maskValues(next.value));
-    this.timers.soon(() => this.pump());
+    this.sending = undefined;
+    if (this.flushWhenSent) {
+      this.flushWhenSent = false;
+      this.timers.soon(() => this.flush());
+    }
   }
 
   dispose(): void {

@@ -16,7 +16,8 @@ export interface SourceInfo {
 export type HostMessage =
   /** `key` is kept in the webview's state, so that the panel reopens on the same source after a reload. */
   | { type: 'init'; key: string; source: SourceInfo; paused: boolean; maxFrames: number }
-  | { type: 'frames'; batch: FrameBatch }
+  /** The frames since the last message, in pieces of at most 64 KiB (./feed.ts). */
+  | { type: 'frames'; batches: FrameBatch[] }
   | { type: 'source'; source: SourceInfo }
   | { type: 'paused'; paused: boolean }
   /** The setting changed: keep only the newest `maxFrames` (the host's capture did the same). */

@@ -56,7 +56,7 @@ export class InspectorPanel implements vscode.Disposable {
     this.feed = new FrameFeed(
       source.capture,
       (batch) => env.maskValues(batch),
-      (batch) => this.post({ type: 'frames', batch }),
+      (batches) => this.post({ type: 'frames', batches }),
     );
     this.subscriptions.push(
       () => void received.dispose(),

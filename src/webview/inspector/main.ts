@@ -338,14 +338,15 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       setSource(m.source);
       setSpec(saved.spec && typeof saved.spec === 'object' ? { ...EMPTY_FILTER, ...saved.spec } : list.spec);
       break;
-    case 'frames':
-      if (!isFrameBatch(m.batch)) {
-        status.textContent = 'A batch of frames arrived in a shape this inspector cannot read: it was skipped.';
-        break;
+    case 'frames': {
+      const batches: unknown[] = Array.isArray(m.batches) ? m.batches : [];
+      for (const batch of batches) {
+        if (isFrameBatch(batch)) list.append(unpackBatch(batch));
+        else status.textContent = 'A batch of frames arrived in a shape this inspector cannot read: it was skipped.';
       }
-      list.append(unpackBatch(m.batch));
       rowsArrived();
       break;
+    }
     case 'source':
       setSource(m.source);
       refreshChrome();
