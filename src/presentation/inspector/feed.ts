@@ -15,10 +15,11 @@ export const BATCH_MS = 100;
 export const PIECE_BYTES = 64 * 1024;
 /**
  * Most pieces in one message (8 MiB of frames): a delivery larger than that (a flood of well over 100,000 frames a
- * second, or a whole capture sent to a new view) goes as several messages, one per turn of the event loop, so that
- * packing them never holds the client's thread for long.
+ * second, or a whole capture sent to a new view) goes as several messages.
  */
 export const MESSAGE_PIECES = 128;
+/** Most pieces packed in one turn of the event loop (1 MiB): the client's frames are handled in between. */
+export const TURN_PIECES = 16;
 
 /** Timers, and a way to run something as soon as the thread has handled what is waiting (setImmediate). */
 export interface FeedTimers extends TimerApi {
@@ -45,8 +46,10 @@ export class FrameFeed {
     take: () => (this.pageList[this.pagesUsed++] ??= new Uint8Array(unzeroedMemory(PIECE_BYTES))),
   };
   private timer: unknown;
-  /** The delivery being sent (a message per turn of the event loop when it takes more than one). */
+  /** The delivery being packed, TURN_PIECES pieces per turn of the event loop. */
   private sending: Iterator<FrameBatch> | undefined;
+  /** The pieces of the message being made (in pages until it is posted). */
+  private pieces: FrameBatch[] = [];
   private flushWhenSent = false;
   private lastFlush = -Infinity;
   private stopped = false;
@@ -86,31 +89,39 @@ export class FrameFeed {
   /** Sends the whole capture (a view that starts empty) instead of what was being sent; the next delivery starts after it. */
   sendAll(): void {
     this.flushWhenSent = false;
+    // What was being packed is in the snapshot too.
+    this.pieces = [];
+    this.pagesUsed = 0;
     this.send(this.capture.snapshot(PIECE_BYTES, this.pages));
   }
 
-  /** A message now; if more is left, the next once the thread has handled what is waiting (the client's frames). */
+  /** Packs the delivery a few pieces per turn (the client's frames are handled in between), then posts it. */
   private send(batches: Iterable<FrameBatch>): void {
     const first = this.sending === undefined;
     this.sending = batches[Symbol.iterator]();
     if (first) this.pump();
   }
 
+  /** Packs up to TURN_PIECES pieces into the message being made; posts it when the delivery or the message is full. */
   private pump(): void {
     if (this.stopped || !this.sending) return;
-    const pieces: FrameBatch[] = [];
     let done = false;
-    this.pagesUsed = 0;
-    while (pieces.length < MESSAGE_PIECES) {
+    for (let packed = 0; packed < TURN_PIECES && this.pieces.length < MESSAGE_PIECES; packed++) {
       const next = this.sending.next();
       if (next.done) {
         done = true;
         break;
       }
-      // Frames dropped from a small ring while an earlier message went leave a piece empty.
-      if (next.value.sizes.length > 0) pieces.push(this.maskValues(next.value));
+      // Frames dropped from a small ring while earlier pieces were packed leave a piece empty.
+      if (next.value.sizes.length > 0) this.pieces.push(this.maskValues(next.value));
     }
-    if (pieces.length > 0) this.post(pieces);
+    if (done || this.pieces.length >= MESSAGE_PIECES) {
+      const message = this.pieces;
+      this.pieces = [];
+      if (message.length > 0) this.post(message);
+      // Posted (copied): the pages are free for the next message.
+      this.pagesUsed = 0;
+    }
     if (!done) {
       this.timers.soon(() => this.pump());
       return;
@@ -125,6 +136,7 @@ export class FrameFeed {
   dispose(): void {
     this.stopped = true;
     this.sending = undefined;
+    this.pieces = [];
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.unlisten();
