@@ -6,7 +6,7 @@
 //   await tap.stop();
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
-import { agentFor, proxyAddress, proxyFor, type ProxyOptions } from '../ddp/proxy';
+import { agentFor, parseProxyUrl, proxyAddress, proxyFor, type ProxyOptions } from '../ddp/proxy';
 import { Capture } from './capture';
 
 export interface TapOptions {
@@ -93,7 +93,6 @@ export class TapClient {
       this.closeReason =
         err.proxy !== undefined ? err.message : `cannot reach ${tap.target}: ${err.code ?? err.message}`;
     });
-
     app.on('error', () => undefined);
     this.upstream.on('close', (code: number, reason: Buffer) => this.onClose('server', app, code, reason));
     app.on('close', (code: number, reason: Buffer) => this.onClose('app', this.upstream, code, reason));
@@ -161,7 +160,8 @@ export class Tap {
   /** Starts listening on 127.0.0.1; rejects when the port is taken or the proxy URL cannot be used. */
   static start(options: TapOptions): Promise<Tap> {
     try {
-      agentFor(options.target, options.network ?? {});
+      const proxy = proxyFor(options.target, options.network ?? {});
+      if (proxy !== undefined) parseProxyUrl(proxy);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
