@@ -4,9 +4,12 @@
 // it in packed batches ten times a second, the secret values masked by the log's SecretMasker, and each batch
 // serialized as VS Code does for a webview's postMessage (bench/webviewMessage.js); the webview's own work (decoding,
 // masking the secret fields, listing) runs in another process and is measured in bench/inspector.ts.
-// Compare with `ddp-explorer` for the cost of an open inspector. BENCH_CAPTURE_MODE: `full` (default), `host` (the
-// same without VS Code's serialization: this project's own work), `small` (`host` with a ring of 1,000 frames), `record` (the ring only, no panel), `listen` (an
-// empty `message` listener).
+// Compare with `ddp-explorer` for the cost of an open inspector. As in use, the inspector opens, makes its ring's
+// memory ready (FrameFeed, in slices while nothing else runs: about a second here), and then the traffic comes.
+// BENCH_CAPTURE_MODE: `full` (default), `opening` (`full` with the traffic starting the moment the inspector opens:
+// the ring's first writes go into fresh memory), `host` (the same without VS Code's serialization: this project's
+// own work), `small` (`host` with a ring of 1,000 frames), `record` (the ring only, no panel), `listen` (an empty
+// `message` listener).
 const os = require('os');
 const path = require('path');
 const { followClient } = require('../ddpExplorerState');
@@ -37,6 +40,7 @@ const { Capture, FrameFeed, SecretMasker } = require(out);
 
 const LABELS = {
   full: 'DdpClient + inspector capture',
+  opening: 'DdpClient + inspector opened as the flood starts',
   host: 'DdpClient + capture without postMessage',
   small: 'DdpClient + the same with a 1,000-frame ring',
   record: 'DdpClient + capture ring only',
@@ -57,18 +61,20 @@ module.exports = {
     masker.add('bench-resume-token-0123456789');
     let shown = 0;
     const feed =
-      mode === 'full' || mode === 'host' || mode === 'small'
+      mode === 'full' || mode === 'opening' || mode === 'host' || mode === 'small'
         ? new FrameFeed(
             capture,
             (batch) => masker.maskValuesIn(batch),
             (batches) => {
-              if (mode === 'full') serializeForWebview({ type: 'frames', batches });
+              if (mode === 'full' || mode === 'opening') serializeForWebview({ type: 'frames', batches });
               for (const b of batches) shown += b.sizes.length;
             },
           )
         : undefined;
     if (mode === 'listen') c.on('message', () => undefined);
     else c.on('message', (f) => capture.record(f.direction, f.text, f.at));
+    // The time between opening the inspector and the traffic it is opened for: the feed makes the ring ready.
+    while (feed && mode !== 'opening' && capture.reserving) await new Promise((resolve) => setTimeout(resolve, 10));
     const get = followClient(c, onEvent);
     await c.connect();
     await new Promise((resolve, reject) => c.subscribe(subscribe, [], (err) => (err ? reject(err) : resolve())));

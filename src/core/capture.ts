@@ -90,6 +90,16 @@ export class Capture {
     return this.drain(maxBytes, pages);
   }
 
+  /** Whether the ring has memory to make ready (FrameRing.reserve). */
+  get reserving(): boolean {
+    return this.ring.reserving;
+  }
+
+  /** Makes up to `budget` bytes of the ring's memory ready (FrameRing.reserve); returns whether more remains. */
+  reserve(budget: number): boolean {
+    return this.ring.reserve(budget);
+  }
+
   /** A new maxFrames: shrinking keeps the newest frames, growing keeps them all; totals and seqs are unchanged. */
   resize(maxFrames: number): void {
     this.ring.resize(maxFrames);

@@ -64,6 +64,14 @@ export function framesOf(batches: CaptureBatch | Iterable<CaptureBatch>): Captur
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** What a ring expects a frame to take before it has seen enough of them (a Meteor `added` of a small document). */
+export const EXPECTED_FRAME_BYTES = 384;
+/** Frames seen before their mean size replaces EXPECTED_FRAME_BYTES. */
+const FRAMES_TO_LEARN = 1000;
+/** Most memory a ring reserves ahead of its frames (reserve()): 16 chunks. */
+export const MAX_RESERVE_BYTES = 16 * CHUNK_BYTES;
+/** Memory is made ready one page at a time: a write per page is what makes the system back it. */
+const PAGE_BYTES = 4096;
 
 /**
  * Memory of its own, not zeroed first, for a typed array whose every element is written before use. A zeroed array
@@ -97,6 +105,12 @@ export class FrameRing {
    */
   private spares: Buffer[] = [];
   private peakChunks = 0;
+  /** A chunk being made ready by reserve(), and how much of it is (from its start). */
+  private warming: Buffer | undefined;
+  private warmed = 0;
+  /** Bytes and frames ever written, for the mean frame size that sizes the reserve. */
+  private writtenBytes = 0;
+  private writtenFrames = 0;
   /** Chunk id of chunks[0]; chunk ids only grow. */
   private chunkBase = 0;
   private chunkOf = new Int32Array(0);
@@ -128,7 +142,7 @@ export class FrameRing {
   }
   /** Bytes held outside the heap for frame texts. */
   get bufferedBytes(): number {
-    let n = this.spares.length * CHUNK_BYTES;
+    let n = (this.spares.length + (this.warming ? 1 : 0)) * CHUNK_BYTES;
     for (const c of this.chunks) n += c.buf.length;
     return n;
   }
@@ -167,6 +181,8 @@ export class FrameRing {
     this.dirs[slot] = dir === 'in' ? 0 : 1;
     chunk.used += bytes;
     chunk.lastSeq = seq;
+    this.writtenBytes += bytes;
+    this.writtenFrames++;
     this.freeChunks();
   }
 
@@ -193,7 +209,7 @@ export class FrameRing {
     const last = this.chunks[this.chunks.length - 1];
     if (last && size <= last.buf.length - last.used)
       return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
-    const buf = (size <= CHUNK_BYTES && this.spares.pop()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
+    const buf = (size <= CHUNK_BYTES && this.takeSpare()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
     const chunk: Chunk = { buf, used: 0, lastSeq: 0 };
     this.chunks.push(chunk);
     this.peakChunks = Math.max(this.peakChunks, this.chunks.length);
@@ -208,17 +224,82 @@ export class FrameRing {
     if (n > 0) {
       for (const { buf } of this.chunks.splice(0, n)) {
         // Only standard chunks are kept: one made for a huge frame goes back to the system.
-        if (buf.length === CHUNK_BYTES && this.chunks.length + this.spares.length < this.peakChunks)
+        if (buf.length === CHUNK_BYTES && this.chunks.length + this.spares.length < this.keptChunks())
           this.spares.push(buf);
       }
       this.chunkBase += n;
     }
   }
 
-  /** Typed arrays grow by doubling up to the capacity, so a small capture costs little. */
+  /** A spare chunk: a ready one, else the one reserve() is making ready (the rest of it is made ready by writing). */
+  private takeSpare(): Buffer | undefined {
+    const ready = this.spares.pop();
+    if (ready) return ready;
+    const partly = this.warming;
+    this.warming = undefined;
+    this.warmed = 0;
+    return partly;
+  }
+
+  /** Chunks kept (in use and spare) at most: the most ever in use at once, or the reserve. */
+  private keptChunks(): number {
+    return Math.max(this.peakChunks, this.reserveChunks());
+  }
+
+  /**
+   * Chunks the ring will need when full: its capacity at the mean frame size seen so far (EXPECTED_FRAME_BYTES until
+   * FRAMES_TO_LEARN frames have been), at most MAX_RESERVE_BYTES.
+   */
+  private reserveChunks(): number {
+    const mean = this.writtenFrames >= FRAMES_TO_LEARN ? this.writtenBytes / this.writtenFrames : EXPECTED_FRAME_BYTES;
+    return Math.ceil(Math.min(MAX_RESERVE_BYTES, this.cap * mean) / CHUNK_BYTES);
+  }
+
+  /** Whether reserve() has more to do. */
+  get reserving(): boolean {
+    return this.ats.length < this.cap || this.chunks.length + this.spares.length < this.reserveChunks();
+  }
+
+  /**
+   * Makes up to `budget` bytes of the memory the ring will need ready now, while nothing waits: its per-frame arrays
+   * at full capacity and chunks for a full ring (reserveChunks()). Fresh memory costs a page fault per 4 KiB on its
+   * first write, which on a virtual machine cost several times the copying of the frames written into it
+   * (bench/RESULTS.md); an inspector does this in slices in the quiet time after it opens (FrameFeed), so that the
+   * traffic it shows later is not slowed by it. Returns whether more remains.
+   */
+  reserve(budget: number): boolean {
+    if (this.ats.length < this.cap) {
+      this.resizeArrays(this.cap);
+      // Zeroed arrays are fresh memory too: one write per page makes them ready.
+      for (const a of [this.chunkOf, this.offsets, this.lengths, this.ats, this.dirs]) {
+        const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+        for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
+      }
+      budget -= this.cap * 21;
+    }
+    while (budget > 0 && this.chunks.length + this.spares.length < this.reserveChunks()) {
+      this.warming ??= Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const end = Math.min(CHUNK_BYTES, this.warmed + budget);
+      // The chunk's old contents do not matter (frames are written before they are read): one byte per page.
+      for (let i = this.warmed; i < end; i += PAGE_BYTES) this.warming[i] = 0;
+      budget -= end - this.warmed;
+      this.warmed = end;
+      if (this.warmed === CHUNK_BYTES) {
+        this.spares.push(this.warming);
+        this.warming = undefined;
+        this.warmed = 0;
+      }
+    }
+    return this.reserving;
+  }
+
+  /** Typed arrays grow by doubling up to the capacity, so a small capture costs little (until reserve()). */
   private grow(): void {
     if (this.count < this.ats.length) return;
-    const size = Math.min(this.cap, Math.max(1024, this.ats.length * 2));
+    this.resizeArrays(Math.min(this.cap, Math.max(1024, this.ats.length * 2)));
+  }
+
+  private resizeArrays(size: number): void {
     // Before the first wrap the slots are 0..count-1 in order, so a plain copy keeps them.
     const copy = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(size);
@@ -339,9 +420,24 @@ export class FrameRing {
     }
   }
 
+  /**
+   * Forgets every frame; the memory stays, ready for the next ones: the per-frame arrays, and the chunks as spares
+   * (within keptChunks()).
+   */
   clear(): void {
+    const kept = this.keptChunks();
+    for (const c of this.chunks) if (c.buf.length === CHUNK_BYTES && this.spares.length < kept) this.spares.push(c.buf);
+    this.chunks = [];
+    this.head = 0;
+    this.count = 0;
+  }
+
+  /** Forgets every frame and every chunk. */
+  private forget(): void {
     this.chunks = [];
     this.spares = [];
+    this.warming = undefined;
+    this.warmed = 0;
     this.peakChunks = 0;
     this.chunkOf = new Int32Array(0);
     this.offsets = new Int32Array(0);
@@ -368,7 +464,8 @@ export class FrameRing {
       });
     }
     this.cap = capacity;
-    this.clear(); // the old chunks stay alive through `kept` until they are copied
+    // Not clear(): the old chunks must not be written again while `kept` still refers to them.
+    this.forget();
     this.nextSeq = from;
     for (const f of kept) this.pushBytes(f.dir, f.bytes, f.at);
   }

@@ -258,3 +258,92 @@ describe('inspector capture follows a new maxFrames at once', () => {
     assert.equal(ring.get(1300)?.text, text);
   });
 });
+
+describe('inspector capture reserves its memory ahead of the traffic', () => {
+  const CHUNK = 4 * 1024 * 1024;
+  /** Counts Buffer.allocUnsafeSlow calls (fresh chunks) while `fn` runs. */
+  function freshChunks(fn: () => void): number {
+    const original = Object.getOwnPropertyDescriptor(Buffer, 'allocUnsafeSlow')!;
+    const alloc = Buffer.allocUnsafeSlow.bind(Buffer);
+    let fresh = 0;
+    Buffer.allocUnsafeSlow = (size: number) => {
+      if (size >= CHUNK) fresh++;
+      return alloc(size);
+    };
+    try {
+      fn();
+    } finally {
+      Object.defineProperty(Buffer, 'allocUnsafeSlow', original);
+    }
+    return fresh;
+  }
+  const frame = (i: number, size: number) => {
+    const head = `{"msg":"added","collection":"c","id":"${i}","fields":{"t":"`;
+    return `${head}${'y'.repeat(size - head.length - 3)}"}}`;
+  };
+
+  it('reserves the chunks a full ring needs, in slices of the budget, and then writes no fresh chunk', () => {
+    const ring = new FrameRing(30_000); // 30,000 × 384 bytes expected: 3 chunks
+    assert.equal(ring.reserving, true);
+    let slices = 0;
+    while (ring.reserve(512 * 1024)) slices++;
+    assert.ok(slices >= 3 * 8 - 2, `${slices} slices for 12 MiB at 512 KiB each`);
+    assert.equal(ring.bufferedBytes, 3 * CHUNK);
+    assert.equal(ring.reserving, false);
+    assert.equal(ring.reserve(512 * 1024), false, 'nothing more to do');
+    const fresh = freshChunks(() => {
+      for (let i = 0; i < 30_000; i++) ring.push('in', frame(i, 380), i);
+    });
+    assert.equal(fresh, 0);
+    assert.equal(ring.bufferedBytes, 3 * CHUNK);
+    assert.equal(ring.get(30_000)?.text, frame(29_999, 380), 'frames exact in reserved memory');
+    assert.equal(ring.get(1)?.text, frame(0, 380));
+  });
+
+  it('a chunk still being made ready is the next one written', () => {
+    const ring = new FrameRing(1000);
+    assert.equal(ring.reserve(100 * 1024), true, 'the per-frame arrays (21 kB), then part of a chunk');
+    assert.equal(ring.bufferedBytes, CHUNK, 'one chunk, partly ready');
+    const fresh = freshChunks(() => ring.push('in', frame(0, 400), 0));
+    assert.equal(fresh, 0);
+    assert.equal(ring.get(1)?.text, frame(0, 400));
+  });
+
+  it('learns the frame size from the traffic, and never reserves more than 64 MiB', () => {
+    const ring = new FrameRing(10_000); // 384 bytes expected: 1 chunk
+    while (ring.reserve(CHUNK));
+    assert.equal(ring.bufferedBytes, CHUNK);
+    for (let i = 0; i < 1000; i++) ring.push('in', frame(i, 2000), i);
+    assert.equal(ring.reserving, true, '10,000 frames of 2,000 bytes need 5 chunks');
+    while (ring.reserve(CHUNK));
+    assert.equal(ring.bufferedBytes, 5 * CHUNK);
+    const fresh = freshChunks(() => {
+      for (let i = 1000; i < 10_000; i++) ring.push('in', frame(i, 2000), i);
+    });
+    assert.equal(fresh, 0);
+
+    const huge = new FrameRing(1_000_000);
+    while (huge.reserve(16 * CHUNK));
+    assert.equal(huge.bufferedBytes, 16 * CHUNK, 'at most MAX_RESERVE_BYTES');
+  });
+
+  it('clear() keeps the memory ready; a new maxFrames reserves for the new size', () => {
+    const c = new Capture(30_000);
+    while (c.reserve(CHUNK));
+    for (let i = 0; i < 100; i++) c.record('in', frame(i, 380), i);
+    c.clear();
+    assert.equal(c.ring.size, 0);
+    assert.equal(c.reserving, false);
+    assert.equal(c.ring.bufferedBytes, 3 * CHUNK);
+    const fresh = freshChunks(() => {
+      for (let i = 0; i < 30_000; i++) c.record('in', frame(i, 380), i);
+    });
+    assert.equal(fresh, 0);
+    c.resize(60_000);
+    assert.equal(c.reserving, true);
+    while (c.reserve(CHUNK));
+    assert.ok(c.ring.bufferedBytes >= 6 * CHUNK);
+    assert.equal(c.ring.size, 30_000, 'the frames kept across the new size');
+    assert.equal(c.ring.get(c.ring.endSeq - 1)?.text, frame(29_999, 380));
+  });
+});

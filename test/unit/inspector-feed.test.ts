@@ -8,6 +8,8 @@ import {
   FrameFeed,
   MESSAGE_PIECES,
   PIECE_BYTES,
+  RESERVE_GAP_MS,
+  RESERVE_SLICE_BYTES,
   TURN_PIECES,
   type FeedTimers,
 } from '../../src/presentation/inspector/feed';
@@ -178,5 +180,35 @@ describe('inspector feed (host to webview)', () => {
       ['new'],
     );
     feed.dispose();
+  });
+});
+
+describe('an open inspector makes its ring ready in the quiet time after it opens', () => {
+  it('slices of RESERVE_SLICE_BYTES every RESERVE_GAP_MS until the ring is ready; none after dispose', () => {
+    const timers = new FakeTimers();
+    const capture = new Capture(30_000); // 3 chunks of 4 MiB, and the per-frame arrays
+    const feed = new FrameFeed(
+      capture,
+      (b) => b,
+      () => undefined,
+      timers,
+    );
+    assert.equal(capture.reserving, true);
+    timers.advance(RESERVE_GAP_MS);
+    assert.equal(capture.reserving, true, 'one slice at a time');
+    const slices = Math.ceil((3 * 4 * 1024 * 1024) / RESERVE_SLICE_BYTES) + 1;
+    timers.advance(slices * RESERVE_GAP_MS);
+    assert.equal(capture.reserving, false);
+    assert.equal(capture.ring.bufferedBytes, 3 * 4 * 1024 * 1024);
+
+    // A larger maxFrames: the next frames start it again; dispose stops it.
+    capture.resize(60_000);
+    capture.record('in', '{"msg":"ping"}', 1);
+    timers.advance(RESERVE_GAP_MS);
+    const part = capture.ring.bufferedBytes;
+    feed.dispose();
+    timers.advance(slices * 2 * RESERVE_GAP_MS);
+    assert.equal(capture.ring.bufferedBytes, part);
+    assert.equal(capture.reserving, true);
   });
 });

@@ -21,6 +21,14 @@ export const MESSAGE_PIECES = 128;
 /** Most pieces packed in one turn of the event loop (1 MiB): the client's frames are handled in between. */
 export const TURN_PIECES = 16;
 
+/**
+ * Memory an open inspector makes ready for its capture's ring per slice (Capture.reserve), and the pause between
+ * slices: a slice is about 4 ms of page faults on the virtual machine of bench/RESULTS.md, and the client's frames are
+ * handled in the pauses. A 100,000-frame ring is ready about a second after the inspector opens.
+ */
+export const RESERVE_SLICE_BYTES = 512 * 1024;
+export const RESERVE_GAP_MS = 10;
+
 /** Timers, and a way to run something as soon as the thread has handled what is waiting (setImmediate). */
 export interface FeedTimers extends TimerApi {
   soon(fn: () => void): void;
@@ -46,6 +54,7 @@ export class FrameFeed {
     take: () => (this.pageList[this.pagesUsed++] ??= new Uint8Array(unzeroedMemory(PIECE_BYTES))),
   };
   private timer: unknown;
+  private reserveTimer: unknown;
   /** The delivery being packed, TURN_PIECES pieces per turn of the event loop. */
   private sending: Iterator<FrameBatch> | undefined;
   /** The pieces of the message being made (in pages until it is posted). */
@@ -64,9 +73,24 @@ export class FrameFeed {
     private readonly interval = BATCH_MS,
   ) {
     this.unlisten = capture.onFrames(() => this.schedule());
+    this.reserveMemory();
+  }
+
+  /**
+   * Makes the ring's memory ready in slices while the inspector is open, so that the traffic it shows is not slowed
+   * by the ring's first writes into fresh memory (FrameRing.reserve). Again when frames show that the ring needs more
+   * (larger frames than expected, a larger maxFrames).
+   */
+  private reserveMemory(): void {
+    if (this.reserveTimer !== undefined || this.stopped || !this.capture.reserving) return;
+    this.reserveTimer = this.timers.setTimeout(() => {
+      this.reserveTimer = undefined;
+      if (!this.stopped && this.capture.reserve(RESERVE_SLICE_BYTES)) this.reserveMemory();
+    }, RESERVE_GAP_MS);
   }
 
   private schedule(): void {
+    this.reserveMemory();
     if (this.timer !== undefined || this.stopped) return;
     const wait = Math.max(0, this.lastFlush + this.interval - this.timers.now());
     this.timer = this.timers.setTimeout(() => {
@@ -138,7 +162,9 @@ export class FrameFeed {
     this.sending = undefined;
     this.pieces = [];
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    if (this.reserveTimer !== undefined) this.timers.clearTimeout(this.reserveTimer);
     this.timer = undefined;
+    this.reserveTimer = undefined;
     this.unlisten();
   }
 }
