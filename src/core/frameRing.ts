@@ -72,6 +72,8 @@ const FRAMES_TO_LEARN = 1000;
 export const MAX_RESERVE_BYTES = 16 * CHUNK_BYTES;
 /** Memory is made ready one page at a time: a write per page is what makes the system back it. */
 const PAGE_BYTES = 4096;
+/** Bytes per frame of the per-frame arrays (chunk, offset, length, time, direction). */
+const SLOT_BYTES = 4 + 4 + 4 + 8 + 1;
 
 /**
  * Memory of its own, not zeroed first, for a typed array whose every element is written before use. A zeroed array
@@ -275,7 +277,7 @@ export class FrameRing {
         const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
         for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
       }
-      budget -= this.cap * 21;
+      budget -= this.cap * SLOT_BYTES;
     }
     while (budget > 0 && this.chunks.length + this.spares.length < this.reserveChunks()) {
       this.warming ??= Buffer.allocUnsafeSlow(CHUNK_BYTES);
