@@ -110,6 +110,8 @@ export class FrameRing {
   /** A chunk being made ready by reserve(), and how much of it is (from its start). */
   private warming: Buffer | undefined;
   private warmed = 0;
+  /** Bytes of the per-frame arrays (at full capacity) made ready by reserve(). */
+  private arraysReady = 0;
   /** Bytes and frames ever written, for the mean frame size that sizes the reserve. */
   private writtenBytes = 0;
   private writtenFrames = 0;
@@ -259,7 +261,7 @@ export class FrameRing {
 
   /** Whether reserve() has more to do. */
   get reserving(): boolean {
-    return this.ats.length < this.cap || this.chunks.length + this.spares.length < this.reserveChunks();
+    return this.arraysReady < this.cap * SLOT_BYTES || this.chunks.length + this.spares.length < this.reserveChunks();
   }
 
   /**
@@ -272,12 +274,22 @@ export class FrameRing {
   reserve(budget: number): boolean {
     if (this.ats.length < this.cap) {
       this.resizeArrays(this.cap);
-      // Zeroed arrays are fresh memory too: one write per page makes them ready.
+      this.arraysReady = 0;
+    }
+    const arrays = this.cap * SLOT_BYTES;
+    if (this.arraysReady < arrays) {
+      // Zeroed arrays are fresh memory too: one write per page makes them ready. It writes back what is there: frames
+      // recorded before this slice already lie in the arrays.
+      const end = Math.min(arrays, this.arraysReady + budget);
+      let base = 0;
       for (const a of [this.chunkOf, this.offsets, this.lengths, this.ats, this.dirs]) {
         const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-        for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
+        const to = Math.min(bytes.length, end - base);
+        for (let i = Math.max(0, this.arraysReady - base); i < to; i += PAGE_BYTES) bytes[i] = bytes[i];
+        base += bytes.length;
       }
-      budget -= this.cap * SLOT_BYTES;
+      budget -= end - this.arraysReady;
+      this.arraysReady = end;
     }
     while (budget > 0 && this.chunks.length + this.spares.length < this.reserveChunks()) {
       this.warming ??= Buffer.allocUnsafeSlow(CHUNK_BYTES);
@@ -440,6 +452,7 @@ export class FrameRing {
     this.spares = [];
     this.warming = undefined;
     this.warmed = 0;
+    this.arraysReady = 0;
     this.peakChunks = 0;
     this.chunkOf = new Int32Array(0);
     this.offsets = new Int32Array(0);

@@ -347,3 +347,20 @@ describe('inspector capture reserves its memory ahead of the traffic', () => {
     assert.equal(c.ring.get(c.ring.endSeq - 1)?.text, frame(29_999, 380));
   });
 });
+
+describe('making a ring ready never touches its frames', () => {
+  it('frames recorded before and between the slices stay exact, with their times and directions', () => {
+    const ring = new FrameRing(50_000);
+    const texts: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      texts.push(`{"msg":"added","collection":"c","id":"${i}","fields":{"n":${i * 7}}}`);
+      ring.push(i % 3 ? 'in' : 'out', texts[i], 1_700_000_000_000 + i);
+      if (i % 500 === 0) ring.reserve(4096); // slices of one page, between frames
+    }
+    while (ring.reserve(1 << 20));
+    for (let i = 0; i < 3000; i++) {
+      const f = ring.get(i + 1);
+      assert.deepEqual([f?.text, f?.dir, f?.at], [texts[i], i % 3 ? 'in' : 'out', 1_700_000_000_000 + i], `frame ${i}`);
+    }
+  });
+});
