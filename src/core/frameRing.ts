@@ -278,14 +278,14 @@ export class FrameRing {
     }
     const arrays = this.cap * SLOT_BYTES;
     if (this.arraysReady < arrays) {
-      // Zeroed arrays are fresh memory too: one write per page makes them ready. It writes back what is there: frames
+      // Zeroed arrays are fresh memory too: one write per page makes them ready. It leaves the value as it is: frames
       // recorded before this slice already lie in the arrays.
       const end = Math.min(arrays, this.arraysReady + budget);
       let base = 0;
       for (const a of [this.chunkOf, this.offsets, this.lengths, this.ats, this.dirs]) {
         const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
         const to = Math.min(bytes.length, end - base);
-        for (let i = Math.max(0, this.arraysReady - base); i < to; i += PAGE_BYTES) bytes[i] = bytes[i];
+        for (let i = Math.max(0, this.arraysReady - base); i < to; i += PAGE_BYTES) bytes[i] |= 0;
         base += bytes.length;
       }
       budget -= end - this.arraysReady;
