@@ -470,6 +470,7 @@ async function showcase(): Promise<void> {
       await wb.page.mouse.up();
     }
     await wb.expand(/^Subscriptions/);
+    await wb.expand(/^Collections/);
     const tasksRow = /^tasks\b.*documents?/;
     await wb.expand(tasksRow);
     await wb.expand(/^task-1\b/);

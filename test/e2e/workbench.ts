@@ -181,11 +181,22 @@ export class Workbench {
 
   /** Waits for a rendered row whose aria-label (or visible text) matches, and returns its locator. */
   async waitForRow(match: RegExp, timeout = 10_000): Promise<Locator> {
+    let seen: string[] = [];
     const label = await until(
-      async () => (await this.rowInfo()).find((r) => match.test(r.label) || match.test(r.text))?.label,
+      async () => {
+        const rows = await this.rowInfo();
+        seen = rows.map(
+          (r) =>
+            `${'  '.repeat(Math.max(0, r.level - 1))}${r.expanded === null ? '' : r.expanded ? 'v ' : '> '}${r.text}`,
+        );
+        return rows.find((r) => match.test(r.label) || match.test(r.text))?.label;
+      },
       `a tree row matching ${match}`,
       timeout,
-    );
+    ).catch((err: Error) => {
+      // Say what the tree showed: a failure on a CI machine leaves no screenshot to look at.
+      throw new Error(`${err.message}; rows shown: ${seen.length ? seen.join(' | ') : '(none)'}`);
+    });
     return this.row(label);
   }
 
