@@ -195,7 +195,9 @@ export class Workbench {
       timeout,
     ).catch((err: Error) => {
       // Say what the tree showed: a failure on a CI machine leaves no screenshot to look at.
-      throw new Error(`${err.message}; rows shown: ${seen.length ? seen.join(' | ') : '(none)'}`);
+      throw new Error(
+        `${err.message}; rows shown: ${seen.length ? seen.slice(0, 40).join(' | ') : '(none)'}${seen.length > 40 ? ` | … ${seen.length - 40} more` : ''}`,
+      );
     });
     return this.row(label);
   }
