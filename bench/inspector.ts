@@ -141,11 +141,19 @@ async function pacedRound(kind: PacedKind): Promise<PacedResult> {
   await pacedRunHere(kind, 100_000);
   gc();
   gc();
-  return pacedRunHere(kind);
+  return pacedRunHere(kind, PACED_TOTAL, process.env.INSPECTOR_PACED_TOGETHER === '1');
+}
+
+/** Tells the parent this round is ready to measure and waits for its go (rounds run side by side start together). */
+function startTogether(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('message', () => resolve());
+    process.send?.({ ready: true });
+  });
 }
 
 /** The client at the issue's rate, 50,000 frames/s from a server in another process, with or without an inspector. */
-async function pacedRunHere(kind: PacedKind, total = PACED_TOTAL): Promise<PacedResult> {
+async function pacedRunHere(kind: PacedKind, total = PACED_TOTAL, together = false): Promise<PacedResult> {
   const child = fork(path.join(__dirname, 'paced-server.ts'), [String(PACED_RATE), String(total)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -161,7 +169,7 @@ async function pacedRunHere(kind: PacedKind, total = PACED_TOTAL): Promise<Paced
       const capture = new Capture(100_000);
       const masker = new SecretMasker();
       masker.add('bench-resume-token-0123456789');
-      c.on('message', (f) => capture.record(f.direction, f.text, f.at));
+      c.on('message', (f) => capture.recordFrame(f));
       feed = new FrameFeed(
         capture,
         (b) => masker.maskValuesIn(b),
@@ -185,6 +193,7 @@ async function pacedRunHere(kind: PacedKind, total = PACED_TOTAL): Promise<Paced
       c.on('changed', seen);
     });
     await c.connect();
+    if (together) await startTogether();
     const cpu0 = process.cpuUsage();
     const faults0 = process.resourceUsage().minorPageFault;
     const wall0 = performance.now();
@@ -259,6 +268,70 @@ async function pacedCost(): Promise<void> {
   out('');
 }
 
+/** One round of each kind side by side, in processes of their own, measuring over the same seconds. */
+async function pacedTogether(kinds: PacedKind[]): Promise<PacedResult[]> {
+  const children = kinds.map((kind) =>
+    fork(__filename, [], {
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+      env: { ...process.env, INSPECTOR_PACED_ROUND: kind, INSPECTOR_PACED_TOGETHER: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const next = (child: (typeof children)[number]) =>
+    new Promise<unknown>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`a paced round exited (${code}) without a result`)));
+    }).finally(() => child.removeAllListeners('exit'));
+  try {
+    await Promise.all(children.map(next));
+    const results = children.map(next);
+    for (const child of children) child.send('go');
+    return (await Promise.all(results)) as PacedResult[];
+  } finally {
+    for (const child of children) child.kill();
+  }
+}
+
+const SIDE_BY_SIDE_ROUNDS = 10;
+
+/**
+ * The client with and without an inspector at the same time, each with its own server: this machine's speed drifts
+ * by more than the difference between rounds run one after the other, and side by side both rounds meet the same
+ * drift. Both clients and both servers share the two cores, so the CPU per frame is not the one of a client alone.
+ */
+async function pacedSideBySide(): Promise<void> {
+  const ratios: number[] = [];
+  const plain: number[] = [];
+  const inspector: number[] = [];
+  for (let r = 0; r < SIDE_BY_SIDE_ROUNDS; r++) {
+    // Which one starts first alternates.
+    const kinds: PacedKind[] = r % 2 ? ['inspector', 'plain'] : ['plain', 'inspector'];
+    const results = await pacedTogether(kinds);
+    const by = (k: PacedKind) => results[kinds.indexOf(k)];
+    plain.push(by('plain').perFrame);
+    inspector.push(by('inspector').perFrame);
+    ratios.push((by('inspector').perFrame / by('plain').perFrame - 1) * 100);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(0)} %`;
+  out('### Capture cost at 50,000 frames/s, side by side');
+  out('');
+  out(
+    `The same rounds (warm-up, collection, ${fmt(PACED_TOTAL)} frames at ${fmt(PACED_RATE)} a second), but the client without and the client with an inspector measure at the same time, each with a server of its own, so that both meet the same moments of this shared machine (the order they start in alternates). ${SIDE_BY_SIDE_ROUNDS} rounds.`,
+  );
+  out('');
+  out('| Client | CPU per frame (median) | rounds |');
+  out('|---|---:|---|');
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  out(`| DdpClient (this project) | ${median(plain).toFixed(2)} µs | ${list(plain)} |`);
+  out(`| DdpClient + inspector capture | ${median(inspector).toFixed(2)} µs | ${list(inspector)} |`);
+  out('');
+  out(
+    `CPU per frame with an inspector against the client beside it: ${signed(median(ratios))} (median of the rounds; target: at most 10 %); rounds from ${signed(sorted[0])} to ${signed(sorted[sorted.length - 1])}, the middle half from ${signed(sorted[Math.floor(sorted.length / 4)])} to ${signed(sorted[Math.ceil((sorted.length * 3) / 4) - 1])}.`,
+  );
+  out('');
+}
+
 /** CPU per frame of each step, the minimum of 7 runs (robust on a busy machine), against the client's own parse. */
 function capturePerFrame(): void {
   const bufs: Buffer[] = [];
@@ -278,11 +351,12 @@ function capturePerFrame(): void {
     const texts: string[] = bufs.map((b) => b.toString());
     runs.parse.push(cpu(() => texts.forEach((t) => (sink += (JSON.parse(t) as { msg: string }).msg.length))));
     const c = new Capture(N);
-    runs.fresh.push(cpu(() => texts.forEach((t, i) => c.record('in', t, i))));
-    runs.reused.push(cpu(() => texts.forEach((t, i) => c.record('in', t, i))));
+    // A WebSocket frame is recorded from the bytes it was read from (Capture.recordFrame).
+    runs.fresh.push(cpu(() => bufs.forEach((b, i) => c.recordBytes('in', b, i))));
+    runs.reused.push(cpu(() => bufs.forEach((b, i) => c.recordBytes('in', b, i))));
     const ready = new Capture(N);
     while (ready.reserve(64 * 1024 * 1024));
-    runs.ready.push(cpu(() => texts.forEach((t, i) => ready.record('in', t, i))));
+    runs.ready.push(cpu(() => bufs.forEach((b, i) => ready.recordBytes('in', b, i))));
     // The feed's work on a flood, as FrameFeed does it: messages of up to MESSAGE_PIECES pieces of 64 KiB, each
     // piece packed into a page kept from the message before; each step timed.
     const pageList: Uint8Array[] = [];
@@ -325,11 +399,13 @@ function capturePerFrame(): void {
   out('| Where | Step | CPU per frame |');
   out('|---|---|---:|');
   out(`| client | For scale: \`JSON.parse\` of the frame (one part of the client's own work) | ${us('parse')} |`);
-  out(`| capture | Copy the text into the ring, first 100,000 frames (fresh memory) | ${us('fresh')} |`);
+  out(`| capture | Copy the frame's bytes into the ring, first 100,000 frames (fresh memory) | ${us('fresh')} |`);
   out(
-    `| capture | Copy the text into the ring, first 100,000 frames (memory made ready when the inspector opened) | ${us('ready')} |`,
+    `| capture | Copy the frame's bytes into the ring, first 100,000 frames (memory made ready when the inspector opened) | ${us('ready')} |`,
   );
-  out(`| capture | Copy the text into the ring once it is full (into the chunks it freed) | ${us('reused')} |`);
+  out(
+    `| capture | Copy the frame's bytes into the ring once it is full (into the chunks it freed) | ${us('reused')} |`,
+  );
   out(`| feed | Pack the frames for the webview (pieces of 64 KiB in reused pages; typed arrays) | ${us('pack')} |`);
   out(`| feed | Mask the log's secret values (one byte search per value over each piece) | ${us('values')} |`);
   out(`| VS Code | postMessage's serialization of each message (bench/webviewMessage.js) | ${us('post')} |`);
@@ -513,6 +589,7 @@ async function main(): Promise<void> {
   out('');
   if (!process.env.INSPECTOR_SKIP_CLIENT) captureCost();
   await pacedCost();
+  await pacedSideBySide();
   capturePerFrame();
   captureMemory();
   webviewWork();

@@ -72,7 +72,7 @@ module.exports = {
           )
         : undefined;
     if (mode === 'listen') c.on('message', () => undefined);
-    else c.on('message', (f) => capture.record(f.direction, f.text, f.at));
+    else c.on('message', (f) => capture.recordFrame(f));
     // The time between opening the inspector and the traffic it is opened for: the feed makes the ring ready.
     while (feed && mode !== 'opening' && capture.reserving) await new Promise((resolve) => setTimeout(resolve, 10));
     const get = followClient(c, onEvent);

@@ -1,6 +1,7 @@
 // The inspector's capture: every DDP frame of one connection (or one tap client), raw, in a bounded ring.
 // Plain module: no VS Code API. Recording is the hot path (it runs inside the client's frame handling), so it only
 // copies the text out of the heap and notes the time, direction and size; everything else is worked out later.
+import type { RawFrame } from '../ddp';
 import { FrameRing, type CaptureBatch, type Direction, type Pages } from './frameRing';
 
 export { FrameRing, framesOf, type CaptureBatch, type CapturedFrame, type Direction, type Pages } from './frameRing';
@@ -46,8 +47,14 @@ export class Capture {
     this.count(dir, this.ring.push(dir, text, at));
   }
 
+  /** A client's frame (its `message` event): a copy of the bytes it was read from when it has them. */
+  recordFrame(frame: RawFrame): void {
+    if (frame.bytes) this.recordBytes(frame.direction, frame.bytes, frame.at);
+    else this.record(frame.direction, frame.text, frame.at);
+  }
+
   /** record() for a frame that arrived as UTF-8 bytes (the tap forwards bytes: no decoding needed). */
-  recordBytes(dir: Direction, bytes: Buffer, at: number): void {
+  recordBytes(dir: Direction, bytes: Uint8Array, at: number): void {
     if (this.paused) return;
     this.ring.pushBytes(dir, bytes, at);
     this.count(dir, bytes.length);

@@ -14,7 +14,7 @@ export class ClientCapture {
 
   constructor(source: FrameSource, maxFrames?: number) {
     this.capture = new Capture(maxFrames);
-    this.unwatch = source.onFrame((f) => this.capture.record(f.direction, f.text, f.at));
+    this.unwatch = source.onFrame((f) => this.capture.recordFrame(f));
   }
 
   dispose(): void {

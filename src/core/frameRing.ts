@@ -191,11 +191,11 @@ export class FrameRing {
   }
 
   /** Stores a frame that arrived as UTF-8 bytes (the tap): a plain copy, no decoding. Returns its seq. */
-  pushBytes(dir: Direction, bytes: Buffer, at: number): number {
+  pushBytes(dir: Direction, bytes: Uint8Array, at: number): number {
     const seq = this.slotFor();
     const slot = this.lastSlot();
     const { chunk, id } = this.roomFor(bytes.length);
-    bytes.copy(chunk.buf, chunk.used);
+    chunk.buf.set(bytes, chunk.used);
     this.note(slot, seq, chunk, id, bytes.length, dir, at);
     return seq;
   }
@@ -363,13 +363,31 @@ export class FrameRing {
       sizes: new Uint32Array(unzeroedMemory(n * 4)),
       data: new Uint8Array(0),
     };
+    // The slots of a run of frames are one range of the per-frame arrays, or two where the ring wraps: the facts
+    // are copied range by range, and the frames' bytes run by run of one chunk (where they lie one after another).
+    const s0 = this.slotOf(start);
+    const head = Math.min(n, this.cap - s0);
+    for (const [dst, src] of [
+      [b.ats, this.ats],
+      [b.dirs, this.dirs],
+      [b.sizes, this.lengths],
+    ] as const) {
+      dst.set(src.subarray(s0, s0 + head));
+      if (head < n) dst.set(src.subarray(0, n - head), head);
+    }
+    const runs: number[] = [];
     let total = 0;
-    for (let i = 0; i < n; i++) {
-      const slot = (this.head + start - this.firstSeq + i) % this.cap;
-      b.ats[i] = this.ats[slot];
-      b.dirs[i] = this.dirs[slot];
-      b.sizes[i] = this.lengths[slot];
-      total += this.lengths[slot];
+    for (let i = 0; i < n;) {
+      const slot = this.slotAfter(s0, i);
+      const chunk = this.chunks[this.chunkOf[slot] - this.chunkBase];
+      // A chunk's frames are consecutive seqs, up to its lastSeq.
+      const j = Math.min(n, chunk.lastSeq + 1 - start);
+      const last = this.slotAfter(s0, j - 1);
+      const begin = this.offsets[slot];
+      const end = this.offsets[last] + this.lengths[last];
+      runs.push(this.chunkOf[slot] - this.chunkBase, begin, end);
+      total += end - begin;
+      i = j;
     }
     if (pages && total <= pages.bytes && total >= pages.bytes / 2) {
       // A webview is sent the whole buffer under an array: what is past this batch in the page (an earlier batch's
@@ -380,24 +398,22 @@ export class FrameRing {
     } else {
       b.data = new Uint8Array(unzeroedMemory(total));
     }
-    // Frames of one chunk lie one after another in it: copy each run of them at once.
-    let o = 0;
-    for (let i = 0; i < n;) {
-      const slot = (this.head + start - this.firstSeq + i) % this.cap;
-      const chunk = this.chunkOf[slot];
-      const begin = this.offsets[slot];
-      let end = begin + this.lengths[slot];
-      let j = i + 1;
-      for (; j < n; j++) {
-        const s = (this.head + start - this.firstSeq + j) % this.cap;
-        if (this.chunkOf[s] !== chunk || this.offsets[s] !== end) break;
-        end += this.lengths[s];
-      }
-      b.data.set(this.chunks[chunk - this.chunkBase].buf.subarray(begin, end), o);
-      o += end - begin;
-      i = j;
+    for (let r = 0, o = 0; r < runs.length; r += 3) {
+      b.data.set(this.chunks[runs[r]].buf.subarray(runs[r + 1], runs[r + 2]), o);
+      o += runs[r + 2] - runs[r + 1];
     }
     return b;
+  }
+
+  /** Slot of the frame `seq` (kept). */
+  private slotOf(seq: number): number {
+    return this.slotAfter(this.head, seq - this.firstSeq);
+  }
+
+  /** The slot `i` places after `slot` (i < capacity). */
+  private slotAfter(slot: number, i: number): number {
+    const s = slot + i;
+    return s < this.cap ? s : s - this.cap;
   }
 
   /**
@@ -416,17 +432,21 @@ export class FrameRing {
     const end = Math.min(to, this.nextSeq);
     // Bounds first: the ring may move on while the caller uses a piece.
     const cuts: number[] = [];
-    for (let first = start; first < end;) {
-      let last = first + 1;
-      let bytes = this.lengths[(this.head + first - this.firstSeq) % this.cap];
-      for (; last < end; last++) {
-        const next = this.lengths[(this.head + last - this.firstSeq) % this.cap];
-        if (bytes + next > maxBytes) break;
-        bytes += next;
+    const s0 = this.slotOf(start);
+    let bytes = 0;
+    let frames = 0;
+    for (let seq = start, slot = s0; seq < end; seq++) {
+      const size = this.lengths[slot];
+      if (frames > 0 && bytes + size > maxBytes) {
+        cuts.push(seq);
+        bytes = 0;
+        frames = 0;
       }
-      cuts.push(last);
-      first = last;
+      bytes += size;
+      frames++;
+      if (++slot === this.cap) slot = 0;
     }
+    if (end > start) cuts.push(end);
     let first = start;
     for (const last of cuts) {
       yield this.batch(first, last, pages);

@@ -74,7 +74,7 @@ export class DdpClient extends SafeEmitter {
     const plain = this as EventEmitter;
     plain.on('newListener', (event: string | symbol) => {
       if (event === 'message')
-        this.conn.tap = (direction, text) => this.emit('message', { direction, text, at: Date.now() });
+        this.conn.tap = (direction, text, at, bytes) => this.emit('message', { direction, text, at, bytes });
     });
     plain.on('removeListener', (event: string | symbol) => {
       if (event === 'message' && this.listenerCount('message') === 0) this.conn.tap = undefined;

@@ -63,7 +63,7 @@ export class Connection {
   /** Frame logger; masking costs only while one is set. */
   debug?: (line: string) => void;
   /** Raw frame tap (the client's `message` event): set only while someone listens. */
-  tap?: (direction: 'in' | 'out', text: string) => void;
+  tap?: (direction: 'in' | 'out', text: string, at: number, bytes?: Uint8Array) => void;
   /** A DDP session is up on an open socket: messages sent now reach the server. */
   sessionOpen = false;
   version?: string;
@@ -150,7 +150,7 @@ export class Connection {
     if (!ws || !ws.isOpen) return;
     const text = JSON.stringify(message);
     if (this.debug) this.debug(`> ${maskSecrets(text)}`);
-    if (this.tap) this.tap('out', text);
+    if (this.tap) this.tap('out', text, Date.now());
     ws.send(text);
   }
 
@@ -207,8 +207,8 @@ export class Connection {
           this.send(connect);
         },
         // Frames of one TCP chunk arrive in one go: after close() or a drop the rest are dropped too.
-        message: (text) => {
-          if (current()) this.onFrame(ws as DdpSocket, text);
+        message: (text, bytes) => {
+          if (current()) this.onFrame(ws as DdpSocket, text, bytes);
         },
         problem: (problem, frame) => {
           if (current()) this.on.protocolError(problem, frame);
@@ -245,7 +245,7 @@ export class Connection {
     return sockJsUrl || this.sockJsLearned ? 'sockjs' : 'auto';
   }
 
-  private onFrame(ws: DdpSocket, text: string): void {
+  private onFrame(ws: DdpSocket, text: string, bytes?: Uint8Array): void {
     this.lastReceived = Date.now();
     if (this.awaitingPong) {
       this.awaitingPong = false;
@@ -253,7 +253,7 @@ export class Connection {
       this.scheduleHeartbeat(this.options.heartbeatInterval);
     }
     if (this.debug) this.debug(`< ${maskSecrets(text)}`);
-    if (this.tap) this.tap('in', text);
+    if (this.tap) this.tap('in', text, this.lastReceived, bytes);
     if (!this.sessionOpen && this.transport === 'websocket' && isSockJsFrame(text)) return this.sockJs(ws);
     const parsed = parseFrame(text);
     if (!parsed.ok) {

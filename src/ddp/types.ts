@@ -203,6 +203,11 @@ export interface RawFrame {
   text: string;
   /** Epoch ms when the frame was received or sent. */
   at: number;
+  /**
+   * The UTF-8 bytes `text` was read from, when it arrived as one WebSocket message (not over SockJS): a tap that
+   * keeps frames copies these instead of encoding the text again. Read-only; copy what you keep.
+   */
+  bytes?: Uint8Array;
 }
 
 export type DdpEventName = keyof DdpClientEvents;

@@ -37,6 +37,19 @@ describe('inspector capture', () => {
     assert.ok(frames[0].at >= t0 && frames[0].at <= Date.now());
   });
 
+  test('an incoming WebSocket frame comes with the bytes its text was read from; a sent one without', T, async (t) => {
+    const c = await connectedClient(t, server.url);
+    const frames: RawFrame[] = [];
+    c.on('message', (f) => frames.push({ ...f, bytes: f.bytes && Uint8Array.from(f.bytes) }));
+    assert.equal(await c.call('echo', ['é中😀 "quoted"']), 'é中😀 "quoted"');
+    await waitUntil(() => frames.some((f) => f.direction === 'in' && f.text.includes('"result"')));
+    for (const f of frames) {
+      if (f.direction === 'out') assert.equal(f.bytes, undefined);
+      else if (!process.env.DDP_TEST_TRANSPORT) assert.deepEqual(f.bytes, Uint8Array.from(Buffer.from(f.text)), f.text);
+    }
+    assert.ok(frames.some((f) => f.direction === 'in' && f.text.includes('é中😀')));
+  });
+
   test('without a listener the client does no tap work; removing the last listener stops it', T, async (t) => {
     const c = await connectedClient(t, server.url);
     const conn = (c as unknown as { conn: { tap?: unknown } }).conn;

@@ -364,3 +364,39 @@ describe('making a ring ready never touches its frames', () => {
     }
   });
 });
+
+describe('inspector ring packs any run of frames exactly', () => {
+  it('every piece of every range holds the frames range() gives, cut as the byte limit says', () => {
+    // Frames of every size (empty, tiny, larger than a piece, several per 4 MiB chunk) through a ring that wraps
+    // many times: the packing works range by range and chunk by chunk, so the seams are where it could go wrong.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor(seed / 65536) % n;
+    };
+    const ring = new FrameRing(37);
+    const sizes = [0, 1, 17, 300, 5000, 70_000, 400_000];
+    for (let i = 0; i < 600; i++) {
+      const size = sizes[rand(sizes.length)];
+      const text = `${i}:`.padEnd(size, String.fromCharCode(97 + (i % 26)));
+      if (i % 3) ring.push(i % 5 ? 'in' : 'out', text, 1000 + i);
+      else ring.pushBytes('in', Buffer.from(text), 1000 + i);
+      if (i % 7) continue;
+      const from = ring.firstSeq + rand(ring.size + 1);
+      const to = from + rand(ring.endSeq - from + 1);
+      const maxBytes = [1, 4096, 65_536, 1 << 30][rand(4)];
+      const want = ring.range(from, to);
+      const pieces = [...ring.batches(from, to, maxBytes)];
+      assert.deepEqual(framesOf(pieces), want, `frames ${from}..${to}`);
+      // Each piece is as full as the limit lets it be, and only a frame larger than the limit stands alone over it.
+      let at = 0;
+      for (const p of pieces) {
+        const bytes = p.data.length;
+        assert.ok(bytes <= maxBytes || p.sizes.length === 1, `${bytes} bytes in ${p.sizes.length} frames`);
+        const next = want[at + p.sizes.length];
+        if (next) assert.ok(bytes + next.bytes > maxBytes, 'the next frame would have fitted');
+        at += p.sizes.length;
+      }
+    }
+  });
+});

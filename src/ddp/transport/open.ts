@@ -48,7 +48,7 @@ class FallbackSocket implements DdpSocket {
         this.opened = true;
         on.open(name);
       },
-      message: (text) => on.message(text),
+      message: (text, bytes) => on.message(text, bytes),
       problem: (problem, frame) => on.problem(problem, frame),
       error: (error) => {
         if (this.abandoned) return;

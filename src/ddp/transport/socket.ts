@@ -23,8 +23,11 @@ export interface TransportOptions {
  */
 export interface SocketHandlers {
   open(transport: TransportName): void;
-  /** One DDP message as text (already unwrapped from SockJS framing). */
-  message(text: string): void;
+  /**
+   * One DDP message as text (already unwrapped from SockJS framing), with the bytes it was read from when the
+   * transport had them as one WebSocket message (a tap copies those instead of encoding the text again).
+   */
+  message(text: string, bytes?: Uint8Array): void;
   /** A frame of the transport itself that could not be read (the socket goes on unless it closes). */
   problem(problem: string, frame: string): void;
   error(error: SocketError): void;

@@ -19,7 +19,7 @@ export class WebSocketSocket implements DdpSocket {
     options: TransportOptions,
     private readonly on: SocketHandlers,
     /** Called for every frame instead of `on.message` (SockJS decodes its frames here). */
-    onText?: (text: string) => void,
+    onText?: (text: string, bytes?: Uint8Array) => void,
     onOpen?: () => void,
   ) {
     // A malformed URL or header value throws here, synchronously: the caller decides what that means.
@@ -33,11 +33,13 @@ export class WebSocketSocket implements DdpSocket {
       handshakeTimeout: options.connectTimeout,
     });
     this.ws = ws;
-    const text = onText ?? ((t: string) => this.on.message(t));
+    const text = onText ?? ((t: string, bytes?: Uint8Array) => this.on.message(t, bytes));
     ws.on('open', onOpen ?? (() => this.on.open('websocket')));
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (this.closed) return;
-      text(isBinary ? '' : (data as Buffer).toString()); // binaryType is "nodebuffer" (ws's default)
+      if (isBinary) return text('');
+      const bytes = data as Buffer; // binaryType is "nodebuffer" (ws's default)
+      text(bytes.toString(), bytes);
     });
     ws.on('error', (err: SocketError) => {
       const status = /^Unexpected server response: (\d+)$/.exec(err.message);
