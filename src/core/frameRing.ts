@@ -90,6 +90,8 @@ interface Chunk {
   used: number;
   /** seq of the last frame written into it: the chunk is freed once that frame leaves the ring. */
   lastSeq: number;
+  /** Its place in the ring's chunks: chunks[id - chunkBase] (ids only grow). */
+  id: number;
 }
 
 /**
@@ -154,10 +156,9 @@ export class FrameRing {
   /** Stores a frame (it gets seq `endSeq`); returns its UTF-8 size. */
   push(dir: Direction, text: string, at: number): number {
     const seq = this.slotFor();
-    const slot = this.lastSlot();
-    const { chunk, id } = this.room(text);
+    const chunk = this.room(text);
     const bytes = chunk.buf.write(text, chunk.used, 'utf8');
-    this.note(slot, seq, chunk, id, bytes, dir, at);
+    this.note(this.lastSlot(), seq, chunk, bytes, dir, at);
     return bytes;
   }
 
@@ -167,18 +168,18 @@ export class FrameRing {
       this.grow();
       this.count++;
     } else {
-      this.head = (this.head + 1) % this.cap;
+      if (++this.head === this.cap) this.head = 0;
     }
     return this.nextSeq++;
   }
 
   /** Slot of the newest frame. */
   private lastSlot(): number {
-    return (this.head + this.count - 1) % this.cap;
+    return this.slotAfter(this.head, this.count - 1);
   }
 
-  private note(slot: number, seq: number, chunk: Chunk, id: number, bytes: number, dir: Direction, at: number): void {
-    this.chunkOf[slot] = id;
+  private note(slot: number, seq: number, chunk: Chunk, bytes: number, dir: Direction, at: number): void {
+    this.chunkOf[slot] = chunk.id;
     this.offsets[slot] = chunk.used;
     this.lengths[slot] = bytes;
     this.ats[slot] = at;
@@ -193,31 +194,28 @@ export class FrameRing {
   /** Stores a frame that arrived as UTF-8 bytes (the tap): a plain copy, no decoding. Returns its seq. */
   pushBytes(dir: Direction, bytes: Uint8Array, at: number): number {
     const seq = this.slotFor();
-    const slot = this.lastSlot();
-    const { chunk, id } = this.roomFor(bytes.length);
+    const chunk = this.roomFor(bytes.length);
     chunk.buf.set(bytes, chunk.used);
-    this.note(slot, seq, chunk, id, bytes.length, dir, at);
+    this.note(this.lastSlot(), seq, chunk, bytes.length, dir, at);
     return seq;
   }
 
   /** The chunk the text fits in (a new one when the last is full; its own for a very large frame). */
-  private room(text: string): { chunk: Chunk; id: number } {
+  private room(text: string): Chunk {
     const last = this.chunks[this.chunks.length - 1];
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit: only near the end is the exact size needed.
-    if (last && text.length * 3 <= last.buf.length - last.used)
-      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    if (last && text.length * 3 <= last.buf.length - last.used) return last;
     return this.roomFor(Buffer.byteLength(text, 'utf8'));
   }
 
-  private roomFor(size: number): { chunk: Chunk; id: number } {
+  private roomFor(size: number): Chunk {
     const last = this.chunks[this.chunks.length - 1];
-    if (last && size <= last.buf.length - last.used)
-      return { chunk: last, id: this.chunkBase + this.chunks.length - 1 };
+    if (last && size <= last.buf.length - last.used) return last;
     const buf = (size <= CHUNK_BYTES && this.takeSpare()) || Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
-    const chunk: Chunk = { buf, used: 0, lastSeq: 0 };
+    const chunk: Chunk = { buf, used: 0, lastSeq: 0, id: this.chunkBase + this.chunks.length };
     this.chunks.push(chunk);
     this.peakChunks = Math.max(this.peakChunks, this.chunks.length);
-    return { chunk, id: this.chunkBase + this.chunks.length - 1 };
+    return chunk;
   }
 
   /** Frees the chunks whose every frame has left the ring (never the one being written). */
