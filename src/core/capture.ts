@@ -1,6 +1,6 @@
 // The inspector's capture: every DDP frame of one connection (or one tap client), raw, in a bounded ring.
 // Plain module: no VS Code API. Recording is the hot path (it runs inside the client's frame handling), so it only
-// copies the text out of the heap and notes the time, direction and size; everything else is worked out later.
+// copies the frame (its bytes as read, or its text) out of the heap and notes the time, direction and size; everything else is worked out later.
 import type { RawFrame } from '../ddp';
 import { FrameRing, type CaptureBatch, type Direction, type Pages } from './frameRing';
 
@@ -53,7 +53,7 @@ export class Capture {
     else this.record(frame.direction, frame.text, frame.at);
   }
 
-  /** record() for a frame that arrived as UTF-8 bytes (the tap forwards bytes: no decoding needed). */
+  /** record() for a frame that arrived as UTF-8 bytes (the tap, a client's WebSocket frames: no encoding needed). */
   recordBytes(dir: Direction, bytes: Uint8Array, at: number): void {
     if (this.paused) return;
     this.ring.pushBytes(dir, bytes, at);
