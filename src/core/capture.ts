@@ -1,6 +1,7 @@
 // The inspector's capture: every DDP frame of one connection (or one tap client), raw, in a bounded ring.
 // Plain module: no VS Code API. Recording is the hot path (it runs inside the client's frame handling), so it only
-// copies the frame (its bytes as read, or its text) out of the heap and notes the time, direction and size; everything else is worked out later.
+// copies the frame (its bytes as read, or its text) out of the heap and notes the time, direction and size;
+// everything else is worked out later.
 import type { RawFrame } from '../ddp';
 import { FrameRing, type CaptureBatch, type Direction, type Pages } from './frameRing';
 

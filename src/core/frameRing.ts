@@ -191,7 +191,10 @@ export class FrameRing {
     this.freeChunks();
   }
 
-  /** Stores a frame that arrived as UTF-8 bytes (the tap, a client's WebSocket frames): a plain copy, no decoding. Returns its seq. */
+  /**
+   * Stores a frame that arrived as UTF-8 bytes (the tap, a client's WebSocket frames): a plain copy, no decoding.
+   * Returns its seq.
+   */
   pushBytes(dir: Direction, bytes: Uint8Array, at: number): number {
     const seq = this.slotFor();
     const chunk = this.roomFor(bytes.length);
