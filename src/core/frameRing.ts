@@ -20,8 +20,10 @@ export interface CapturedFrame {
  * Frames `first`, `first + 1`, ... as the ring holds them, packed for a view: the exact UTF-8 texts one after another
  * in `data`, `sizes[i]` bytes each, and the per-frame facts in typed arrays. A batch is a handful of typed arrays,
  * not one object per frame: VS Code carries typed arrays to a webview as bytes, without JSON, and making it costs the
- * host a copy per chunk instead of a decode per frame. Each array has a buffer of its own (a webview is sent the whole
- * buffer under an array). src/presentation/inspector/batch.ts reads it.
+ * host a copy per chunk instead of a decode per frame. The arrays are views of one buffer (batchIn()): VS Code sends a
+ * buffer once however many views of it a message holds, but always the whole buffer, so it holds nothing else (or, in
+ * a feed's page, zeros past the batch). One buffer, not one per array, so that packing a piece allocates nothing.
+ * src/presentation/inspector/batch.ts reads it.
  */
 export interface CaptureBatch {
   first: number;
@@ -36,10 +38,41 @@ export interface CaptureBatch {
   data: Uint8Array;
 }
 
-/** Reusable buffers of `bytes` each (buffers of their own) to pack batches into: FrameRing.batches. */
+/** Reusable buffers of `bytes` each to pack batches into: FrameRing.batches. */
 export interface Pages {
   readonly bytes: number;
-  take(): Uint8Array;
+  take(): ArrayBuffer;
+}
+
+/** Bytes a batch takes per frame besides its text: time (8), size (4) and direction (1); 4 more with `lengths`. */
+export const FACT_BYTES = 8 + 4 + 1;
+
+/** Bytes of the buffer a batch of `frames` frames and `textBytes` of text takes (batchIn()). */
+export function batchBytes(frames: number, textBytes: number, withLengths = false): number {
+  return (FACT_BYTES + (withLengths ? 4 : 0)) * frames + textBytes;
+}
+
+/**
+ * A batch's arrays laid out from the start of `buffer` (batchBytes() long at least): times first (8-byte aligned),
+ * then sizes and lengths (4-byte aligned), directions, and the texts. The arrays' contents are the caller's to write.
+ */
+export function batchIn(
+  buffer: ArrayBuffer,
+  first: number,
+  frames: number,
+  textBytes: number,
+  withLengths = false,
+): CaptureBatch {
+  const n = frames;
+  const facts = withLengths ? 16 * n : 12 * n;
+  return {
+    first,
+    ats: new Float64Array(buffer, 0, n),
+    sizes: new Uint32Array(buffer, 8 * n, n),
+    ...(withLengths ? { lengths: new Uint32Array(buffer, 12 * n, n) } : {}),
+    dirs: new Uint8Array(buffer, facts, n),
+    data: new Uint8Array(buffer, facts + n, textBytes),
+  };
 }
 
 /** The frames of a batch (or of batches, in order), decoded (tests, and anything that wants them one by one). */
@@ -353,29 +386,15 @@ export class FrameRing {
     return out;
   }
 
-  /** Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. */
+  /**
+   * Frames with seq in [from, to) still kept, packed (see CaptureBatch): one copy per chunk they lie in. With `pages`,
+   * a batch that fills at least half of a page is packed into one it gives (zeroed past the batch).
+   */
   batch(from: number, to: number = this.nextSeq, pages?: Pages): CaptureBatch {
     const start = Math.max(from, this.firstSeq);
     const n = Math.max(0, Math.min(to, this.nextSeq) - start);
-    const b: CaptureBatch = {
-      first: start,
-      ats: new Float64Array(unzeroedMemory(n * 8)),
-      dirs: new Uint8Array(unzeroedMemory(n)),
-      sizes: new Uint32Array(unzeroedMemory(n * 4)),
-      data: new Uint8Array(0),
-    };
-    // The slots of a run of frames are one range of the per-frame arrays, or two where the ring wraps: the facts
-    // are copied range by range, and the frames' bytes run by run of one chunk (where they lie one after another).
     const s0 = this.slotOf(start);
-    const head = Math.min(n, this.cap - s0);
-    for (const [dst, src] of [
-      [b.ats, this.ats],
-      [b.dirs, this.dirs],
-      [b.sizes, this.lengths],
-    ] as const) {
-      dst.set(src.subarray(s0, s0 + head));
-      if (head < n) dst.set(src.subarray(0, n - head), head);
-    }
+    // The frames' bytes are copied run by run of one chunk (where they lie one after another).
     const runs: number[] = [];
     let total = 0;
     for (let i = 0; i < n;) {
@@ -390,14 +409,27 @@ export class FrameRing {
       total += end - begin;
       i = j;
     }
-    if (pages && total <= pages.bytes && total >= pages.bytes / 2) {
+    const size = batchBytes(n, total);
+    let buffer: ArrayBuffer;
+    if (pages && size <= pages.bytes && size >= pages.bytes / 2) {
       // A webview is sent the whole buffer under an array: what is past this batch in the page (an earlier batch's
       // exact frames, secrets unmasked) is zeroed, never sent.
-      const page = pages.take();
-      page.fill(0, total);
-      b.data = page.subarray(0, total);
+      buffer = pages.take();
+      new Uint8Array(buffer).fill(0, size);
     } else {
-      b.data = new Uint8Array(unzeroedMemory(total));
+      buffer = unzeroedMemory(size);
+    }
+    const b = batchIn(buffer, start, n, total);
+    // The slots of a run of frames are one range of the per-frame arrays, or two where the ring wraps: the facts are
+    // copied range by range.
+    const head = Math.min(n, this.cap - s0);
+    for (const [dst, src] of [
+      [b.ats, this.ats],
+      [b.dirs, this.dirs],
+      [b.sizes, this.lengths],
+    ] as const) {
+      dst.set(src.subarray(s0, s0 + head));
+      if (head < n) dst.set(src.subarray(0, n - head), head);
     }
     for (let r = 0, o = 0; r < runs.length; r += 3) {
       b.data.set(this.chunks[runs[r]].buf.subarray(runs[r + 1], runs[r + 2]), o);
@@ -418,10 +450,12 @@ export class FrameRing {
   }
 
   /**
-   * batch() in pieces of at most `maxBytes` of frame text each (a larger frame is a piece of its own), packed one by
-   * one as they are taken. With `pages`, a piece that fills at least half of a page is packed into one it gives, so a
-   * flood reuses warm buffers instead of fresh memory per batch (its page faults cost more than the copy on a virtual
-   * machine: bench/RESULTS.md); the page is the caller's to reuse once the piece has been used.
+   * batch() in pieces of at most `maxBytes` each (batchBytes(): the frames' facts and texts; a frame too large for
+   * that is a piece of its own), packed one by one as they are taken. With `pages`, a piece that fills at least half
+   * of a page is packed into one it gives, so a flood reuses warm buffers instead of allocating per piece (fresh
+   * memory costs page faults, which cost more than the copy on a virtual machine: bench/RESULTS.md; and a steady
+   * stream of new buffers made V8 collect its old generation more often); the page is the caller's to reuse once the
+   * piece has been used.
    */
   *batches(
     from: number,
@@ -437,7 +471,7 @@ export class FrameRing {
     let bytes = 0;
     let frames = 0;
     for (let seq = start, slot = s0; seq < end; seq++) {
-      const size = this.lengths[slot];
+      const size = this.lengths[slot] + FACT_BYTES;
       if (frames > 0 && bytes + size > maxBytes) {
         cuts.push(seq);
         bytes = 0;

@@ -2,7 +2,7 @@
 // every secret value registered at run time (resume tokens, typed passwords). Plain module: no VS Code API.
 import { maskSecrets } from '../ddp/mask';
 import { mayHoldSecretFields, maskSecretFields } from '../core/secretKeys';
-import { unzeroedMemory } from '../core/frameRing';
+import { batchBytes, batchIn, unzeroedMemory } from '../core/frameRing';
 import type { FrameBatch } from './inspector/batch';
 
 /** Secrets shorter than this are not masked by value (they would hide ordinary text); patterns still apply. */
@@ -55,7 +55,6 @@ export class SecretMasker {
     }
     if (hit.size === 0) return batch;
     const parts: Uint8Array[] = [];
-    const masked = new Uint32Array(unzeroedMemory(n * 4));
     let total = 0;
     for (let i = 0; i < n; i++) {
       const start = i === 0 ? 0 : ends[i - 1];
@@ -63,13 +62,19 @@ export class SecretMasker {
         ? Buffer.from(this.mask(data.toString('utf8', start, ends[i])), 'utf8')
         : data.subarray(start, ends[i]);
       parts.push(part);
-      masked[i] = part.length;
       total += part.length;
     }
-    // A fresh buffer of its own: the webview is sent the whole buffer under an array (never a pooled one).
-    const out = new Uint8Array(unzeroedMemory(total));
-    for (let i = 0, o = 0; i < n; o += parts[i].length, i++) out.set(parts[i], o);
-    return { ...batch, lengths: masked, data: out };
+    // A fresh buffer for the whole batch, facts too: the webview is sent the whole buffer under an array, and the
+    // batch's own buffer (a page, or a pooled one) still holds the unmasked frames.
+    const out = batchIn(unzeroedMemory(batchBytes(n, total, true)), batch.first, n, total, true);
+    out.ats.set(batch.ats);
+    out.sizes.set(batch.sizes);
+    out.dirs.set(batch.dirs);
+    for (let i = 0, o = 0; i < n; o += parts[i].length, i++) {
+      out.lengths![i] = parts[i].length;
+      out.data.set(parts[i], o);
+    }
+    return out;
   }
 
   mask(text: string): string {

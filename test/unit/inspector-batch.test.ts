@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture, framesOf } from '../../src/core/capture';
+import { batchBytes } from '../../src/core/frameRing';
 import { isFrameBatch, unpackBatch } from '../../src/presentation/inspector/batch';
 import { SecretMasker } from '../../src/presentation/masker';
 
@@ -70,7 +71,7 @@ describe('inspector batches', () => {
     );
   });
 
-  it('packs frames across ring chunks and around the wrap, each array with a buffer of its own', () => {
+  it('packs frames across ring chunks and around the wrap, all arrays in one buffer of exactly their size', () => {
     const c = new Capture(50);
     const big = 'x'.repeat(300 * 1024); // 13 of these fill a 4 MiB chunk
     const texts: string[] = [];
@@ -84,17 +85,22 @@ describe('inspector batches', () => {
       framesOf(all).map((f) => [f.seq, f.text]),
       texts.slice(30).map((t, i) => [31 + i, t]),
     );
-    for (const a of [all.ats, all.dirs, all.sizes, all.data]) assert.equal(a.byteOffset, 0);
-    assert.equal(new Set([all.ats.buffer, all.dirs.buffer, all.sizes.buffer, all.data.buffer]).size, 4);
-    assert.equal(all.data.buffer.byteLength, all.data.length, 'never a view into a larger (pooled) buffer');
-    // In pieces of at most 2 KiB of frame text: the small frames together, each big one alone, nothing lost.
+    // One buffer, the arrays one after another in it and nothing else (never a view into a larger, pooled buffer):
+    // a webview is sent the whole buffer under an array.
+    assert.equal(new Set([all.ats.buffer, all.dirs.buffer, all.sizes.buffer, all.data.buffer]).size, 1);
+    const arrays = [all.ats, all.sizes, all.dirs, all.data];
+    for (let i = 0, o = 0; i < arrays.length; o += arrays[i].byteLength, i++) assert.equal(arrays[i].byteOffset, o);
+    assert.equal(all.data.buffer.byteLength, all.data.byteOffset + all.data.length);
+    assert.equal(all.data.buffer.byteLength, batchBytes(all.sizes.length, all.data.length));
+    // In pieces of at most 2 KiB (frames and their facts): the small frames together, each big one alone, nothing
+    // lost.
     const pieces = [...c.snapshot(2048)];
     assert.deepEqual(
       framesOf(pieces).map((f) => [f.seq, f.text]),
       texts.slice(30).map((t, i) => [31 + i, t]),
     );
     for (const b of pieces) {
-      const bytes = b.data.length;
+      const bytes = batchBytes(b.sizes.length, b.data.length);
       assert.ok(bytes <= 2048 || b.sizes.length === 1, `${b.sizes.length} frames, ${bytes} bytes`);
       assert.equal(b.data.buffer.byteLength, bytes);
     }
@@ -110,13 +116,16 @@ describe('inspector batches', () => {
     const secret = `{"msg":"result","id":"1","result":{"token":"${TOKEN}"}}`.padEnd(900, ' ');
     for (let i = 0; i < 7; i++) c.record('in', i === 3 ? secret : `{"n":${i}}`.padEnd(900, ' '), i);
     // One page, taken again for each piece (FrameFeed keeps one per piece of a message).
-    const page = new Uint8Array(4096);
+    const page = new ArrayBuffer(4096);
     const pages = { bytes: 4096, take: () => page };
     const sent: Array<{ data: Uint8Array; texts: string[] }> = [];
     // Each piece used (here: its whole buffer copied, as VS Code does) before the next is packed into the page.
     for (const b of c.drain(4096, pages)) {
       const m = masker.maskValuesIn(b);
-      sent.push({ data: new Uint8Array(m.data.buffer.slice(0)), texts: unpackBatch(m).map((f) => f.text) });
+      // Every buffer under the batch's arrays, whole, as VS Code sends them.
+      const buffers = new Set([m.ats, m.sizes, m.dirs, m.lengths ?? m.sizes, m.data].map((a) => a.buffer));
+      const data = Buffer.concat([...buffers].map((b) => new Uint8Array(b.slice(0))));
+      sent.push({ data, texts: unpackBatch(m).map((f) => f.text) });
     }
     assert.deepEqual(
       sent.map((m) => m.texts.length),
@@ -131,13 +140,13 @@ describe('inspector batches', () => {
     for (const m of sent) assert.ok(!Buffer.from(m.data).includes(TOKEN), 'the token never reaches the webview');
     // The second, shorter, message was packed into the page the first (with the token, unmasked) had used.
     const [, second] = [...c.snapshot(4096, pages)];
-    assert.ok(second.data.buffer === page.buffer, 'packed into the page');
-    assert.ok(page.subarray(second.data.length).every((x) => x === 0));
+    assert.ok(second.data.buffer === page, 'packed into the page');
+    assert.ok(new Uint8Array(page).subarray(batchBytes(3, second.data.length)).every((x) => x === 0));
     // A trickle gets a buffer of its own, as long as its frames: a one-frame message does not send a page.
     c.record('in', '{"n":"late"}', 9);
     const [late] = [...c.drain(4096, pages)];
-    assert.ok(late.data.buffer !== page.buffer, 'a buffer of its own');
-    assert.equal(late.data.buffer.byteLength, '{"n":"late"}'.length);
+    assert.ok(late.data.buffer !== page, 'a buffer of its own');
+    assert.equal(late.data.buffer.byteLength, batchBytes(1, '{"n":"late"}'.length));
   });
 
   it('refuses a batch that is not the shape the host sends', () => {

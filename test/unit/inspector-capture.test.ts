@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture, FrameRing, clampMaxFrames, framesOf, DEFAULT_MAX_FRAMES } from '../../src/core/capture';
+import { batchBytes } from '../../src/core/frameRing';
 
 describe('inspector capture ring', () => {
   it('keeps the newest `capacity` frames, oldest first, with seqs that never repeat', () => {
@@ -391,10 +392,10 @@ describe('inspector ring packs any run of frames exactly', () => {
       // Each piece is as full as the limit lets it be, and only a frame larger than the limit stands alone over it.
       let at = 0;
       for (const p of pieces) {
-        const bytes = p.data.length;
+        const bytes = batchBytes(p.sizes.length, p.data.length);
         assert.ok(bytes <= maxBytes || p.sizes.length === 1, `${bytes} bytes in ${p.sizes.length} frames`);
         const next = want[at + p.sizes.length];
-        if (next) assert.ok(bytes + next.bytes > maxBytes, 'the next frame would have fitted');
+        if (next) assert.ok(bytes + batchBytes(1, next.bytes) > maxBytes, 'the next frame would have fitted');
         at += p.sizes.length;
       }
     }

@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Capture } from '../../src/core/capture';
+import { batchBytes } from '../../src/core/frameRing';
 import {
   FrameFeed,
   MESSAGE_PIECES,
@@ -111,7 +112,8 @@ describe('inspector feed (host to webview)', () => {
       timers,
     );
     const text = (i: number) => `{"n":${i}}`.padEnd(1000, ' ');
-    const perMessage = MESSAGE_PIECES * Math.floor(PIECE_BYTES / 1000);
+    // A piece holds the frames' facts too (batchBytes).
+    const perMessage = MESSAGE_PIECES * Math.floor(PIECE_BYTES / batchBytes(1, 1000));
     for (let i = 0; i < 2 * perMessage + 100; i++) capture.record('in', text(i), i);
     feed.flush();
     assert.equal(posted.length, 0, 'a few pieces packed, then the thread is given back');
@@ -165,9 +167,10 @@ describe('inspector feed (host to webview)', () => {
       timers,
     );
     feed.sendAll();
+    const perPiece = Math.floor(PIECE_BYTES / batchBytes(1, 20)); // 1985 frames of 20 bytes and their facts
     assert.deepEqual(
       posted.map((m) => m.map((p) => p.length)),
-      [[3276, 3276, 3276, 2172]],
+      [[...Array<number>(6).fill(perPiece), 12_000 - 6 * perPiece]],
     );
     assert.deepEqual(
       posted.flat(2).map((f) => f.text),

@@ -2,16 +2,17 @@
 // the secret values masked (the view masks the secret fields: ./batch.ts): at most one message per interval (the
 // first frame after a quiet spell goes at once), so that a flood of frames costs the view ten messages a second, not
 // one per frame, and costs the host a copy, not a decode, per frame. A message is a list of pieces of at most 64 KiB
-// of frames each, packed into pages the feed keeps and reuses: one buffer of a flood's 100 ms would be megabytes of
-// fresh memory each time, and on a virtual machine the page faults of fresh memory cost more than the copying
-// (bench/RESULTS.md). Plain module: no VS Code API (bench/inspector.ts runs the same code).
+// (frames and their facts) each, packed into pages the feed keeps and reuses: one buffer of a flood's 100 ms would be
+// megabytes of fresh memory each time, and on a virtual machine the page faults of fresh memory cost more than the
+// copying (bench/RESULTS.md); a buffer per piece made V8 collect its old generation more often. Plain module: no VS
+// Code API (bench/inspector.ts runs the same code).
 import type { Capture } from '../../core/capture';
 import { unzeroedMemory, type Pages } from '../../core/frameRing';
 import type { TimerApi } from '../coalescer';
 import type { FrameBatch } from './batch';
 
 export const BATCH_MS = 100;
-/** Most frame bytes in one piece of a message (a larger frame is a piece of its own). */
+/** Most bytes of one piece of a message, frames and their facts (a larger frame is a piece of its own). */
 export const PIECE_BYTES = 64 * 1024;
 /**
  * Most pieces in one message (8 MiB of frames): a delivery larger than that (a flood of well over 100,000 frames a
@@ -47,11 +48,11 @@ export class FrameFeed {
    * Code's RPCProtocol serializes the call at once), so every page is free again then. As many as one message
    * needed at most (up to MESSAGE_PIECES).
    */
-  private readonly pageList: Uint8Array[] = [];
+  private readonly pageList: ArrayBuffer[] = [];
   private pagesUsed = 0;
   private readonly pages: Pages = {
     bytes: PIECE_BYTES,
-    take: () => (this.pageList[this.pagesUsed++] ??= new Uint8Array(unzeroedMemory(PIECE_BYTES))),
+    take: () => (this.pageList[this.pagesUsed++] ??= unzeroedMemory(PIECE_BYTES)),
   };
   private timer: unknown;
   private reserveTimer: unknown;
