@@ -244,7 +244,7 @@ async function pacedCost(): Promise<void> {
   out('### Capture cost at 50,000 frames/s (the rate the issue names)');
   out('');
   out(
-    `Each round in a fresh process, after a warm-up run of 100,000 frames and a full collection: a server in another process sends ${fmt(PACED_TOTAL)} frames at ${fmt(PACED_RATE)} a second (20,000 \`added\`, then \`changed\` on them), each stamped with the moment it was sent; the client notes how long each waited until its \`added\`/\`changed\` event. The inspector is the same as above (ring, feed, VS Code's serialization). ${Math.max(ROUNDS, 5)} rounds, medians.`,
+    `Each round in a fresh process, after a warm-up run of 100,000 frames, with or without an inspector starts measuring on a collected heap (otherwise which collections V8 had last made decided how many more a round needed: seen with --trace-gc, to the cost of the rounds with an inspector): a server in another process sends ${fmt(PACED_TOTAL)} frames at ${fmt(PACED_RATE)} a second (20,000 \`added\`, then \`changed\` on them), each stamped with the moment it was sent; the client notes how long each waited until its \`added\`/\`changed\` event. The inspector is the same as above (ring, feed, VS Code's serialization). ${Math.max(ROUNDS, 5)} rounds, medians.`,
   );
   out('');
   out(
@@ -324,7 +324,7 @@ async function pacedSideBySide(): Promise<void> {
   out('### Capture cost at 50,000 frames/s, side by side');
   out('');
   out(
-    `The same rounds (warm-up, collection, ${fmt(PACED_TOTAL)} frames at ${fmt(PACED_RATE)} a second), but the client without and the client with an inspector measure at the same time, each with a server of its own, so that both meet the same moments of this shared machine (the order they start in alternates). ${SIDE_BY_SIDE_ROUNDS} rounds.`,
+    `The same rounds (warm-up, a collected heap, ${fmt(PACED_TOTAL)} frames at ${fmt(PACED_RATE)} a second), but the client without and the client with an inspector measure at the same time, each with a server of its own, so that both meet the same moments of this shared machine (the order they start in alternates). ${SIDE_BY_SIDE_ROUNDS} rounds.`,
   );
   out('');
   out('| Client | CPU per frame (median) | rounds |');
