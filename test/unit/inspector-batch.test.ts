@@ -142,7 +142,7 @@ describe('inspector batches', () => {
     const [, second] = [...c.snapshot(4096, pages)];
     assert.ok(second.data.buffer === page, 'packed into the page');
     assert.ok(new Uint8Array(page).subarray(batchBytes(3, second.data.length)).every((x) => x === 0));
-    // A trickle gets a buffer of its own, as long as its frames: a one-frame message does not send a page.
+    // A trickle gets a buffer of its own, just its facts and frames: a one-frame message does not send a page.
     c.record('in', '{"n":"late"}', 9);
     const [late] = [...c.drain(4096, pages)];
     assert.ok(late.data.buffer !== page, 'a buffer of its own');
